@@ -1,0 +1,303 @@
+"""Reading CSV and Parquet files into validated DataFrames, with every problem reported at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._resources import datasets_dir
+from ..errors import DataError
+from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_LISTED = 40
+SEPARATORS = (",", ";", "\t", "|")
+_TRUE = {"true", "yes", "y", "1", "t", "x"}
+_FALSE = {"false", "no", "n", "0", "f"}
+_HOW_TO_FIX = (
+    "Fix these cells in the file (rows are numbered as in a spreadsheet, the header being row 1) "
+    "and read it again; the data dictionary is in datasets/README.md."
+)
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str]:
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise DataError(
+            f"{label}: this is an Excel workbook, not a CSV file; in Excel use "
+            "File > Save As > 'CSV UTF-8 (Comma delimited)' and read the .csv",
+            problems=["file is an Excel workbook"],
+            source=label,
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise DataError(
+        f"{label}: the file is neither UTF-8 nor Windows-1252 (cp1252) text; save it again as "
+        "'CSV UTF-8' or pass encoding=... to read()",
+        problems=["unknown text encoding"],
+        source=label,
+    )
+
+
+def _sniff_separator(text: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_fields = ",", 1
+    for sep in SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        if counts and counts[0] > best_fields and counts.count(counts[0]) >= 0.8 * len(counts):
+            best, best_fields = sep, counts[0]
+    return best
+
+
+def _problem(row: int | None, text: str) -> tuple[int, str]:
+    return (row if row is not None else 0, f"row {row}: {text}" if row is not None else text)
+
+
+def _rename(df: pd.DataFrame, spec: TableSpec, problems: list[tuple[int, str]]) -> pd.DataFrame:
+    mapping: dict[str, str] = {}
+    for header in df.columns:
+        target = spec.aliases.get(normalize_name(str(header)), str(header))
+        if target in mapping.values() and target in spec.columns:
+            first = next(h for h, t in mapping.items() if t == target)
+            problems.append(
+                _problem(None, f"columns '{first}' and '{header}' both mean '{target}'; delete or rename one")
+            )
+            target = str(header)
+        mapping[str(header)] = target
+    return df.rename(columns=mapping)
+
+
+def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
+    import pandas as pd
+
+    for name, col in spec.columns.items():
+        if name not in df.columns:
+            continue
+        values = df[name]
+        if col.type == "category":
+            values = values.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+        elif col.type in NUMBER_TYPES:
+            values = values.str.replace(r"^[\s$€£]+|\s+$", "", regex=True)
+            if sep == ";":  # Excel in many European locales writes decimal commas
+                values = values.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+        elif col.type == "bool":
+            lowered = values.str.strip().str.lower()
+            mapped = lowered.map(lambda v: True if v in _TRUE else False if v in _FALSE else v)
+            values = pd.Series(mapped, index=df.index, dtype=object)
+        df[name] = values
+    return df
+
+
+def _failure_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, first_row: int) -> list:
+    problems: list[tuple[int, str]] = []
+    seen: set[tuple[Any, Any]] = set()
+    for case in failures.itertuples(index=False):
+        column, check, index = case.column, str(case.check), case.index
+        if column in spec.columns and (column, index) in seen:
+            continue  # one problem per cell: a failed conversion also fails the dtype and range checks
+        if "TypeError" in str(case.failure_case) or index is None and column in spec.columns:
+            continue
+        seen.add((column, index))
+        row = int(index) + first_row if index is not None and str(index) != "nan" else None
+        if column in spec.columns:
+            col = spec.columns[column]
+            got = df.at[index, column] if row is not None and column in df.columns else case.failure_case
+            if check == "not_nullable":
+                text = f"'{column}' is empty; it must be {col.rule_text()}"
+            elif check == "field_uniqueness":
+                text = f"'{column}' must be unique (got '{got}' more than once)"
+            else:
+                text = f"'{column}' must be {col.rule_text()} (got '{got}')"
+            problems.append(_problem(row, text))
+        elif check == "multiple_fields_uniqueness":
+            if ("key", index) not in seen:
+                seen.add(("key", index))
+                key = ", ".join(f"{k}={df.at[index, k]}" for k in spec.key)
+                problems.append(_problem(row, f"({key}) appears more than once; keep one row per {key}"))
+    return problems
+
+
+def _rule_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, first_row: int) -> list:
+    """Row rules, checked on the cells that did convert (pandera runs them before converting)."""
+    import pandas as pd
+
+    from ._schema import _rule_check
+
+    if not spec.rules:
+        return []
+    problems = []
+    for rule in spec.rules:
+        needed, check = _rule_check(rule["rule"])
+        if not all(c in df.columns for c in needed):
+            continue
+        converted = pd.DataFrame(index=df.index)
+        for c in needed:
+            kind = spec.columns[c].type
+            raw = df[c]
+            converted[c] = (
+                pd.to_datetime(raw, format="ISO8601", errors="coerce")
+                if kind in DATE_TYPES
+                else pd.to_numeric(raw, errors="coerce")
+            )
+        bad = ~check._check_fn(converted).astype(bool)
+        for i in df.index[bad]:
+            got = ", ".join(f"{c}={df.at[i, c]}" for c in needed if pd.notna(df.at[i, c]))
+            problems.append(_problem(int(i) + first_row, f"{rule['description']} (got {got})"))
+    return problems
+
+
+def _raise(label: str, spec: TableSpec, problems: list[tuple[int, str]]) -> None:
+    problems.sort(key=lambda p: p[0])
+    lines = [text for _, text in problems]
+    shown = lines[:MAX_LISTED] + ([f"... and {len(lines) - MAX_LISTED} more"] if len(lines) > MAX_LISTED else [])
+    count = f"{len(lines)} problem" + ("s" if len(lines) != 1 else "")
+    message = f"{label} does not fit the '{spec.name}' table ({count}):\n" + "\n".join(f"  - {s}" for s in shown)
+    raise DataError(message + "\n" + _HOW_TO_FIX, problems=lines, source=label)
+
+
+def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None) -> tuple[Any, str]:
+    import pandas as pd
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError(
+            f"{label}: the file is empty; export the table again with its header row and data",
+            problems=["file is empty"],
+            source=label,
+        )
+    text = raw.decode(encoding) if encoding else _decode(raw, label)[0]
+    sep = sep or _sniff_separator(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=True
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        detail = (
+            f"row {match.group(2)} has {match.group(3)} cells but the header has {match.group(1)}"
+            if match
+            else str(exc).strip()
+        )
+        raise DataError(
+            f"{label}: {detail}; a value probably contains the separator '{sep}': put that value in "
+            "double quotes, or export the file again",
+            problems=[detail],
+            source=label,
+        ) from None
+    return frame, sep
+
+
+def read(
+    path: str | Path,
+    *,
+    table: str,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV or Parquet file and validate it against one of the kit's tables.
+
+    Accepts real-world exports: UTF-8 with or without BOM, UTF-16, Windows-1252, ``,``/``;``/tab
+    separators, decimal commas in ``;`` files, and column names that differ in case or spacing or use the
+    names CRM and marketing-automation exports use (see ``aliases`` in ``datasets/schema.yaml``).
+    The file itself is never modified.
+
+    Args:
+        path: the file to read (``.csv``, ``.txt`` or ``.parquet``).
+        table: the table the file holds, e.g. ``"campaigns"``; see :func:`mopskit.data.tables`.
+        sep: the column separator, if guessing it is not wanted.
+        encoding: the text encoding, if guessing it is not wanted.
+
+    Returns:
+        A DataFrame with the schema's column names and types (dates as ``datetime64``), extra columns kept.
+
+    Raises:
+        DataError: listing every problem found, each with its row and column.
+    """
+    import pandas as pd
+    import pandera.pandas as pa
+
+    spec = table_spec(table)
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise DataError(
+            f"{path}: no such file (working folder: {Path.cwd()}); check the name and folder",
+            problems=["no such file"],
+            source=str(path),
+        )
+    if path.suffix.lower() == ".parquet":
+        df = pd.read_parquet(path).astype("string").astype(object).where(lambda d: d.notna(), None)
+        sep, first_row = ",", 1
+    else:
+        df, sep = _read_csv_text(path, label, sep, encoding)
+        first_row = 2
+    if df.empty:
+        raise DataError(
+            f"{label}: the file has a header but no rows; export it again with its data",
+            problems=["no rows"],
+            source=label,
+        )
+    problems: list[tuple[int, str]] = []
+    original_headers = [str(c) for c in df.columns]
+    df = _rename(df, spec, problems)
+    present = [c for c in spec.columns if c in df.columns]
+    for name, col in spec.columns.items():
+        if name not in df.columns and col.required:
+            accepted = ", ".join(col.aliases) if col.aliases else "no other spelling"
+            found = ", ".join(original_headers)
+            hint = ""
+            if len(original_headers) == 1 and re.search(r"[:|/\s]", original_headers[0]):
+                hint = "; the whole header landed in one column, so the file may use a separator other than , ; or tab"
+            problems.append(
+                _problem(None, f"column '{name}' is missing; the file has: {found}{hint}. Add or rename a column to "
+                         f"'{name}' (accepted spellings: {accepted})")
+            )
+    df = _clean_values(df, spec, sep)
+    try:
+        validated = pandera_schema(spec, present).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems.extend(_failure_problems(exc.failure_cases, spec, df, first_row))
+        problems.extend(_rule_problems(exc.failure_cases, spec, df, first_row))
+        validated = None
+    if problems or validated is None:
+        _raise(label, spec, problems or [(0, "the table could not be validated")])
+    order = present + [c for c in validated.columns if c not in spec.columns]
+    return validated[order]
+
+
+@lru_cache(maxsize=32)
+def _load_cached(name: str, mtime: float) -> pd.DataFrame:
+    return read(datasets_dir() / f"{name}.csv", table=name)
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load one of the bundled sample tables, validated and typed.
+
+    Args:
+        name: a table name, e.g. ``"campaigns"`` or ``"mops_tasks_survey"``; see :func:`tables`.
+
+    Returns:
+        A fresh copy of the table (changing it does not change the next ``load``).
+
+    >>> load("mops_tasks_survey").shape
+    (22, 4)
+    """
+    path = datasets_dir() / f"{name}.csv"
+    if not path.is_file():
+        available = sorted(p.stem for p in datasets_dir().glob("*.csv"))
+        table_spec(name)  # unknown names get the list of tables
+        raise DataError(
+            f"the table '{name}' is not bundled in this version; bundled: {', '.join(available)}",
+            source=name,
+        )
+    return _load_cached(name, path.stat().st_mtime).copy()

@@ -1,0 +1,70 @@
+"""Errors raised by mopskit, in one family.
+
+Every message says what was wrong, where (file, row, column, parameter) and how to fix it::
+
+    MopskitError                 base class: catch this to catch everything mopskit raises
+    ├── DataError                a table or file does not match its schema, or cannot be read
+    ├── ParameterError           an unknown report parameter, or a value of the wrong type
+    ├── ReportError              a report notebook failed or timed out while running
+    ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
+    ├── ReleaseError             a source notebook cannot be turned into a trainee copy
+    └── WorkspaceError           a trainee workspace cannot be prepared
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "ExerciseError",
+    "MopskitError",
+    "ParameterError",
+    "ReleaseError",
+    "ReportError",
+    "WorkspaceError",
+]
+
+
+class MopskitError(Exception):
+    """Base class of every error mopskit raises on purpose."""
+
+
+class DataError(MopskitError, ValueError):
+    """A data file or table is unreadable or breaks its schema.
+
+    Attributes:
+        problems: every problem found, one readable line each (not only the first).
+        source: the file or table the problems were found in.
+    """
+
+    def __init__(self, message: str, *, problems: list[str] | None = None, source: str | None = None):
+        self.problems = list(problems or [])
+        self.source = source
+        super().__init__(message)
+
+
+class ParameterError(MopskitError, ValueError):
+    """A report parameter is unknown or its value has the wrong type."""
+
+
+class ReportError(MopskitError, RuntimeError):
+    """A report ran but failed: a cell raised, or a cell ran past its time limit.
+
+    Attributes:
+        notebook_path: the executed notebook, kept so the failure can be inspected.
+    """
+
+    def __init__(self, message: str, *, notebook_path: str | None = None):
+        self.notebook_path = notebook_path
+        super().__init__(message)
+
+
+class ExerciseError(MopskitError, LookupError):
+    """An exercise is unknown, or defined in a way the kit cannot use."""
+
+
+class ReleaseError(MopskitError, ValueError):
+    """A source notebook cannot be released (for example, an unclosed solution block)."""
+
+
+class WorkspaceError(MopskitError, OSError):
+    """A trainee workspace cannot be prepared in the folder given."""
