@@ -6,6 +6,10 @@ release trainee copies and run parameterized reports with the ``mopskit`` comman
 
 from __future__ import annotations
 
+from typing import Any
+
+from .assess._answers import start_lesson
+from .assess._exercise import check
 from .errors import DataError, ExerciseError, MopskitError, ParameterError, ReportError
 
 __version__ = "0.1.0"
@@ -17,4 +21,15 @@ __all__ = [
     "ParameterError",
     "ReportError",
     "__version__",
+    "check",
+    "setup_notebook",
+    "start_lesson",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "setup_notebook":  # imported on first use: it pulls in matplotlib
+        from .ui.setup import setup_notebook
+
+        return setup_notebook
+    raise AttributeError(f"module 'mopskit' has no attribute '{name}'")

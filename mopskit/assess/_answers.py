@@ -1,0 +1,125 @@
+"""Where answers live: a file per lesson that survives kernel restarts, and notebook outputs that travel.
+
+Widget answers are written to ``.mopskit/<lesson>.answers.json`` beside the notebook on every change, so a
+restarted kernel finds them; they are also displayed as an ``application/vnd.mopskit.answer+json`` output of
+the widget's cell, so they are saved inside the ``.ipynb`` and reach the grader with the notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExerciseError
+
+ANSWER_MIME = "application/vnd.mopskit.answer+json"
+_current: dict[str, str | None] = {"lesson": None}
+
+
+def start_lesson(lesson_id: str) -> str:
+    """Name the lesson this notebook is, so saved answers are kept apart from other lessons'.
+
+    >>> start_lesson("00_start_here")
+    '00_start_here'
+    """
+    if not lesson_id or any(c in lesson_id for c in "/\\:"):
+        raise ExerciseError(f"'lesson_id' must be a plain name like '00_start_here' (got {lesson_id!r})")
+    _current["lesson"] = lesson_id
+    return lesson_id
+
+
+def current_lesson() -> str:
+    """The lesson named by :func:`start_lesson`, or ``"scratch"`` if none was."""
+    return _current["lesson"] or "scratch"
+
+
+def answers_dir() -> Path:
+    """The folder answer files go to: ``$MOPSKIT_ANSWERS_DIR`` or ``.mopskit`` in the working folder."""
+    return Path(os.environ.get("MOPSKIT_ANSWERS_DIR", ".mopskit"))
+
+
+def answers_path(lesson: str | None = None) -> Path:
+    """The answer file of one lesson."""
+    return answers_dir() / f"{lesson or current_lesson()}.answers.json"
+
+
+def read_answers(lesson: str | None = None) -> dict[str, Any]:
+    """Return the saved answers of a lesson (an unreadable file counts as none, and is left in place)."""
+    path = answers_path(lesson)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_answer(exercise_id: str, value: Any, lesson: str | None = None) -> None:
+    """Save one answer, replacing the file atomically so a crash never leaves half a file."""
+    path = answers_path(lesson)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = read_answers(lesson)
+    data[exercise_id] = to_jsonable(value)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".answers-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn an answer into JSON-safe data (numbers, text, lists, dicts; tables as lists of records).
+
+    >>> import numpy as np
+    >>> to_jsonable({"n": np.int64(3), "xs": (1.5, None)})
+    {'n': 3, 'xs': [1.5, None]}
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):  # a DataFrame
+        return {"__table__": [to_jsonable(r) for r in value.to_dict(orient="records")]}
+    if hasattr(value, "to_dict"):  # a Series
+        return to_jsonable(value.to_dict())
+    if hasattr(value, "item"):  # numpy scalar
+        return to_jsonable(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def from_jsonable(value: Any) -> Any:
+    """Undo :func:`to_jsonable` where it wrapped a table."""
+    if isinstance(value, dict) and set(value) == {"__table__"}:
+        import pandas as pd
+
+        return pd.DataFrame(value["__table__"])
+    return value
+
+
+def answers_in_notebook(nb: Any) -> dict[str, Any]:
+    """Read the answers a notebook carries in its outputs (the last one per exercise wins).
+
+    Args:
+        nb: a notebook as read by ``nbformat.read``, or a path to one.
+    """
+    if isinstance(nb, str | os.PathLike):
+        import nbformat
+
+        nb = nbformat.read(str(nb), as_version=4)
+    found: dict[str, Any] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            bundle = output.get("data", {}).get(ANSWER_MIME)
+            if isinstance(bundle, dict) and "exercise" in bundle:
+                found[str(bundle["exercise"])] = bundle.get("answer")
+    return found

@@ -1,0 +1,283 @@
+"""Exercises, their checks, and the verdicts trainees see.
+
+An exercise has an id (``q1``), public checks (run by :func:`check`) and hidden checks (run only when
+graded). A check is a function of the trainee's answer: returning ``False`` or raising ``AssertionError``
+fails it; anything else passes. Checks compute expected values with the package's reference functions,
+so no answer literal sits in a trainee's copy.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ExerciseError
+from ..i18n import _
+
+__all__ = ["Check", "CheckResult", "Exercise", "Verdict", "check", "exercise", "get_exercise", "registry_scope"]
+
+_UNANSWERED = object()
+
+
+@dataclass
+class Check:
+    """One check of an exercise.
+
+    Attributes:
+        name: short name, shown in verdicts (defaults to the function's name, underscores as spaces).
+        points: points earned when the check passes (partial credit is points per check).
+        hidden: hidden checks are stripped from trainee copies and run only when graded.
+        success: shown when the check passes.
+        failure: shown when it fails (an ``AssertionError`` message replaces it).
+        hint: a nudge towards the fix, shown with a failure.
+        func: takes the answer; ``False`` or ``AssertionError`` means fail.
+    """
+
+    name: str
+    func: Callable[[Any], Any]
+    points: float = 1.0
+    hidden: bool = False
+    success: str = ""
+    failure: str = ""
+    hint: str = ""
+
+    def run(self, answer: Any) -> CheckResult:
+        """Run the check on one answer and say what happened, never raising."""
+        message = self.failure or _("This check did not pass.")
+        try:
+            outcome = self.func(answer)
+            passed = outcome is not False
+        except AssertionError as exc:
+            passed, message = False, str(exc) or message
+        except Exception as exc:  # a wrong kind of answer: advice, not a traceback
+            passed = False
+            message = _("This check could not run on your answer ({kind}: {detail}).").format(
+                kind=type(exc).__name__, detail=str(exc)[:200]
+            )
+        return CheckResult(
+            name=self.name,
+            points=self.points,
+            earned=self.points if passed else 0.0,
+            passed=passed,
+            hidden=self.hidden,
+            message=(self.success or _("Passed.")) if passed else message,
+            hint="" if passed else self.hint,
+        )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check said about one answer."""
+
+    name: str
+    points: float
+    earned: float
+    passed: bool
+    hidden: bool
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class Verdict:
+    """The feedback on one exercise: renders itself in a notebook (HTML) and a terminal (text)."""
+
+    exercise_id: str
+    title: str
+    answered: bool
+    results: list[CheckResult] = field(default_factory=list)
+    hidden_pending: int = 0
+
+    @property
+    def earned(self) -> float:
+        """Points earned by the checks that ran."""
+        return sum(r.earned for r in self.results)
+
+    @property
+    def possible(self) -> float:
+        """Points the checks that ran could give."""
+        return sum(r.points for r in self.results)
+
+    @property
+    def status(self) -> str:
+        """``unanswered``, ``correct`` (every check that ran passed), ``partial`` or ``wrong``."""
+        if not self.answered:
+            return "unanswered"
+        if all(r.passed for r in self.results):
+            return "correct"
+        return "partial" if any(r.passed for r in self.results) else "wrong"
+
+    def headline(self) -> str:
+        """One sentence: the verdict in words."""
+        if self.status == "unanswered":
+            return _("Not answered yet. Give your answer above (type it and run the cell, or pick it in the widget), then check again.")
+        if self.status == "correct" and self.hidden_pending:
+            more = self.hidden_pending
+            return _("Public checks passed ({earned:g}/{possible:g} points); {n} more {checks} when graded.").format(
+                earned=self.earned,
+                possible=self.possible,
+                n=more,
+                checks=_("check runs") if more == 1 else _("checks run"),
+            )
+        if self.status == "correct":
+            return _("Correct! ({earned:g}/{possible:g} points)").format(earned=self.earned, possible=self.possible)
+        return _("Not quite yet: {passed} of {total} checks pass ({earned:g}/{possible:g} points).").format(
+            passed=sum(r.passed for r in self.results),
+            total=len(self.results),
+            earned=self.earned,
+            possible=self.possible,
+        )
+
+    def __str__(self) -> str:
+        lines = [f"{self.exercise_id} {self.title}".strip() + ": " + self.headline()]
+        if self.answered:
+            for r in self.results:
+                lines.append(("  ✓ " if r.passed else "  ✗ ") + r.message)
+                if r.hint:
+                    lines.append("    " + _("Hint:") + " " + r.hint)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = {"correct": "#1b7f3b", "partial": "#a15c00", "wrong": "#b3261e", "unanswered": "#555"}[self.status]
+        items = ""
+        if self.answered:
+            for r in self.results:
+                mark = "✓" if r.passed else "✗"
+                hint = f"<br><em>{html.escape(_('Hint:'))}</em> {html.escape(r.hint)}" if r.hint else ""
+                items += f"<li>{mark} {html.escape(r.message)}{hint}</li>"
+        title = html.escape(f"{self.exercise_id} {self.title}".strip())
+        return (
+            f'<div class="mopskit-verdict" style="border-left:4px solid {colour};padding:4px 10px">'
+            f"<strong>{title}</strong>: <span style='color:{colour}'>{html.escape(self.headline())}</span>"
+            f"<ul style='margin:4px 0'>{items}</ul></div>"
+        )
+
+
+class Exercise:
+    """An exercise: an id, a title, where its answer comes from, and its checks."""
+
+    def __init__(self, exercise_id: str, *, title: str = "", answer: Callable[[], Any] | None = None):
+        self.id = exercise_id
+        self.title = title
+        self._answer = answer
+        self.checks: dict[str, Check] = {}
+        self.hidden_declared = 0
+
+    def check(
+        self,
+        *,
+        points: float = 1.0,
+        hidden: bool = False,
+        success: str = "",
+        failure: str = "",
+        hint: str = "",
+        name: str | None = None,
+    ) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+        """Register the decorated function as a check; re-running the cell replaces it, never duplicates it."""
+
+        def register(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            label = name or func.__name__.replace("_", " ").strip()
+            self.checks[label] = Check(label, func, points, hidden, success, failure, hint)
+            return func
+
+        return register
+
+    def set_answer_source(self, source: Callable[[], Any]) -> None:
+        """Take the answer from ``source()`` (widgets do this) instead of the variable named like the id."""
+        self._answer = source
+
+    def answer(self) -> Any:
+        """Return the trainee's answer, or a marker meaning 'not answered'."""
+        if self._answer is not None:
+            value = self._answer()
+        else:
+            value = getattr(sys.modules.get("__main__"), self.id, _UNANSWERED)
+        return _UNANSWERED if value is None or value is Ellipsis else value
+
+    @property
+    def hidden_count(self) -> int:
+        """How many hidden checks this exercise has (known ones, or the number a trainee copy declares)."""
+        return max(self.hidden_declared, sum(c.hidden for c in self.checks.values()))
+
+    def run(self, *, include_hidden: bool = False, answer: Any = _UNANSWERED) -> Verdict:
+        """Run the public checks (and hidden ones when grading) on the answer."""
+        value = self.answer() if answer is _UNANSWERED else answer
+        answered = value is not _UNANSWERED and value is not None and value is not Ellipsis
+        chosen = [c for c in self.checks.values() if include_hidden or not c.hidden]
+        results = [c.run(value) for c in chosen] if answered else []
+        pending = 0 if include_hidden else self.hidden_count
+        return Verdict(self.id, self.title, answered, results, pending)
+
+
+_registries: list[dict[str, Exercise]] = [{}]
+
+
+@contextmanager
+def registry_scope() -> Iterator[dict[str, Exercise]]:
+    """Use a fresh exercise registry inside the block (graders load checks this way)."""
+    _registries.append({})
+    try:
+        yield _registries[-1]
+    finally:
+        _registries.pop()
+
+
+def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0) -> Exercise:
+    """Define an exercise, or return it if this notebook defined it already.
+
+    Args:
+        exercise_id: the id trainees pass to :func:`check`, e.g. ``"q1"``.
+        title: a few words shown in the verdict.
+        hidden_checks: in trainee copies, how many hidden checks run at grading (set by release).
+
+    >>> ex = exercise("demo", title="Two plus two")
+    >>> @ex.check(points=1, failure="Add the two numbers.")
+    ... def is_four(answer):
+    ...     return answer == 4
+    >>> print(ex.run(answer=4))
+    demo Two plus two: Correct! (1/1 points)
+      ✓ Passed.
+    """
+    registry = _registries[-1]
+    ex = registry.get(exercise_id)
+    if ex is None:
+        ex = registry[exercise_id] = Exercise(exercise_id, title=title)
+    if title:
+        ex.title = title
+    ex.hidden_declared = max(ex.hidden_declared, hidden_checks)
+    return ex
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """Return a defined exercise, or say which ones exist."""
+    registry = _registries[-1]
+    if exercise_id not in registry:
+        known = ", ".join(sorted(registry)) or _("none yet")
+        raise ExerciseError(
+            _("There is no exercise '{id}' in this notebook (defined so far: {known}). "
+              "Check the spelling, or run the exercise's cells first.").format(id=exercise_id, known=known)
+        )
+    return registry[exercise_id]
+
+
+def check(exercise_id: str) -> Verdict:
+    """Check your answer to one exercise and get feedback at once.
+
+    Runs the exercise's public checks; when more checks run at grading, the verdict says how many.
+
+    Args:
+        exercise_id: the exercise, e.g. ``"q1"``.
+    """
+    return get_exercise(exercise_id).run()
+
+
+def defined_exercises() -> dict[str, Exercise]:
+    """Return the exercises defined so far in this kernel, by id."""
+    return dict(_registries[-1])

@@ -1,0 +1,48 @@
+"""Running checks outside a trainee's namespace: load them from the source notebook, run them on answers.
+
+A grader executes a submission in its own kernel, collects the answers there as JSON
+(:func:`collect_answers`), and runs the source notebook's checks, public and hidden, in its own process
+(:func:`load_checks` then :func:`grade_answers`), so nothing a trainee defines can change a check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._answers import from_jsonable, to_jsonable
+from ._exercise import _UNANSWERED, Exercise, Verdict, defined_exercises, registry_scope
+from ._release import _HIDDEN, _PUBLIC
+
+
+def collect_answers() -> dict[str, Any]:
+    """Return every defined exercise's answer in this kernel as JSON-safe data (``None`` if unanswered)."""
+    answers = {}
+    for exercise_id, ex in defined_exercises().items():
+        value = ex.answer()
+        answers[exercise_id] = None if value is _UNANSWERED else to_jsonable(value)
+    return answers
+
+
+def load_checks(source: str | Path) -> dict[str, Exercise]:
+    """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace."""
+    import nbformat
+
+    nb = nbformat.read(str(source), as_version=4)
+    with registry_scope() as registry:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+            if _PUBLIC.match(first) or _HIDDEN.match(first):
+                exec(compile(cell.source, f"{Path(source).name}:checks", "exec"), {"__name__": "mopskit_checks"})
+        return dict(registry)
+
+
+def grade_answers(exercises: dict[str, Exercise], answers: dict[str, Any]) -> list[Verdict]:
+    """Run every check, hidden ones included, on collected answers; points are per check."""
+    verdicts = []
+    for exercise_id, ex in exercises.items():
+        value = answers.get(exercise_id)
+        verdicts.append(ex.run(include_hidden=True, answer=_UNANSWERED if value is None else from_jsonable(value)))
+    return verdicts

@@ -1,0 +1,170 @@
+"""Turning instructor source notebooks into trainee copies.
+
+Markers, in a source notebook:
+
+- ``answer = expression  # SOLUTION``: released as ``answer = ...  # your answer here``.
+- ``# BEGIN SOLUTION`` ... ``# END SOLUTION`` (code) or ``<!-- BEGIN SOLUTION -->`` ...
+  ``<!-- END SOLUTION -->`` (Markdown): the block is replaced by a placeholder.
+- A code cell whose first line is ``# CHECKS q1`` holds public checks: kept, with its code folded away.
+- A code cell whose first line is ``# HIDDEN CHECKS q1`` holds hidden checks: removed, leaving only how many
+  there are, so ``check("q1")`` can say honestly that more run when graded.
+- A cell tagged ``instructor`` is removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReleaseError
+
+PLACEHOLDER = "...  # ✏️ your answer here"
+_LINE_SOLUTION = re.compile(r"^(?P<indent>\s*)(?P<lhs>[^=#\n]+?)\s*=(?!=).*#\s*SOLUTION\s*$")
+_HIDDEN = re.compile(r"^#\s*HIDDEN CHECKS\s+(?P<id>\w+)")
+_PUBLIC = re.compile(r"^#\s*CHECKS\s+(?P<id>\w+)")
+_LEFTOVER = re.compile(r"BEGIN SOLUTION|END SOLUTION|#\s*SOLUTION\b|HIDDEN CHECKS")
+
+
+@dataclass
+class ReleaseSummary:
+    """What release did to one notebook."""
+
+    source: Path
+    target: Path
+    solutions_removed: int = 0
+    hidden_checks: dict[str, int] = field(default_factory=dict)
+
+
+def _count_checks(source: str, where: str) -> int:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ReleaseError(f"{where}: the hidden checks do not parse ({exc.msg}, line {exc.lineno}); fix them") from None
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for deco in node.decorator_list:
+                func = deco.func if isinstance(deco, ast.Call) else deco
+                if isinstance(func, ast.Attribute) and func.attr == "check":
+                    count += 1
+    return count
+
+
+def _strip_code(source: str, where: str) -> tuple[str, int]:
+    out: list[str] = []
+    removed, inside, indent = 0, False, ""
+    for number, line in enumerate(source.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("# BEGIN SOLUTION"):
+            if inside:
+                raise ReleaseError(f"{where}, line {number}: '# BEGIN SOLUTION' inside another; close the first")
+            inside, indent = True, line[: len(line) - len(line.lstrip())]
+            removed += 1
+            continue
+        if stripped.startswith("# END SOLUTION"):
+            if not inside:
+                raise ReleaseError(f"{where}, line {number}: '# END SOLUTION' without a '# BEGIN SOLUTION'")
+            inside = False
+            out.append(indent + PLACEHOLDER)
+            continue
+        if inside:
+            continue
+        match = _LINE_SOLUTION.match(line)
+        if match:
+            out.append(f"{match['indent']}{match['lhs'].strip()} = {PLACEHOLDER}")
+            removed += 1
+            continue
+        out.append(line)
+    if inside:
+        raise ReleaseError(f"{where}: '# BEGIN SOLUTION' is never closed; add '# END SOLUTION'")
+    return "\n".join(out), removed
+
+
+def _strip_markdown(source: str, where: str) -> tuple[str, int]:
+    pattern = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->", re.S)
+    new, count = pattern.subn("*(your answer here)*", source)
+    if "BEGIN SOLUTION" in new:
+        raise ReleaseError(f"{where}: '<!-- BEGIN SOLUTION -->' is never closed; add '<!-- END SOLUTION -->'")
+    return new, count
+
+
+def release_notebook(source: Path, target: Path) -> ReleaseSummary:
+    """Write the trainee copy of one source notebook.
+
+    Args:
+        source: the instructor notebook, with solutions and hidden checks.
+        target: where to write the trainee copy.
+
+    Raises:
+        ReleaseError: an unclosed marker, or a marker left in the result; names the cell and line.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(source), as_version=4)
+    summary = ReleaseSummary(Path(source), Path(target))
+    cells: list[Any] = []
+    for index, cell in enumerate(nb.cells):
+        where = f"{Path(source).name}, cell {index + 1}"
+        if "instructor" in cell.metadata.get("tags", []):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+            hidden = _HIDDEN.match(first)
+            if hidden:
+                count = _count_checks(cell.source, where)
+                summary.hidden_checks[hidden["id"]] = summary.hidden_checks.get(hidden["id"], 0) + count
+                cell.source = (
+                    f"# {hidden['id']}: {count} more check{'s' if count != 1 else ''} run when your work is graded\n"
+                    "from mopskit.assess import exercise\n\n"
+                    f"exercise({hidden['id']!r}, hidden_checks={count});"
+                )
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            elif _PUBLIC.match(first):
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            else:
+                cell.source, n = _strip_code(cell.source, where)
+                summary.solutions_removed += n
+        elif cell.cell_type == "markdown":
+            cell.source, n = _strip_markdown(cell.source, where)
+            summary.solutions_removed += n
+        leftover = _LEFTOVER.search(cell.source)
+        if leftover and not _HIDDEN.match(cell.source.lstrip()) and "more check" not in cell.source:
+            raise ReleaseError(f"{where}: '{leftover.group(0)}' is still in the released cell; check its markers")
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata["mopskit"] = {"released": True, "hidden_checks": summary.hidden_checks}
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    return summary
+
+
+def release(
+    *, source_dir: str | Path, out_dir: str | Path, overwrite: bool = True, pattern: str = "*.ipynb"
+) -> list[ReleaseSummary]:
+    """Write trainee copies of every notebook in ``source_dir`` (not its sub-folders) into ``out_dir``.
+
+    Args:
+        source_dir: folder of instructor notebooks.
+        out_dir: folder for the trainee copies (created if needed).
+        overwrite: replace copies already in ``out_dir``; when false, existing files are kept untouched.
+        pattern: which notebooks to release.
+    """
+    source_dir, out_dir = Path(source_dir), Path(out_dir)
+    if not source_dir.is_dir():
+        raise ReleaseError(f"'source_dir' must be a folder of notebooks (got '{source_dir}', which is not one)")
+    sources = sorted(p for p in source_dir.glob(pattern) if p.is_file())
+    if not sources:
+        raise ReleaseError(f"'{source_dir}' holds no notebooks matching {pattern}; point at the lessons folder")
+    if out_dir.resolve() == source_dir.resolve():
+        raise ReleaseError("'out_dir' must differ from 'source_dir': releasing in place would erase the solutions")
+    summaries = []
+    for src in sources:
+        target = out_dir / src.name
+        if target.exists() and not overwrite:
+            continue
+        summaries.append(release_notebook(src, target))
+    return summaries
