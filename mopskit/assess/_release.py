@@ -118,7 +118,7 @@ def release_notebook(source: Path, target: Path) -> ReleaseSummary:
                 count = _count_checks(cell.source, where)
                 summary.hidden_checks[hidden["id"]] = summary.hidden_checks.get(hidden["id"], 0) + count
                 cell.source = (
-                    f"# {hidden['id']}: {count} more check{'s' if count != 1 else ''} run when your work is graded\n"
+                    f"# {hidden['id']}: {count} more {'checks run' if count != 1 else 'check runs'} when your work is graded\n"
                     "from mopskit.assess import exercise\n\n"
                     f"exercise({hidden['id']!r}, hidden_checks={count});"
                 )
@@ -132,7 +132,7 @@ def release_notebook(source: Path, target: Path) -> ReleaseSummary:
             cell.source, n = _strip_markdown(cell.source, where)
             summary.solutions_removed += n
         leftover = _LEFTOVER.search(cell.source)
-        if leftover and not _HIDDEN.match(cell.source.lstrip()) and "more check" not in cell.source:
+        if leftover and not _HIDDEN.match(cell.source.lstrip()) and "when your work is graded" not in cell.source:
             raise ReleaseError(f"{where}: '{leftover.group(0)}' is still in the released cell; check its markers")
         cells.append(cell)
     nb.cells = cells

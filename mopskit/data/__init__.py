@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._read import load, read
+from ._read import load, read, read_raw
 from ._schema import TableSpec, currency, table_names, table_spec
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TableSpec", "currency", "describe", "load", "read", "table_spec", "tables"]
+__all__ = ["TableSpec", "currency", "describe", "load", "read", "read_raw", "table_spec", "tables"]
 
 
 def tables() -> list[str]:

@@ -275,6 +275,33 @@ def read(
     return validated[order]
 
 
+def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """Read any CSV or Parquet file with no schema, guessing encoding, separator and column types.
+
+    Accepts the same real-world exports as :func:`read` and raises :class:`DataError` for empty, header-only,
+    ragged or binary files. Dates stay text: convert them yourself, or use :func:`read` with a table.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"{path}: no such file (working folder: {Path.cwd()}); check the name and folder",
+            problems=["no such file"],
+            source=str(path),
+        )
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    frame, _sep = _read_csv_text(path, path.name, sep, encoding)
+    if frame.empty:
+        raise DataError(f"{path.name}: the file has a header but no rows", problems=["no rows"], source=path.name)
+    for column in frame.columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.notna().sum() == frame[column].notna().sum():
+            frame[column] = numbers
+    return frame
+
+
 @lru_cache(maxsize=32)
 def _load_cached(name: str, mtime: float) -> pd.DataFrame:
     return read(datasets_dir() / f"{name}.csv", table=name)

@@ -1,0 +1,273 @@
+"""Parameterized reports: notebooks in ``notebooks/reports/`` run unattended with papermill.
+
+Parameters are checked against the notebook's annotated ``parameters`` cell before any kernel starts:
+papermill itself neither validates parameter names (a crafted name would run as code) nor escapes values
+that are not plain JSON types, so only names papermill reports are passed, with values coerced to plain
+str/int/float/bool/None/list/dict by their annotated type.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._resources import notebooks_dir
+from .errors import ParameterError, ReportError
+
+__all__ = ["Parameter", "ReportInfo", "ReportResult", "coerce_parameters", "list_reports", "report_info", "run_report"]
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One report parameter, as its notebook's ``parameters`` cell declares it."""
+
+    name: str
+    type: str
+    default: str
+    help: str
+
+    def describe(self) -> str:
+        """One line for help texts: ``name (type, default ...): help``."""
+        return f"{self.name} ({self.type}, default {self.default}): {self.help}".rstrip(": ")
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """A report: its name, notebook, title and parameters."""
+
+    name: str
+    path: Path
+    title: str
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """Several lines: the report and each of its parameters."""
+        lines = [f"{self.name}: {self.title}"]
+        lines += [f"    -p {p.describe()}" for p in self.parameters.values()] or ["    (no parameters)"]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where a report run wrote its outputs, and how long it took."""
+
+    name: str
+    notebook: Path
+    html: Path
+    parameters: dict[str, Any]
+    seconds: float
+
+
+def reports_dir() -> Path:
+    """The folder of report notebooks."""
+    return notebooks_dir() / "reports"
+
+
+def _title(path: Path) -> str:
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return path.stem.replace("_", " ")
+
+
+def _inspect(path: Path) -> dict[str, Parameter]:
+    import papermill as pm
+
+    found = pm.inspect_notebook(str(path))
+    return {
+        name: Parameter(name, str(p.get("inferred_type_name") or "None"), str(p.get("default")), str(p.get("help") or ""))
+        for name, p in found.items()
+    }
+
+
+def list_reports() -> list[ReportInfo]:
+    """List every report the kit ships, with its parameters."""
+    return [report_info(p.stem) for p in sorted(reports_dir().glob("*.ipynb"))]
+
+
+def report_info(name: str) -> ReportInfo:
+    """Return one report's title and parameters; an unknown name lists the valid ones."""
+    path = reports_dir() / f"{name}.ipynb"
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
+        valid = ", ".join(sorted(p.stem for p in reports_dir().glob("*.ipynb")))
+        raise ParameterError(f"unknown report '{name}'; valid: {valid} (see: mopskit report --list)")
+    return ReportInfo(name, path, _title(path), _inspect(path))
+
+
+def _coerce(param: Parameter, value: Any) -> Any:
+    kind = param.type.replace(" ", "")
+    optional = "None" in kind.split("|") or kind.startswith("Optional[")
+    base = re.sub(r"\|?None\|?|Optional\[(.*)\]", r"\1", kind) or "None"
+    text = value.strip() if isinstance(value, str) else None
+    if value is None or (optional and text is not None and text.lower() in ("", "none", "null")):
+        if optional or base == "None":
+            return None
+        raise ValueError("cannot be empty")
+    if base.startswith("str"):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+    elif base.startswith("bool"):
+        if isinstance(value, bool):
+            return value
+        if text is not None and text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+    elif base.startswith("int"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if text is not None and re.fullmatch(r"[+-]?\d+", text):
+            return int(text)
+    elif base.startswith("float"):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if text is not None:
+            try:
+                return float(text)
+            except ValueError:
+                pass
+    elif base.startswith(("list", "tuple")):
+        if isinstance(value, list | tuple):
+            return [_plain(v) for v in value]
+        if text is not None:
+            parsed = json.loads(text) if text.startswith("[") else [s.strip() for s in text.split(",") if s.strip()]
+            if isinstance(parsed, list):
+                return [_plain(v) for v in parsed]
+    elif base.startswith("dict"):
+        if isinstance(value, Mapping):
+            return {str(k): _plain(v) for k, v in value.items()}
+        if text is not None and text.startswith("{"):
+            return {str(k): _plain(v) for k, v in json.loads(text).items()}
+    else:  # unannotated: accept plain values only
+        return _plain(value)
+    raise ValueError(f"must be {base}")
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    raise ValueError(f"must be a plain value (text, number, true/false, list or dict), not {type(value).__name__}")
+
+
+def _valid_list(info: ReportInfo) -> str:
+    return "\n".join(f"  {p.describe()}" for p in info.parameters.values()) or "  (none)"
+
+
+def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check parameter names and coerce values to their annotated types, or raise one clear error.
+
+    Args:
+        info: the report, from :func:`report_info`.
+        values: names to values; values may be text (as typed on a command line) or already typed.
+
+    Raises:
+        ParameterError: naming every bad parameter and listing the valid ones with types, defaults and help.
+    """
+    problems, coerced = [], {}
+    for name, value in values.items():
+        if name not in info.parameters:
+            problems.append(f"unknown report parameter '{name}'")
+            continue
+        param = info.parameters[name]
+        try:
+            coerced[name] = _coerce(param, value)
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            problems.append(f"'{name}' {exc} (got {value!r})")
+    if problems:
+        raise ParameterError(
+            f"report '{info.name}': " + "; ".join(problems) + f".\nValid parameters of '{info.name}':\n"
+            + _valid_list(info)
+        )
+    return coerced
+
+
+def _to_html(notebook: Path, html: Path, *, show_code: bool) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _resources = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    html.write_text(body, encoding="utf-8")
+
+
+def run_report(
+    name: str,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    out_dir: str | Path = "reports-out",
+    show_code: bool = False,
+    timeout: int = 600,
+    progress: bool = False,
+    output_name: str | None = None,
+) -> ReportResult:
+    """Run one report with papermill and write the executed notebook plus a standalone HTML page.
+
+    Args:
+        name: the report, e.g. ``"dataset_profile"``; see :func:`list_reports`.
+        parameters: values for the report's parameters (text or typed); unnamed ones keep their defaults.
+        out_dir: folder for ``<name>.ipynb`` and ``<name>.html`` (created if needed).
+        show_code: keep the code cells in the HTML (hidden by default, for readers who want results).
+        timeout: seconds one cell may run before the report is stopped and counted as failed.
+        progress: show a progress bar while the cells run.
+        output_name: file name for the outputs, without extension (default: the report's name).
+
+    Raises:
+        ParameterError: before any kernel starts, for an unknown parameter or a value of the wrong type.
+        ReportError: when a cell fails or runs past ``timeout``; the executed notebook is kept.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    info = report_info(name)
+    values = coerce_parameters(info, parameters or {})
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = output_name or name
+    notebook, html = out / f"{stem}.ipynb", out / f"{stem}.html"
+    started = time.perf_counter()
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(info.path),
+                str(notebook),
+                parameters=values,
+                progress_bar=progress,
+                execution_timeout=timeout,
+                cwd=str(Path.cwd()),
+                shutdown_kernel="immediate",
+            )
+            break
+        except pm.PapermillExecutionError as exc:
+            raise ReportError(
+                f"report '{name}' failed in cell {exc.exec_count or exc.cell_index + 1}: {exc.ename}: {exc.evalue}\n"
+                f"The executed notebook, with the error, is in {notebook}.",
+                notebook_path=str(notebook),
+            ) from None
+        except CellTimeoutError:
+            raise ReportError(
+                f"report '{name}' stopped: a cell ran longer than {timeout} s. Pass a larger --timeout, or a smaller "
+                f"dataset. The partly executed notebook is in {notebook} (its cells may look complete; they are not).",
+                notebook_path=str(notebook),
+            ) from None
+        except (RuntimeError, DeadKernelError) as exc:  # a kernel that failed to start: one retry
+            if attempt == 2 or "kernel" not in str(exc).lower():
+                raise ReportError(f"report '{name}': the Python kernel failed ({exc}); try again") from None
+    _to_html(notebook, html, show_code=show_code)
+    return ReportResult(name, notebook, html, values, time.perf_counter() - started)
