@@ -34,6 +34,7 @@ class DataError(MopskitError, ValueError):
     Attributes:
         problems: every problem found, one readable line each (not only the first).
         source: the file or table the problems were found in.
+
     """
 
     def __init__(self, message: str, *, problems: list[str] | None = None, source: str | None = None):
@@ -51,6 +52,7 @@ class ReportError(MopskitError, RuntimeError):
 
     Attributes:
         notebook_path: the executed notebook, kept so the failure can be inspected.
+
     """
 
     def __init__(self, message: str, *, notebook_path: str | None = None):

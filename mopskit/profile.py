@@ -19,6 +19,7 @@ def load_for_profile(dataset: str, *, table: str | None = None) -> tuple[pd.Data
 
     Returns:
         The DataFrame and a label naming where it came from.
+
     """
     if dataset in tables() and not Path(dataset).suffix:
         return load(dataset), f"bundled table '{dataset}'"
@@ -104,6 +105,7 @@ def plot_profile(df: pd.DataFrame, *, max_numeric: int = 6) -> Any:
 
     Returns:
         The matplotlib Figure (static, so it survives HTML export with no internet).
+
     """
     import matplotlib.pyplot as plt
 

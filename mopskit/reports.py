@@ -83,12 +83,36 @@ def _title(path: Path) -> str:
     return path.stem.replace("_", " ")
 
 
+def _declared_names(path: Path) -> list[str]:
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            names = []
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return names
+    return []
+
+
 def _inspect(path: Path) -> dict[str, Parameter]:
     import papermill as pm
 
     found = pm.inspect_notebook(str(path))
+    dropped = [name for name in _declared_names(path) if name not in found]
+    if dropped:  # papermill's parser skips some annotations (e.g. "str | None") without a word
+        raise ReportError(
+            f"{path.name}: papermill does not see the parameter(s) {', '.join(dropped)} in the parameters cell; "
+            "write one 'name: type = value  # help' per line, with Optional[str] rather than str | None"
+        )
     return {
-        name: Parameter(name, str(p.get("inferred_type_name") or "None"), str(p.get("default")), str(p.get("help") or ""))
+        name: Parameter(
+            name, str(p.get("inferred_type_name") or "None"), str(p.get("default")), str(p.get("help") or "")
+        )
         for name, p in found.items()
     }
 
@@ -179,6 +203,7 @@ def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, 
 
     Raises:
         ParameterError: naming every bad parameter and listing the valid ones with types, defaults and help.
+
     """
     problems, coerced = [], {}
     for name, value in values.items():
@@ -192,7 +217,9 @@ def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, 
             problems.append(f"'{name}' {exc} (got {value!r})")
     if problems:
         raise ParameterError(
-            f"report '{info.name}': " + "; ".join(problems) + f".\nValid parameters of '{info.name}':\n"
+            f"report '{info.name}': "
+            + "; ".join(problems)
+            + f".\nValid parameters of '{info.name}':\n"
             + _valid_list(info)
         )
     return coerced
@@ -231,6 +258,7 @@ def run_report(
     Raises:
         ParameterError: before any kernel starts, for an unknown parameter or a value of the wrong type.
         ReportError: when a cell fails or runs past ``timeout``; the executed notebook is kept.
+
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError

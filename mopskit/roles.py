@@ -20,6 +20,7 @@ def common_tasks(survey: pd.DataFrame, *, min_share: float = 50.0) -> pd.DataFra
     >>> from mopskit.data import load
     >>> len(common_tasks(load("mops_tasks_survey")))
     8
+
     """
     chosen = survey[survey["share_pct"] > min_share]
     return chosen.sort_values("share_pct", ascending=False).reset_index(drop=True)

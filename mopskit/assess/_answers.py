@@ -111,6 +111,7 @@ def answers_in_notebook(nb: Any) -> dict[str, Any]:
 
     Args:
         nb: a notebook as read by ``nbformat.read``, or a path to one.
+
     """
     if isinstance(nb, str | os.PathLike):
         import nbformat

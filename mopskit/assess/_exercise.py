@@ -35,6 +35,7 @@ class Check:
         failure: shown when it fails (an ``AssertionError`` message replaces it).
         hint: a nudge towards the fix, shown with a failure.
         func: takes the answer; ``False`` or ``AssertionError`` means fail.
+
     """
 
     name: str
@@ -114,7 +115,10 @@ class Verdict:
     def headline(self) -> str:
         """One sentence: the verdict in words."""
         if self.status == "unanswered":
-            return _("Not answered yet. Give your answer above (type it and run the cell, or pick it in the widget), then check again.")
+            return _(
+                "Not answered yet. Give your answer above (type it and run the cell, "
+                "or pick it in the widget), then check again."
+            )
         if self.status == "correct" and self.hidden_pending:
             more = self.hidden_pending
             return _("Public checks passed ({earned:g}/{possible:g} points); {n} more {checks} when graded.").format(
@@ -244,6 +248,7 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0) -> Ex
     >>> print(ex.run(answer=4))
     demo Two plus two: Correct! (1/1 points)
       ✓ Passed.
+
     """
     registry = _registries[-1]
     ex = registry.get(exercise_id)
@@ -261,8 +266,10 @@ def get_exercise(exercise_id: str) -> Exercise:
     if exercise_id not in registry:
         known = ", ".join(sorted(registry)) or _("none yet")
         raise ExerciseError(
-            _("There is no exercise '{id}' in this notebook (defined so far: {known}). "
-              "Check the spelling, or run the exercise's cells first.").format(id=exercise_id, known=known)
+            _(
+                "There is no exercise '{id}' in this notebook (defined so far: {known}). "
+                "Check the spelling, or run the exercise's cells first."
+            ).format(id=exercise_id, known=known)
         )
     return registry[exercise_id]
 
@@ -274,6 +281,7 @@ def check(exercise_id: str) -> Verdict:
 
     Args:
         exercise_id: the exercise, e.g. ``"q1"``.
+
     """
     return get_exercise(exercise_id).run()
 

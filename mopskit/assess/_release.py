@@ -42,13 +42,24 @@ def _count_checks(source: str, where: str) -> int:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise ReleaseError(f"{where}: the hidden checks do not parse ({exc.msg}, line {exc.lineno}); fix them") from None
+        raise ReleaseError(
+            f"{where}: the hidden checks do not parse ({exc.msg}, line {exc.lineno}); fix them"
+        ) from None
     count = 0
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for deco in node.decorator_list:
                 func = deco.func if isinstance(deco, ast.Call) else deco
                 if isinstance(func, ast.Attribute) and func.attr == "check":
+                    hidden = isinstance(deco, ast.Call) and any(
+                        k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
+                        for k in deco.keywords
+                    )
+                    if not hidden:
+                        raise ReleaseError(
+                            f"{where}: check '{node.name}' is in a HIDDEN CHECKS cell but lacks hidden=True, so "
+                            "check() would run it for trainees; add hidden=True to its decorator"
+                        )
                     count += 1
     return count
 
@@ -100,6 +111,7 @@ def release_notebook(source: Path, target: Path) -> ReleaseSummary:
 
     Raises:
         ReleaseError: an unclosed marker, or a marker left in the result; names the cell and line.
+
     """
     import nbformat
 
@@ -118,7 +130,8 @@ def release_notebook(source: Path, target: Path) -> ReleaseSummary:
                 count = _count_checks(cell.source, where)
                 summary.hidden_checks[hidden["id"]] = summary.hidden_checks.get(hidden["id"], 0) + count
                 cell.source = (
-                    f"# {hidden['id']}: {count} more {'checks run' if count != 1 else 'check runs'} when your work is graded\n"
+                    f"# {hidden['id']}: {count} more {'checks run' if count != 1 else 'check runs'}"
+                    " when your work is graded\n"
                     "from mopskit.assess import exercise\n\n"
                     f"exercise({hidden['id']!r}, hidden_checks={count});"
                 )
@@ -152,6 +165,7 @@ def release(
         out_dir: folder for the trainee copies (created if needed).
         overwrite: replace copies already in ``out_dir``; when false, existing files are kept untouched.
         pattern: which notebooks to release.
+
     """
     source_dir, out_dir = Path(source_dir), Path(out_dir)
     if not source_dir.is_dir():

@@ -105,7 +105,7 @@ def _failure_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame,
         column, check, index = case.column, str(case.check), case.index
         if column in spec.columns and (column, index) in seen:
             continue  # one problem per cell: a failed conversion also fails the dtype and range checks
-        if "TypeError" in str(case.failure_case) or index is None and column in spec.columns:
+        if "TypeError" in str(case.failure_case) or (index is None and column in spec.columns):
             continue
         seen.add((column, index))
         row = int(index) + first_row if index is not None and str(index) != "nan" else None
@@ -222,6 +222,7 @@ def read(
 
     Raises:
         DataError: listing every problem found, each with its row and column.
+
     """
     import pandas as pd
     import pandera.pandas as pa
@@ -259,8 +260,11 @@ def read(
             if len(original_headers) == 1 and re.search(r"[:|/\s]", original_headers[0]):
                 hint = "; the whole header landed in one column, so the file may use a separator other than , ; or tab"
             problems.append(
-                _problem(None, f"column '{name}' is missing; the file has: {found}{hint}. Add or rename a column to "
-                         f"'{name}' (accepted spellings: {accepted})")
+                _problem(
+                    None,
+                    f"column '{name}' is missing; the file has: {found}{hint}. Add or rename a column to "
+                    f"'{name}' (accepted spellings: {accepted})",
+                )
             )
     df = _clean_values(df, spec, sep)
     try:
@@ -292,11 +296,14 @@ def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None =
         )
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
-    frame, _sep = _read_csv_text(path, path.name, sep, encoding)
+    frame, used_sep = _read_csv_text(path, path.name, sep, encoding)
     if frame.empty:
         raise DataError(f"{path.name}: the file has a header but no rows", problems=["no rows"], source=path.name)
     for column in frame.columns:
-        numbers = pd.to_numeric(frame[column], errors="coerce")
+        text = frame[column]
+        if used_sep == ";":  # Excel in many European locales writes decimal commas
+            text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+        numbers = pd.to_numeric(text, errors="coerce")
         if numbers.notna().sum() == frame[column].notna().sum():
             frame[column] = numbers
     return frame
@@ -318,6 +325,7 @@ def load(name: str) -> pd.DataFrame:
 
     >>> load("mops_tasks_survey").shape
     (22, 4)
+
     """
     path = datasets_dir() / f"{name}.csv"
     if not path.is_file():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -167,7 +168,7 @@ def _rule_check(rule: str) -> Any:
 
     def ordered(df: pd.DataFrame, cols: list[str]) -> pd.Series:
         ok = pd.Series(True, index=df.index)
-        for earlier, later in zip(cols, cols[1:], strict=False):
+        for earlier, later in itertools.pairwise(cols):
             ok &= ~(df[earlier].notna() & df[later].notna() & (df[earlier] > df[later]))
         return ok
 

@@ -25,6 +25,7 @@ class WidgetExercise:
         input: the ipywidgets input the trainee answers with.
         button: the Check button.
         feedback: an HTML widget holding the latest verdict.
+
     """
 
     def __init__(self, exercise_id: str, input_widget: Any, *, title: str = "") -> None:
@@ -101,9 +102,7 @@ class WidgetExercise:
         display(self._bundle(), raw=True, display_id=self._display_id)
 
 
-def choice(
-    exercise_id: str, options: Sequence[str], *, title: str = "", multiple: bool = False
-) -> WidgetExercise:
+def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multiple: bool = False) -> WidgetExercise:
     """An exercise answered by picking one option (or several, with ``multiple=True``).
 
     Args:
@@ -111,6 +110,7 @@ def choice(
         options: the labels to choose from.
         title: a few words shown in the verdict.
         multiple: let the trainee tick several options; the answer is then a tuple of labels.
+
     """
     import ipywidgets as w
 
@@ -134,6 +134,7 @@ def number(
         max: largest value allowed.
         step: increment of the arrows.
         unit: shown after the box, e.g. ``"%"``.
+
     """
     import ipywidgets as w
 

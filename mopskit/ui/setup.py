@@ -8,6 +8,7 @@ def setup_notebook(*, max_rows: int = 30) -> None:
 
     Args:
         max_rows: how many rows pandas shows before it shortens a table.
+
     """
     import matplotlib
     import pandas as pd

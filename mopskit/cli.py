@@ -1,0 +1,214 @@
+"""The ``mopskit`` command: thin shells over keyword-only functions of the package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import MopskitError, ParameterError
+
+_EPILOG = """examples:
+  mopskit start                          prepare ./mopskit-workspace and open JupyterLab
+  mopskit release notebooks/ released/   write trainee copies of the lessons
+  mopskit report --list                  list reports and their parameters
+  mopskit report dataset_profile -p dataset=contacts
+  mopskit data list                      list the sample tables"""
+
+
+def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for file in files:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ParameterError(f"cannot read parameters file '{file}': {exc}") from None
+        if not isinstance(loaded, dict):
+            raise ParameterError(
+                f"parameters file '{file}' must hold 'name: value' lines (got {type(loaded).__name__})"
+            )
+        values.update(loaded)
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"'-p {pair}' must be written name=value, e.g. -p dataset=campaigns")
+        values[name.strip()] = value
+    return values
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from .workspace import start
+
+    prepared = start(directory=args.directory, launch=not args.no_launch, port=args.port)
+    print(prepared)
+    if args.no_launch:
+        print(f"Open it later with: mopskit start {args.directory}")
+    return 0
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from .assess import release
+
+    summaries = release(source_dir=args.source_dir, out_dir=args.out_dir, overwrite=not args.keep_existing)
+    for s in summaries:
+        hidden = sum(s.hidden_checks.values())
+        print(f"{s.target}: {s.solutions_removed} solutions and {hidden} hidden checks removed")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .reports import list_reports, run_report
+
+    if args.list:
+        for info in list_reports():
+            print(info.describe())
+        return 0
+    if not args.name:
+        raise ParameterError("name a report to run (see: mopskit report --list)")
+    result = run_report(
+        args.name,
+        parameters=_parse_params(args.param, args.param_file),
+        out_dir=args.out,
+        show_code=args.show_code,
+        timeout=args.timeout,
+        progress=not args.quiet,
+    )
+    print(f"Report '{result.name}' done in {result.seconds:.1f} s:\n  {result.html}\n  {result.notebook}")
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from . import data
+
+    if args.data_command == "list":
+        for name in data.tables():
+            print(f"{name:20} {data.table_spec(name).description}")
+        return 0
+    if args.data_command == "describe":
+        print(data.describe(args.table).to_string(index=False))
+        return 0
+    if args.data_command == "validate":
+        frame = data.read(args.path, table=args.table)
+        print(f"{args.path}: fits the '{args.table}' table ({len(frame)} rows, {frame.shape[1]} columns)")
+        return 0
+    from .data.generate import generate
+
+    written = generate(
+        seed=args.seed, scale=args.scale, out_dir=args.out, parquet=args.parquet, progress=not args.quiet
+    )
+    for path in written:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``mopskit`` command."""
+    parser = argparse.ArgumentParser(
+        prog="mopskit",
+        description="Learn Marketing Operations by doing: lessons, checked exercises and reports in JupyterLab.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mopskit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "start",
+        help="prepare a trainee workspace and open JupyterLab in it",
+        description="Put trainee copies of the lessons and the sample datasets in DIR (existing "
+        "files are never overwritten), then open JupyterLab there.",
+    )
+    p.add_argument(
+        "directory",
+        nargs="?",
+        default="mopskit-workspace",
+        metavar="DIR",
+        help="workspace folder (default: ./mopskit-workspace)",
+    )
+    p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
+    p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
+    p.set_defaults(func=_cmd_start)
+
+    p = sub.add_parser(
+        "release",
+        help="write trainee copies of source notebooks",
+        description="Strip solutions and hidden checks from every notebook in SRC_DIR and write "
+        "the trainee copies to OUT_DIR.",
+    )
+    p.add_argument("source_dir", metavar="SRC_DIR", help="folder of instructor notebooks")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="folder for trainee copies (created if needed)")
+    p.add_argument("--keep-existing", action="store_true", help="leave copies already in OUT_DIR untouched")
+    p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser(
+        "report",
+        help="run a parameterized report (papermill) into .ipynb and .html",
+        description="Run notebooks/reports/NAME.ipynb with papermill. Parameters are checked "
+        "before anything runs; see them with --list.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  mopskit report dataset_profile -p dataset=exports/contacts.csv -p table=contacts",
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="the report to run")
+    p.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="set one parameter (repeatable)"
+    )
+    p.add_argument(
+        "-f",
+        "--param-file",
+        action="append",
+        default=[],
+        metavar="PARAMS.yaml",
+        help="read parameters from a YAML file of 'name: value' lines (-p wins over it)",
+    )
+    p.add_argument("--out", default="reports-out", metavar="DIR", help="output folder (default: ./reports-out)")
+    p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (hidden by default)")
+    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per cell (default: 600)")
+    p.add_argument("--list", action="store_true", help="list the reports and their parameters, then stop")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "data",
+        help="list, describe, validate or generate the sample datasets",
+        description="Work with the kit's tables: list them, show a table's columns, check a file "
+        "of yours against a table, or regenerate the sample data.",
+    )
+    data_sub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    data_sub.add_parser("list", help="list the tables")
+    d = data_sub.add_parser("describe", help="show the columns of one table")
+    d.add_argument("table", help="table name, e.g. campaigns")
+    d = data_sub.add_parser("validate", help="check a CSV or Parquet file against a table")
+    d.add_argument("path", help="the file to check")
+    d.add_argument("--table", required=True, help="the table the file should fit, e.g. contacts")
+    d = data_sub.add_parser(
+        "generate",
+        help="regenerate the sample datasets, deterministically",
+        description="Write every sample table from a seed. --scale multiplies the event "
+        "tables (scale 1 is what datasets/ holds), in bounded memory.",
+    )
+    d.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026, the committed data)")
+    d.add_argument("--scale", type=float, default=1.0, help="size factor for the event tables (default: 1)")
+    d.add_argument("--out", default="datasets-out", metavar="DIR", help="output folder (default: ./datasets-out)")
+    d.add_argument("--parquet", action="store_true", help="also write Parquet copies of the event tables")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``mopskit`` command; returns the exit code (0 ok, 1 a mopskit error, 2 a usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except MopskitError as exc:
+        print(f"mopskit: {exc}", file=sys.stderr)
+        return 1

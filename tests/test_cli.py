@@ -1,0 +1,65 @@
+import json
+
+import pytest
+
+from mopskit import __version__
+from mopskit.cli import main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mopskit {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["start"], ["release"], ["report"], ["data"], ["data", "generate"]])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0
+    assert "usage: mopskit" in capsys.readouterr().out
+
+
+def test_report_list(capsys):
+    assert main(["report", "--list"]) == 0
+    assert "dataset_profile: Dataset profile" in capsys.readouterr().out
+
+
+def test_bad_report_parameter_is_one_clear_paragraph(capsys):
+    assert main(["report", "dataset_profile", "-p", "chanel=email"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mopskit: report 'dataset_profile': unknown report parameter 'chanel'")
+    assert "Traceback" not in err and "dataset (str, default" in err
+
+
+def test_malformed_p_option(capsys):
+    assert main(["report", "dataset_profile", "-p", "dataset"]) == 1
+    assert "must be written name=value" in capsys.readouterr().err
+
+
+def test_start_no_launch_keeps_a_trainees_edited_notebook(tmp_path, capsys):
+    workspace = tmp_path / "ws"
+    assert main(["start", str(workspace), "--no-launch"]) == 0
+    lesson = workspace / "00_start_here.ipynb"
+    assert (workspace / "datasets" / "mops_tasks_survey.csv").exists()
+    nb = json.loads(lesson.read_text())
+    assert "SOLUTION" not in lesson.read_text(), "the workspace gets released copies"
+    nb["cells"][0]["source"] = "my own notes"
+    lesson.write_text(json.dumps(nb))
+    assert main(["start", str(workspace), "--no-launch"]) == 0
+    assert json.loads(lesson.read_text())["cells"][0]["source"] == "my own notes"
+    assert "Kept your existing copies of: 00_start_here.ipynb" in capsys.readouterr().out
+
+
+def test_start_into_a_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["start", str(target), "--no-launch"]) == 1
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_release_command(root, tmp_path, capsys):
+    assert main(["release", str(root / "notebooks"), str(tmp_path / "out")]) == 0
+    assert "00_start_here.ipynb: 1 solutions and 1 hidden checks removed" in capsys.readouterr().out
+    assert main(["release", str(tmp_path / "missing"), str(tmp_path / "out")]) == 1
