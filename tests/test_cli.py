@@ -63,3 +63,14 @@ def test_release_command(root, tmp_path, capsys):
     assert main(["release", str(root / "notebooks"), str(tmp_path / "out")]) == 0
     assert "00_start_here.ipynb: 1 solutions and 1 hidden checks removed" in capsys.readouterr().out
     assert main(["release", str(tmp_path / "missing"), str(tmp_path / "out")]) == 1
+
+
+def test_data_commands(tmp_path, capsys):
+    assert main(["data", "list"]) == 0
+    assert "email_events" in capsys.readouterr().out
+    assert main(["data", "describe", "budget"]) == 0
+    assert "forecast" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("campaign_id,name\nC1,x\n")
+    assert main(["data", "validate", str(bad), "--table", "campaigns"]) == 1
+    assert "column 'channel' is missing" in capsys.readouterr().err

@@ -15,7 +15,17 @@ from ._schema import TableSpec, currency, table_names, table_spec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TableSpec", "currency", "describe", "load", "read", "read_raw", "table_spec", "tables"]
+__all__ = [
+    "TableSpec",
+    "currency",
+    "describe",
+    "dictionary_markdown",
+    "load",
+    "read",
+    "read_raw",
+    "table_spec",
+    "tables",
+]
 
 
 def tables() -> list[str]:
@@ -44,3 +54,39 @@ def describe(name: str) -> pd.DataFrame:
             for col in spec.columns.values()
         ]
     )
+
+
+def dictionary_markdown() -> str:
+    """Render the data dictionary (``datasets/README.md``) from ``datasets/schema.yaml``."""
+    lines = [
+        "# Sample datasets: the data dictionary",
+        "",
+        "<!-- Generated from schema.yaml by mopskit.data.dictionary_markdown(); edit schema.yaml, not this file. -->",
+        "",
+        f"Money is in {currency()}. Dates are ISO 8601 (`YYYY-MM-DD`; times `YYYY-MM-DDTHH:MM:SS`, UTC). Ids are",
+        "stable and join across tables. Regenerate every file with `mopskit data generate --out datasets`",
+        "(seed 2026, scale 1). Load a table with `mopskit.data.load(name)`; check your own export against one",
+        "with `mopskit data validate FILE --table NAME`.",
+        "",
+    ]
+    for name in tables():
+        spec = table_spec(name)
+        lines += [f"## `{name}`", "", spec.description, ""]
+        if spec.source:
+            lines += [f"Source: {spec.source}.", ""]
+        if spec.key:
+            lines += ["Key: " + ", ".join(f"`{k}`" for k in spec.key) + ".", ""]
+        lines += [
+            "| column | type | required | meaning | example | other accepted names |",
+            "|---|---|---|---|---|---|",
+        ]
+        for col in spec.columns.values():
+            kind = col.type + (f" ({', '.join(col.values)})" if col.values else "")
+            required = "yes" if col.required and not col.nullable else "may be empty" if col.required else "no"
+            aliases = ", ".join(col.aliases)
+            example = "" if col.example is None else str(col.example)
+            lines.append(f"| `{col.name}` | {kind} | {required} | {col.description} | {example} | {aliases} |")
+        for rule in spec.rules:
+            lines += ["", f"Rule: {rule['description']}."]
+        lines.append("")
+    return "\n".join(lines)

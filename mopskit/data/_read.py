@@ -88,7 +88,7 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             values = values.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
         elif col.type in NUMBER_TYPES:
             values = values.str.replace(r"^[\s$€£]+|\s+$", "", regex=True)
-            if sep == ";":  # Excel in many European locales writes decimal commas
+            if sep != ",":  # Excel in many European locales writes decimal commas
                 values = values.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
         elif col.type == "bool":
             lowered = values.str.strip().str.lower()
@@ -177,17 +177,34 @@ def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None
         )
     text = raw.decode(encoding) if encoding else _decode(raw, label)[0]
     sep = sep or _sniff_separator(text)
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows, []))
+    # pandas would silently turn an extra first cell into an index and shift the row: find such rows first
+    ragged = [
+        f"row {number} has {len(row)} cells but the header has {width}"
+        for number, row in enumerate(rows, 2)
+        if row and len(row) != width
+    ]
+    if ragged:
+        shown = ragged[:MAX_LISTED] + ([f"... and {len(ragged) - MAX_LISTED} more"] if len(ragged) > MAX_LISTED else [])
+        raise DataError(
+            f"{label}: " + "; ".join(shown) + f". A value probably contains the separator '{sep}': put that value "
+            "in double quotes, or export the file again",
+            problems=ragged,
+            source=label,
+        )
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=True
         )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        detail = (
-            f"row {match.group(2)} has {match.group(3)} cells but the header has {match.group(1)}"
-            if match
-            else str(exc).strip()
-        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        detail = str(exc).strip()
+        rows = csv.reader(io.StringIO(text), delimiter=sep)
+        width = len(next(rows, []))
+        for number, row in enumerate(rows, 2):
+            if row and len(row) != width:
+                detail = f"row {number} has {len(row)} cells but the header has {width}"
+                break
         raise DataError(
             f"{label}: {detail}; a value probably contains the separator '{sep}': put that value in "
             "double quotes, or export the file again",
@@ -301,7 +318,7 @@ def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None =
         raise DataError(f"{path.name}: the file has a header but no rows", problems=["no rows"], source=path.name)
     for column in frame.columns:
         text = frame[column]
-        if used_sep == ";":  # Excel in many European locales writes decimal commas
+        if used_sep != ",":  # Excel in many European locales writes decimal commas
             text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
         numbers = pd.to_numeric(text, errors="coerce")
         if numbers.notna().sum() == frame[column].notna().sum():
