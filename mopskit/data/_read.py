@@ -26,6 +26,21 @@ _HOW_TO_FIX = (
 )
 
 
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise DataError(
+            f"{path}: no such file (working folder: {Path.cwd()}); check the name and folder",
+            problems=["no such file"],
+            source=str(path),
+        )
+
+
+def _first(lines: list[str]) -> list[str]:
+    """The first MAX_LISTED lines, and a count of the rest."""
+    more = len(lines) - MAX_LISTED
+    return lines[:MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
+
+
 def _decode(raw: bytes, label: str) -> tuple[str, str]:
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise DataError(
@@ -159,9 +174,10 @@ def _rule_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, fi
 def _raise(label: str, spec: TableSpec, problems: list[tuple[int, str]]) -> None:
     problems.sort(key=lambda p: p[0])
     lines = [text for _, text in problems]
-    shown = lines[:MAX_LISTED] + ([f"... and {len(lines) - MAX_LISTED} more"] if len(lines) > MAX_LISTED else [])
     count = f"{len(lines)} problem" + ("s" if len(lines) != 1 else "")
-    message = f"{label} does not fit the '{spec.name}' table ({count}):\n" + "\n".join(f"  - {s}" for s in shown)
+    message = f"{label} does not fit the '{spec.name}' table ({count}):\n" + "\n".join(
+        f"  - {s}" for s in _first(lines)
+    )
     raise DataError(message + "\n" + _HOW_TO_FIX, problems=lines, source=label)
 
 
@@ -186,9 +202,10 @@ def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None
         if row and len(row) != width
     ]
     if ragged:
-        shown = ragged[:MAX_LISTED] + ([f"... and {len(ragged) - MAX_LISTED} more"] if len(ragged) > MAX_LISTED else [])
         raise DataError(
-            f"{label}: " + "; ".join(shown) + f". A value probably contains the separator '{sep}': put that value "
+            f"{label}: "
+            + "; ".join(_first(ragged))
+            + f". A value probably contains the separator '{sep}': put that value "
             "in double quotes, or export the file again",
             problems=ragged,
             source=label,
@@ -247,12 +264,7 @@ def read(
     spec = table_spec(table)
     path = Path(path)
     label = path.name
-    if not path.is_file():
-        raise DataError(
-            f"{path}: no such file (working folder: {Path.cwd()}); check the name and folder",
-            problems=["no such file"],
-            source=str(path),
-        )
+    _require_file(path)
     if path.suffix.lower() == ".parquet":
         df = pd.read_parquet(path).astype("string").astype(object).where(lambda d: d.notna(), None)
         sep, first_row = ",", 1
@@ -305,12 +317,7 @@ def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None =
     import pandas as pd
 
     path = Path(path)
-    if not path.is_file():
-        raise DataError(
-            f"{path}: no such file (working folder: {Path.cwd()}); check the name and folder",
-            problems=["no such file"],
-            source=str(path),
-        )
+    _require_file(path)
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
     frame, used_sep = _read_csv_text(path, path.name, sep, encoding)
