@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._facts import MARTECH_STACK, OWNERS, SURVEY_SOURCE, SURVEY_TASKS
+from ..content import load_table, load_yaml, source_title
 
 __all__ = ["DEFAULT_SEED", "generate"]
 
@@ -51,6 +51,10 @@ SEASON = np.array([1.0, 1.1, 1.2, 1.15, 1.05, 0.85, 0.7, 0.75, 1.15, 1.25, 1.2, 
 COUNTRIES = ["US", "GB", "DE", "RO", "FR", "NL", "TH", "TW", "ES", "PL"]
 CONTACTS_AT_SCALE_1 = 2_400
 CHUNK = 250_000
+
+
+def _owners() -> list[str]:
+    return list(load_yaml("sample_company")["owners"])
 
 
 def _iso(ts: pd.Series | pd.DatetimeIndex, fmt: str = "%Y-%m-%dT%H:%M:%S") -> pd.Series:
@@ -94,7 +98,7 @@ def _campaign(rng: np.random.Generator, number: int, month: pd.Timestamp, channe
         "end_date": f"{min(end, END):%Y-%m-%d}",
         "budget": float(budget),
         "spend": spend,
-        "owner": OWNERS[int(rng.integers(0, 4))],
+        "owner": _owners()[int(rng.integers(0, 4))],
     }
 
 
@@ -304,9 +308,9 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     written = []
-    survey = pd.DataFrame(
-        [{"task_id": i, "task": t, "share_pct": s, "source": SURVEY_SOURCE} for i, (t, s) in enumerate(SURVEY_TASKS, 1)]
-    )
+    survey = load_table("survey_tasks")
+    survey.insert(0, "task_id", range(1, len(survey) + 1))
+    survey["source"] = source_title("mops_survey_2020")
     written.append(_write(survey, out / "mops_tasks_survey.csv"))
     campaigns = _campaigns(rng)
     written.append(_write(campaigns, out / "campaigns.csv"))
@@ -316,7 +320,7 @@ def generate(
     written.append(_write(_touchpoints(rng, contacts, campaigns), out / "touchpoints.csv"))
     written.append(_write(_budget(rng, campaigns), out / "budget.csv"))
     written.append(
-        _write(pd.DataFrame(MARTECH_STACK).astype({"notice_period_days": "Int64"}), out / "martech_stack.csv")
+        _write(load_table("sample_stack").astype({"notice_period_days": "Int64"}), out / "martech_stack.csv")
     )
     written += _write_events(rng, campaigns, contacts, scale, out, parquet=parquet, progress=progress)
     return written
