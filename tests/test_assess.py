@@ -5,6 +5,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mopskit.assess import (
+    answer_key,
     answers_in_notebook,
     check,
     exercise,
@@ -207,3 +208,56 @@ def test_release_refuses_a_hidden_cell_check_not_marked_hidden(tmp_path):
     )
     with pytest.raises(ReleaseError, match="check 'leaks' is in a HIDDEN CHECKS cell but lacks hidden=True"):
         release_notebook(src, tmp_path / "out.ipynb")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "earned", "passed"),
+    [
+        (True, 2.0, True),
+        (False, 0.0, False),
+        (None, 2.0, True),
+        (0.5, 1.0, False),
+        (1.0, 2.0, True),
+        (-3, 0.0, False),
+        (float("nan"), 0.0, False),
+    ],
+)
+def test_a_check_earns_its_points_all_or_nothing_or_in_part(outcome, earned, passed):
+    result = exercise("p").check(points=2)(lambda answer: outcome) and exercise("p").checks["<lambda>"].run(1)
+    assert (result.earned, result.passed) == (earned, passed)
+
+
+def test_numpy_false_fails_a_check():
+    import numpy as np
+
+    ex = exercise("np_bool")
+    ex.check(name="equal")(lambda answer: np.int64(answer) == np.int64(3))
+    assert ex.run(answer=4).status == "wrong"
+    assert ex.run(answer=3).status == "correct"
+
+
+def test_answer_key_comes_from_solution_functions_kept_in_hidden_cells(tmp_path):
+    src = _source_notebook(
+        tmp_path,
+        [
+            new_code_cell(
+                "# CHECKS q1\nfrom mopskit.assess import exercise\n\n@exercise('q1').check(hint='Add.')\n"
+                "def is_int(answer):\n    return isinstance(answer, int)"
+            ),
+            new_code_cell(
+                "# HIDDEN CHECKS q1\nfrom mopskit.assess import exercise\n\n"
+                "@exercise('q1').solution\ndef expected():\n    return sum([1, 2, 3])"
+            ),
+            new_code_cell(
+                "# CHECKS q2\nfrom mopskit.assess import exercise\n\n@exercise('q2').check()\n"
+                "def anything(answer):\n    return True"
+            ),
+        ],
+    )
+    with pytest.raises(ExerciseError, match=r"exercise 'q2' has no answer key; add '@exercise\('q2'\).solution'"):
+        answer_key(src)
+    assert load_checks(src)["q1"].expected() == 6
+    released = tmp_path / "released.ipynb"
+    summary = release_notebook(src, released)
+    assert summary.hidden_checks == {"q1": 0}
+    assert "solution" not in released.read_text() and "sum([1, 2, 3])" not in released.read_text()

@@ -1,13 +1,16 @@
 """Released lessons run top to bottom in a real kernel, and widget answers survive a kernel restart."""
 
+import json
 import shutil
 
 import nbformat
 import pytest
+from conftest import ROOT
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from mopskit.assess import ANSWER_MIME, answers_in_notebook, release
+from mopskit.assess import ANSWER_MIME, answer_key, answers_in_notebook, grade_answers, load_checks, release
+from mopskit.assess._answers import to_jsonable
 
 pytestmark = pytest.mark.slow
 
@@ -20,6 +23,9 @@ def _run(nb, cwd, extra=()):
     return ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in cells]
 
 
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
 @pytest.fixture
 def released(root, tmp_path, monkeypatch):
     monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
@@ -28,20 +34,48 @@ def released(root, tmp_path, monkeypatch):
     return out
 
 
-def test_released_lessons_run_top_to_bottom_unanswered(released):
-    lessons = sorted(released.glob("*.ipynb"))
-    assert lessons
-    for path in lessons:
-        nb = nbformat.read(str(path), as_version=4)
-        [verdicts] = _run(
-            nb,
-            released,
-            [
-                "from mopskit.assess._exercise import defined_exercises\n"
-                "print({k: e.run().status for k, e in defined_exercises().items()})"
-            ],
-        )
-        assert "correct" not in verdicts and "unanswered" in verdicts, path.name
+def test_lessons_are_found():
+    assert any(p.name == "00_start_here.ipynb" for p in LESSONS)
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_hint_and_an_answer_key_that_earns_full_points(source):
+    exercises = load_checks(source)
+    assert exercises, f"{source.name} defines no exercise"
+    key = answer_key(source)  # raises, naming the exercise, when one has no solution function
+    for exercise_id, ex in exercises.items():
+        assert any(c.hint for c in ex.checks.values()), f"{source.name} {exercise_id}: no check has a hint"
+    graded = grade_answers(exercises, {k: to_jsonable(v) for k, v in key.items()})  # as a grader sees them
+    wrong = {v.exercise_id: str(v) for v in graded if v.earned != v.possible or v.status != "correct"}
+    assert not wrong, f"{source.name}: the answer key does not pass its own checks: {wrong}"
+
+
+_PROBE = """
+import json
+from mopskit.assess._exercise import defined_exercises
+from mopskit.ui.exercises import _WIDGETS
+print(json.dumps({
+    "status": {k: e.run().status for k, e in defined_exercises().items()},
+    "no_widget": sorted(set(defined_exercises()) - set(_WIDGETS)),
+}))
+"""
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
+def test_released_lesson_runs_unanswered_then_every_exercise_is_answered_through_its_widget(source, released):
+    path = released / source.name
+    key = json.dumps({k: to_jsonable(v) for k, v in answer_key(source).items()})
+    fill = (
+        "import json\nfrom mopskit.ui import widget_for\n"
+        f"for exercise_id, answer in json.loads({key!r}).items():\n"
+        "    widget_for(exercise_id).fill(answer)\n" + _PROBE
+    )
+    before, after = (json.loads(out) for out in _run(nbformat.read(str(path), as_version=4), released, [_PROBE, fill]))
+    assert not before["no_widget"], f"{source.name}: exercises with no widget path: {before['no_widget']}"
+    assert set(before["status"].values()) == {"unanswered"}, f"{source.name}: answered before anyone answered"
+    assert set(before["status"]) == set(json.loads(key)), f"{source.name}: the trainee copy lacks exercises"
+    not_correct = {k: v for k, v in after["status"].items() if v != "correct"}
+    assert not not_correct, f"{source.name}: answered through the widgets with the answer key, still: {not_correct}"
 
 
 def test_widget_answer_survives_restart_and_travels_with_the_notebook(released, tmp_path):
@@ -71,5 +105,10 @@ def test_widget_answer_survives_restart_and_travels_with_the_notebook(released, 
     shutil.copy(path, handed_in / path.name)
     carried = answers_in_notebook(handed_in / path.name)
     assert carried == {"q2": answer}
-    bundles = [o for c in second.cells for o in c.get("outputs", []) if ANSWER_MIME in o.get("data", {})]
-    assert bundles and bundles[0]["data"][ANSWER_MIME]["answer"] == answer
+    bundles = {
+        o["data"][ANSWER_MIME]["exercise"]: o["data"][ANSWER_MIME]["answer"]
+        for c in second.cells
+        for o in c.get("outputs", [])
+        if ANSWER_MIME in o.get("data", {})
+    }
+    assert bundles == {"q1": None, "q2": answer}, "every widget shows its saved answer in the restarted notebook"

@@ -4,7 +4,7 @@ import pytest
 
 from mopskit.assess import check, read_answers, start_lesson
 from mopskit.errors import ExerciseError
-from mopskit.ui import choice, number, widget_for
+from mopskit.ui import choice, exercise_class, flatten_answer, grid, leaf_class, match, number, text, widget_for
 
 
 def _pick_b():
@@ -54,10 +54,99 @@ def test_multiple_choice_and_number():
     assert read_answers()["q3"] == ["x", "z"]
     assert choice("q3", ["x", "y", "z"], multiple=True).input.value == ("x", "z")
     n = number("q4", max=10)
-    n.input.value = 7.5
+    n.fill(7.5)
     assert read_answers()["q4"] == 7.5
 
 
 def test_widget_for_unknown_exercise():
     with pytest.raises(ExerciseError, match="run the cell that shows it first"):
         widget_for("nope")
+
+
+def test_match_answers_by_item_saves_restores_and_gives_partial_credit():
+    start_lesson("ui_lesson")
+    items, roles = ["Send the newsletter", "Fix the CRM sync"], ["Email ops", "CRM admin"]
+    right = {"Send the newsletter": "Email ops", "Fix the CRM sync": "CRM admin"}
+    w = match("q5", items, roles)
+
+    @w.exercise.check(points=2, hint="One row per task.")
+    def rows_right(answer):
+        return sum(answer.get(k) == v for k, v in right.items()) / len(right)
+
+    assert w.value is None and check("q5").status == "unanswered"
+    w.leaves[("Send the newsletter",)].value = "Email ops"
+    assert read_answers()["q5"] == {"Send the newsletter": "Email ops", "Fix the CRM sync": None}
+    half = check("q5")
+    assert (half.status, half.earned) == ("partial", 1.0)
+    assert "partly right: 50%" in str(half)
+    again = match("q5", items, roles)
+    assert again.value == {"Send the newsletter": "Email ops", "Fix the CRM sync": None}
+    again.fill(right)
+    assert check("q5").status == "correct"
+
+
+def test_grid_answer_is_rows_of_columns_and_restores():
+    start_lesson("ui_lesson")
+    w = grid("q6", ["Plan", "Send"], ["Ana", "Joon"], ["R", "A", "C", "I"])
+    answer = {"Plan": {"Ana": "A", "Joon": "R"}, "Send": {"Ana": "R", "Joon": None}}
+    w.fill(answer)
+    assert w.value == answer
+    assert read_answers()["q6"] == answer
+    assert grid("q6", ["Plan", "Send"], ["Ana", "Joon"], ["R", "A", "C", "I"]).value == answer
+    w.fill({"Plan": {"Ana": "Z"}})  # not an option: left empty, never an error
+    assert w.leaves[("Plan", "Ana")].value is None
+
+
+def test_text_with_live_feedback():
+    start_lesson("ui_lesson")
+    w = text("q7", live=True)
+
+    @w.exercise.check(failure="Name a number.", hint="Add a figure, e.g. 25%.")
+    def has_a_number(answer):
+        return any(ch.isdigit() for ch in answer)
+
+    w.input.value = "Grow clicks"
+    assert "Add a figure" in w.feedback.value, "the verdict shows as the trainee types"
+    w.input.value = "Grow clicks by 25%"
+    assert "Correct!" in w.feedback.value
+    w.input.value = ""
+    assert check("q7").status == "unanswered"
+
+
+def test_every_leaf_carries_page_classes_for_browser_tests():
+    start_lesson("ui_lesson")
+    w = match("q8", ["a/b, c", "d"], ["x", "y"])
+    assert {"mopskit-exercise", exercise_class("q8")} <= set(w.box._dom_classes)
+    for path, leaf in w.leaves.items():
+        assert {"mopskit-leaf", leaf_class(path)} <= set(leaf._dom_classes)
+    assert len({leaf_class(p) for p in w.leaves}) == 2
+    assert set(flatten_answer({"a/b, c": "x", "d": "y"})) == set(w.leaves)
+
+
+def test_code_answer_wins_over_the_widget_and_the_widget_answers_otherwise(monkeypatch):
+    import __main__
+
+    start_lesson("ui_lesson")
+    w = number("q9", max=50)
+
+    @w.exercise.check()
+    def is_eight(answer):
+        return answer == 8
+
+    w.fill(8)
+    monkeypatch.setattr(__main__, "q9", ..., raising=False)
+    assert check("q9").status == "correct", "an unanswered code cell (q9 = ...) leaves the widget in charge"
+    monkeypatch.setattr(__main__, "q9", 7)
+    assert check("q9").status == "wrong", "a code answer, once set, is the one checked"
+
+
+def test_number_box_starts_empty_and_reads_numbers_as_people_type_them():
+    start_lesson("ui_lesson")
+    w = number("q10", min=0, max=100, unit="%")
+    assert w.value is None and check("q10").status == "unanswered"
+    w.input.children[0].value = "12,5%"
+    assert w.value == 12.5 and read_answers()["q10"] == 12.5
+    w.leaves[()].value = "twelve"
+    assert w.value == "twelve" and "is not a number" in w.status.value
+    w.fill(7)
+    assert w.leaves[()].value == "7" and number("q10").value == 7.0

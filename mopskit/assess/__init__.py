@@ -11,7 +11,7 @@ from ._answers import (
     start_lesson,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
-from ._grading import collect_answers, grade_answers, load_checks
+from ._grading import answer_key, collect_answers, grade_answers, load_checks
 from ._release import ReleaseSummary, release, release_notebook
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Exercise",
     "ReleaseSummary",
     "Verdict",
+    "answer_key",
     "answers_in_notebook",
     "check",
     "collect_answers",

@@ -107,7 +107,7 @@ def from_jsonable(value: Any) -> Any:
 
 
 def answers_in_notebook(nb: Any) -> dict[str, Any]:
-    """Read the answers a notebook carries in its outputs (the last one per exercise wins).
+    """Read the answers a notebook carries in its outputs (the last one per exercise wins; empty ones are left out).
 
     Args:
         nb: a notebook as read by ``nbformat.read``, or a path to one.
@@ -123,4 +123,4 @@ def answers_in_notebook(nb: Any) -> dict[str, Any]:
             bundle = output.get("data", {}).get(ANSWER_MIME)
             if isinstance(bundle, dict) and "exercise" in bundle:
                 found[str(bundle["exercise"])] = bundle.get("answer")
-    return found
+    return {exercise_id: answer for exercise_id, answer in found.items() if answer is not None}

@@ -2,8 +2,12 @@
 
 An exercise has an id (``q1``), public checks (run by :func:`check`) and hidden checks (run only when
 graded). A check is a function of the trainee's answer: returning ``False`` or raising ``AssertionError``
-fails it; anything else passes. Checks compute expected values with the package's reference functions,
-so no answer literal sits in a trainee's copy.
+fails it; a number between 0 and 1 earns that share of its points (partial credit); anything else passes.
+Checks compute expected values with the package's reference functions, so no answer literal sits in a
+trainee's copy. An exercise's answer key is a ``solution`` function, kept in its hidden checks cell.
+
+An answer comes from the trainee's code (a variable named like the exercise, e.g. ``q1 = 5``) when it is set,
+and otherwise from the exercise's widget, so every exercise can be answered either way.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 from ..errors import ExerciseError
@@ -21,6 +26,10 @@ from ..i18n import _
 __all__ = ["Check", "CheckResult", "Exercise", "Verdict", "check", "exercise", "get_exercise", "registry_scope"]
 
 _UNANSWERED = object()
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value is Ellipsis or value is _UNANSWERED
 
 
 @dataclass
@@ -50,24 +59,44 @@ class Check:
         """Run the check on one answer and say what happened, never raising."""
         message = self.failure or _("This check did not pass.")
         try:
-            outcome = self.func(answer)
-            passed = outcome is not False
+            share = _share(self.func(answer))
         except AssertionError as exc:
-            passed, message = False, str(exc) or message
+            share, message = 0.0, str(exc) or message
         except Exception as exc:  # a wrong kind of answer: advice, not a traceback
-            passed = False
+            share = 0.0
             message = _("This check could not run on your answer ({kind}: {detail}).").format(
                 kind=type(exc).__name__, detail=str(exc)[:200]
+            )
+        passed = share >= 1.0
+        if 0.0 < share < 1.0:
+            message = _("{message} (partly right: {share:.0%} of this check's points)").format(
+                message=message, share=share
             )
         return CheckResult(
             name=self.name,
             points=self.points,
-            earned=self.points if passed else 0.0,
+            earned=round(self.points * share, 4),
             passed=passed,
             hidden=self.hidden,
             message=(self.success or _("Passed.")) if passed else message,
             hint="" if passed else self.hint,
         )
+
+
+def _share(outcome: Any) -> float:
+    """The share of a check's points an outcome earns: booleans are all or nothing, a number is partial credit.
+
+    >>> _share(True), _share(False), _share(None), _share(0.25), _share(3)
+    (1.0, 0.0, 1.0, 0.25, 1.0)
+    """
+    if outcome is None:
+        return 1.0
+    if isinstance(outcome, bool) or getattr(getattr(outcome, "dtype", None), "kind", "") == "b":  # numpy's too
+        return 1.0 if bool(outcome) else 0.0
+    if isinstance(outcome, Real):
+        value = float(outcome)
+        return 0.0 if value != value else min(max(value, 0.0), 1.0)  # NaN earns nothing
+    return 1.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,7 @@ class Verdict:
             return "unanswered"
         if all(r.passed for r in self.results):
             return "correct"
-        return "partial" if any(r.passed for r in self.results) else "wrong"
+        return "partial" if any(r.passed or r.earned > 0 for r in self.results) else "wrong"
 
     def headline(self) -> str:
         """One sentence: the verdict in words."""
@@ -171,6 +200,7 @@ class Exercise:
         self.id = exercise_id
         self.title = title
         self._answer = answer
+        self._solution: Callable[[], Any] | None = None
         self.checks: dict[str, Check] = {}
         self.hidden_declared = 0
 
@@ -193,17 +223,39 @@ class Exercise:
 
         return register
 
+    def solution(self, func: Callable[[], Any]) -> Callable[[], Any]:
+        """Register the decorated no-argument function as the answer key (keep it in a hidden checks cell).
+
+        The function computes the right answer with the package's reference functions, in the shape the
+        exercise's widget holds, so tests and graders can answer the exercise and check the checks.
+        """
+        self._solution = func
+        return func
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether an answer key was registered with :meth:`solution`."""
+        return self._solution is not None
+
+    def expected(self) -> Any:
+        """Return the right answer, computed by the registered solution function."""
+        if self._solution is None:
+            raise ExerciseError(
+                f"exercise '{self.id}' has no answer key; add '@exercise({self.id!r}).solution' on a function "
+                "in its HIDDEN CHECKS cell"
+            )
+        return self._solution()
+
     def set_answer_source(self, source: Callable[[], Any]) -> None:
-        """Take the answer from ``source()`` (widgets do this) instead of the variable named like the id."""
+        """Take the answer from ``source()`` (a widget) when no variable named like the id holds one."""
         self._answer = source
 
     def answer(self) -> Any:
-        """Return the trainee's answer, or a marker meaning 'not answered'."""
-        if self._answer is not None:
+        """Return the trainee's answer (their code's variable first, then the widget), or 'not answered'."""
+        value = getattr(sys.modules.get("__main__"), self.id, None)
+        if _unset(value) and self._answer is not None:
             value = self._answer()
-        else:
-            value = getattr(sys.modules.get("__main__"), self.id, _UNANSWERED)
-        return _UNANSWERED if value is None or value is Ellipsis else value
+        return _UNANSWERED if _unset(value) else value
 
     @property
     def hidden_count(self) -> int:
@@ -213,7 +265,7 @@ class Exercise:
     def run(self, *, include_hidden: bool = False, answer: Any = _UNANSWERED) -> Verdict:
         """Run the public checks (and hidden ones when grading) on the answer."""
         value = self.answer() if answer is _UNANSWERED else answer
-        answered = value is not _UNANSWERED and value is not None and value is not Ellipsis
+        answered = not _unset(value)
         chosen = [c for c in self.checks.values() if include_hidden or not c.hidden]
         results = [c.run(value) for c in chosen] if answered else []
         pending = 0 if include_hidden else self.hidden_count

@@ -39,6 +39,16 @@ def load_checks(source: str | Path) -> dict[str, Exercise]:
         return dict(registry)
 
 
+def answer_key(source: str | Path) -> dict[str, Any]:
+    """Return the right answer to every exercise of an instructor notebook, from its ``solution`` functions.
+
+    Raises:
+        ExerciseError: an exercise has no ``@exercise(id).solution``; the message names it.
+
+    """
+    return {exercise_id: ex.expected() for exercise_id, ex in load_checks(source).items()}
+
+
 def grade_answers(exercises: dict[str, Exercise], answers: dict[str, Any]) -> list[Verdict]:
     """Run every check, hidden ones included, on collected answers; points are per check."""
     verdicts = []

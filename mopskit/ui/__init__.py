@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from .exercises import WidgetExercise, choice, number, widget_for
+from .exercises import (
+    WidgetExercise,
+    choice,
+    exercise_class,
+    flatten_answer,
+    grid,
+    leaf_class,
+    match,
+    number,
+    text,
+    widget_for,
+)
 from .setup import setup_notebook
 
-__all__ = ["WidgetExercise", "choice", "number", "setup_notebook", "widget_for"]
+__all__ = [
+    "WidgetExercise",
+    "choice",
+    "exercise_class",
+    "flatten_answer",
+    "grid",
+    "leaf_class",
+    "match",
+    "number",
+    "setup_notebook",
+    "text",
+    "widget_for",
+]

@@ -3,73 +3,211 @@
 The answer is saved to the lesson's answer file on every change (so it survives a kernel restart) and shown
 as an output of the widget's cell (so it is saved inside the notebook and reaches the grader). When the cell
 runs again, the widget starts from the saved answer.
+
+Every kind of exercise widget is a :class:`WidgetExercise` with one or more *leaves*: the input controls a
+trainee fills (a radio group, a number box, one dropdown per row...). Each leaf has a *path*, the keys that
+lead to its value in the answer: a one-control widget has the path ``()`` and its answer is that control's
+value; :func:`match` has a leaf per item, ``(item,)``, and its answer is ``{item: option}``; :func:`grid` has a
+leaf per cell, ``(row, column)``, and its answer is ``{row: {column: option}}``. A new kind only builds its
+controls and passes them as ``leaves``: saving, restoring, checking and the page classes come with the base.
+
+In the page, the widget's box has the CSS classes ``mopskit-exercise`` and ``mopskit-ex-<id>``, and each leaf
+has ``mopskit-leaf`` and :func:`leaf_class` of its path, so a browser test can answer any kind of exercise
+from the answer alone (:func:`flatten_answer`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
 from ..assess._exercise import exercise
 from ..i18n import _
 
+__all__ = [
+    "WidgetExercise",
+    "choice",
+    "exercise_class",
+    "flatten_answer",
+    "grid",
+    "leaf_class",
+    "match",
+    "number",
+    "parse_number",
+    "text",
+    "widget_for",
+]
+
+LeafPath = tuple[str, ...]
 _WIDGETS: dict[str, WidgetExercise] = {}
 
 
+def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
+    """Split an answer into the values of its leaves, keyed by path (nested dicts give one leaf per value).
+
+    >>> flatten_answer(7)
+    {(): 7}
+    >>> flatten_answer({"Email": {"R": "Ana"}, "Ads": "Joon"})
+    {('Email', 'R'): 'Ana', ('Ads',): 'Joon'}
+    """
+    if isinstance(answer, Mapping):
+        return {(str(key), *path): value for key, sub in answer.items() for path, value in flatten_answer(sub).items()}
+    return {(): answer}
+
+
+def _unflatten(leaves: Mapping[LeafPath, Any]) -> Any:
+    if () in leaves:
+        return leaves[()]
+    tree: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return tree
+
+
+def leaf_class(path: LeafPath) -> str:
+    """The CSS class that marks the leaf at ``path`` in the page (stable, whatever characters the keys hold).
+
+    >>> leaf_class(())
+    'mopskit-leaf-root'
+    >>> leaf_class(("Design, run and optimize/test campaigns",)).startswith("mopskit-leaf-")
+    True
+    """
+    if not path:
+        return "mopskit-leaf-root"
+    digest = hashlib.sha1(json.dumps(list(path), ensure_ascii=False).encode("utf-8"), usedforsecurity=False)
+    return "mopskit-leaf-" + digest.hexdigest()[:12]
+
+
+def exercise_class(exercise_id: str) -> str:
+    """The CSS class of an exercise's widget box in the page.
+
+    >>> exercise_class("q2")
+    'mopskit-ex-q2'
+    """
+    return f"mopskit-ex-{exercise_id}"
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == () or value == ""
+
+
+def _read_leaf(leaf: Any) -> Any:
+    value = leaf.value
+    if "mopskit-number" in leaf._dom_classes:  # a number typed as text: read it as people write numbers
+        try:
+            return parse_number(value)
+        except ValueError:
+            return value  # not a number: the checks say so, in words
+    return None if _empty(value) else value
+
+
 class WidgetExercise:
-    """An exercise answered through one input widget, with a Check button and a feedback line.
+    """An exercise answered through input widgets, with a Check button and a feedback line.
+
+    Args:
+        exercise_id: the exercise, e.g. ``"q2"``.
+        input_widget: what is shown above the Check button: the one input, or a container of several.
+        title: a few words shown in the verdict.
+        leaves: the inputs the trainee fills, by path (see the module's docstring); default: the input itself.
+        live: check the answer on every change and show the verdict at once, as well as on Check.
 
     Attributes:
-        input: the ipywidgets input the trainee answers with.
+        input: the widget shown for answering.
+        leaves: the input controls by path.
         button: the Check button.
         feedback: an HTML widget holding the latest verdict.
 
     """
 
-    def __init__(self, exercise_id: str, input_widget: Any, *, title: str = "") -> None:
+    def __init__(
+        self,
+        exercise_id: str,
+        input_widget: Any,
+        *,
+        title: str = "",
+        leaves: Mapping[LeafPath, Any] | None = None,
+        live: bool = False,
+    ) -> None:
         import ipywidgets as w
 
         self.exercise_id = exercise_id
         self.lesson = current_lesson()
         self.exercise = exercise(exercise_id, title=title)
         self.input = input_widget
+        self.leaves: dict[LeafPath, Any] = dict(leaves) if leaves else {(): input_widget}
+        self.live = live
         self.button = w.Button(description=_("Check"), icon="check", button_style="primary")
+        self.button.add_class("mopskit-check")
         self.feedback = w.HTML()
+        self.feedback.add_class("mopskit-feedback")
         self.status = w.HTML()
         self._display_id = f"mopskit-answer-{self.lesson}-{exercise_id}-{uuid.uuid4().hex[:8]}"
+        for path, leaf in self.leaves.items():
+            leaf.add_class("mopskit-leaf")
+            leaf.add_class(leaf_class(path))
         saved = read_answers(self.lesson).get(exercise_id)
         if saved is not None:
             self.restore(saved)
             self.status.value = f"<small>{_('Your saved answer is back.')}</small>"
         self.exercise.set_answer_source(lambda: self.value)
-        self.input.observe(self._on_change, names="value")
+        for leaf in self.leaves.values():
+            leaf.observe(self._on_change, names="value")
         self.button.on_click(self._on_check)
         self.box = w.VBox([self.input, w.HBox([self.button, self.status]), self.feedback])
+        self.box.add_class("mopskit-exercise")
+        self.box.add_class(exercise_class(exercise_id))
         _WIDGETS[exercise_id] = self
+        if live and saved is not None:
+            self._on_check()
 
     @property
     def value(self) -> Any:
-        """The current answer (``None`` when nothing is chosen)."""
-        value = self.input.value
-        return None if value in ((), "") else value
+        """The current answer: ``None`` when nothing is filled in; a dict by leaf for many-leaf widgets."""
+        values = {path: _read_leaf(leaf) for path, leaf in self.leaves.items()}
+        if all(v is None for v in values.values()):
+            return None
+        return _unflatten(values)
 
     @value.setter
     def value(self, new: Any) -> None:
-        self.input.value = new
+        self.fill(new)
+
+    def fill(self, answer: Any) -> None:
+        """Put an answer into the leaves, as a trainee would by clicking and typing (misfit values leave it empty)."""
+        given = flatten_answer(answer) if answer is not None else {}
+        for path, leaf in self.leaves.items():
+            self._set_leaf(leaf, given.get(path))
 
     def restore(self, saved: Any) -> None:
-        """Put a saved answer back into the widget, ignoring one that no longer fits it."""
-        options = getattr(self.input, "options", None)
+        """Put a saved answer back into the widget, ignoring any part that no longer fits it."""
+        self.fill(saved)
+
+    @staticmethod
+    def _set_leaf(leaf: Any, value: Any) -> None:
+        if "mopskit-number" in leaf._dom_classes:
+            leaf.value = "" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
+            return
+        options = getattr(leaf, "options", None)
         if options is not None:
             labels = [o[0] if isinstance(o, tuple) else o for o in options]
-            if isinstance(saved, list):
-                saved = tuple(s for s in saved if s in labels)
-            elif saved not in labels:
-                return
+            if isinstance(value, list | tuple):
+                value = tuple(v for v in value if v in labels)
+            elif value is not None and value not in labels:
+                value = None
+        current = getattr(leaf, "value", None)
+        if value is None and isinstance(current, str) and options is None:  # text boxes hold "" when empty
+            value = ""
+        if value is None and isinstance(current, tuple):  # multiple choice holds () when empty
+            value = ()
         try:
-            self.input.value = saved
+            leaf.value = value
         except Exception:  # a saved value the widget rejects is ignored, never fatal
             return
 
@@ -85,6 +223,12 @@ class WidgetExercise:
         save_answer(self.exercise_id, self.value, self.lesson)
         self.feedback.value = ""
         self.status.value = f"<small>{_('Saved.')}</small>"
+        for leaf in self.leaves.values():
+            if "mopskit-number" in leaf._dom_classes and isinstance(_read_leaf(leaf), str):
+                advice = _("'{text}' is not a number: type digits, like 12.5").format(text=leaf.value)
+                self.status.value = f"<small>{_escape(advice)}</small>"
+        if self.live:
+            self._on_check()
         from IPython import get_ipython
 
         if get_ipython() is not None:  # in a kernel: refresh the answer saved inside the notebook
@@ -114,32 +258,151 @@ def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multipl
     """
     import ipywidgets as w
 
-    layout = w.Layout(width="max-content")
     if multiple:
         widget = w.SelectMultiple(options=list(options), rows=min(len(options), 8), layout=w.Layout(width="90%"))
     else:
-        widget = w.RadioButtons(options=list(options), value=None, layout=layout)
+        widget = w.RadioButtons(options=list(options), value=None, layout=w.Layout(width="max-content"))
     return WidgetExercise(exercise_id, widget, title=title)
 
 
+def parse_number(text: str) -> float | None:
+    """Read a number as people type it: ``12.5``, ``12,5``, ``1,234``, ``$1 234.50``, ``12.5%``; ``None`` if empty.
+
+    Raises:
+        ValueError: the text is not a number.
+
+    >>> [parse_number(t) for t in ["12.5", "12,5", "1,234", "$1 234.50", "12.5%", "-3", "1.234,5", ""]]
+    [12.5, 12.5, 1234.0, 1234.5, 12.5, -3.0, 1234.5, None]
+
+    """
+    cleaned = "".join(ch for ch in text.strip() if ch not in " \u00a0$€£%")
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:  # the later one is the decimal mark
+        thousands = "," if cleaned.rfind(",") < cleaned.rfind(".") else "."
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
+        cleaned = cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    return float(cleaned)
+
+
 def number(
-    exercise_id: str, *, title: str = "", min: float = 0, max: float = 100, step: float = 1, unit: str = ""
+    exercise_id: str, *, title: str = "", min: float | None = None, max: float | None = None, unit: str = ""
 ) -> WidgetExercise:
-    """An exercise answered with a number typed into a box.
+    """An exercise answered with a number typed into a box (``12.5``, ``12,5``, ``1,234`` and ``12.5%`` all work).
+
+    The box starts empty, so an unanswered exercise is never mistaken for a 0.
 
     Args:
         exercise_id: the exercise id.
         title: a few words shown in the verdict.
-        min: smallest value allowed.
-        max: largest value allowed.
-        step: increment of the arrows.
+        min: smallest sensible value, shown as a hint in the empty box.
+        max: largest sensible value, shown as a hint in the empty box.
         unit: shown after the box, e.g. ``"%"``.
 
     """
     import ipywidgets as w
 
-    widget = w.BoundedFloatText(value=None, min=min, max=max, step=step, description=unit)
-    return WidgetExercise(exercise_id, widget, title=title)
+    if min is not None and max is not None:
+        hint = _("a number from {min:g} to {max:g}").format(min=min, max=max)
+    else:
+        hint = _("a number")
+    leaf = w.Text(value="", placeholder=hint, layout=w.Layout(width="16em"))
+    leaf.add_class("mopskit-number")
+    shown = w.HBox([leaf, w.HTML(_escape(unit))]) if unit else leaf
+    return WidgetExercise(exercise_id, shown, title=title, leaves={(): leaf})
+
+
+def text(
+    exercise_id: str, *, title: str = "", placeholder: str = "", multiline: bool = False, live: bool = False
+) -> WidgetExercise:
+    """An exercise answered by typing text (a sentence, a goal, a name).
+
+    Args:
+        exercise_id: the exercise id.
+        title: a few words shown in the verdict.
+        placeholder: grey example text shown while the box is empty.
+        multiline: a larger box for several lines.
+        live: show the verdict as the trainee types, not only on Check.
+
+    """
+    import ipywidgets as w
+
+    kind = w.Textarea if multiline else w.Text
+    widget = kind(value="", placeholder=placeholder, layout=w.Layout(width="90%"))
+    return WidgetExercise(exercise_id, widget, title=title, live=live)
+
+
+def _escape(value: str) -> str:
+    import html
+
+    return html.escape(str(value))
+
+
+def match(
+    exercise_id: str, items: Sequence[str], options: Sequence[str], *, title: str = "", live: bool = False
+) -> WidgetExercise:
+    """An exercise answered by matching each item to one option (a dropdown per item, e.g. task → role).
+
+    The answer is ``{item: option}``; items left empty hold ``None``, so checks can give partial credit.
+
+    Args:
+        exercise_id: the exercise id.
+        items: the things to match, one row each.
+        options: the choices each item can be matched to.
+        title: a few words shown in the verdict.
+        live: show the verdict on every change.
+
+    """
+    import ipywidgets as w
+
+    children: list[Any] = []
+    leaves: dict[LeafPath, Any] = {}
+    for item in items:
+        dropdown = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+        leaves[(str(item),)] = dropdown
+        children += [w.HTML(f"<span>{_escape(item)}</span>"), dropdown]
+    box = w.GridBox(children, layout=w.Layout(grid_template_columns="minmax(200px, 2fr) minmax(160px, 1fr)"))
+    return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
+
+
+def grid(
+    exercise_id: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    options: Sequence[str],
+    *,
+    title: str = "",
+    live: bool = False,
+) -> WidgetExercise:
+    """An exercise answered by filling a table of dropdowns (e.g. a RACI: tasks × roles, each R, A, C or I).
+
+    The answer is ``{row: {column: option}}``; empty cells hold ``None``.
+
+    Args:
+        exercise_id: the exercise id.
+        rows: the row labels.
+        columns: the column labels.
+        options: the choices each cell can hold.
+        title: a few words shown in the verdict.
+        live: show the verdict on every change.
+
+    """
+    import ipywidgets as w
+
+    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{_escape(c)}</b>") for c in columns]
+    leaves: dict[LeafPath, Any] = {}
+    for row in rows:
+        children.append(w.HTML(f"<span>{_escape(row)}</span>"))
+        for column in columns:
+            cell = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+            leaves[(str(row), str(column))] = cell
+            children.append(cell)
+    template = "minmax(180px, 2fr) " + " ".join(["minmax(70px, 1fr)"] * len(columns))
+    box = w.GridBox(children, layout=w.Layout(grid_template_columns=template))
+    return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
 
 
 def widget_for(exercise_id: str) -> WidgetExercise:
