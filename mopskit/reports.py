@@ -41,12 +41,21 @@ class Parameter:
 
 @dataclass(frozen=True)
 class ReportInfo:
-    """A report: its name, notebook, title and parameters."""
+    """A report: its name, notebook, title and parameters.
+
+    Attributes:
+        validator: ``"module:function"`` named in the notebook's metadata (``{"mopskit": {"validate": ...}}``);
+            it receives every parameter's value (defaults included) and raises :class:`ParameterError` for
+            values that are well typed but wrong (a start after the end, an unknown channel), before any
+            kernel starts.
+
+    """
 
     name: str
     path: Path
     title: str
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    validator: str | None = None
 
     def describe(self) -> str:
         """Several lines: the report and each of its parameters."""
@@ -69,6 +78,13 @@ class ReportResult:
 def reports_dir() -> Path:
     """The folder of report notebooks."""
     return notebooks_dir() / "reports"
+
+
+def _validator(path: Path) -> str | None:
+    import nbformat
+
+    name = nbformat.read(str(path), as_version=4).metadata.get("mopskit", {}).get("validate")
+    return str(name) if name else None
 
 
 def _title(path: Path) -> str:
@@ -128,7 +144,7 @@ def report_info(name: str) -> ReportInfo:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
         valid = ", ".join(sorted(p.stem for p in reports_dir().glob("*.ipynb")))
         raise ParameterError(f"unknown report '{name}'; valid: {valid} (see: mopskit report --list)")
-    return ReportInfo(name, path, _title(path), _inspect(path))
+    return ReportInfo(name, path, _title(path), _inspect(path), _validator(path))
 
 
 def _coerce(param: Parameter, value: Any) -> Any:
@@ -222,7 +238,34 @@ def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, 
             + f".\nValid parameters of '{info.name}':\n"
             + _valid_list(info)
         )
+    if info.validator:
+        _run_validator(info, coerced)
     return coerced
+
+
+def _run_validator(info: ReportInfo, coerced: Mapping[str, Any]) -> None:
+    import ast
+    import importlib
+
+    values: dict[str, Any] = {}
+    for name, param in info.parameters.items():
+        try:
+            values[name] = ast.literal_eval(param.default)
+        except (ValueError, SyntaxError):  # a default written as an expression: the validator sees its text
+            values[name] = param.default
+    values.update(coerced)
+    module_name, _, func_name = info.validator.partition(":")
+    try:
+        validate = getattr(importlib.import_module(module_name), func_name)
+    except (ImportError, AttributeError):
+        raise ReportError(
+            f"{info.path.name}: its metadata names the validator '{info.validator}', which does not exist; "
+            "write it as 'package.module:function'"
+        ) from None
+    try:
+        validate(values)
+    except ParameterError as exc:
+        raise ParameterError(f"report '{info.name}': {exc}") from None
 
 
 def _to_html(notebook: Path, html: Path, *, show_code: bool) -> None:

@@ -132,3 +132,15 @@ def test_a_parameter_papermill_cannot_see_is_an_authoring_error(tmp_path, monkey
     monkeypatch.setattr(reports, "reports_dir", lambda: root_files)
     with pytest.raises(ReportError, match=r"does not see the parameter\(s\) label.*Optional\[str\]"):
         reports.report_info("bad")
+
+
+def test_a_report_validator_refuses_wrong_values_before_any_kernel_starts(fixture_reports, files, monkeypatch):
+    monkeypatch.syspath_prepend(str(files))
+    info = reports.report_info("validated")
+    assert info.validator == "tests_validators:start_before_end"
+    assert reports.coerce_parameters(info, {"start": "2026-01-05"}) == {"start": "2026-01-05"}
+    with pytest.raises(ParameterError, match=r"report 'validated': 'start' must be on or before 'end' \(got start"):
+        reports.coerce_parameters(info, {"start": "2026-03-01"})
+    with pytest.raises(ParameterError, match="must be on or before"):
+        reports.run_report("validated", parameters={"end": "2025-12-31"}, out_dir=files / "never-written")
+    assert not (files / "never-written").exists()
