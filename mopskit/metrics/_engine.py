@@ -1,0 +1,110 @@
+"""The embedded analytical engine (DuckDB) for files too big for pandas: CSV, Parquet or a folder of Parquet.
+
+The metric functions pass a path here instead of a DataFrame; the file is scanned by DuckDB with bounded
+memory and threads, and only the aggregated rows come back to pandas. Limits: ``MOPSKIT_DUCKDB_MEMORY``
+(default ``600MB``; DuckDB spills to a temporary folder beyond it) and ``MOPSKIT_DUCKDB_THREADS`` (default:
+the machine's cores).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..data import table_spec
+from ..data._schema import normalize_name
+from ..errors import DataError
+
+__all__ = ["connect", "is_path", "resolve_columns", "scan_sql"]
+
+
+def is_path(value: Any) -> bool:
+    """Whether a metric function was given a file or folder rather than a DataFrame."""
+    return isinstance(value, str | os.PathLike)
+
+
+def connect() -> Any:
+    """Open an in-memory DuckDB connection with the kit's memory and thread limits."""
+    import duckdb
+
+    config = {
+        "memory_limit": os.environ.get("MOPSKIT_DUCKDB_MEMORY", "600MB"),
+        "threads": int(os.environ.get("MOPSKIT_DUCKDB_THREADS", str(os.cpu_count() or 1))),
+    }
+    return duckdb.connect(config=config)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def scan_sql(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Return the SQL that scans a file (``read_csv``/``read_parquet``) and a label naming it in messages.
+
+    >>> scan_sql("exports/events.parquet")[0]
+    "read_parquet('exports/events.parquet')"
+    """
+    source = Path(path)
+    label = source.name or str(source)
+    if source.is_dir():
+        if not any(source.rglob("*.parquet")):
+            raise DataError(
+                f"{source}: the folder holds no .parquet files; point at a .csv or .parquet file, or a folder of "
+                "Parquet files",
+                problems=["no parquet files"],
+                source=str(source),
+            )
+        return f"read_parquet({_literal(str(source / '**' / '*.parquet'))})", label
+    if not source.is_file() and not any(ch in str(source) for ch in "*?"):
+        raise DataError(
+            f"{source}: no such file or folder (working folder: {Path.cwd()}); check the name",
+            problems=["no such file"],
+            source=str(source),
+        )
+    suffix = source.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet({_literal(str(source))})", label
+    if suffix in (".csv", ".txt", ".tsv"):
+        if source.is_file() and source.stat().st_size == 0:
+            raise DataError(f"{label}: the file is empty", problems=["file is empty"], source=label)
+        return f"read_csv({_literal(str(source))}, all_varchar=true, header=true)", label
+    raise DataError(
+        f"{label}: cannot read '{suffix}' files at scale; give a .csv or .parquet file, or a folder of Parquet files",
+        problems=[f"unsupported suffix {suffix}"],
+        source=label,
+    )
+
+
+def resolve_columns(con: Any, scan: str, label: str, *, table: str, needed: list[str]) -> dict[str, str]:
+    """Map each needed column of a kit table to a quoted column of the file, accepting the schema's aliases.
+
+    Raises:
+        DataError: naming the missing columns, the file's columns and the accepted spellings.
+
+    """
+    try:
+        present = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    except Exception as exc:  # duckdb's own errors: an unreadable or malformed file
+        raise DataError(
+            f"{label}: cannot be read ({str(exc).splitlines()[0]})", problems=[str(exc)], source=label
+        ) from None
+    spec = table_spec(table)
+    found: dict[str, str] = {}
+    for column in present:
+        target = spec.aliases.get(normalize_name(column))
+        if target in needed and target not in found:
+            found[target] = '"' + column.replace('"', '""') + '"'
+    missing = [c for c in needed if c not in found]
+    if missing:
+        problems = [
+            f"column '{c}' is missing (accepted spellings: {', '.join((c, *spec.columns[c].aliases))})" for c in missing
+        ]
+        raise DataError(
+            f"{label} does not fit the '{table}' table: "
+            + "; ".join(problems)
+            + f". The file has: {', '.join(present)}",
+            problems=problems,
+            source=label,
+        )
+    return found
