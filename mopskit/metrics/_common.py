@@ -32,15 +32,15 @@ def rate(numerator: float, denominator: float) -> float:
     return 100.0 * float(numerator) / float(denominator)
 
 
-def percent(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """Divide two columns in percent; a 0 denominator gives NaN, not inf.
+def percent(numerator: pd.Series, denominator: pd.Series, *, scale: float = 100.0) -> pd.Series:
+    """Divide two columns in percent (or by another ``scale``); a 0 denominator gives NaN, not inf.
 
     >>> percent(pd.Series([1, 2]), pd.Series([4, 0])).tolist()
     [25.0, nan]
     """
     num = numerator.astype("float64")
     den = denominator.astype("float64")
-    return (100.0 * num / den.where(den != 0)).astype("float64")
+    return (scale * num / den.where(den != 0)).astype("float64")
 
 
 def as_keys(by: str | Sequence[str] | None) -> list[str]:
@@ -76,18 +76,23 @@ def group_label(row: Mapping[str, Any], keys: Sequence[str]) -> str:
 
 
 def add_rates(
-    frame: pd.DataFrame, rates: Mapping[str, tuple[str, str]], keys: Sequence[str], *, notes: list[str]
+    frame: pd.DataFrame,
+    rates: Mapping[str, tuple[str, str]],
+    keys: Sequence[str],
+    *,
+    notes: list[str],
+    scale: float = 100.0,
 ) -> pd.DataFrame:
-    """Add percent columns ``name = numerator / denominator``; explain every value left empty by a 0 denominator."""
+    """Add columns ``name = numerator / denominator × scale``; explain every value left empty by a 0 denominator."""
     missing: dict[str, list[str]] = {}
     for name, (num, den) in rates.items():
-        frame[name] = percent(frame[num], frame[den])
+        frame[name] = percent(frame[num], frame[den], scale=scale)
         for _index, row in frame[frame[den] == 0].iterrows():
             missing.setdefault(f"{den}|{group_label(row, keys)}", []).append(name)
     for where, names in missing.items():
         den, label = where.split("|", 1)
         notes.append(
-            _("{label}: {rates} left empty because {den} is 0 (a rate has no value without a denominator).").format(
+            _("{label}: {rates} left empty because {den} is 0 (nothing to divide by).").format(
                 label=label, rates=", ".join(names), den=den
             )
         )

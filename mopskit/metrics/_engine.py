@@ -42,8 +42,9 @@ def _literal(text: str) -> str:
 def scan_sql(path: str | os.PathLike[str]) -> tuple[str, str]:
     """Return the SQL that scans a file (``read_csv``/``read_parquet``) and a label naming it in messages.
 
-    >>> scan_sql("exports/events.parquet")[0]
-    "read_parquet('exports/events.parquet')"
+    >>> from mopskit._resources import datasets_dir
+    >>> scan_sql(datasets_dir() / "email_events.csv")[0].startswith("read_csv(")
+    True
     """
     source = Path(path)
     label = source.name or str(source)
