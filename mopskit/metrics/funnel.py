@@ -7,6 +7,7 @@ contact's source channel.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,7 +54,7 @@ def _require(contacts: pd.DataFrame, columns: Sequence[str]) -> None:
 
 
 def reached(contacts: pd.DataFrame) -> pd.DataFrame:
-    """Return one True/False column per stage: has each contact reached it?
+    """Return one True/False column per stage, saying whether each contact reached it.
 
     >>> df = pd.DataFrame({"lifecycle_stage": ["subscriber", "mql", "lead"], "mql_at": [None, "2026-01-02", None],
     ...                    "sql_at": [None] * 3, "opportunity_at": [None] * 3, "customer_at": [None] * 3})
@@ -190,7 +191,7 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
         frame["cohort_month"] = month_of(frame["created_at"])
     notes: list[str] = []
     rows = []
-    for (stage, column, _n), (next_stage, next_column, _m) in zip(STAGES, STAGES[1:], strict=False):
+    for (stage, column, _n), (next_stage, next_column, _m) in itertools.pairwise(STAGES):
         days = (to_datetime(frame[next_column]) - to_datetime(frame[column])).dt.total_seconds() / 86_400
         backwards = days < 0
         if backwards.any():
