@@ -134,8 +134,47 @@ def month_of(values: pd.Series) -> pd.Series:
     return stamps.dt.strftime("%Y-%m").where(stamps.notna(), np.nan).astype(object)
 
 
+def check_day(name: str, value: str | None) -> str | None:
+    """Check a period bound written ``YYYY-MM-DD`` and return it as such (None stays None).
+
+    >>> check_day("start", "2026-03-01")
+    '2026-03-01'
+    """
+    if value is None or value == "":
+        return None
+    import datetime as dt
+    import re
+
+    text = str(value).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})") from None
+
+
+def check_period(start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """Check both bounds of a period and that the start is not after the end."""
+    first, last = check_day("start", start), check_day("end", end)
+    if first and last and first > last:
+        raise ParameterError(f"'start' must be on or before 'end' (got start {first}, end {last})")
+    return first, last
+
+
 def to_datetime(values: pd.Series) -> pd.Series:
     """Parse ISO 8601 dates and times (the kit's format); empty cells become NaT."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
-    return pd.to_datetime(values.replace("", None), format="ISO8601")
+    try:
+        return pd.to_datetime(values.replace("", None), format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        from ..errors import DataError
+
+        raise DataError(
+            _("'{column}' must hold dates written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS ({detail})").format(
+                column=values.name, detail=str(exc).splitlines()[0].split(". You might")[0]
+            ),
+            problems=[str(exc)],
+            source=str(values.name),
+        ) from None

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import add_rates, finish, to_datetime
+from ._common import add_rates, check_period, finish, to_datetime
 
 __all__ = ["MODELS", "attribute", "compare_models", "touch_credits"]
 
@@ -39,6 +39,7 @@ def _conversions(contacts: pd.DataFrame, start: str | None, end: str | None) -> 
             ),
             source="contacts",
         )
+    start, end = check_period(start, end)
     won = contacts.assign(converted_at=to_datetime(contacts["customer_at"]))
     won = won[won["converted_at"].notna()]
     if start:

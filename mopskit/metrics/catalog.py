@@ -17,7 +17,7 @@ from ..errors import ParameterError
 __all__ = ["FAMILIES", "Metric", "catalog", "metric", "variants"]
 
 FAMILIES = ("email", "funnel", "money", "tests", "attribution", "quality", "cohorts")
-UNITS = ("count", "percent", "money", "days")
+UNITS = ("count", "percent", "points", "money", "days")
 
 
 @dataclass(frozen=True)

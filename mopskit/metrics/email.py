@@ -20,7 +20,7 @@ from ..data import table_spec
 from ..data._schema import normalize_name
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, finish
+from ._common import add_rates, as_keys, check_keys, check_period, finish
 
 __all__ = ["EMAIL_RATES", "KNOWN_EVENT_TYPES", "email_metrics", "per_campaign"]
 
@@ -212,15 +212,6 @@ def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> t
     return per[["campaign_id", *COUNTS] + (["first_day"] if need_first else [])], types
 
 
-def _check_day(name: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    except (ValueError, TypeError):
-        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})") from None
-
-
 def _summarize(
     per: pd.DataFrame,
     types: dict[str, int],
@@ -260,9 +251,7 @@ def _summarize(
         per["campaign_id"] = per["campaign_id"].fillna(NO_CAMPAIGN_ID)
     if campaigns is not None:
         per = _join_campaigns(per, campaigns, campaign_columns, notes, quality)
-    first_start, last_end = _check_day("start", start), _check_day("end", end)
-    if first_start and last_end and first_start > last_end:
-        raise ParameterError(f"'start' must be on or before 'end' (got start {first_start}, end {last_end})")
+    first_start, last_end = check_period(start, end)
     if first_start:
         per = per[per["first_day"].notna() & (per["first_day"] >= first_start)]
     if last_end:

@@ -16,7 +16,7 @@ import pandas as pd
 from ..data import table_spec
 from ..errors import DataError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, finish, month_of, to_datetime
+from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, to_datetime
 
 __all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "time_in_stage"]
 
@@ -82,6 +82,7 @@ def reached(contacts: pd.DataFrame) -> pd.DataFrame:
 
 def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
     _require(contacts, ["created_at", "source_channel"])
+    start, end = check_period(start, end)
     frame = contacts.copy()
     created = to_datetime(frame["created_at"])
     frame["cohort_month"] = month_of(created)

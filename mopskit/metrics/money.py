@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, finish, month_of, rate, to_datetime
+from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, rate, to_datetime
 from .funnel import reached
 
 __all__ = ["budget_variance", "channel_economics", "romi"]
@@ -31,6 +31,7 @@ def romi(revenue: float, spend: float) -> float:
 
 
 def _in_period(dates: pd.Series, start: str | None, end: str | None) -> pd.Series:
+    start, end = check_period(start, end)
     stamps = to_datetime(dates)
     keep = stamps.notna()
     if start:
@@ -133,7 +134,7 @@ def channel_economics(
     if len(free) and "channel" in keys:
         notes.append(
             _(
-                "{channels}: no campaign spend, so their cost per lead and CAC are 0 (organic or unpaid channels)."
+                "{channels}: no campaign spend (organic or unpaid channels), so their cost per lead and CAC are 0."
             ).format(channels=", ".join(sorted(set(free["channel"].astype(str)))))
         )
     return finish(result.drop(columns="net_return"), notes=notes)
