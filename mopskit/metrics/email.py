@@ -142,38 +142,64 @@ def _frame_columns(events: pd.DataFrame, needed: list[str]) -> pd.DataFrame:
     return events[list(mapping)].rename(columns=mapping)
 
 
+def _assemble(
+    totals: pd.DataFrame, uniques: pd.DataFrame, firsts: pd.Series | None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Build the per-campaign table from long counts, the same way for both engines.
+
+    Args:
+        totals: campaign_id, t (event type as written), n (events).
+        uniques: campaign_id, t (tidy event type), n (distinct contacts).
+        firsts: the first event's day (``YYYY-MM-DD``) per campaign, or None when not needed.
+
+    """
+    totals = totals.assign(t=totals["t"].fillna("").astype(str).str.strip().str.lower())
+    types = {str(t): int(n) for t, n in totals.groupby("t")["n"].sum().items()}
+    counts = totals.groupby(["campaign_id", "t"], dropna=False)["n"].sum().unstack("t")
+    per = pd.DataFrame({"events": counts.sum(axis=1)}, index=counts.index)
+    distinct = uniques.groupby(["campaign_id", "t"], dropna=False)["n"].sum().unstack("t") if len(uniques) else None
+    for table, names in ((counts, TOTAL_TYPES), (distinct, UNIQUE_TYPES)):
+        for kind_name, column in names.items():
+            values = table[kind_name] if table is not None and kind_name in table.columns else None
+            per[column] = 0 if values is None else values.reindex(per.index)
+            per[column] = per[column].fillna(0).astype("int64")
+    per["events"] = per["events"].astype("int64")
+    columns = ["campaign_id", *COUNTS]
+    if firsts is not None:
+        per["first_day"] = firsts.reindex(per.index).astype(object)
+        columns.append("first_day")
+    per = per.rename_axis("campaign_id").reset_index()
+    per["campaign_id"] = per["campaign_id"].astype(object).where(per["campaign_id"].notna(), None)
+    order = per["campaign_id"].isna().to_numpy()  # campaigns in id order, events without an id last
+    per = pd.concat([per[~order].sort_values("campaign_id"), per[order]], ignore_index=True)
+    return per[columns], types
+
+
 def _per_campaign_pandas(events: pd.DataFrame, *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
     from ._common import to_datetime
 
     needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])
     frame = _frame_columns(events, needed)
-    kind = frame["event_type"].astype("string").fillna("").str.strip().str.lower().astype(object)
     campaign = frame["campaign_id"].astype("string").astype(object)
-    types = {str(t): int(n) for t, n in kind.value_counts().items()}
-    work = pd.DataFrame({"campaign_id": campaign, "contact_id": frame["contact_id"], "t": kind})
-    groups = work.groupby("campaign_id", dropna=False, sort=True)
-    per = pd.DataFrame({"events": groups.size()})
-    totals = work[work["t"].isin(list(TOTAL_TYPES))].groupby(["campaign_id", "t"], dropna=False).size()
-    distinct = (
-        work[work["t"].isin(list(UNIQUE_TYPES)) & work["contact_id"].notna()]
-        .drop_duplicates()
-        .groupby(["campaign_id", "t"], dropna=False)
-        .size()
-    )
-    for table, names in ((totals, TOTAL_TYPES), (distinct, UNIQUE_TYPES)):
-        wide = table.unstack("t") if len(table) else pd.DataFrame(index=per.index)
-        for kind_name, column in names.items():
-            values = wide[kind_name] if kind_name in wide.columns else pd.Series(dtype="int64")
-            per[column] = values.reindex(per.index).fillna(0).astype("int64")
+    raw = frame["event_type"].astype("string").astype(object)
+    totals = pd.DataFrame({"campaign_id": campaign, "t": raw}).groupby(["campaign_id", "t"], dropna=False).size()
+    kind = raw.fillna("").str.strip().str.lower()
+    work = pd.DataFrame({"campaign_id": campaign, "t": kind, "contact_id": frame["contact_id"]})
+    chosen = work[work["t"].isin(list(UNIQUE_TYPES)) & work["contact_id"].notna()].drop_duplicates()
+    uniques = chosen.groupby(["campaign_id", "t"], dropna=False).size()
+    firsts = None
     if need_first:
         first = to_datetime(frame["occurred_at"]).groupby(campaign, dropna=False).min()
-        per["first_day"] = first.reindex(per.index).dt.strftime("%Y-%m-%d").astype(object)
-    per = per.reset_index().rename(columns={"index": "campaign_id"})
-    per["campaign_id"] = per["campaign_id"].astype(object).where(per["campaign_id"].notna(), None)
-    return per[["campaign_id", *COUNTS] + (["first_day"] if need_first else [])], types
+        firsts = first.dt.strftime("%Y-%m-%d").where(first.notna(), None)
+    return _assemble(totals.reset_index(name="n"), uniques.reset_index(name="n"), firsts)
 
 
 def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Two scans: counts per (campaign, event type), then distinct contacts per (campaign, type) for unique counts.
+
+    Counting distinct (campaign, type, contact) triples in a subquery is about twice as fast in DuckDB as three
+    ``count(DISTINCT ...) FILTER`` aggregates.
+    """
     from ._engine import connect, resolve_columns, scan_sql
 
     scan, label = scan_sql(path)
@@ -181,35 +207,30 @@ def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> t
     try:
         needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])
         col = resolve_columns(con, scan, label, table="email_events", needed=needed)
-        # a one-column pass (cheap on Parquet): which event types occur, so unknown ones are counted
-        raw_types = con.sql(f"SELECT {col['event_type']}, count(*) FROM {scan} GROUP BY 1").fetchall()
-        types: dict[str, int] = {}
-        for value, count in raw_types:
-            name = "" if value is None else str(value).strip().lower()
-            types[name] = types.get(name, 0) + int(count)
-        tidy = all(value is not None and str(value) == str(value).strip().lower() for value, _n in raw_types)
+        campaign = f"CAST({col['campaign_id']} AS VARCHAR)"
+        first = f", CAST(min({col['occurred_at']}) AS VARCHAR) AS f" if need_first else ""
+        totals = con.sql(
+            f"SELECT {campaign} AS campaign_id, {col['event_type']} AS t, count(*) AS n{first} FROM {scan} GROUP BY ALL"
+        ).df()
+        raw_types = totals["t"].dropna().astype(str)
+        tidy = bool((raw_types == raw_types.str.strip().str.lower()).all())
         kind = col["event_type"] if tidy else f"lower(trim({col['event_type']}))"
-        parts = ["count(*) AS events"]
-        parts += [f"count(*) FILTER (WHERE {kind} = '{k}') AS {name}" for k, name in TOTAL_TYPES.items()]
-        parts += [
-            f"count(DISTINCT {col['contact_id']}) FILTER (WHERE {kind} = '{k}') AS {name}"
-            for k, name in UNIQUE_TYPES.items()
-        ]
-        if need_first:
-            parts.append(f"left(CAST(min({col['occurred_at']}) AS VARCHAR), 10) AS first_day")
-        sql = (
-            f"SELECT CAST({col['campaign_id']} AS VARCHAR) AS campaign_id, {', '.join(parts)} "
-            f"FROM {scan} GROUP BY 1 ORDER BY 1 NULLS LAST"
-        )
-        per = con.sql(sql).df()
+        wanted = ", ".join(f"'{k}'" for k in UNIQUE_TYPES)
+        uniques = con.sql(
+            f"SELECT campaign_id, t, count(*) AS n FROM (SELECT DISTINCT {campaign} AS campaign_id, {kind} AS t, "
+            f"{col['contact_id']} FROM {scan} WHERE {kind} IN ({wanted}) AND {col['contact_id']} IS NOT NULL) "
+            "GROUP BY ALL"
+        ).df()
     finally:
         con.close()
-    for column in COUNTS:
-        per[column] = per[column].astype("int64")
-    per["campaign_id"] = per["campaign_id"].astype(object).where(per["campaign_id"].notna(), None)
+    for frame in (totals, uniques):
+        frame["campaign_id"] = frame["campaign_id"].astype(object).where(frame["campaign_id"].notna(), None)
+        frame["n"] = frame["n"].astype("int64")
+    firsts = None
     if need_first:
-        per["first_day"] = per["first_day"].astype(object).where(per["first_day"].notna(), None)
-    return per[["campaign_id", *COUNTS] + (["first_day"] if need_first else [])], types
+        firsts = totals.groupby("campaign_id", dropna=False)["f"].min().str[:10]
+        firsts = firsts.where(firsts.notna(), None)
+    return _assemble(totals[["campaign_id", "t", "n"]], uniques, firsts)
 
 
 def _summarize(
