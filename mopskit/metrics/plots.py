@@ -9,7 +9,7 @@ from ..i18n import _
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["plot_email_trend", "plot_funnel", "plot_romi_by_model"]
+__all__ = ["plot_by_month", "plot_email_trend", "plot_funnel", "plot_romi_by_model"]
 
 _BLUE, _ORANGE, _GREEN, _GREY = "#4f81bd", "#f79646", "#9bbb59", "#bfbfbf"
 
@@ -97,5 +97,27 @@ def plot_romi_by_model(table: pd.DataFrame, *, title: str | None = None) -> Any:
     ax.set_ylabel(_("ROMI (%)"))
     ax.legend(fontsize="small", ncols=len(models))
     ax.set_title(title or _("ROMI by channel under each attribution model"))
+    fig.tight_layout()
+    return fig
+
+
+def plot_by_month(table: pd.DataFrame, *, label: str = "") -> Any:
+    """One line per row (channel) over the months of the columns; empty cells leave gaps.
+
+    Args:
+        table: a channel × month table, e.g. ``Explorer(...).table("open_rate")``.
+        label: the y-axis label (the metric).
+
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8.5, 3.4))
+    months = [str(m) for m in table.columns]
+    for channel, row in table.iterrows():
+        ax.plot(months, row.to_numpy(dtype=float), marker="o", label=str(channel))
+    ax.set_ylabel(label)
+    ax.tick_params(axis="x", rotation=45)
+    if len(table):
+        ax.legend(fontsize="small", ncols=min(len(table), 5))
     fig.tight_layout()
     return fig
