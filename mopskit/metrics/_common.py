@@ -70,6 +70,27 @@ def check_keys(keys: Iterable[str], valid: Sequence[str], *, function: str, extr
         )
 
 
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, table: str) -> None:
+    """Raise a :class:`~mopskit.errors.DataError` naming the missing columns and the ones the table has.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="campaigns")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.DataError: the campaigns table has no column 'b'; it has: a. Load it with load('campaigns').
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        from ..errors import DataError
+
+        raise DataError(
+            _("the {table} table has no column {missing}; it has: {present}. Load it with load('{table}').").format(
+                table=table, missing=", ".join(repr(m) for m in missing), present=", ".join(map(str, frame.columns))
+            ),
+            problems=[f"column '{m}' is missing" for m in missing],
+            source=table,
+        )
+
+
 def group_label(row: Mapping[str, Any], keys: Sequence[str]) -> str:
     """Name one group of a result in a sentence: ``channel=email, month=2026-03`` (``all rows`` when ungrouped)."""
     return ", ".join(f"{k}={row[k]}" for k in keys) or _("all rows")

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ParameterError
+from ..errors import ParameterError
 from ..i18n import _
-from ._common import add_rates, check_period, finish, to_datetime
+from ._common import add_rates, check_period, finish, require_columns, to_datetime
 
 __all__ = ["MODELS", "attribute", "compare_models", "touch_credits"]
 
@@ -31,14 +31,7 @@ NO_TOUCH = "(no touchpoint)"
 
 
 def _conversions(contacts: pd.DataFrame, start: str | None, end: str | None) -> tuple[pd.DataFrame, list[str]]:
-    missing = [c for c in ("contact_id", "customer_at", "deal_amount") if c not in contacts.columns]
-    if missing:
-        raise DataError(
-            _("the contacts table has no column {missing}; it has: {present}").format(
-                missing=", ".join(map(repr, missing)), present=", ".join(map(str, contacts.columns))
-            ),
-            source="contacts",
-        )
+    require_columns(contacts, ["contact_id", "customer_at", "deal_amount"], table="contacts")
     start, end = check_period(start, end)
     won = contacts.assign(converted_at=to_datetime(contacts["customer_at"]))
     won = won[won["converted_at"].notna()]
@@ -86,14 +79,7 @@ def touch_credits(
         raise ParameterError(f"unknown attribution model '{model}'; valid: {', '.join(MODELS)}")
     if not half_life_days > 0:
         raise ParameterError(f"'half_life_days' must be more than 0 (got {half_life_days})")
-    missing = [c for c in ("contact_id", "occurred_at", "channel") if c not in touchpoints.columns]
-    if missing:
-        raise DataError(
-            _("the touchpoints table has no column {missing}; it has: {present}").format(
-                missing=", ".join(map(repr, missing)), present=", ".join(map(str, touchpoints.columns))
-            ),
-            source="touchpoints",
-        )
+    require_columns(touchpoints, ["contact_id", "occurred_at", "channel"], table="touchpoints")
     won, notes = _conversions(contacts, start, end)
     touches = touchpoints[["contact_id", "occurred_at", "channel"]].assign(
         occurred_at=to_datetime(touchpoints["occurred_at"])

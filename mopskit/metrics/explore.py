@@ -13,28 +13,13 @@ import pandas as pd
 
 from ..errors import ParameterError
 from .catalog import metric
+from .email import COLUMNS as EMAIL_COLUMNS
 
 __all__ = ["EXPLORABLE", "Explorer"]
 
 # metric name -> family table it is a column of
 EXPLORABLE: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "sent",
-            "delivered",
-            "delivery_rate",
-            "bounce_rate",
-            "unique_opens",
-            "open_rate",
-            "total_clicks",
-            "unique_clicks",
-            "click_through_rate",
-            "click_to_open_rate",
-            "unsubscribes",
-            "unsubscribe_rate",
-        ],
-        "email",
-    ),
+    **dict.fromkeys([c for c in EMAIL_COLUMNS if c != "campaigns"], "email"),
     **dict.fromkeys(["leads", "mqls", "lead_to_mql", "mql_to_sql", "lead_to_customer"], "funnel"),
     **dict.fromkeys(["cost_per_lead", "customer_acquisition_cost", "romi", "pipeline_generated"], "money"),
 }

@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..data import table_spec
-from ..errors import DataError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, to_datetime
+from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, require_columns, to_datetime
 
 __all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "time_in_stage"]
 
@@ -41,18 +40,6 @@ def _lifecycle_order() -> list[str]:
     return list(table_spec("contacts").columns["lifecycle_stage"].values)
 
 
-def _require(contacts: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in contacts.columns]
-    if missing:
-        raise DataError(
-            _("the contacts table has no column {missing}; it has: {present}. Load it with load('contacts').").format(
-                missing=", ".join(repr(m) for m in missing), present=", ".join(map(str, contacts.columns))
-            ),
-            problems=[f"column '{m}' is missing" for m in missing],
-            source="contacts",
-        )
-
-
 def reached(contacts: pd.DataFrame) -> pd.DataFrame:
     """Return one True/False column per stage, saying whether each contact reached it.
 
@@ -61,7 +48,7 @@ def reached(contacts: pd.DataFrame) -> pd.DataFrame:
     >>> reached(df).sum().tolist()
     [2, 1, 0, 0, 0]
     """
-    _require(contacts, ["lifecycle_stage", *(col for _s, col, _n in STAGES[1:])])
+    require_columns(contacts, table="contacts", columns=["lifecycle_stage", *(col for _s, col, _n in STAGES[1:])])
     order = _lifecycle_order()
     rank = (
         contacts["lifecycle_stage"]
@@ -81,7 +68,7 @@ def reached(contacts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
-    _require(contacts, ["created_at", "source_channel"])
+    require_columns(contacts, table="contacts", columns=["created_at", "source_channel"])
     start, end = check_period(start, end)
     frame = contacts.copy()
     created = to_datetime(frame["created_at"])
@@ -185,7 +172,7 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
 
     """
     keys = as_keys(by)
-    _require(contacts, [col for _s, col, _n in STAGES])
+    require_columns(contacts, table="contacts", columns=[col for _s, col, _n in STAGES])
     check_keys(keys, [*map(str, contacts.columns), "cohort_month"], function="time_in_stage")
     frame = contacts.copy()
     if "cohort_month" in keys:
@@ -249,7 +236,7 @@ def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Seque
         raise ParameterError(f"unknown stage '{stage}'; valid: {', '.join(columns)}")
     keys = as_keys(by)
     frame = contacts.rename(columns={"source_channel": "channel"}) if "channel" in keys else contacts
-    _require(frame, [columns[stage], *keys])
+    require_columns(frame, table="contacts", columns=[columns[stage], *keys])
     month = month_of(frame[columns[stage]])
     dated = frame.assign(month=month)[month.notna()]
     if dated.empty:

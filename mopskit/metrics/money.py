@@ -11,9 +11,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..errors import DataError, ParameterError
+from ..errors import ParameterError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, rate, to_datetime
+from ._common import (
+    add_rates,
+    as_keys,
+    check_keys,
+    check_period,
+    finish,
+    month_of,
+    rate,
+    require_columns,
+    to_datetime,
+)
 from .funnel import reached
 
 __all__ = ["budget_variance", "channel_economics", "romi"]
@@ -39,18 +49,6 @@ def _in_period(dates: pd.Series, start: str | None, end: str | None) -> pd.Serie
     if end:
         keep &= stamps < pd.Timestamp(end) + pd.Timedelta(days=1)
     return keep
-
-
-def _need(frame: pd.DataFrame, table: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            _("the {table} table has no column {missing}; it has: {present}. Load it with load('{table}').").format(
-                table=table, missing=", ".join(repr(m) for m in missing), present=", ".join(map(str, frame.columns))
-            ),
-            problems=[f"column '{m}' is missing" for m in missing],
-            source=table,
-        )
 
 
 def channel_economics(
@@ -84,8 +82,12 @@ def channel_economics(
     """
     keys = as_keys(by)
     check_keys(keys, ["channel", "month"], function="channel_economics")
-    _need(campaigns, "campaigns", ["channel", "start_date", "spend"])
-    _need(contacts, "contacts", ["source_channel", "created_at", "opportunity_at", "customer_at", "deal_amount"])
+    require_columns(campaigns, table="campaigns", columns=["channel", "start_date", "spend"])
+    require_columns(
+        contacts,
+        table="contacts",
+        columns=["source_channel", "created_at", "opportunity_at", "customer_at", "deal_amount"],
+    )
     parts = []
     spent = campaigns[_in_period(campaigns["start_date"], start, end)]
     parts.append(
@@ -175,7 +177,7 @@ def budget_variance(
         raise ParameterError(f"'tolerance_pct' must be 0 or more (got {tolerance_pct})")
     keys = as_keys(by)
     check_keys(keys, ["month", "channel"], function="budget_variance")
-    _need(budget, "budget", ["month", "channel", "planned", "forecast", "actual"])
+    require_columns(budget, table="budget", columns=["month", "channel", "planned", "forecast", "actual"])
     frame = budget.copy()
     frame["month"] = month_of(frame["month"]) if not _is_month_text(frame["month"]) else frame["month"].astype(str)
     if start:

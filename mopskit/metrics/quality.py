@@ -13,9 +13,8 @@ import pandas as pd
 
 from ..data import table_spec
 from ..data._schema import EMAIL_PATTERN
-from ..errors import DataError
 from ..i18n import _
-from ._common import finish, to_datetime
+from ._common import finish, require_columns, to_datetime
 
 __all__ = [
     "completeness",
@@ -29,17 +28,6 @@ __all__ = [
 MILESTONES = ("mql_at", "sql_at", "opportunity_at", "customer_at")
 # a contact without these cannot be mailed, routed or reported on: the scorecard expects them filled
 EXPECTED_FILLED = ("contact_id", "email", "created_at", "source_channel", "country", "lifecycle_stage")
-
-
-def _need(df: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            _("the table has no column {missing}; it has: {present}").format(
-                missing=", ".join(map(repr, missing)), present=", ".join(map(str, df.columns))
-            ),
-            source="contacts",
-        )
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -94,7 +82,7 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     (0, 1)
 
     """
-    _need(df, [column])
+    require_columns(df, table="contacts", columns=[column])
     values = df[column]
     if normalize:
         values = normalize_email(values) if column == "email" else values.astype("string").str.strip().str.lower()
@@ -110,7 +98,7 @@ def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     >>> len(invalid_emails(pd.DataFrame({"email": ["ana@x.com", "ana at x.com", "ana@", None]})))
     3
     """
-    _need(df, ["email"])
+    require_columns(df, table="contacts", columns=["email"])
     ok = df["email"].astype("string").str.strip().str.fullmatch(EMAIL_PATTERN[1:-1]).fillna(False).astype(bool)
     return df[~ok]
 
@@ -123,7 +111,7 @@ def stage_order_violations(df: pd.DataFrame) -> pd.DataFrame:
     >>> stage_order_violations(df).index.tolist()
     [0]
     """
-    _need(df, MILESTONES)
+    require_columns(df, table="contacts", columns=MILESTONES)
     stamps = {c: to_datetime(df[c]) for c in MILESTONES}
     bad = pd.Series(False, index=df.index)
     for earlier, later in itertools.combinations(MILESTONES, 2):
@@ -161,7 +149,7 @@ def quality_scorecard(df: pd.DataFrame, *, expected_filled: Sequence[str] = EXPE
     ['ok']
 
     """
-    _need(df, ["contact_id", "email"])
+    require_columns(df, table="contacts", columns=["contact_id", "email"])
     n = len(df)
     rows = []
     filled = completeness(df).set_index("column")
