@@ -60,15 +60,18 @@ def test_summary_and_tiles_on_the_sample():
 
 
 @pytest.mark.slow
-def test_report_runs_and_writes_readable_html(tmp_path):
-    result = reports.run_report(
-        "metrics_report", parameters={"start": "2026-01-01", "end": "2026-06-30", "channels": "email"}, out_dir=tmp_path
-    )
-    page = result.html.read_text()
+def test_the_command_writes_readable_html(tmp_path, capsys):
+    from mopskit.cli import main
+
+    args = ["report", "metrics_report", "-p", "start=2026-01-01", "-p", "end=2026-06-30", "-p", "channels=email"]
+    assert main([*args, "--out", str(tmp_path), "-q"]) == 0
+    page = (tmp_path / "metrics_report.html").read_text()
     for expected in ("Executive summary", "Email performance", "Budget against plan", "overspend", "Attribution"):
         assert expected in page
     assert page.count("data:image/png;base64") >= 3
     assert "validate_parameters" not in page, "code is hidden"
+    assert main(["report", "metrics_report", "-p", "start=2026-07-01", "--out", str(tmp_path / "no")]) == 1
+    assert "'start' must be on or before 'end'" in capsys.readouterr().err
 
 
 @pytest.mark.slow
