@@ -228,3 +228,38 @@ def test_the_bundled_csv_can_be_copied_and_read_from_anywhere(tmp_path, monkeypa
     shutil.copy(datasets_dir() / "email_events.csv", tmp_path / "events.csv")
     monkeypatch.chdir(tmp_path)
     assert email_metrics("events.csv")["sent"].iloc[0] == email_metrics(load("email_events"))["sent"].iloc[0]
+
+
+def _excel_rows(count=1):
+    lines = ["event_id;campaign_id;contact_id;event_type;occurred_at"]
+    lines += [f"E{i};CMP-1;c{i};sent;2026-01-01T09:00:00" for i in range(count)]
+    return "\r\n".join([*lines, "E9;CMP-1;José;opened;2026-01-01T10:00:00", ""])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "sent"),
+    [
+        ("bom_semicolon.csv", b"\xef\xbb\xbf" + _excel_rows().encode("utf-8"), 1),
+        ("windows.csv", _excel_rows().encode("cp1252"), 1),
+        ("windows_late.csv", _excel_rows(5000).encode("cp1252"), 5000),  # the first non-UTF-8 byte after 64 KB
+    ],
+)
+def test_excel_csv_exports_are_read_at_scale(tmp_path, name, content, sent):
+    path = tmp_path / name
+    path.write_bytes(content)
+    [row] = email_metrics(path).to_dict(orient="records")
+    assert (row["sent"], row["unique_opens"]) == (sent, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("header.csv", b"event_id,campaign_id,contact_id,event_type,occurred_at\n", "has a header but no rows"),
+        ("broken.parquet", b"not parquet at all", r"broken.parquet: cannot be read \(Invalid Input Error"),
+    ],
+)
+def test_files_without_data_get_a_clear_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        email_metrics(path)

@@ -16,7 +16,7 @@ from ..data import table_spec
 from ..data._schema import normalize_name
 from ..errors import DataError
 
-__all__ = ["connect", "is_path", "resolve_columns", "scan_sql"]
+__all__ = ["connect", "csv_encoding", "is_path", "query_error", "resolve_columns", "scan_sql"]
 
 
 def is_path(value: Any) -> bool:
@@ -39,7 +39,25 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def scan_sql(path: str | os.PathLike[str]) -> tuple[str, str]:
+def csv_encoding(path: Path) -> str | None:
+    """Guess a CSV's encoding from its first 64 KB: None for UTF-8 (with or without BOM), else utf-16 or latin-1.
+
+    Excel saves "CSV" in the Windows code page (cp1252) unless told otherwise; DuckDB reads those bytes as
+    latin-1, which matches cp1252 for every letter of Western European languages.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut in half at the end of the sample
+            return "latin-1"
+    return None
+
+
+def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tuple[str, str]:
     """Return the SQL that scans a file (``read_csv``/``read_parquet``) and a label naming it in messages.
 
     >>> from mopskit._resources import datasets_dir
@@ -69,7 +87,9 @@ def scan_sql(path: str | os.PathLike[str]) -> tuple[str, str]:
     if suffix in (".csv", ".txt", ".tsv"):
         if source.is_file() and source.stat().st_size == 0:
             raise DataError(f"{label}: the file is empty", problems=["file is empty"], source=label)
-        return f"read_csv({_literal(str(source))}, all_varchar=true, header=true)", label
+        encoding = encoding or csv_encoding(source)
+        extra = f", encoding={_literal(encoding)}" if encoding else ""
+        return f"read_csv({_literal(str(source))}, all_varchar=true, header=true{extra})", label
     raise DataError(
         f"{label}: cannot read '{suffix}' files at scale; give a .csv or .parquet file, or a folder of Parquet files",
         problems=[f"unsupported suffix {suffix}"],
@@ -109,3 +129,13 @@ def resolve_columns(con: Any, scan: str, label: str, *, table: str, needed: list
             source=label,
         )
     return found
+
+
+def query_error(exc: Exception, label: str) -> DataError:
+    """Turn an error DuckDB raised while reading a file into a :class:`DataError` that names the file."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return DataError(
+        f"{label}: cannot be read ({first}); check that it is a CSV or Parquet export of the table",
+        problems=[str(exc)],
+        source=label,
+    )

@@ -198,12 +198,31 @@ def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> t
     """Two scans: counts per (campaign, event type), then distinct contacts per (campaign, type) for unique counts.
 
     Counting distinct (campaign, type, contact) triples in a subquery is about twice as fast in DuckDB as three
-    ``count(DISTINCT ...) FILTER`` aggregates.
+    ``count(DISTINCT ...) FILTER`` aggregates. A CSV that turns out not to be UTF-8 past its first 64 KB is read
+    again as latin-1 (Excel's Windows encoding).
     """
-    from ._engine import connect, resolve_columns, scan_sql
+    import duckdb
+
+    from ._engine import connect, query_error, scan_sql
 
     scan, label = scan_sql(path)
-    con = connect()
+    try:
+        return _duckdb_counts(connect(), scan, label, need_first=need_first)
+    except duckdb.InvalidInputException as exc:
+        if "utf-8" not in str(exc).lower() or "encoding=" in scan:
+            raise query_error(exc, label) from None
+        retry, _label = scan_sql(path, encoding="latin-1")
+        try:
+            return _duckdb_counts(connect(), retry, label, need_first=need_first)
+        except duckdb.Error as again:
+            raise query_error(again, label) from None
+    except duckdb.Error as exc:
+        raise query_error(exc, label) from None
+
+
+def _duckdb_counts(con: Any, scan: str, label: str, *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+    from ._engine import resolve_columns
+
     try:
         needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])
         col = resolve_columns(con, scan, label, table="email_events", needed=needed)
@@ -212,6 +231,12 @@ def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> t
         totals = con.sql(
             f"SELECT {campaign} AS campaign_id, {col['event_type']} AS t, count(*) AS n{first} FROM {scan} GROUP BY ALL"
         ).df()
+        if totals.empty:
+            raise DataError(
+                f"{label}: the file has a header but no rows; export it again with its data",
+                problems=["no rows"],
+                source=label,
+            )
         raw_types = totals["t"].dropna().astype(str)
         tidy = bool((raw_types == raw_types.str.strip().str.lower()).all())
         kind = col["event_type"] if tidy else f"lower(trim({col['event_type']}))"
