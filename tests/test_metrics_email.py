@@ -28,7 +28,7 @@ def campaigns(files):
     return read(files / "metrics" / "campaigns.csv", table="campaigns")
 
 
-@pytest.fixture(params=["dataframe", "csv", "parquet", "parquet folder"])
+@pytest.fixture(params=["dataframe", "csv", "parquet", "parquet timestamps", "parquet folder"])
 def events(request, files, tmp_path):
     """The same fixture events as a DataFrame (pandas path) and as files (DuckDB path)."""
     path = files / "metrics" / "email_events.csv"
@@ -37,7 +37,9 @@ def events(request, files, tmp_path):
         return frame
     if request.param == "csv":
         return path
-    if request.param == "parquet":
+    if request.param.startswith("parquet") and "folder" not in request.param:
+        if request.param == "parquet timestamps":
+            frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
         frame.to_parquet(tmp_path / "events.parquet")
         return tmp_path / "events.parquet"
     folder = tmp_path / "events"
