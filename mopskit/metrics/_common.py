@@ -55,7 +55,7 @@ def as_keys(by: str | Sequence[str] | None) -> list[str]:
         return [by]
     keys = [str(k) for k in by]
     if len(set(keys)) != len(keys):
-        raise ParameterError(f"'by' names a column twice (got {keys})")
+        raise ParameterError(_("'by' names a column twice (got {keys})").format(keys=keys))
     return keys
 
 
@@ -172,14 +172,20 @@ def check_day(name: str, value: str | None) -> str | None:
             raise ValueError(text)
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})") from None
+        raise ParameterError(
+            _("'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})").format(
+                name=name, value=value
+            )
+        ) from None
 
 
 def check_period(start: str | None, end: str | None) -> tuple[str | None, str | None]:
     """Check both bounds of a period and that the start is not after the end."""
     first, last = check_day("start", start), check_day("end", end)
     if first and last and first > last:
-        raise ParameterError(f"'start' must be on or before 'end' (got start {first}, end {last})")
+        raise ParameterError(
+            _("'start' must be on or before 'end' (got start {first}, end {last})").format(first=first, last=last)
+        )
     return first, last
 
 

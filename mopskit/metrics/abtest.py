@@ -79,7 +79,9 @@ class ABTestResult:
 def _check_counts(conversions: int, visitors: int, name: str) -> None:
     for label, value in ((f"conversions_{name}", conversions), (f"visitors_{name}", visitors)):
         if value < 0 or value != int(value):
-            raise ParameterError(f"'{label}' must be a whole number, 0 or more (got {value})")
+            raise ParameterError(
+                _("'{label}' must be a whole number, 0 or more (got {value})").format(label=label, value=value)
+            )
     if conversions > visitors:
         raise ParameterError(
             f"'conversions_{name}' must be at most 'visitors_{name}' (got {conversions} of {visitors}); "
@@ -116,7 +118,11 @@ def ab_test(
 
     """
     if not 50 <= confidence < 100:
-        raise ParameterError(f"'confidence' must be a percent from 50 to 99.9, like 95 (got {confidence})")
+        raise ParameterError(
+            _("'confidence' must be a percent from 50 to 99.9, like 95 (got {confidence})").format(
+                confidence=confidence
+            )
+        )
     _check_counts(conversions_a, visitors_a, "a")
     _check_counts(conversions_b, visitors_b, "b")
     nan = float("nan")
@@ -210,7 +216,11 @@ def sample_size(baseline_rate: float, minimum_effect: float, *, confidence: floa
             f"(got {minimum_effect} on a baseline of {baseline_rate})"
         )
     if not 50 <= confidence < 100 or not 50 <= power < 100:
-        raise ParameterError(f"'confidence' and 'power' must be percents from 50 to 99.9 (got {confidence}, {power})")
+        raise ParameterError(
+            _("'confidence' and 'power' must be percents from 50 to 99.9 (got {confidence}, {power})").format(
+                confidence=confidence, power=power
+            )
+        )
     p1, p2 = baseline_rate / 100, (baseline_rate + minimum_effect) / 100
     z_alpha = _NORMAL.inv_cdf(1 - (1 - confidence / 100) / 2)
     z_beta = _NORMAL.inv_cdf(power / 100)

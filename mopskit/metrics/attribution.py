@@ -76,9 +76,13 @@ def touch_credits(
 
     """
     if model not in MODELS:
-        raise ParameterError(f"unknown attribution model '{model}'; valid: {', '.join(MODELS)}")
+        raise ParameterError(
+            _("unknown attribution model '{model}'; valid: {valid}").format(model=model, valid=", ".join(MODELS))
+        )
     if not half_life_days > 0:
-        raise ParameterError(f"'half_life_days' must be more than 0 (got {half_life_days})")
+        raise ParameterError(
+            _("'half_life_days' must be more than 0 (got {half_life_days})").format(half_life_days=half_life_days)
+        )
     require_columns(touchpoints, ["contact_id", "occurred_at", "channel"], table="touchpoints")
     won, notes = _conversions(contacts, start, end)
     touches = touchpoints[["contact_id", "occurred_at", "channel"]].assign(

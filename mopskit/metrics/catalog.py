@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
+from ..i18n import _
 
 __all__ = ["FAMILIES", "Metric", "catalog", "metric", "variants"]
 
@@ -55,7 +56,11 @@ def _entries() -> dict[str, Metric]:
     metrics = {}
     for name, entry in raw.items():
         if entry["family"] not in FAMILIES or entry["unit"] not in UNITS:
-            raise ParameterError(f"metrics.yaml: '{name}' has family {entry['family']!r} / unit {entry['unit']!r}")
+            raise ParameterError(
+                _("metrics.yaml: '{name}' has family {family!r} / unit {unit!r}").format(
+                    name=name, family=entry["family"], unit=entry["unit"]
+                )
+            )
         metrics[name] = Metric(
             name=name,
             family=entry["family"],
@@ -80,7 +85,7 @@ def metric(name: str) -> Metric:
     """
     entries = _entries()
     if name not in entries:
-        raise ParameterError(f"unknown metric '{name}'; valid: {', '.join(entries)}")
+        raise ParameterError(_("unknown metric '{name}'; valid: {valid}").format(name=name, valid=", ".join(entries)))
     return entries[name]
 
 
@@ -99,7 +104,9 @@ def catalog(*, family: str | None = None) -> pd.DataFrame:
 
     """
     if family is not None and family not in FAMILIES:
-        raise ParameterError(f"unknown metric family '{family}'; valid: {', '.join(FAMILIES)}")
+        raise ParameterError(
+            _("unknown metric family '{family}'; valid: {valid}").format(family=family, valid=", ".join(FAMILIES))
+        )
     rows = [
         {
             "name": m.name,

@@ -363,5 +363,9 @@ def _filter_channels(per: pd.DataFrame, campaigns: pd.DataFrame | None, channels
     valid = sorted(set(table_spec("campaigns").columns["channel"].values) | set(per["channel"].dropna().astype(str)))
     unknown = [c for c in channels if c not in valid]
     if unknown:
-        raise ParameterError(f"unknown channel(s) {', '.join(map(repr, unknown))}; valid: {', '.join(valid)}")
+        raise ParameterError(
+            _("unknown channel(s) {unknown}; valid: {valid}").format(
+                unknown=", ".join(map(repr, unknown)), valid=", ".join(valid)
+            )
+        )
     return per[per["channel"].isin(list(channels))]

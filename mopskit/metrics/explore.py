@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ParameterError
+from ..i18n import _
 from .catalog import metric
 from .email import COLUMNS as EMAIL_COLUMNS
 
@@ -62,7 +63,9 @@ class Explorer:
     def table(self, name: str, *, channels: list[str] | None = None) -> pd.DataFrame:
         """One metric as a table: a row per channel, a column per month (empty where there is nothing to divide)."""
         if name not in EXPLORABLE:
-            raise ParameterError(f"cannot explore '{name}'; valid: {', '.join(EXPLORABLE)}")
+            raise ParameterError(
+                _("cannot explore '{name}'; valid: {valid}").format(name=name, valid=", ".join(EXPLORABLE))
+            )
         frame = self.long(EXPLORABLE[name])
         if channels:
             frame = frame[frame["channel"].isin(channels)]

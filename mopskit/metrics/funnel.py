@@ -233,7 +233,7 @@ def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Seque
     if stage not in columns:
         from ..errors import ParameterError
 
-        raise ParameterError(f"unknown stage '{stage}'; valid: {', '.join(columns)}")
+        raise ParameterError(_("unknown stage '{stage}'; valid: {valid}").format(stage=stage, valid=", ".join(columns)))
     keys = as_keys(by)
     frame = contacts.rename(columns={"source_channel": "channel"}) if "channel" in keys else contacts
     require_columns(frame, table="contacts", columns=[columns[stage], *keys])

@@ -174,7 +174,9 @@ def budget_variance(
 
     """
     if tolerance_pct < 0:
-        raise ParameterError(f"'tolerance_pct' must be 0 or more (got {tolerance_pct})")
+        raise ParameterError(
+            _("'tolerance_pct' must be 0 or more (got {tolerance_pct})").format(tolerance_pct=tolerance_pct)
+        )
     keys = as_keys(by)
     check_keys(keys, ["month", "channel"], function="budget_variance")
     require_columns(budget, table="budget", columns=["month", "channel", "planned", "forecast", "actual"])
