@@ -31,6 +31,14 @@ def test_lesson_answered_checked_and_restarted_in_jupyterlab(source, lab, page, 
     LessonInBrowser(page, lab, notebook, _key(source), artifacts=artifacts_root / source.stem).walk_through()
 
 
+def test_every_widget_kind_is_answered_checked_and_restored_through_the_page(lab, page, artifacts_root, files):
+    """A fixture lesson with one exercise per widget kind: the drivers are proven before a lesson needs them."""
+    source = files / "browser" / "browser_widget_kinds.ipynb"
+    notebook = lab.root / "widget-kinds" / source.name
+    release_notebook(source, notebook)
+    LessonInBrowser(page, lab, notebook, _key(source), artifacts=artifacts_root / source.stem).walk_through()
+
+
 def test_a_broken_answer_restore_fails_the_walk_through_naming_lesson_and_exercises(lab, page, tmp_path):
     """The suite can fail: kernels whose widgets never read the saved answer lose every answer on restart."""
     source = notebooks_dir() / "00_start_here.ipynb"
