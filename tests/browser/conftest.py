@@ -7,25 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from .lab import INSTALL_HINT, LabServer, find_chromium, launch_chromium, make_workspace
-
-
-def _missing(reason: str) -> None:
-    """Outside CI a missing browser skips the tests, saying how to install it; under CI=true it fails them."""
-    if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
-        pytest.fail(f"{reason} (CI=true: the browser tests must run here, never be skipped)", pytrace=False)
-    pytest.skip(reason)
+from .lab import INSTALL_HINT, LabServer, find_chromium, launch_chromium, make_workspace, missing_browser
 
 
 @pytest.fixture(scope="session")
 def browser():
     path = find_chromium()
     if path is None:
-        _missing(f"Chromium not found: {INSTALL_HINT}")
+        missing_browser(f"Chromium not found: {INSTALL_HINT}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("Python Playwright is missing: pip install -e '.[test]'")
+        missing_browser("Python Playwright is missing: pip install -e '.[test]'")
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright, path)
         yield chromium

@@ -46,6 +46,15 @@ def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def missing_browser(reason: str) -> None:
+    """Outside CI a missing browser skips the tests with ``reason``; under ``CI=true`` it fails them."""
+    import pytest
+
+    if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+        pytest.fail(f"{reason} (CI=true: the browser tests must run here, never be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
 def launch_chromium(playwright: Any, executable: str) -> Any:
     """Start headless Chromium from the system (never a downloaded browser), with a fresh profile."""
     return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
