@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SOLVED = ("Correct!", "Public checks passed")  # the headlines of a right answer (mopskit.assess.Verdict)
 RUN_TIMEOUT_MS = 300_000  # a whole lesson, like nbval's cell limit in pyproject.toml
+VERDICT_TIMEOUT_MS = 15_000  # a check of one answer
 
 # The open notebook's panel, found by its path (JupyterLab exposes its app to the page: see lab.py).
 _PANEL = "(path) => [...window.jupyterapp.shell.widgets('main')].find((w) => w.context && w.context.path === path)"
@@ -313,12 +314,21 @@ class LessonInBrowser:
     def verdict(self, exercise_id: str) -> Locator:
         return self.box(exercise_id).first.locator(".mopskit-feedback .mopskit-verdict")
 
-    def press_check(self, exercise_id: str) -> str:
-        """Press the exercise's Check button and return the verdict's text."""
+    def press_check(self, exercise_id: str) -> str | None:
+        """Press the exercise's Check button; ``None`` once the verdict says correct, else what it says.
+
+        The verdict is waited for until it says correct (it may first show an older one: a live widget checks
+        as the trainee types), so a wrong answer costs :data:`VERDICT_TIMEOUT_MS` before it is reported.
+        """
+        from playwright.sync_api import expect
+
         self.box(exercise_id).first.locator(".mopskit-check").click()
         verdict = self.verdict(exercise_id)
-        verdict.wait_for(state="visible")
-        return " ".join((verdict.text_content() or "").split())
+        try:
+            expect(verdict).to_contain_text(re.compile("|".join(map(re.escape, SOLVED))), timeout=VERDICT_TIMEOUT_MS)
+        except AssertionError:
+            return " ".join((verdict.first.inner_text(timeout=1_000) or "").split()) if verdict.count() else "nothing"
+        return None
 
     def run_cell(self, index: int, source: str | None = None) -> None:
         """Click into a cell, replace its text when ``source`` is given, run it (Ctrl+Enter) and wait."""
@@ -350,7 +360,7 @@ class LessonInBrowser:
         self.run_cell(code.cell_index, code.source)
         self.expect_no_errors()
         said = self.press_check(code.exercise_id)
-        if not any(s in said for s in SOLVED):
+        if said is not None:
             self.fail([f"exercise {code.exercise_id}: typed {code.source!r} and ran it, Check says: {said}"])
 
     def leaves(self, exercise_id: str) -> list[tuple[tuple[str, ...], Any, Locator]]:
@@ -391,18 +401,13 @@ class LessonInBrowser:
 
     def answer_widgets(self) -> None:
         """Answer every exercise through its widget, press Check, and expect a verdict that says correct."""
-        from playwright.sync_api import expect
-
         wrong = []
         for exercise_id in self.key:
             self.box(exercise_id).first.scroll_into_view_if_needed()
-            had_verdict = self.verdict(exercise_id).count() > 0
             for path, value, leaf in self.leaves(exercise_id):
                 self.fill(exercise_id, path, value, leaf)
-            if had_verdict:  # a change clears the old verdict: wait for that, so the next one is fresh
-                expect(self.verdict(exercise_id)).to_have_count(0)
             said = self.press_check(exercise_id)
-            if not any(s in said for s in SOLVED):
+            if said is not None:
                 wrong.append(f"exercise {exercise_id}: answered through the page with the key, Check says: {said}")
         if wrong:
             self.fail(wrong)
@@ -454,7 +459,7 @@ class LessonInBrowser:
         wrong = []
         for exercise_id in self.key:
             said = self.press_check(exercise_id)
-            if not any(s in said for s in SOLVED):
+            if said is not None:
                 wrong.append(f"exercise {exercise_id}: Check after the restart says: {said}")
         if wrong:
             self.fail(wrong)
