@@ -219,6 +219,7 @@ class LessonInBrowser:
         self.key = key
         self.artifacts = artifacts
         self.step = "opening the lesson"
+        self.exercise: str | None = None  # the exercise being worked on, named when a step times out
         self.console: list[str] = []
         page.on("console", lambda m: m.type in ("error", "warning") and self.console.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
@@ -232,27 +233,32 @@ class LessonInBrowser:
         shutil.rmtree(self.artifacts, ignore_errors=True)
         try:
             self.open()
-            self.step = "Run > Run All Cells"
+            self.begin("Run > Run All Cells")
             self.run_all()
             self.expect_no_errors()
             self.answer_code_exercise()
-            self.step = "answering every exercise widget and pressing Check"
+            self.begin("answering every exercise widget and pressing Check")
             self.answer_widgets()
-            self.step = "saving with Ctrl+S (before the restart)"
+            self.begin("saving with Ctrl+S (before the restart)")
             self.save_and_expect_answers_on_disk()
-            self.step = "Kernel > Restart Kernel and Run All Cells"
+            self.begin("Kernel > Restart Kernel and Run All Cells")
             self.restart_and_run_all()
             self.expect_no_errors()
-            self.step = "looking at the widgets after the restart"
+            self.begin("looking at the widgets after the restart")
             self.expect_answers_shown()
             self.expect_check_cells_correct()
             self.press_check_everywhere()
-            self.step = "saving with Ctrl+S (after the restart)"
+            self.begin("saving with Ctrl+S (after the restart)")
             self.save_and_expect_answers_on_disk()
         except LessonFailure:
             raise
         except (PlaywrightError, AssertionError) as exc:
-            self.fail([str(getattr(exc, "message", exc)).strip().splitlines()[0]])
+            what = str(getattr(exc, "message", exc)).strip().splitlines()[0]
+            self.fail([f"exercise {self.exercise}: {what}" if self.exercise else what])
+
+    def begin(self, step: str) -> None:
+        """Name the step under way (failure messages say it); no exercise is being worked on yet."""
+        self.step, self.exercise = step, None
 
     def fail(self, problems: list[str]) -> None:
         """Write a screenshot and the page's text, then raise, naming the lesson, step, exercises and files."""
@@ -352,11 +358,12 @@ class LessonInBrowser:
         """
         code = find_code_answer(self.notebook, self.key)
         if code is None:
-            self.step = "running the first code cell again"
+            self.begin("running the first code cell again")
             cells = nbformat.read(str(self.notebook), as_version=4).cells
             self.run_cell(next(i for i, c in enumerate(cells) if c.cell_type == "code"))
             return
-        self.step = f"typing the answer to {code.exercise_id} into its code cell (cell {code.cell_index + 1})"
+        self.begin(f"typing the answer to {code.exercise_id} into its code cell (cell {code.cell_index + 1})")
+        self.exercise = code.exercise_id
         self.run_cell(code.cell_index, code.source)
         self.expect_no_errors()
         said = self.press_check(code.exercise_id)
@@ -403,12 +410,14 @@ class LessonInBrowser:
         """Answer every exercise through its widget, press Check, and expect a verdict that says correct."""
         wrong = []
         for exercise_id in self.key:
+            self.exercise = exercise_id
             self.box(exercise_id).first.scroll_into_view_if_needed()
             for path, value, leaf in self.leaves(exercise_id):
                 self.fill(exercise_id, path, value, leaf)
             said = self.press_check(exercise_id)
             if said is not None:
                 wrong.append(f"exercise {exercise_id}: answered through the page with the key, Check says: {said}")
+        self.exercise = None
         if wrong:
             self.fail(wrong)
 
@@ -433,6 +442,7 @@ class LessonInBrowser:
         """Every widget shows the answer given before the restart."""
         lost = []
         for exercise_id in self.key:
+            self.exercise = exercise_id
             for path, value, leaf in self.leaves(exercise_id):
                 part = f" ({' / '.join(path)})" if path else ""
                 if leaf.count() == 0:
@@ -441,6 +451,7 @@ class LessonInBrowser:
                 kind, shown = leaf.evaluate(_LEAF_KIND), leaf.evaluate(_LEAF_SHOWS)
                 if not _same(shown, value, kind=kind):
                     lost.append(f"exercise {exercise_id}{part}: the widget shows {shown!r}, expected {value!r}")
+        self.exercise = None
         if lost:
             self.fail(lost)
 
@@ -451,6 +462,7 @@ class LessonInBrowser:
             for title, text in self.page.evaluate(_CHECK_CELL_VERDICTS)
             if not any(s in text for s in SOLVED)
         ]
+        self.exercise = None
         if wrong:
             self.fail(wrong)
 
@@ -458,8 +470,10 @@ class LessonInBrowser:
         """Check, pressed again on every widget after the restart, says correct."""
         wrong = []
         for exercise_id in self.key:
+            self.exercise = exercise_id
             said = self.press_check(exercise_id)
             if said is not None:
                 wrong.append(f"exercise {exercise_id}: Check after the restart says: {said}")
+        self.exercise = None
         if wrong:
             self.fail(wrong)
