@@ -103,7 +103,7 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             written = values.str.strip()
             values = written.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
             if col.value_aliases:  # "MAP", "E-mail" -> the vocabulary's own value
-                known = written.map(lambda v: col.value_aliases.get(normalize_name(v)) if isinstance(v, str) else None)
+                known = written.map(normalize_name, na_action="ignore").map(col.value_aliases)
                 values = known.fillna(values)
             if col.open:  # other labels load as written; the label column keeps what the file said
                 values = values.where(values.isin(col.values) | values.isna(), written)

@@ -136,7 +136,7 @@ class StackAudit:
         privacy: tools holding personal data, their DPA and review ages, and what is missing.
         size_benchmark: the stack's size against the articles' benchmark.
         health: the health score and its parts.
-        labels: each category or status label the file wrote that differs from the value read: ``column``,
+        labels: each category or status label the file wrote that differs from the value read or is unknown: ``column``,
             ``as_written``, ``read_as``, ``known`` (False: not in the vocabulary, kept as written) and ``tools``.
         skipped: checks that could not run, with the reason.
 
@@ -210,7 +210,7 @@ def _category_name(value: str) -> str:
 
 
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each label the file used that differs from the value read, with the tools that carry it."""
+    """Each label the file used that differs from the value read, or is unknown, with the tools that carry it."""
     import pandas as pd
 
     rows: dict[tuple[str, str, str], list[str]] = {}
@@ -219,7 +219,7 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
         if label not in frame.columns:
             continue
         for tool, written, read_as in zip(frame["tool"], frame[label], frame[column], strict=True):
-            if isinstance(written, str) and written != read_as:
+            if isinstance(written, str) and (written != read_as or read_as not in _known(column)):
                 rows.setdefault((column, written, read_as), []).append(tool)
     return pd.DataFrame(
         [
@@ -297,8 +297,13 @@ def _health(
         rows.append(("ownership", float("nan"), skipped["ownership"]))
     else:
         score = _share(len(tools) - len(unowned), len(tools))
-        rows.append(("ownership", score, _("{n} of {total} tools have an owner").format(
-            n=len(tools) - len(unowned), total=len(tools))))
+        rows.append(
+            (
+                "ownership",
+                score,
+                _("{n} of {total} tools have an owner").format(n=len(tools) - len(unowned), total=len(tools)),
+            )
+        )
     # integration
     graph: IntegrationMap = result["integrations"]
     needing = graph.nodes[graph.nodes["reach"].isin(["direct", "indirect", "none"])]
@@ -308,8 +313,15 @@ def _health(
         rows.append(("integration", 0.0, _("no CRM or marketing automation platform to connect to")))
     else:
         score = 100.0 if needing.empty else _share((needing["reach"] != "none").sum(), len(needing))
-        rows.append(("integration", score, _("{n} of {total} tools that should feed the CRM or automation do").format(
-            n=int((needing["reach"] != "none").sum()), total=len(needing))))
+        rows.append(
+            (
+                "integration",
+                score,
+                _("{n} of {total} tools that should feed the CRM or automation do").format(
+                    n=int((needing["reach"] != "none").sum()), total=len(needing)
+                ),
+            )
+        )
     # privacy
     private = result["privacy"]
     if "privacy" in skipped:
@@ -317,19 +329,34 @@ def _health(
     else:
         ok = int((private["problems"] == "").sum())
         score = 100.0 if private.empty else _share(ok, len(private))
-        rows.append(("privacy", score, _("{n} of {total} tools holding personal data have a DPA and recent reviews")
-                     .format(n=ok, total=len(private))))
+        rows.append(
+            (
+                "privacy",
+                score,
+                _("{n} of {total} tools holding personal data have a DPA and recent reviews").format(
+                    n=ok, total=len(private)
+                ),
+            )
+        )
     # focus: tools that are not a second tool for the same job
     doubles = {t for t in tools if (t, "redundancy") in flagged}
     score = _share(len(tools) - len(doubles), len(tools))
-    rows.append(("focus", score, _("{n} of {total} tools do a job no other tool does").format(
-        n=len(tools) - len(doubles), total=len(tools))))
+    rows.append(
+        (
+            "focus",
+            score,
+            _("{n} of {total} tools do a job no other tool does").format(n=len(tools) - len(doubles), total=len(tools)),
+        )
+    )
     parts = pd.DataFrame(rows, columns=["part", "score", "explanation"])
     parts.insert(2, "weight", [float(weights.get(p, 1.0)) for p in parts["part"]])
     scored = parts.dropna(subset=["score"])
     total_weight = scored["weight"].sum()
-    overall = float("nan") if total_weight == 0 else round(float((scored["score"] * scored["weight"]).sum()
-                                                                  / total_weight), 1)
+    overall = (
+        float("nan")
+        if total_weight == 0
+        else round(float((scored["score"] * scored["weight"]).sum() / total_weight), 1)
+    )
     return Health(overall, parts)
 
 

@@ -152,6 +152,7 @@ def thresholds(
 
     >>> thresholds(today="2026-10-31", renewal_window_days=30).renewal_window_days
     30
+
     """
     problems = []
     day = dt.date.today()
@@ -166,10 +167,13 @@ def thresholds(
         ("review_max_age_days", review_max_age_days),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(_("'{name}' must be a whole number of days, 0 or more (got {value!r})").format(
-                name=name, value=value))
-    if isinstance(low_utilization_pct, bool) or not isinstance(low_utilization_pct, int | float) or not (
-        0 <= low_utilization_pct <= 100
+            problems.append(
+                _("'{name}' must be a whole number of days, 0 or more (got {value!r})").format(name=name, value=value)
+            )
+    if (
+        isinstance(low_utilization_pct, bool)
+        or not isinstance(low_utilization_pct, int | float)
+        or not (0 <= low_utilization_pct <= 100)
     ):
         problems.append(
             _("'low_utilization_pct' must be a percentage from 0 to 100 (got {value!r})").format(
@@ -182,8 +186,9 @@ def thresholds(
         problems.append(str(exc))
     if problems:
         raise ParameterError("; ".join(problems))
-    return Thresholds(day, renewal_window_days, float(low_utilization_pct), stale_after_days, review_max_age_days,
-                      company_size)
+    return Thresholds(
+        day, renewal_window_days, float(low_utilization_pct), stale_after_days, review_max_age_days, company_size
+    )
 
 
 def money(amount: float) -> str:
@@ -278,9 +283,7 @@ def utilization(frame: pd.DataFrame, limits: Thresholds, *, has_seats: bool, has
     table["idle_seats"] = (seats - active).astype("Float64")
     table["utilization_pct"] = (100 * active / seats.where(seats > 0)).round(1).astype(float)
     table["cost_per_active_user"] = (table["annual_cost"] / active.where(active > 0)).round(2).astype(float)
-    table["days_since_login"] = [
-        np.nan if _missing(d) else float(_days(limits.today, d)) for d in table["last_login"]
-    ]
+    table["days_since_login"] = [np.nan if _missing(d) else float(_days(limits.today, d)) for d in table["last_login"]]
     notes = []
     for row in table.itertuples():
         if not has_seats:
@@ -325,7 +328,9 @@ def usage_findings(table: pd.DataFrame, limits: Thresholds, *, has_seats: bool, 
                 Finding(
                     row.tool,
                     "stale",
-                    _("Nobody logged into {tool} for {days} days.").format(tool=row.tool, days=int(row.days_since_login)),
+                    _("Nobody logged into {tool} for {days} days.").format(
+                        tool=row.tool, days=int(row.days_since_login)
+                    ),
                     "high" if paid else "low",
                     _("last login {login}, {days} days before {today} (limit {limit} days); {cost} a year").format(
                         login=_day(row.last_login),
@@ -405,9 +410,7 @@ def redundant_groups(frame: pd.DataFrame, *, connections: dict[str, int] | None 
     for job in categories():
         if not job.one_is_enough:
             continue
-        members = frame[
-            [c == job.id or (c in known and job.id in category(c).covers) for c in frame["category"]]
-        ]
+        members = frame[[c == job.id or (c in known and job.id in category(c).covers) for c in frame["category"]]]
         if len(members) < 2 or frozenset(members["tool"]) in seen:
             continue
         seen.add(frozenset(members["tool"]))
@@ -529,8 +532,14 @@ def privacy_findings(table: pd.DataFrame, limits: Thresholds) -> list[Finding]:
                 Finding(
                     row.tool,
                     "privacy_review",
-                    _("{tool} holds personal data and its {kinds} review is overdue.").format(
-                        tool=row.tool, kinds=_(" and ").join(kind for kind, _age in late)
+                    (
+                        _("{tool} holds personal data and its {kind} review is overdue.").format(
+                            tool=row.tool, kind=late[0][0]
+                        )
+                        if len(late) == 1
+                        else _("{tool} holds personal data and its privacy and security reviews are overdue.").format(
+                            tool=row.tool
+                        )
                     ),
                     "medium",
                     evidence + _("; limit {limit} days").format(limit=limits.review_max_age_days),
@@ -696,9 +705,9 @@ def renewal_findings(table: pd.DataFrame, limits: Thresholds) -> list[Finding]:
                 Finding(
                     row.tool,
                     "renewal",
-                    _("The notice deadline of {tool} has passed: it renews on {renewal} unless the vendor agrees.").format(
-                        tool=row.tool, renewal=_day(row.contract_renewal)
-                    ),
+                    _(
+                        "The notice deadline of {tool} has passed: it renews on {renewal} unless the vendor agrees."
+                    ).format(tool=row.tool, renewal=_day(row.contract_renewal)),
                     "high" if change else "medium",
                     _("notice deadline {deadline}, {days} day(s) before {today}; {terms}").format(
                         deadline=_day(row.notice_deadline),

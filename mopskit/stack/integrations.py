@@ -192,9 +192,7 @@ def integration_findings(graph: IntegrationMap) -> list[Finding]:
                 Finding(
                     row.tool,
                     "integration",
-                    _("{tool} reaches the CRM or marketing automation only through other tools.").format(
-                        tool=row.tool
-                    ),
+                    _("{tool} reaches the CRM or marketing automation only through other tools.").format(tool=row.tool),
                     "info",
                     _("{n} direct connection(s), none of them to {hubs}").format(n=row.connections, hubs=hubs),
                     "keep",
@@ -216,9 +214,9 @@ def _unknown_target_findings(graph: IntegrationMap) -> list[Finding]:
                     tool=row.tool, named=row.named
                 ),
                 "low",
-                _("integrates_with names '{named}'; write it exactly as the tool's row names it, or add the tool").format(
-                    named=row.named
-                ),
+                _(
+                    "integrates_with names '{named}'; write it exactly as the tool's row names it, or add the tool"
+                ).format(named=row.named),
                 "review",
             )
         )

@@ -238,7 +238,9 @@ def stack_facts() -> pd.DataFrame:
     ]
     for size in bench["stack_size"]:
         band = size_benchmark(size)
-        rows.append((_("marketing apps in the stack of {label}").format(label=band.label), band.describe(), band.source))
+        rows.append(
+            (_("marketing apps in the stack of {label}").format(label=band.label), band.describe(), band.source)
+        )
     rows.append((str(hopping["description"]), f"{hopping['share_of_time_pct']}%", hopping["source"]))
     for task in bench["survey_tasks"].values():
         rows.append(
