@@ -121,6 +121,20 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
     return df
 
 
+def _bool_problems(df: pd.DataFrame, spec: TableSpec, first_row: int) -> list[tuple[int, str]]:
+    """Cells of yes/no columns that are neither (pandas would read any text as True), then blanked."""
+    problems = []
+    for name, col in spec.columns.items():
+        if col.type != "bool" or name not in df.columns:
+            continue
+        bad = df[name].map(lambda v: not (v is None or isinstance(v, bool) or (isinstance(v, float) and v != v)))
+        for index in df.index[bad]:
+            got = df.at[index, name]
+            problems.append(_problem(int(index) + first_row, f"'{name}' must be {col.rule_text()} (got '{got}')"))
+        df.loc[bad, name] = None if col.nullable else False  # reported once, not again as a failed conversion
+    return problems
+
+
 def _failure_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, first_row: int) -> list:
     problems: list[tuple[int, str]] = []
     seen: set[tuple[Any, Any]] = set()
@@ -312,6 +326,7 @@ def _validated(
                 )
             )
     df = _clean_values(df, spec, sep)
+    problems += _bool_problems(df, spec, first_row)
     try:
         validated = pandera_schema(spec, present).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -331,6 +346,8 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     def cell(value: Any) -> Any:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return None
+        if isinstance(value, str):
+            return value if value.strip() else None  # an empty cell, as a CSV reader sees it
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, float) and value.is_integer():
