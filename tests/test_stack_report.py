@@ -74,6 +74,10 @@ def test_bundled_inventories_are_audited_as_of_their_export_day():
     assert result.limits.today.isoformat() == "2026-10-31" and "practice" in label
     _source, label = resolve_inventory("sample")
     assert label == "the bundled sample inventory"
+    from mopskit._resources import datasets_dir
+
+    by_path, label = report_audit({"inventory": str(datasets_dir() / "martech_stack.csv")})
+    assert by_path.limits.today.isoformat() == "2026-10-31" and label == "the file 'martech_stack.csv'"
 
 
 @pytest.mark.slow

@@ -51,17 +51,28 @@ def resolve_inventory(inventory: str) -> tuple[str | Path | pd.DataFrame, str]:
     return path, _("the file '{name}'").format(name=path.name)
 
 
+def _bundled(inventory: str) -> bool:
+    """Whether the value names a bundled inventory, by name or by the path of its CSV file."""
+    from .._resources import datasets_dir
+
+    name = (inventory or "").strip()
+    if name in BUNDLED:
+        return True
+    files = {(datasets_dir() / f"{table}.csv").resolve() for table in BUNDLED.values()}
+    return bool(name) and Path(name).expanduser().resolve() in files
+
+
 def _today(inventory: str, today: str | None) -> str | None:
     if today is not None and str(today).strip():
         return str(today).strip()
-    return as_of().isoformat() if (inventory or "").strip() in BUNDLED else None
+    return as_of().isoformat() if _bundled(inventory) else None
 
 
 def report_audit(values: Mapping[str, Any]) -> tuple[StackAudit, str]:
     """Run the audit with the report's parameter values; return it and a label naming the inventory.
 
     An empty ``today`` means today for a file, and the export day (:func:`~mopskit.stack.as_of`) for the bundled
-    inventories, so the bundled report always shows the lessons' findings.
+    inventories (by name or by the path of their CSV files), so they always show the lessons' findings.
     """
     source, label = resolve_inventory(str(values.get("inventory", "sample")))
     options = {k: values[k] for k in _THRESHOLDS if k in values}
