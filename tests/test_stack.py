@@ -300,6 +300,7 @@ def test_an_inventory_of_three_columns_is_audited_and_says_what_it_skipped():
     }
     assert result.health.parts.set_index("part")["score"].isna().sum() == 4
     assert result.findings["check"].tolist() == ["size"]
+    assert result.cost_by_owner["owner"].tolist() == ["(owners not recorded)"]
 
 
 @pytest.mark.parametrize(
@@ -518,3 +519,14 @@ def test_plots_draw_what_the_audit_found():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.mark.parametrize("module", ["__init__", "taxonomy", "checks", "integrations", "audit", "plots", "report"])
+def test_the_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    name = "mopskit.stack" + ("" if module == "__init__" else f".{module}")
+    outcome = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert outcome.failed == 0
+    assert outcome.attempted > 0

@@ -202,6 +202,15 @@ def _costs(frame: pd.DataFrame, by: str, label_of: Any) -> pd.DataFrame:
     return table.sort_values(["annual_cost", by], ascending=[False, True]).reset_index(drop=True)
 
 
+def _owner_label(*, recorded: bool) -> Any:
+    def label(owner: Any) -> str:
+        if isinstance(owner, str) and owner.strip():
+            return owner
+        return _("(no owner)") if recorded else _("(owners not recorded)")
+
+    return label
+
+
 def _category_name(value: str) -> str:
     try:
         return category(value).name
@@ -462,7 +471,7 @@ def audit(
         findings=ck.findings_frame(findings),
         actions=actions,
         cost_by_category=_costs(live, "category", _category_name),
-        cost_by_owner=_costs(live, "owner", lambda o: o if isinstance(o, str) and o.strip() else _("(no owner)")),
+        cost_by_owner=_costs(live, "owner", _owner_label(recorded="ownership" not in skipped)),
         utilization=usage,
         redundant=groups,
         integrations=graph,
@@ -530,6 +539,8 @@ def _summary(result: StackAudit) -> str:
         )
     if result.skipped:
         sentences.append(
-            _("Not checked, for lack of columns: {checks}.").format(checks=", ".join(sorted(result.skipped)))
+            _("Not checked, for lack of columns: {checks}.").format(
+                checks=", ".join(sorted(_(name) for name in result.skipped))
+            )
         )
     return " ".join(sentences)
