@@ -521,7 +521,9 @@ def test_plots_draw_what_the_audit_found():
     plt.close("all")
 
 
-@pytest.mark.parametrize("module", ["__init__", "taxonomy", "checks", "integrations", "audit", "plots", "report"])
+@pytest.mark.parametrize(
+    "module", ["__init__", "taxonomy", "checks", "usage", "contracts", "integrations", "audit", "plots", "report"]
+)
 def test_the_docstring_examples_run(module):
     import doctest
     import importlib

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from .audit import HEALTH_PARTS, Health, Inventory, StackAudit, audit, load_inventory
+from .audit import Inventory, StackAudit, audit, load_inventory
 from .checks import ACTIONS, CHECKS, SEVERITIES, Finding, Thresholds, money, thresholds
+from .health import HEALTH_PARTS, Health
 from .integrations import IntegrationMap, integration_map
 from .taxonomy import (
     Category,

@@ -12,13 +12,15 @@ from ..data import read, table_spec, validate
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import checks as ck
+from . import contracts, usage
+from .health import HEALTH_PARTS, Health, health
 from .integrations import IntegrationMap, integration_findings, integration_map
-from .taxonomy import category, statuses
+from .taxonomy import category, size_benchmark, statuses
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HEALTH_PARTS", "Health", "Inventory", "StackAudit", "audit", "load_inventory"]
+__all__ = ["Inventory", "StackAudit", "audit", "load_inventory"]
 
 TABLE = "martech_stack"
 # Which checks need which optional columns: a check whose columns are missing is skipped and named.
@@ -30,7 +32,6 @@ _NEEDS = {
     "renewals": ("contract_renewal",),
     "privacy": ("holds_personal_data",),
 }
-HEALTH_PARTS = ("utilization", "ownership", "integration", "privacy", "focus")
 
 
 @dataclass(frozen=True)
@@ -95,25 +96,6 @@ def load_inventory(inventory: str | Path | pd.DataFrame, *, label: str | None = 
     dead = {s.id for s in statuses() if not s.live}
     frame["live"] = ~frame["status"].isin(dead)
     return Inventory(frame.reset_index(drop=True), name, missing)
-
-
-@dataclass(frozen=True)
-class Health:
-    """The stack's health score (0-100): the weighted mean of its parts, each explained.
-
-    Attributes:
-        score: 0-100, or NaN when no part could be scored.
-        parts: one row per part: ``part``, ``score`` (0-100, NaN if not scored), ``weight``, ``explanation``.
-
-    """
-
-    score: float
-    parts: pd.DataFrame
-
-    def weakest(self) -> str | None:
-        """The part with the lowest score, or ``None`` if none was scored."""
-        scored = self.parts.dropna(subset=["score"])
-        return None if scored.empty else str(scored.sort_values(["score", "part"]).iloc[0]["part"])
 
 
 @dataclass(frozen=True)
@@ -273,102 +255,6 @@ def _actions(
     return pd.DataFrame(rows)
 
 
-def _share(part: float, whole: float) -> float:
-    return float("nan") if whole == 0 else round(100 * part / whole, 1)
-
-
-def _health(
-    live: pd.DataFrame,
-    result: dict[str, Any],
-    findings: list[ck.Finding],
-    skipped: dict[str, str],
-    weights: Mapping[str, float],
-) -> Health:
-    import pandas as pd
-
-    flagged = {(f.tool, f.check) for f in findings if f.severity != "info"}
-    tools = live["tool"].tolist()
-    cost = live.set_index("tool")["annual_cost"]
-    rows = []
-    # utilization: share of licence spend on tools that are used (no unused, stale or idle-seat finding)
-    idle = {t for t in tools if {(t, "unused"), (t, "stale"), (t, "utilization")} & flagged}
-    if "seat utilization and cost per active user" in skipped:
-        rows.append(("utilization", float("nan"), skipped["seat utilization and cost per active user"]))
-    elif cost.sum() > 0:
-        score = _share(cost[[t for t in tools if t not in idle]].sum(), cost.sum())
-        rows.append(("utilization", score, _("{s:g}% of licence spend pays for tools that are used").format(s=score)))
-    else:
-        score = _share(len(tools) - len(idle), len(tools))
-        rows.append(("utilization", score, _("{s:g}% of tools are used").format(s=score)))
-    # ownership
-    unowned = {t for t in tools if (t, "owner") in flagged}
-    if "ownership" in skipped:
-        rows.append(("ownership", float("nan"), skipped["ownership"]))
-    else:
-        score = _share(len(tools) - len(unowned), len(tools))
-        rows.append(
-            (
-                "ownership",
-                score,
-                _("{n} of {total} tools have an owner").format(n=len(tools) - len(unowned), total=len(tools)),
-            )
-        )
-    # integration
-    graph: IntegrationMap = result["integrations"]
-    needing = graph.nodes[graph.nodes["reach"].isin(["direct", "indirect", "none"])]
-    if "integrations" in skipped:
-        rows.append(("integration", float("nan"), skipped["integrations"]))
-    elif not graph.hubs:
-        rows.append(("integration", 0.0, _("no CRM or marketing automation platform to connect to")))
-    else:
-        score = 100.0 if needing.empty else _share((needing["reach"] != "none").sum(), len(needing))
-        rows.append(
-            (
-                "integration",
-                score,
-                _("{n} of {total} tools that should feed the CRM or automation do").format(
-                    n=int((needing["reach"] != "none").sum()), total=len(needing)
-                ),
-            )
-        )
-    # privacy
-    private = result["privacy"]
-    if "privacy" in skipped:
-        rows.append(("privacy", float("nan"), skipped["privacy"]))
-    else:
-        ok = int((private["problems"] == "").sum())
-        score = 100.0 if private.empty else _share(ok, len(private))
-        rows.append(
-            (
-                "privacy",
-                score,
-                _("{n} of {total} tools holding personal data have a DPA and recent reviews").format(
-                    n=ok, total=len(private)
-                ),
-            )
-        )
-    # focus: tools that are not a second tool for the same job
-    doubles = {t for t in tools if (t, "redundancy") in flagged}
-    score = _share(len(tools) - len(doubles), len(tools))
-    rows.append(
-        (
-            "focus",
-            score,
-            _("{n} of {total} tools do a job no other tool does").format(n=len(tools) - len(doubles), total=len(tools)),
-        )
-    )
-    parts = pd.DataFrame(rows, columns=["part", "score", "explanation"])
-    parts.insert(2, "weight", [float(weights.get(p, 1.0)) for p in parts["part"]])
-    scored = parts.dropna(subset=["score"])
-    total_weight = scored["weight"].sum()
-    overall = (
-        float("nan")
-        if total_weight == 0
-        else round(float((scored["score"] * scored["weight"]).sum() / total_weight), 1)
-    )
-    return Health(overall, parts)
-
-
 def audit(
     inventory: str | Path | pd.DataFrame,
     *,
@@ -442,29 +328,29 @@ def audit(
     has_logins = "logins" not in skipped
 
     findings = ck.label_findings(frame)
-    usage = ck.utilization(live, limits, has_seats=has_seats, has_logins=has_logins)
-    findings += ck.usage_findings(usage, limits, has_seats=has_seats, has_logins=has_logins)
+    seats = usage.utilization(live, limits, has_seats=has_seats, has_logins=has_logins)
+    findings += usage.usage_findings(seats, limits, has_seats=has_seats, has_logins=has_logins)
     if "ownership" not in skipped:
-        findings += ck.owner_findings(live)
+        findings += usage.owner_findings(live)
     graph = integration_map(live, others=gone["tool"].tolist())
     if "integrations" not in skipped:
         findings += integration_findings(graph)
-    groups = ck.redundant_groups(live, connections=graph.connections())
-    findings += ck.redundancy_findings(live, groups, graph.connections())
-    private = ck.privacy(live, limits)
+    groups = usage.redundant_groups(live, connections=graph.connections())
+    findings += usage.redundancy_findings(live, groups, graph.connections())
+    private = contracts.privacy(live, limits)
     if "privacy" not in skipped:
-        findings += ck.privacy_findings(private, limits)
-    findings += ck.retired_findings(gone, limits)
-    size_row, size_finding = ck.size_finding(len(live), limits)
+        findings += contracts.privacy_findings(private, limits)
+    findings += contracts.retired_findings(gone, limits)
+    size_row, size_finding = usage.size_finding(len(live), limits)
     findings.append(size_finding)
 
     provisional = ck.resolve_actions(live["tool"], findings)
-    renewal_table = ck.renewals(live, limits, {tool: action for tool, (action, _f) in provisional.items()})
+    renewal_table = contracts.renewals(live, limits, {tool: action for tool, (action, _f) in provisional.items()})
     if "renewals" not in skipped:
-        findings += ck.renewal_findings(renewal_table, limits)
+        findings += contracts.renewal_findings(renewal_table, limits)
     actions = _actions(live["tool"], findings, provisional, renewal_table)
     renewal_table["action"] = renewal_table["tool"].map(actions.set_index("tool")["action"])
-    health = _health(live, {"integrations": graph, "privacy": private}, findings, skipped, weights)
+    scores = health(live, graph=graph, privacy=private, findings=findings, skipped=skipped, weights=weights)
     return StackAudit(
         inventory=inv,
         limits=limits,
@@ -472,13 +358,13 @@ def audit(
         actions=actions,
         cost_by_category=_costs(live, "category", _category_name),
         cost_by_owner=_costs(live, "owner", _owner_label(recorded="ownership" not in skipped)),
-        utilization=usage,
+        utilization=seats,
         redundant=groups,
         integrations=graph,
         renewals=renewal_table,
         privacy=private,
         size_benchmark=size_row,
-        health=health,
+        health=scores,
         labels=_labels(frame),
         skipped=skipped,
     )
@@ -491,7 +377,7 @@ def _summary(result: StackAudit) -> str:
         _("The stack holds {n} live tools costing {cost} a year; {label} commonly run {range}.").format(
             n=len(live),
             cost=ck.money(live["annual_cost"].sum()),
-            label=ck.size_benchmark(result.limits.company_size).label,
+            label=size_benchmark(result.limits.company_size).label,
             range=result.size_benchmark["benchmark"],
         )
     ]
