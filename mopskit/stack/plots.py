@@ -128,10 +128,11 @@ def plot_integration_map(result: StackAudit, *, figsize: tuple[float, float] = (
             )
         else:
             angle = math.atan2(y, x)
+            gap = math.sqrt(size * (2.2 if node.reach == "none" else 1.0)) / 2 + 3  # clear of the dot and its ring
             ax.annotate(
                 node.tool,
                 (x, y),
-                xytext=(14 * math.cos(angle), 14 * math.sin(angle)),
+                xytext=(gap * math.cos(angle), gap * math.sin(angle)),
                 textcoords="offset points",
                 ha="left" if math.cos(angle) > 0.2 else "right" if math.cos(angle) < -0.2 else "center",
                 va="center",
