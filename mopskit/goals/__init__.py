@@ -8,7 +8,29 @@
 
 from __future__ import annotations
 
+from ._assess import Criterion, GoalAssessment, assess_goal, required_growth
+from ._build import build_goal, format_date, format_horizon
+from ._chart import plot_attainability
+from ._history import Attainability, attainability, monthly_history
 from ._parse import Goal, parse_goal
 from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
 
-__all__ = ["Goal", "MetricInfo", "find_metric", "goal_metrics", "metric_info", "parse_goal"]
+__all__ = [
+    "Attainability",
+    "Criterion",
+    "Goal",
+    "GoalAssessment",
+    "MetricInfo",
+    "assess_goal",
+    "attainability",
+    "build_goal",
+    "find_metric",
+    "format_date",
+    "format_horizon",
+    "goal_metrics",
+    "metric_info",
+    "monthly_history",
+    "parse_goal",
+    "plot_attainability",
+    "required_growth",
+]

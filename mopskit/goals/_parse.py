@@ -20,7 +20,7 @@ from datetime import date, datetime
 from ..i18n import _
 from ._text import Token, read_digits, read_number_words, tokenize
 from ._time import TimeHit, add_days, scan_time
-from ._vocab import MetricInfo, goal_metrics, indexes, scopes
+from ._vocab import MetricInfo, goal_metrics, indexes
 
 __all__ = ["Goal", "parse_goal"]
 
@@ -271,7 +271,8 @@ def _parse(text: str, today: date) -> Goal:
         elif role == "target" and target is None:
             target, level_unit = q.value, q.unit or level_unit
         else:
-            notes.append(_("The number {n:g} was not used: is it the target, the change, or something else?").format(n=q.value))
+            unused = _("The number {n:g} was not used: is it the target, the change, or something else?")
+            notes.append(unused.format(n=q.value))
     if multiple is not None and amount is None and not (baseline is not None and target is not None):
         amount, unit = multiple, "%"
     if (baseline is not None or target is not None) and level_unit is None and metric is not None:
@@ -415,8 +416,10 @@ def _owner(tokens: list[Token], free: list[bool]) -> str | None:
             low = text.lower()
             if low in ("we", "i"):
                 owner = low
-            elif "team" in low.split() or low in ("mops", "marketing ops", "marketing operations") or all(
-                tokens[k].text[:1].isupper() for k in subject if tokens[k].low not in ("the", "our", "and")
+            elif (
+                "team" in low.split()
+                or low in ("mops", "marketing ops", "marketing operations")
+                or all(tokens[k].text[:1].isupper() for k in subject if tokens[k].low not in ("the", "our", "and"))
             ):
                 owner = text
             else:
@@ -577,13 +580,13 @@ def _direction(tokens: list[Token], free: list[bool], metric: MetricInfo | None)
     return direction, multiple
 
 
-def _role(
-    q: _Quantity, tokens: list[Token], metric_at: list[int], *, has_direction: bool
-) -> tuple[str, str | None]:
+def _role(q: _Quantity, tokens: list[Token], metric_at: list[int], *, has_direction: bool) -> tuple[str, str | None]:
     """Is a number the change, the starting level or the target? Also the direction its neighbours imply."""
     words = [t.low for t in tokens]
     k = q.start - 1
-    while k >= 0 and words[k] in _SKIP_BEFORE and not (words[k] in ("least", "most") and k > 0 and words[k - 1] == "at"):
+    while k >= 0 and words[k] in _SKIP_BEFORE:
+        if words[k] in ("least", "most") and k > 0 and words[k - 1] == "at":
+            break
         k -= 1
     before = words[k] if k >= 0 else ""
     after = words[q.stop] if q.stop < len(words) else ""

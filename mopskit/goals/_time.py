@@ -171,7 +171,7 @@ class _Scanner:
     def _duration(self, i: int) -> TimeHit | None:
         words = self.words
         hyphen = words[i].split("-")
-        if len(hyphen) == 2 and hyphen[1] in _UNIT_STEMS or (len(hyphen) == 2 and hyphen[1].rstrip("s") in _UNIT_STEMS):
+        if len(hyphen) == 2 and (hyphen[1] in _UNIT_STEMS or hyphen[1].rstrip("s") in _UNIT_STEMS):
             unit = _UNIT_STEMS.get(hyphen[1].rstrip("s")) or _UNIT_STEMS.get(hyphen[1])
             counted = read_number_words([hyphen[0]], 0)
             if counted and unit:
@@ -234,10 +234,11 @@ class _Scanner:
             if words[i] == "the" and i > 0 and words[i - 1] == "of" and self._lead_in(i) == i:
                 return None
             return TimeHit(i, stop, deadline=_period_end(today, unit, shift))
-        if words[i] in ("year-end", "yearend", "eoy") or (words[i] == "year" and i + 1 < len(words) and words[i + 1] == "end"):
+        then = words[i + 1] if i + 1 < len(words) else ""
+        if words[i] in ("year-end", "yearend", "eoy") or (words[i] == "year" and then == "end"):
             stop = i + (1 if words[i] != "year" else 2)
             return TimeHit(i, stop, deadline=date(today.year, 12, 31))
-        if words[i] in ("eoq", "quarter-end") or (words[i] == "quarter" and i + 1 < len(words) and words[i + 1] == "end"):
+        if words[i] in ("eoq", "quarter-end") or (words[i] == "quarter" and then == "end"):
             stop = i + (1 if words[i] != "quarter" else 2)
             return TimeHit(i, stop, deadline=_period_end(today, "quarter", 0))
         if words[i] in ("end", "eo") and i + 1 < len(words) and words[i + 1] == "of" and unit is None:

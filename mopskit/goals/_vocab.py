@@ -104,6 +104,7 @@ def metric_info(name: str) -> MetricInfo:
 
     >>> metric_info("CTR").key
     'click_through_rate'
+
     """
     found = find_metric(name)
     if found is None:
