@@ -332,11 +332,13 @@ def _attainable(
             data = _(" The sample data has it: monthly_history(load('{table}'), '{metric}').").format(
                 table=info.source["table"], metric=info.label
             )
-        need = _(" ({change} over {days} days)").format(change=f"{required:+.0%}", days=goal.horizon_days)
+        need = ""
+        if required is not None:
+            need = _(" ({change} over {days} days)").format(change=f"{required:+.0%}", days=goal.horizon_days)
         reason = _(
             "Not judged without history: compare the growth this needs{need} with how {metric} moved in past "
             "periods as long. Pass its monthly history to decide.{data}"
-        ).format(need=need if required is not None else "", metric=goal.metric, data=data)
+        ).format(need=need, metric=goal.metric, data=data)
         return Criterion("attainable", False, reason, judged=False), None
     if required is None:
         reason = _("Not judged: the history has no level to start from (it is empty or ends with zero).")
@@ -386,13 +388,26 @@ def assess_goal(
 
     """
     parsed = goal if isinstance(goal, Goal) else parse_goal(goal, today=today)
-    attainable, att = _attainable(parsed, history, min_periods=min_periods, stretch=stretch)
+    if history is not None:
+        from ._history import _values
+
+        _values(history)  # a malformed history is the caller's error: say so before judging anything
+    try:
+        return _assess(parsed, history, min_periods=min_periods, stretch=stretch)
+    except Exception:  # a rule failed on a sentence nobody foresaw: feedback, never a traceback
+        reason = _("This could not be judged; try writing the goal more simply.")
+        unjudged = {name: Criterion(name, False, reason, judged=False) for name in CRITERIA}
+        return GoalAssessment(goal=parsed, **unjudged)
+
+
+def _assess(goal: Goal, history: Any, *, min_periods: int, stretch: float) -> GoalAssessment:
+    attainable, att = _attainable(goal, history, min_periods=min_periods, stretch=stretch)
     return GoalAssessment(
-        goal=parsed,
-        specific=_specific(parsed),
-        measurable=_measurable(parsed),
+        goal=goal,
+        specific=_specific(goal),
+        measurable=_measurable(goal),
         attainable=attainable,
-        realistic=_realistic(parsed),
-        time_bound=_time_bound(parsed),
+        realistic=_realistic(goal),
+        time_bound=_time_bound(goal),
         attainability=att,
     )

@@ -105,10 +105,10 @@ _STOP = frozenset(
     new amount level also then about around approximately roughly least most while including account accounts
     channel program programme team want going need needs do does doing have has our's every each more further
     over under above below up down reach reaching hit achieve achieving least some percent cent there here
-    order ensure help helping start starting continue us-based based s t let lets
+    order ensure help helping start starting continue us-based based s t let lets day days hour hours minutes
     """.split()
 )
-_CHANGE_BEFORE = frozenset({"by", "of", "up", "down"})
+_CHANGE_BEFORE = frozenset({"by", "of", "up", "down", "add", "adds", "adding", "added", "gain", "win", "another"})
 _LEVEL_BEFORE = frozenset(
     "to at reach reaching hit hitting achieve achieving above below over under exceed exceeding beyond least most "
     "than maintain keep hold sustain around".split()
@@ -251,8 +251,8 @@ def _parse(text: str, today: date) -> Goal:
     metric_at, metric_keys = _scan_index(tokens, free, "metrics")
     owner = _owner(tokens, free)
     resources = _resources(tokens, free, text)
-    _, scope_labels = _scan_index(tokens, free, "scopes")
-    _, vague_terms = _scan_index(tokens, free, "vague")
+    scope_labels = _scan_index(tokens, free, "scopes")[1]
+    vague_terms = _scan_index(tokens, free, "vague")[1]
 
     metric_keys = _refine(metric_keys, scope_labels)
     metric = goal_metrics()[metric_keys[0]] if metric_keys else None
@@ -273,6 +273,11 @@ def _parse(text: str, today: date) -> Goal:
         else:
             unused = _("The number {n:g} was not used: is it the target, the change, or something else?")
             notes.append(unused.format(n=q.value))
+    if direction is None:
+        leftover = {t.low for t, f in zip(tokens, free, strict=True) if f}
+        direction = (
+            "increase" if leftover & {"more", "higher"} else "decrease" if leftover & {"fewer", "less"} else None
+        )
     if multiple is not None and amount is None and not (baseline is not None and target is not None):
         amount, unit = multiple, "%"
     if (baseline is not None or target is not None) and level_unit is None and metric is not None:

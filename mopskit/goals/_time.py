@@ -15,7 +15,7 @@ _LEAD_IN = frozenset(
     "by before until till within in over during for through throughout at on inside the end of than later no eo "
     "next coming following first".split()
 )
-_DURATION_LEAD = frozenset("within in over during for inside next coming following first".split())
+_LEVEL_WORDS = frozenset("to from at than below above under".split())
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
@@ -190,6 +190,8 @@ class _Scanner:
             return None  # "25% a year" is a rate per year, read by recurring()
         if words[i] in ("a", "an") and unit == "quarter" and i > 0 and words[i - 1] in ("by", "of"):
             return None  # "cut costs by a quarter" is 25%, not three months
+        if i > 0 and words[i - 1] in _LEVEL_WORDS:
+            return None  # "from 20 to 12 days" is a level of a metric counted in days
         return self._finish_duration(i, j + 1, count, unit)
 
     def _finish_duration(self, start: int, stop: int, count: float, unit: str) -> TimeHit:
@@ -204,6 +206,13 @@ class _Scanner:
         words = self.words
         if words[i] in _RECURRING_WORDS:
             return TimeHit(i, i + 1, recurring=_RECURRING_WORDS[words[i]])
+        if (
+            words[i] in ("a", "an")
+            and i > 0
+            and words[i - 1] in ("by", "of")
+            and self.stems[i + 1 : i + 2] == ["quarter"]
+        ):
+            return None
         if words[i] in ("per", "each", "every", "a", "an") and (unit := _unit_at(words, self.stems, i + 1)):
             return TimeHit(i, i + 2, recurring=unit)
         for first in ("year", "month", "quarter", "week"):
