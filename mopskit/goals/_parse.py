@@ -248,11 +248,18 @@ def _parse(text: str, today: date) -> Goal:
     hits = scan_time(tokens, free, today)
     deadline, horizon, vague_time, recurring = _time_result(hits, today, notes)
 
-    metric_at, metric_keys = _scan_index(tokens, free, "metrics")
-    owner = _owner(tokens, free)
+    terms = _scan_terms(tokens, free)
+    scope_tokens = {k for start, n, kind, _v in terms if kind == "scopes" for k in range(start, start + n)}
+    owner_free = [f or k in scope_tokens for k, f in enumerate(free)]
+    owner, owner_tokens = _owner(tokens, owner_free)  # "the email team" is an owner, not a scope
+    for k in owner_tokens:
+        free[k] = False
+    metric_at = [start for start, _n, kind, _v in terms if kind == "metrics"]
+    metric_keys = list(dict.fromkeys(v for _s, _n, kind, v in terms if kind == "metrics"))
+    scope_labels = [v for start, _n, kind, v in terms if kind == "scopes" and start not in owner_tokens]
+    scope_labels = list(dict.fromkeys(scope_labels))
     resources = _resources(tokens, free, text)
-    scope_labels = _scan_index(tokens, free, "scopes")[1]
-    vague_terms = _scan_index(tokens, free, "vague")[1]
+    vague_terms = _scan_vague(tokens, free)
 
     metric_keys = _refine(metric_keys, scope_labels)
     metric = goal_metrics()[metric_keys[0]] if metric_keys else None
@@ -362,26 +369,48 @@ def _time_result(
     return deadline, horizon, vague, recurring
 
 
-def _scan_index(tokens: list[Token], free: list[bool], which: str) -> tuple[list[int], list[str]]:
-    """Mark every phrase of one index among the free tokens; return where each starts, and the values in order."""
-    index = getattr(indexes(), which)
+def _scan_terms(tokens: list[Token], free: list[bool]) -> list[tuple[int, int, str, str]]:
+    """Mark metric and scope phrases among the free tokens, the longest first (a metric wins a tie).
+
+    Returns (start, length, "metrics" or "scopes", value) for each phrase found, in order.
+    """
+    metrics, scope_index = indexes().metrics, indexes().scopes
     stems = [t.stem for t in tokens]
-    starts: list[int] = []
-    values: list[str] = []
+    found: list[tuple[int, int, str, str]] = []
     i = 0
     while i < len(tokens):
-        hit = index.match(stems, i, free) if free[i] else None
-        if hit is None:
+        if not free[i]:
             i += 1
             continue
-        length, value = hit
+        metric = metrics.match(stems, i, free)
+        scope = scope_index.match(stems, i, free)
+        if metric is None and scope is None:
+            i += 1
+            continue
+        if scope is not None and (metric is None or scope[0] > metric[0]):
+            length, value, kind = scope[0], scope[1], "scopes"
+        else:
+            assert metric is not None
+            length, value, kind = metric[0], metric[1], "metrics"
         for k in range(i, i + length):
             free[k] = False
-        starts.append(i)
-        if value not in values:
-            values.append(value)
+        found.append((i, length, kind, value))
         i += length
-    return starts, values
+    return found
+
+
+def _scan_vague(tokens: list[Token], free: list[bool]) -> list[str]:
+    index = indexes().vague
+    stems = [t.stem for t in tokens]
+    values: list[str] = []
+    for i in range(len(tokens)):
+        hit = index.match(stems, i, free) if free[i] else None
+        if hit is not None:
+            for k in range(i, i + hit[0]):
+                free[k] = False
+            if hit[1] not in values:
+                values.append(hit[1])
+    return values
 
 
 def _refine(keys: list[str], scope_labels: list[str]) -> list[str]:
@@ -397,7 +426,7 @@ def _refine(keys: list[str], scope_labels: list[str]) -> list[str]:
     return refined
 
 
-def _owner(tokens: list[Token], free: list[bool]) -> str | None:
+def _owner(tokens: list[Token], free: list[bool]) -> tuple[str | None, set[int]]:
     words = [t.low for t in tokens]
     for i, word in enumerate(words):
         if word not in _OWNER_KEYWORDS or not free[i]:
@@ -408,15 +437,13 @@ def _owner(tokens: list[Token], free: list[bool]) -> str | None:
         name = _name_at(tokens, free, j)
         if name:
             start, stop = name
-            for k in range(i, stop):
-                free[k] = False
-            return " ".join(t.text for t in tokens[start:stop])
+            return " ".join(t.text for t in tokens[start:stop]), set(range(i, stop))
     limit = min(len(tokens), 8)
     for i in range(limit):
         if words[i] in _SUBJECT_VERBS or (words[i] in ("is", "are") and i + 1 < len(words) and words[i + 1] == "going"):
             subject = [k for k in range(i) if _is_word(tokens[k])]
             if not subject or not all(free[k] for k in subject) or len(subject) > 5:
-                return None
+                return None, set()
             text = " ".join(tokens[k].text for k in subject)
             low = text.lower()
             if low in ("we", "i"):
@@ -428,11 +455,9 @@ def _owner(tokens: list[Token], free: list[bool]) -> str | None:
             ):
                 owner = text
             else:
-                return None
-            for k in subject:
-                free[k] = False
-            return owner
-    return None
+                return None, set()
+            return owner, set(subject)
+    return None, set()
 
 
 def _name_at(tokens: list[Token], free: list[bool], start: int) -> tuple[int, int] | None:

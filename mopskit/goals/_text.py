@@ -14,7 +14,21 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # A number (1,234.5), a word (with inner hyphens or apostrophes), or any single other visible character.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*|[^\w\s]")
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*|[^\w\s]")
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def small_int(text: str, *, digits: int = 4) -> int | None:
+    """The value of a short whole number written in ASCII digits, else None (no huge or exotic numbers).
+
+    >>> small_int("31"), small_int("²"), small_int("1" * 50)
+    (31, None, None)
+    """
+    if 0 < len(text) <= digits and all(ch in _ASCII_DIGITS for ch in text):
+        return int(text)
+    return None
 
 
 @dataclass(frozen=True)
@@ -29,7 +43,7 @@ class Token:
     @property
     def is_number(self) -> bool:
         """Whether the token is written in digits."""
-        return self.text[:1].isdigit()
+        return self.text[:1] in _ASCII_DIGITS
 
 
 def stem(word: str) -> str:
@@ -131,7 +145,7 @@ def read_digits(text: str) -> float | None:
     >>> [read_digits(t) for t in ["5,000", "1,234.5", "2,5", "12.5", "1.234,5", "x"]]
     [5000.0, 1234.5, 2.5, 12.5, 1234.5, None]
     """
-    if not text[:1].isdigit():
+    if text[:1] not in _ASCII_DIGITS:
         return None
     if "," in text and "." in text:
         thousands = "," if text.rfind(",") < text.rfind(".") else "."

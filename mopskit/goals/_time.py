@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ._text import Token, read_digits, read_number_words
+from ._text import Token, read_digits, read_number_words, small_int
 
 DAYS_PER = {"day": 1.0, "week": 7.0, "fortnight": 14.0, "month": 365 / 12, "quarter": 365 / 4, "year": 365.0}
 _UNIT_STEMS = {"day": "day", "week": "week", "fortnight": "fortnight", "month": "month", "quarter": "quarter"}
@@ -103,14 +103,13 @@ def _unit_at(words: list[str], stems: list[str], index: int) -> str | None:
 
 
 def _year_at(tokens: list[Token], index: int) -> int | None:
-    if index < len(tokens) and tokens[index].is_number and len(tokens[index].text) == 4:
-        value = int(tokens[index].text)
+    if index < len(tokens) and len(tokens[index].text) == 4 and (value := small_int(tokens[index].text)):
         if 1900 <= value <= 2200:
             return value
     if index + 1 < len(tokens) and tokens[index].low == "fy" and tokens[index + 1].is_number:
         text = tokens[index + 1].text
-        if text.isdigit() and len(text) in (2, 4):
-            return int(text) + (2000 if len(text) == 2 else 0)
+        if len(text) in (2, 4) and (value := small_int(text)) is not None:
+            return value + (2000 if len(text) == 2 else 0)
     return None
 
 
@@ -285,8 +284,8 @@ class _Scanner:
         day: int | None = None
         start = i
         j = i
-        if tokens[j].is_number and tokens[j].text.isdigit() and 1 <= int(tokens[j].text) <= 31:
-            day = int(tokens[j].text)
+        if 1 <= (small_int(tokens[j].text, digits=2) or 0) <= 31:
+            day = small_int(tokens[j].text, digits=2)
             j += 1
             if j < len(words) and words[j] in _ORDINAL_SUFFIX:
                 j += 1
@@ -298,12 +297,11 @@ class _Scanner:
         j += 1
         if j < len(words) and words[j] == ".":
             j += 1
-        if day is None and j < len(words) and tokens[j].text.isdigit() and 1 <= int(tokens[j].text) <= 31:
-            if not (len(tokens[j].text) == 4):
-                day = int(tokens[j].text)
+        if day is None and j < len(words) and 1 <= (small_int(tokens[j].text, digits=2) or 0) <= 31:
+            day = small_int(tokens[j].text, digits=2)
+            j += 1
+            if j < len(words) and words[j] in _ORDINAL_SUFFIX:
                 j += 1
-                if j < len(words) and words[j] in _ORDINAL_SUFFIX:
-                    j += 1
         if j < len(words) and words[j] == "," and _year_at(tokens, j + 1):
             j += 1
         year, size = _year_after(self.tokens, j)
@@ -324,13 +322,13 @@ class _Scanner:
 
     def numeric_date(self, i: int) -> TimeHit | None:
         tokens = self.tokens
-        if i + 4 >= len(tokens) or not tokens[i].text.isdigit():
+        if i + 4 >= len(tokens) or small_int(tokens[i].text) is None:
             return None
         sep = tokens[i + 1].text
         if sep not in ("-", "/", ".") or tokens[i + 3].text != sep:
             return None
         parts = [tokens[i].text, tokens[i + 2].text, tokens[i + 4].text]
-        if not all(p.isdigit() for p in parts):
+        if any(small_int(p) is None for p in parts):
             return None
         hit = TimeHit(i, i + 5, ambiguous=sep.join(parts))
         if len(parts[0]) == 4:
