@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._assess import Criterion, GoalAssessment, assess_goal, required_growth
 from ._build import build_goal, format_date, format_horizon
 from ._chart import plot_attainability
-from ._history import Attainability, attainability, monthly_history
+from ._history import Attainability, attainability, attainable_change, monthly_history
 from ._parse import Goal, parse_goal
 from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
 
@@ -23,6 +23,7 @@ __all__ = [
     "MetricInfo",
     "assess_goal",
     "attainability",
+    "attainable_change",
     "build_goal",
     "find_metric",
     "format_date",

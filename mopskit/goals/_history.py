@@ -25,7 +25,7 @@ from ._vocab import metric_info
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Attainability", "attainability", "monthly_history"]
+__all__ = ["Attainability", "attainability", "attainable_change", "monthly_history"]
 
 DAYS_PER_MONTH = 365 / 12
 MIN_PERIODS = 5
@@ -297,3 +297,39 @@ def attainability(
         tail = _("Possible, but plan what will make this period different.")
     more = _("the goal is more ambitious than {beyond} of them").format(**fmt)
     return result(True, pace + f"{words} ({more}). {tail}")
+
+
+def attainable_change(
+    history: pd.Series | Sequence[float],
+    *,
+    horizon_days: int,
+    metric: str | None = None,
+    share: float = 0.5,
+    step: float = 5.0,
+) -> float:
+    """Suggest a change in percent that at least ``share`` of past periods as long reached, rounded down to ``step``.
+
+    A data-grounded starting point for a goal ("+15% in a quarter"); never below ``step``.
+
+    Args:
+        history: one value per month, oldest first.
+        horizon_days: the goal's horizon.
+        metric: the metric's name (how it aggregates).
+        share: the share of past periods that should have reached it (0.5: half of them).
+        step: round down to a multiple of this many percent.
+
+    Raises:
+        DataError: the history is too short to hold enough periods (the message says how many months it needs).
+
+    >>> attainable_change([100, 110, 120, 100, 130, 140, 150, 120, 160, 170, 180, 160], horizon_days=91)
+    15.0
+
+    """
+    import math
+
+    att = attainability(history, 0.0, horizon_days=horizon_days, metric=metric)
+    if att.basis != "horizon":
+        raise DataError(att.verdict if att.basis is None else _("The history is too short for periods this long."))
+    ranked = sorted(att.growth, reverse=True)
+    reached = ranked[max(0, math.ceil(share * len(ranked)) - 1)]
+    return max(step, math.floor(100 * reached / step) * step)
