@@ -178,7 +178,9 @@ class Plan:
         """
         if answer is None:
             return cls(title=title)
-        data = dict(answer) if isinstance(answer, dict) else {}
+        if not isinstance(answer, dict):
+            raise ParameterError(f"a plan answer must be a dict of plan sections (got {type(answer).__name__})")
+        data = dict(answer)
         data.setdefault("title", title)
         return cls.from_dict(data)
 

@@ -237,6 +237,10 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
             reasons.append(_("'{task}' has no owner.").format(task=name))
         if not parts[1]:
             reasons.append(_("'{task}' has no due date (write it as 2026-12-15).").format(task=name))
+        if not t.status and not (t.due is not None and t.due < today):
+            reasons.append(
+                _("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=", ".join(STATUSES))
+            )
         if t.status and t.status not in STATUSES:
             reasons.append(
                 _("'{task}': status '{status}' is not one of: {valid}.").format(
