@@ -15,6 +15,18 @@ from ._history import Attainability, attainability, attainable_change, monthly_h
 from ._parse import Goal, parse_goal
 from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
 
+
+def goal_text(answer: object) -> str:
+    """The goal sentence in an answer: the answer itself when it is text, its "sentence" when a goal builder's.
+
+    >>> goal_text({"sentence": "Grow MQLs by 5% in Q1", "metric": "MQLs"}), goal_text(None)
+    ('Grow MQLs by 5% in Q1', '')
+    """
+    if isinstance(answer, dict):
+        answer = answer.get("sentence")
+    return "" if answer is None else str(answer)
+
+
 __all__ = [
     "Attainability",
     "Criterion",
@@ -29,6 +41,7 @@ __all__ = [
     "format_date",
     "format_horizon",
     "goal_metrics",
+    "goal_text",
     "metric_info",
     "monthly_history",
     "parse_goal",
