@@ -254,7 +254,7 @@ def _parse(text: str, today: date) -> Goal:
     owner, owner_tokens = _owner(tokens, owner_free)  # "the email team" is an owner, not a scope
     for k in owner_tokens:
         free[k] = False
-    metric_at = [start for start, _n, kind, _v in terms if kind == "metrics"]
+    metric_at = {start for start, _n, kind, _v in terms if kind == "metrics"}
     metric_keys = list(dict.fromkeys(v for _s, _n, kind, v in terms if kind == "metrics"))
     scope_labels = [v for start, _n, kind, v in terms if kind == "scopes" and start not in owner_tokens]
     scope_labels = list(dict.fromkeys(scope_labels))
@@ -265,11 +265,12 @@ def _parse(text: str, today: date) -> Goal:
     metric = goal_metrics()[metric_keys[0]] if metric_keys else None
     scope = tuple(dict.fromkeys(([metric.scope] if metric and metric.scope else []) + scope_labels))
 
+    words = [t.low for t in tokens]
     quantities = _quantities(tokens, free)
     direction, multiple = _direction(tokens, free, metric)
     amount = unit = baseline = target = level_unit = None
     for q in quantities:
-        role, implied = _role(q, tokens, metric_at, has_direction=direction is not None)
+        role, implied = _role(q, words, metric_at, has_direction=direction is not None)
         direction = direction or implied
         if role == "change" and amount is None:
             amount, unit = abs(q.value), q.unit or (metric.unit if metric else None)
@@ -610,9 +611,8 @@ def _direction(tokens: list[Token], free: list[bool], metric: MetricInfo | None)
     return direction, multiple
 
 
-def _role(q: _Quantity, tokens: list[Token], metric_at: list[int], *, has_direction: bool) -> tuple[str, str | None]:
+def _role(q: _Quantity, words: list[str], metric_at: set[int], *, has_direction: bool) -> tuple[str, str | None]:
     """Is a number the change, the starting level or the target? Also the direction its neighbours imply."""
-    words = [t.low for t in tokens]
     k = q.start - 1
     while k >= 0 and words[k] in _SKIP_BEFORE:
         if words[k] in ("least", "most") and k > 0 and words[k - 1] == "at":

@@ -140,8 +140,8 @@ class _Scanner:
 
     def _lead_in(self, start: int) -> int:
         index = start
-        while index > 0 and self.free[index - 1] and self.words[index - 1] in _LEAD_IN:
-            index -= 1
+        while index > max(0, start - 6) and self.free[index - 1] and self.words[index - 1] in _LEAD_IN:
+            index -= 1  # "by the end of the" is five words: six is enough, and keeps long texts linear
         return index
 
     def _count_at(self, index: int) -> tuple[int, float] | None:
