@@ -200,3 +200,11 @@ def test_a_scored_check_gives_partial_credit_with_the_reason():
     assert "Every task has an owner" in ex.run(answer=full).results[0].message
     broken = ex.run(answer="not a plan")
     assert broken.results[0].earned == 0 and "could not run" in broken.results[0].message
+
+
+def test_the_plan_validates_tracks_and_exports_itself():
+    plan = example_plan()
+    assert plan.validate(today=TODAY) == review_plan(plan, today=TODAY)
+    assert str(plan.progress(today=TODAY)) == "1 of 4 tasks done (25%), 1 overdue"
+    assert plan.to_markdown(today=TODAY) == to_markdown(plan, today=TODAY)
+    assert plan.to_html(today=TODAY) == to_html(plan, today=TODAY)
