@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from ..errors import ParameterError
+from ..i18n import _
 from ._time import horizon_for
 from ._vocab import MetricInfo, metric_info, scopes
 
@@ -63,7 +64,9 @@ def _as_date(value: date | datetime | str, name: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD, like 2027-03-31 (got {value!r})") from None
+        raise ParameterError(
+            _("'{v0}' must be a date written YYYY-MM-DD, like 2027-03-31 (got {v1})").format(v0=name, v1=repr(value))
+        ) from None
 
 
 def build_goal(
@@ -109,30 +112,38 @@ def build_goal(
     """
     info = metric_info(metric)
     if direction not in DIRECTIONS:
-        raise ParameterError(f"unknown direction '{direction}'; valid: {', '.join(DIRECTIONS)}")
+        raise ParameterError(_("unknown direction '{v0}'; valid: {v1}").format(v0=direction, v1=", ".join(DIRECTIONS)))
     if amount is None and target is None:
         raise ParameterError("give 'amount' (the change, e.g. 25 with unit='%') or 'target' (the level to reach)")
     if baseline is not None and target is None:
         raise ParameterError("'baseline' needs a 'target' too: the goal reads 'from <baseline> to <target>'")
     if amount is not None and (amount != amount or amount <= 0):
-        raise ParameterError(f"'amount' must be a positive number (got {amount!r})")
+        raise ParameterError(_("'amount' must be a positive number (got {v0})").format(v0=repr(amount)))
     units = ("%", "pp", info.unit, None)
     if unit not in units:
-        raise ParameterError(f"unknown unit {unit!r} for {info.label}; valid: %, pp, {info.unit}, None")
+        raise ParameterError(
+            _("unknown unit {v0} for {v1}; valid: %, pp, {v2}, None").format(v0=repr(unit), v1=info.label, v2=info.unit)
+        )
     if unit == "pp" and info.kind not in ("rate", "ratio"):
-        raise ParameterError(f"'pp' (percentage points) fits rates only; {info.label} is a {info.kind}")
+        raise ParameterError(
+            _("'pp' (percentage points) fits rates only; {v0} is a {v1}").format(v0=info.label, v1=info.kind)
+        )
     named = [scope] if isinstance(scope, str) else list(scope)
     known = scopes()
     unknown = [s for s in named if s not in known]
     if unknown:
-        raise ParameterError(f"unknown scope '{unknown[0]}'; valid: {', '.join(sorted(known, key=str.lower))}")
+        raise ParameterError(
+            _("unknown scope '{v0}'; valid: {v1}").format(v0=unknown[0], v1=", ".join(sorted(known, key=str.lower)))
+        )
     for word, sharper in info.refine:  # "clicks" on the newsletter are email clicks
         if word in named:
             info = metric_info(sharper)
     if deadline is None and horizon_days is None:
         raise ParameterError("give 'deadline' (YYYY-MM-DD) or 'horizon_days' (e.g. 365): a goal needs a time frame")
     if horizon_days is not None and (not isinstance(horizon_days, int) or horizon_days <= 0):
-        raise ParameterError(f"'horizon_days' must be a whole number of days above 0 (got {horizon_days!r})")
+        raise ParameterError(
+            _("'horizon_days' must be a whole number of days above 0 (got {v0})").format(v0=repr(horizon_days))
+        )
 
     subject = owner.strip() if owner and owner.strip() else "We"
     words = [subject, "will", direction, info.label]

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import ParameterError
+from ..i18n import _
 from ._text import PhraseIndex, phrase_key
 
 __all__ = ["MetricInfo", "find_metric", "goal_metrics", "metric_info"]
@@ -109,7 +110,7 @@ def metric_info(name: str) -> MetricInfo:
     found = find_metric(name)
     if found is None:
         valid = ", ".join(m.label for m in goal_metrics().values())
-        raise ParameterError(f"unknown metric '{name}'; valid: {valid}")
+        raise ParameterError(_("unknown metric '{v0}'; valid: {v1}").format(v0=name, v1=valid))
     return found
 
 
