@@ -65,7 +65,9 @@ def _as_date(value: date | datetime | str, name: str) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ParameterError(
-            _("'{v0}' must be a date written YYYY-MM-DD, like 2027-03-31 (got {v1})").format(v0=name, v1=repr(value))
+            _("'{name}' must be a date written YYYY-MM-DD, like 2027-03-31 (got {value!r})").format(
+                name=name, value=value
+            )
         ) from None
 
 
@@ -112,37 +114,47 @@ def build_goal(
     """
     info = metric_info(metric)
     if direction not in DIRECTIONS:
-        raise ParameterError(_("unknown direction '{v0}'; valid: {v1}").format(v0=direction, v1=", ".join(DIRECTIONS)))
+        raise ParameterError(
+            _("unknown direction '{direction}'; valid: {valid}").format(
+                direction=direction, valid=", ".join(DIRECTIONS)
+            )
+        )
     if amount is None and target is None:
-        raise ParameterError("give 'amount' (the change, e.g. 25 with unit='%') or 'target' (the level to reach)")
+        raise ParameterError(_("give 'amount' (the change, e.g. 25 with unit='%') or 'target' (the level to reach)"))
     if baseline is not None and target is None:
-        raise ParameterError("'baseline' needs a 'target' too: the goal reads 'from <baseline> to <target>'")
+        raise ParameterError(_("'baseline' needs a 'target' too: the goal reads 'from <baseline> to <target>'"))
     if amount is not None and (amount != amount or amount <= 0):
-        raise ParameterError(_("'amount' must be a positive number (got {v0})").format(v0=repr(amount)))
+        raise ParameterError(_("'amount' must be a positive number (got {amount!r})").format(amount=amount))
     units = ("%", "pp", info.unit, None)
     if unit not in units:
         raise ParameterError(
-            _("unknown unit {v0} for {v1}; valid: %, pp, {v2}, None").format(v0=repr(unit), v1=info.label, v2=info.unit)
+            _("unknown unit {unit!r} for {metric}; valid: %, pp, {own}, None").format(
+                unit=unit, metric=info.label, own=info.unit
+            )
         )
     if unit == "pp" and info.kind not in ("rate", "ratio"):
         raise ParameterError(
-            _("'pp' (percentage points) fits rates only; {v0} is a {v1}").format(v0=info.label, v1=info.kind)
+            _("'pp' (percentage points) fits rates only; {metric} is a {kind}").format(
+                metric=info.label, kind=info.kind
+            )
         )
     named = [scope] if isinstance(scope, str) else list(scope)
     known = scopes()
     unknown = [s for s in named if s not in known]
     if unknown:
         raise ParameterError(
-            _("unknown scope '{v0}'; valid: {v1}").format(v0=unknown[0], v1=", ".join(sorted(known, key=str.lower)))
+            _("unknown scope '{scope}'; valid: {valid}").format(
+                scope=unknown[0], valid=", ".join(sorted(known, key=str.lower))
+            )
         )
     for word, sharper in info.refine:  # "clicks" on the newsletter are email clicks
         if word in named:
             info = metric_info(sharper)
     if deadline is None and horizon_days is None:
-        raise ParameterError("give 'deadline' (YYYY-MM-DD) or 'horizon_days' (e.g. 365): a goal needs a time frame")
+        raise ParameterError(_("give 'deadline' (YYYY-MM-DD) or 'horizon_days' (e.g. 365): a goal needs a time frame"))
     if horizon_days is not None and (not isinstance(horizon_days, int) or horizon_days <= 0):
         raise ParameterError(
-            _("'horizon_days' must be a whole number of days above 0 (got {v0})").format(v0=repr(horizon_days))
+            _("'horizon_days' must be a whole number of days above 0 (got {days!r})").format(days=horizon_days)
         )
 
     subject = owner.strip() if owner and owner.strip() else "We"

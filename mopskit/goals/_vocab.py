@@ -110,7 +110,7 @@ def metric_info(name: str) -> MetricInfo:
     found = find_metric(name)
     if found is None:
         valid = ", ".join(m.label for m in goal_metrics().values())
-        raise ParameterError(_("unknown metric '{v0}'; valid: {v1}").format(v0=name, v1=valid))
+        raise ParameterError(_("unknown metric '{name}'; valid: {valid}").format(name=name, valid=valid))
     return found
 
 
