@@ -88,6 +88,18 @@ class GoalAssessment:
         """The criteria judged and not met."""
         return tuple(c for c in self.criteria if c.judged and not c.passed)
 
+    def first_unmet(self, names: Sequence[str] = ("specific", "measurable", "time_bound")) -> Criterion | None:
+        """The first criterion of ``names``, in that order, that was judged and not met; ``None`` if all are met.
+
+        >>> assess_goal("Grow email clicks by 20%.").first_unmet().title
+        'Time-bound'
+        """
+        for name in names:
+            criterion = getattr(self, name)
+            if criterion.judged and not criterion.passed:
+                return criterion
+        return None
+
     def __str__(self) -> str:
         lines = [self.goal.text.strip() or _("(an empty goal)")]
         lines += [f"  {c.mark} {c.title}: {c.reason}" for c in self.criteria]
