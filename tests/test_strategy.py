@@ -25,7 +25,6 @@ from mopskit.strategy import (
     review_plan,
     scenario,
     scenario_plan,
-    scored_check,
     to_html,
     to_markdown,
 )
@@ -182,10 +181,10 @@ def test_the_scenario_goal_comes_from_the_data_and_its_plan_passes():
     assert "Ana Pop" in options["owners"] and "done" in options["statuses"] and "MQLs" in options["metrics"]
 
 
-def test_a_scored_check_gives_partial_credit_with_the_reason():
+def test_a_step_review_as_a_check_gives_partial_credit_with_the_reason():
     ex = exercise("plan_q")
 
-    @scored_check(ex, points=2, hint="Fill every row.")
+    @ex.check(points=2, hint="Fill every row.")
     def step_6(answer):
         return review_plan(Plan.from_answer(answer), today=TODAY).step(6)
 

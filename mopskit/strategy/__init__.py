@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ._checks import ScoredCheck, scored_check
 from ._export import export_plan, to_html, to_markdown
 from ._plan import STATUSES, STEP_TITLES, Message, MetricDef, Plan, Stakeholder, Step, Task
 from ._review import PlanReview, Progress, StepReview, progress, review_plan
@@ -30,7 +29,6 @@ __all__ = [
     "Plan",
     "PlanReview",
     "Progress",
-    "ScoredCheck",
     "Stakeholder",
     "Step",
     "StepReview",
@@ -43,7 +41,6 @@ __all__ = [
     "review_plan",
     "scenario",
     "scenario_plan",
-    "scored_check",
     "to_html",
     "to_markdown",
 ]
