@@ -9,6 +9,7 @@ str/int/float/bool/None/list/dict by their annotated type.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -19,7 +20,18 @@ from typing import Any
 from ._resources import notebooks_dir
 from .errors import ParameterError, ReportError
 
-__all__ = ["Parameter", "ReportInfo", "ReportResult", "coerce_parameters", "list_reports", "report_info", "run_report"]
+__all__ = [
+    "Parameter",
+    "ReportInfo",
+    "ReportResult",
+    "coerce_parameters",
+    "execute_report",
+    "list_reports",
+    "parameter_problems",
+    "report_info",
+    "run_report",
+    "valid_parameters",
+]
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -123,11 +135,24 @@ def list_reports() -> list[ReportInfo]:
 
 
 def report_info(name: str) -> ReportInfo:
-    """Return one report's title and parameters; an unknown name lists the valid ones."""
+    """Return one report's title and parameters; an unknown name lists the valid ones.
+
+    Args:
+        name: a bundled report's name (see :func:`list_reports`), or the path of a report notebook of your
+            own ending in ``.ipynb`` (with a cell tagged ``parameters``).
+
+    """
+    if name.endswith(".ipynb"):
+        path = Path(name)
+        if not path.is_file():
+            raise ParameterError(f"report notebook '{name}' not found (working folder: {Path.cwd()})")
+        return ReportInfo(path.stem, path, _title(path), _inspect(path))
     path = reports_dir() / f"{name}.ipynb"
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
         valid = ", ".join(sorted(p.stem for p in reports_dir().glob("*.ipynb")))
-        raise ParameterError(f"unknown report '{name}'; valid: {valid} (see: mopskit report --list)")
+        raise ParameterError(
+            f"unknown report '{name}'; valid: {valid} (see: mopskit report --list), or the path of a .ipynb file"
+        )
     return ReportInfo(name, path, _title(path), _inspect(path))
 
 
@@ -194,6 +219,30 @@ def _valid_list(info: ReportInfo) -> str:
     return "\n".join(f"  {p.describe()}" for p in info.parameters.values()) or "  (none)"
 
 
+def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Coerce what can be coerced and describe every problem, without raising.
+
+    Returns:
+        The coerced values, and one line per bad parameter (unknown name, or a value of the wrong type).
+
+    """
+    problems, coerced = [], {}
+    for name, value in values.items():
+        if name not in info.parameters:
+            problems.append(f"unknown report parameter '{name}'")
+            continue
+        try:
+            coerced[name] = _coerce(info.parameters[name], value)
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            problems.append(f"'{name}' {exc} (got {value!r})")
+    return coerced, problems
+
+
+def valid_parameters(info: ReportInfo) -> str:
+    """The closing lines of a parameter error: every valid parameter with its type, default and help."""
+    return f"Valid parameters of '{info.name}':\n" + _valid_list(info)
+
+
 def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check parameter names and coerce values to their annotated types, or raise one clear error.
 
@@ -205,23 +254,9 @@ def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, 
         ParameterError: naming every bad parameter and listing the valid ones with types, defaults and help.
 
     """
-    problems, coerced = [], {}
-    for name, value in values.items():
-        if name not in info.parameters:
-            problems.append(f"unknown report parameter '{name}'")
-            continue
-        param = info.parameters[name]
-        try:
-            coerced[name] = _coerce(param, value)
-        except (ValueError, TypeError, json.JSONDecodeError) as exc:
-            problems.append(f"'{name}' {exc} (got {value!r})")
+    coerced, problems = parameter_problems(info, values)
     if problems:
-        raise ParameterError(
-            f"report '{info.name}': "
-            + "; ".join(problems)
-            + f".\nValid parameters of '{info.name}':\n"
-            + _valid_list(info)
-        )
+        raise ParameterError(f"report '{info.name}': " + "; ".join(problems) + ".\n" + valid_parameters(info))
     return coerced
 
 
@@ -247,7 +282,7 @@ def run_report(
     """Run one report with papermill and write the executed notebook plus a standalone HTML page.
 
     Args:
-        name: the report, e.g. ``"dataset_profile"``; see :func:`list_reports`.
+        name: the report, e.g. ``"dataset_profile"`` (see :func:`list_reports`), or the path of a ``.ipynb``.
         parameters: values for the report's parameters (text or typed); unnamed ones keep their defaults.
         out_dir: folder for ``<name>.ipynb`` and ``<name>.html`` (created if needed).
         show_code: keep the code cells in the HTML (hidden by default, for readers who want results).
@@ -260,26 +295,62 @@ def run_report(
         ReportError: when a cell fails or runs past ``timeout``; the executed notebook is kept.
 
     """
-    import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
     info = report_info(name)
     values = coerce_parameters(info, parameters or {})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stem = output_name or name
+    stem = output_name or info.name
     notebook, html = out / f"{stem}.ipynb", out / f"{stem}.html"
     started = time.perf_counter()
+    execute_report(
+        info.path,
+        notebook,
+        html,
+        values,
+        name=info.name,
+        show_code=show_code,
+        timeout=timeout,
+        progress=progress,
+        cwd=Path.cwd(),
+    )
+    return ReportResult(info.name, notebook, html, values, time.perf_counter() - started)
+
+
+def execute_report(
+    source: Path,
+    notebook: Path,
+    html: Path,
+    values: Mapping[str, Any],
+    *,
+    name: str,
+    show_code: bool = False,
+    timeout: int = 600,
+    progress: bool = False,
+    cwd: Path | None = None,
+) -> None:
+    """Execute a report notebook with already-checked values into ``notebook``, then export ``html``.
+
+    The engine under :func:`run_report` and batch runs; values must come from :func:`coerce_parameters`.
+
+    Raises:
+        ReportError: when a cell fails or runs past ``timeout``, or the kernel fails twice to start; the
+            executed notebook is kept where it got to.
+
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     for attempt in (1, 2):
         try:
             pm.execute_notebook(
-                str(info.path),
+                str(source),
                 str(notebook),
-                parameters=values,
+                parameters=dict(values),
                 progress_bar=progress,
                 execution_timeout=timeout,
-                cwd=str(Path.cwd()),
+                cwd=str(cwd) if cwd else None,
                 shutdown_kernel="immediate",
+                **({"kernel_manager_class": "mopskit._kernels.SocketKernelManager"} if os.name == "posix" else {}),
             )
             break
         except pm.PapermillExecutionError as exc:
@@ -298,4 +369,3 @@ def run_report(
             if attempt == 2 or "kernel" not in str(exc).lower():
                 raise ReportError(f"report '{name}': the Python kernel failed ({exc}); try again") from None
     _to_html(notebook, html, show_code=show_code)
-    return ReportResult(name, notebook, html, values, time.perf_counter() - started)
