@@ -32,6 +32,7 @@ from .errors import ExecutorError, TaskFailed
 __all__ = ["Progress", "Task", "TaskOutcome", "default_workers", "run_all"]
 
 DASK_EXTRA = "pip install 'mopskit[dask]'"
+_CONNECT_TIMEOUT = 15  # seconds to wait for a Dask scheduler to answer
 _STOP_GRACE = 5.0  # seconds a stopped worker gets to shut its kernel down before it is killed
 
 
@@ -366,7 +367,7 @@ def _dask_client(scheduler: str) -> Any:
             "(on this machine and on every worker of the cluster)"
         ) from None
     try:
-        return Client(scheduler, timeout=15, set_as_default=False)
+        return Client(scheduler, timeout=_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ExecutorError(
             f"cannot reach the Dask scheduler at '{scheduler}' ({type(exc).__name__}: {exc}); check the address "
@@ -384,7 +385,7 @@ def _dask_outcomes(tasks: list[Task], client: Any) -> Iterator[TaskOutcome]:
         for task in tasks:
             future = client.submit(_call, task.func, task.kwargs, key=f"{task.key}-{batch}", pure=False)
             futures[future] = task.key
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):
             yield _outcome(futures[future], future.result, "the Dask worker")
         finished = True
     finally:

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ._results import _first_line
+
 if TYPE_CHECKING:
-    from .batch import BatchResult
+    from ._results import BatchResult
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2933; }
@@ -51,9 +53,7 @@ def _parameters_html(parameters: dict[str, Any]) -> str:
 def _error_html(error: str | None) -> str:
     if not error:
         return ""
-    first = error.strip().splitlines()[0]
-    first = first if len(first) <= 160 else first[:157] + "..."
-    return f"<details><summary>{escape(first)}</summary><pre>{escape(error)}</pre></details>"
+    return f"<details><summary>{escape(_first_line(error, 160))}</summary><pre>{escape(error)}</pre></details>"
 
 
 def render_table(result: BatchResult) -> str:
@@ -121,9 +121,14 @@ def _relative(path: Path | None, out_dir: Path) -> str | None:
     return None if path is None else os.path.relpath(path, out_dir).replace(os.sep, "/")
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a run stopped mid-write leaves no half file under the real name."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
+
+
 def write_outputs(result: BatchResult) -> None:
     """Write ``index.html`` and ``summary.json`` into the batch's output folder."""
-    from .batch import _write
-
-    _write(result.index, render_index(result).encode("utf-8"))
-    _write(result.summary, json.dumps(summary_data(result), indent=2, ensure_ascii=False).encode("utf-8"))
+    write_whole(result.index, render_index(result).encode("utf-8"))
+    write_whole(result.summary, json.dumps(summary_data(result), indent=2, ensure_ascii=False).encode("utf-8"))
