@@ -111,6 +111,10 @@ def _call(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> tuple[bool, An
         return False, None, "StopRequested: the worker was stopped before this task started", None, 0.0
     try:
         value = func(**kwargs)
+    except SystemExit:
+        if _stopping:  # the task has unwound (its cleanup ran): this worker is done
+            os._exit(128 + signal.SIGTERM)
+        raise
     except TaskFailed as exc:
         return False, exc.value, str(exc), traceback.format_exc(), time.perf_counter() - started
     except Exception as exc:
