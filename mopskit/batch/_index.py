@@ -56,11 +56,15 @@ def _error_html(error: str | None) -> str:
     return f"<details><summary>{escape(_first_line(error, 160))}</summary><pre>{escape(error)}</pre></details>"
 
 
-def render_table(result: BatchResult) -> str:
-    """The runs as an HTML table: name (linked to its page), status, duration, parameters, error."""
+def render_table(result: BatchResult, *, base: Path | None = None) -> str:
+    """The runs as an HTML table: name (linked to its page), status, duration, parameters, error.
+
+    Links are relative to ``base`` (default: the batch's output folder, where the index page is).
+    """
     rows = []
+    base = base or result.out_dir
     for record in result.runs:
-        html, notebook = _href(record.html, result.out_dir), _href(record.notebook, result.out_dir)
+        html, notebook = _href(record.html, base), _href(record.notebook, base)
         name = f'<a href="{html}">{escape(record.name)}</a>' if html else escape(record.name)
         if notebook:
             name += f' <small>(<a href="{notebook}">notebook</a>)</small>'

@@ -89,7 +89,7 @@ class BatchResult:
     def _repr_html_(self) -> str:
         from ._index import render_table
 
-        return render_table(self)
+        return render_table(self, base=Path.cwd())  # a notebook serves files relative to its folder
 
 
 def _first_line(text: str | None, limit: int = 200) -> str:
