@@ -59,6 +59,7 @@ class ReportInfo:
     path: Path
     title: str
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    checker: str | None = None  # "mopskit.module:function" checking values before a kernel starts
 
     def describe(self) -> str:
         """Several lines: the report and each of its parameters."""
@@ -93,6 +94,21 @@ def _title(path: Path) -> str:
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return path.stem.replace("_", " ")
+
+
+def _checker(path: Path) -> str | None:
+    """The value checker a report names in its metadata: ``{"mopskit": {"check_parameters": "mod:func"}}``."""
+    import nbformat
+
+    named = nbformat.read(str(path), as_version=4).metadata.get("mopskit", {}).get("check_parameters")
+    if named is None:
+        return None
+    if not re.fullmatch(r"mopskit(\.\w+)+:\w+", str(named)):
+        raise ReportError(
+            f"{path.name}: metadata mopskit.check_parameters must name a function of the kit as "
+            f"'mopskit.module:function' (got {named!r})"
+        )
+    return str(named)
 
 
 def _declared_names(path: Path) -> list[str]:
@@ -146,14 +162,14 @@ def report_info(name: str) -> ReportInfo:
         path = Path(name)
         if not path.is_file():
             raise ParameterError(f"report notebook '{name}' not found (working folder: {Path.cwd()})")
-        return ReportInfo(path.stem, path, _title(path), _inspect(path))
+        return ReportInfo(path.stem, path, _title(path), _inspect(path), _checker(path))
     path = reports_dir() / f"{name}.ipynb"
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
         valid = ", ".join(sorted(p.stem for p in reports_dir().glob("*.ipynb")))
         raise ParameterError(
             f"unknown report '{name}'; valid: {valid} (see: mopskit report --list), or the path of a .ipynb file"
         )
-    return ReportInfo(name, path, _title(path), _inspect(path))
+    return ReportInfo(name, path, _title(path), _inspect(path), _checker(path))
 
 
 def _coerce(param: Parameter, value: Any) -> Any:
@@ -222,8 +238,12 @@ def _valid_list(info: ReportInfo) -> str:
 def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Coerce what can be coerced and describe every problem, without raising.
 
+    Names and types are checked against the ``parameters`` cell; when the types are right and the report
+    names a value checker in its metadata, that checker sees the values (defaults filled in) too.
+
     Returns:
-        The coerced values, and one line per bad parameter (unknown name, or a value of the wrong type).
+        The coerced values, and one line per problem (unknown name, wrong type, or a value the report's
+        checker refuses).
 
     """
     problems, coerced = [], {}
@@ -235,6 +255,18 @@ def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dic
             coerced[name] = _coerce(info.parameters[name], value)
         except (ValueError, TypeError, json.JSONDecodeError) as exc:
             problems.append(f"'{name}' {exc} (got {value!r})")
+    if info.checker and not problems:
+        import ast
+        import importlib
+
+        module, _, function = info.checker.partition(":")
+        defaults = {}
+        for name, param in info.parameters.items():
+            try:
+                defaults[name] = ast.literal_eval(param.default)
+            except (ValueError, SyntaxError):
+                continue
+        problems += getattr(importlib.import_module(module), function)({**defaults, **coerced})
     return coerced, problems
 
 

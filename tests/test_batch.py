@@ -102,6 +102,16 @@ def test_every_bad_row_is_listed_at_once_and_nothing_runs(tmp_path, typed, no_ke
     assert not (tmp_path / "out").exists()
 
 
+def test_values_the_report_refuses_are_listed_before_any_kernel_starts(tmp_path, no_kernels, capsys):
+    runs = _write(tmp_path / "runs.csv", "dataset,table\ncampaigns,\ncampains,\nnofile.csv,contacts\nbudget,budgets\n")
+    assert main(["report", "dataset_profile", "--batch", str(runs), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "3 problem(s), nothing was run" in err
+    assert "row 3: 'dataset': 'campains' is neither a bundled table nor a file path" in err
+    assert "row 4: 'dataset': no such file 'nofile.csv'" in err
+    assert "row 5: 'table' must be one of the kit's tables (got 'budgets')" in err
+
+
 def test_unknown_parameters_and_duplicate_names_are_listed_with_their_rows(typed):
     rows = [
         ("row 2", {"run": "North", "chanel": "email"}),
@@ -205,7 +215,8 @@ def _finished(out: Path) -> dict[str, str]:
 def profile_batch(tmp_path_factory):
     """dataset_profile over two bundled tables and one name that is not a table, with 2 local workers."""
     folder = tmp_path_factory.mktemp("profile")
-    runs = _write(folder / "runs.csv", "run,dataset\ncampaigns,campaigns\nstack,martech_stack\nmissing,no_such_table\n")
+    empty = _write(folder / "empty.csv", "")  # passes the checks before the run, fails in the kernel
+    runs = _write(folder / "runs.csv", f"run,dataset\ncampaigns,campaigns\nstack,martech_stack\nempty,{empty}\n")
     code = main(
         ["report", "dataset_profile", "--batch", str(runs), "--workers", "2", "--out", str(folder / "local"), "-q"]
     )
@@ -217,18 +228,17 @@ def test_batch_writes_every_run_an_index_and_a_summary_and_fails_for_a_failed_ru
     folder, _runs, code = profile_batch
     out = folder / "local"
     assert code == 1, "a failed run makes the exit status non-zero"
-    assert _statuses(out) == {"campaigns": "ok", "stack": "ok", "missing": "failed"}
+    assert _statuses(out) == {"campaigns": "ok", "stack": "ok", "empty": "failed"}
     page = (out / "campaigns" / "dataset_profile.html").read_text()
     assert "Profiling the bundled table 'campaigns'" in page and "data:image/png;base64" in page
-    failed = json.loads((out / "missing" / "run.json").read_text())
-    assert failed["status"] == "failed" and "no_such_table" in failed["error"]
-    assert str(out / "missing" / "dataset_profile.ipynb") in failed["error"], "the error points at the kept notebook"
-    assert (out / "missing" / "dataset_profile.ipynb").exists() and not (
-        out / "missing" / "dataset_profile.html"
-    ).exists()
+    failed = json.loads((out / "empty" / "run.json").read_text())
+    assert failed["status"] == "failed" and "DataError: empty.csv: the file is empty" in failed["error"]
+    kept = out / "empty" / "dataset_profile.ipynb"
+    assert str(kept) in failed["error"], "the error points at the kept notebook"
+    assert kept.exists() and not (out / "empty" / "dataset_profile.html").exists()
     index = (out / "index.html").read_text()
     assert '<a href="campaigns/dataset_profile.html">campaigns</a>' in index
-    assert 'class="status failed">failed<' in index and "no_such_table" in index
+    assert 'class="status failed">failed<' in index and "the file is empty" in index
     assert "<code>dataset</code> = <code>&quot;martech_stack&quot;</code>" in index
 
 
@@ -272,7 +282,6 @@ def test_rerun_skips_what_is_done_and_redoes_what_changed(tmp_path, files):
     first = run_batch(str(report), runs, out_dir=out, workers=2, progress=False)
     assert [r.status for r in first.runs] == ["ok", "ok"]
     stamps = _finished(out)
-    time.sleep(1.1)  # run.json times are in whole seconds
 
     again = run_batch(str(report), runs, out_dir=out, workers=2, progress=False)
     assert [r.status for r in again.runs] == ["skipped", "skipped"] and _finished(out) == stamps

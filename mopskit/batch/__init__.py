@@ -120,7 +120,7 @@ def _store(folder: Path, stem: str, run: PlannedRun, report: str, fingerprint: s
         "seconds": round(outcome.seconds, 3),
         "error": outcome.error,
         "traceback": None if outcome.ok or isinstance(outcome.value, dict) else outcome.traceback,
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "mopskit": __version__,
     }
     write_whole(folder / RUN_FILE, json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"))
