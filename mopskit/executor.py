@@ -24,6 +24,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,7 +253,7 @@ def _stop_processes(pids: list[int], *, grace: float = _STOP_GRACE) -> None:
             pass  # already removed by the kernel's manager, as on a clean stop
 
 
-def _report(bar: Any, callback: Callable[[Progress], None] | None, state: Progress, outcome: TaskOutcome) -> None:
+def _report(bar: Any, callback: Callable[[Progress], None] | None, state: Progress) -> None:
     if bar is not None:
         bar.set_postfix_str(f"failed={state.failed}" if state.failed else "", refresh=False)
         bar.update(1)
@@ -315,12 +316,27 @@ def run_all(
             done += 1
             failed += not outcome.ok
             state = Progress(len(todo), done, failed, time.perf_counter() - started)
-            _report(bar, callback, state, outcome)
+            _report(bar, callback, state)
             yield outcome
     finally:
         source.close()  # cancels and stops whatever is still queued or running
         if bar is not None:
             bar.close()
+
+
+@contextmanager
+def _no_second_interrupt() -> Iterator[None]:
+    """Hold off a second Ctrl+C while the workers are being stopped, so the stop cannot be cut short."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _pool_outcomes(tasks: list[Task], workers: int) -> Iterator[TaskOutcome]:
@@ -348,9 +364,10 @@ def _pool_outcomes(tasks: list[Task], workers: int) -> Iterator[TaskOutcome]:
         else:
             # ProcessPoolExecutor has no public way to stop running workers before Python 3.14 (kill_workers)
             pids = list((getattr(pool, "_processes", None) or {}).keys())
-            pool.shutdown(wait=False, cancel_futures=True)
-            _stop_processes(pids)
-            pool.shutdown(wait=True)
+            with _no_second_interrupt():
+                pool.shutdown(wait=False, cancel_futures=True)
+                _stop_processes(pids)
+                pool.shutdown(wait=True)
 
 
 def _outcome(key: str, result: Callable[[], Any], where: str) -> TaskOutcome:
