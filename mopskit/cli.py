@@ -197,12 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
         help="run a parameterized report (papermill) into .ipynb and .html",
-        description="Run notebooks/reports/NAME.ipynb with papermill. Parameters are checked "
-        "before anything runs; see them with --list.",
+        description="Run a report notebook with papermill, once or (with --batch) once per row of a file. "
+        "Parameters are checked before anything runs; see them with --list.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_REPORT_EPILOG,
     )
-    p.add_argument("name", nargs="?", metavar="NAME", help="the report to run")
+    p.add_argument(
+        "name", nargs="?", metavar="NAME", help="the report to run: a name from --list, or the path of a .ipynb"
+    )
     p.add_argument(
         "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="set one parameter (repeatable)"
     )

@@ -174,7 +174,9 @@ def test_index_escapes_everything_links_relatively_and_needs_no_network(tmp_path
     assert "a b&lt;script&gt;" in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert '<a href="north/r.html">north</a>' in page
     assert '<a href="a%20b%3Cscript%3E/r.ipynb">notebook</a>' in page
-    assert re.search(r'class="status not-run">not run<', page)
+    assert re.search(
+        r'class="status not-run" title="the batch was stopped before this run finished[^"]*">not run<', page
+    )
     assert "Typed &amp; tested: batch of 4 runs" in page
     assert "1 ok, 1 failed, 1 skipped, 1 not run" in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page), "the page must open offline"
@@ -238,7 +240,7 @@ def test_batch_writes_every_run_an_index_and_a_summary_and_fails_for_a_failed_ru
     assert kept.exists() and not (out / "empty" / "dataset_profile.html").exists()
     index = (out / "index.html").read_text()
     assert '<a href="campaigns/dataset_profile.html">campaigns</a>' in index
-    assert 'class="status failed">failed<' in index and "the file is empty" in index
+    assert re.search(r'class="status failed" title="[^"]+">failed<', index) and "the file is empty" in index
     assert "<code>dataset</code> = <code>&quot;martech_stack&quot;</code>" in index
 
 

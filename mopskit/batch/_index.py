@@ -27,12 +27,20 @@ table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid #d9e2ec; padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f0f4f8; position: sticky; top: 0; }
 td.num { text-align: right; white-space: nowrap; }
-code { font-size: 0.85rem; }
+code { font-size: 0.85rem; } .param { white-space: nowrap; }
 .status { font-weight: 600; padding: 0.1rem 0.45rem; border-radius: 0.6rem; white-space: nowrap; }
 .ok { background: #e3f9e5; color: #0e5814; } .failed { background: #ffe3e3; color: #8a1c1c; }
 .skipped { background: #e6f6ff; color: #035388; } .not-run { background: #fff3c4; color: #8d2b0b; }
 details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3rem 0; }
 """
+
+
+_TIPS = {
+    "ok": "ran in this batch and succeeded",
+    "failed": "ran in this batch and failed: see the error, and the notebook for the failing cell",
+    "skipped": "up to date from an earlier batch (same report, same parameters), so not run again",
+    "not run": "the batch was stopped before this run finished; run the batch again to do it",
+}
 
 
 def _href(path: Path | None, out_dir: Path) -> str | None:
@@ -45,7 +53,8 @@ def _parameters_html(parameters: dict[str, Any]) -> str:
     if not parameters:
         return "<em>defaults</em>"
     return "<br>".join(
-        f"<code>{escape(k)}</code> = <code>{escape(json.dumps(v, ensure_ascii=False))}</code>"
+        f'<span class="param"><code>{escape(k)}</code> = <code>{escape(json.dumps(v, ensure_ascii=False))}</code>'
+        "</span>"
         for k, v in parameters.items()
     )
 
@@ -71,7 +80,8 @@ def render_table(result: BatchResult, *, base: Path | None = None) -> str:
         seconds = "" if record.seconds is None else f"{record.seconds:.1f} s"
         css = record.status.replace(" ", "-")
         rows.append(
-            f'<tr><td>{name}</td><td><span class="status {css}">{escape(record.status)}</span></td>'
+            f'<tr><td>{name}</td><td><span class="status {css}" title="{_TIPS[record.status]}">'
+            f"{escape(record.status)}</span></td>"
             f'<td class="num">{seconds}</td><td>{_parameters_html(record.parameters)}</td>'
             f"<td>{_error_html(record.error)}</td></tr>"
         )
