@@ -165,7 +165,10 @@ def _check_tasks(tasks: list[Task]) -> None:
 
 
 def _jupyter_files(proc: Any) -> list[str]:
-    """The connection file (``-f``) of a Jupyter kernel process, and its socket files if it uses IPC."""
+    """The connection file (``-f``) of a Jupyter kernel process, and its socket files if it uses IPC.
+
+    Only a file that reads as a Jupyter connection file is named, so no other program's ``-f`` is touched.
+    """
     try:
         args = proc.cmdline()
     except Exception:
@@ -173,13 +176,17 @@ def _jupyter_files(proc: Any) -> list[str]:
     if "-f" not in args[:-1]:
         return []
     connection = args[args.index("-f") + 1]
+    if not any("kernel" in arg for arg in args if arg != connection):  # e.g. ipykernel_launcher
+        return []
     try:
         with open(connection, encoding="utf-8") as handle:
             info = json.load(handle)
     except (OSError, ValueError):
-        return [connection]
+        return []
+    if not isinstance(info, dict) or not {"shell_port", "transport", "ip", "key"} <= info.keys():
+        return []
     sockets = [f"{info['ip']}-{port}" for k, port in info.items() if k.endswith("_port")]
-    return [connection, *(sockets if info.get("transport") == "ipc" else [])]
+    return [connection, *(sockets if info["transport"] == "ipc" else [])]
 
 
 def _alive(proc: Any) -> bool:

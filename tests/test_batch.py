@@ -394,6 +394,8 @@ def test_ctrl_c_stops_every_kernel_and_a_rerun_does_only_what_is_left(tmp_path, 
                 break
             time.sleep(0.05)
         assert len(kernels) == 2, "two waiting kernels should be running when Ctrl+C comes"
+        kernel_files = [f for k in kernels for f in executor._jupyter_files(k)]
+        assert len(kernel_files) == 2 * 6, "each kernel: a connection file and five sockets"
         os.killpg(batch.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
         _stdout, stderr = batch.communicate(timeout=30)  # the waiting kernels would hold it for 120 s
     finally:
@@ -404,6 +406,7 @@ def test_ctrl_c_stops_every_kernel_and_a_rerun_does_only_what_is_left(tmp_path, 
     psutil.wait_procs(family, timeout=5)  # multiprocessing's resource tracker may take a moment to notice
     assert not _running(family), "a worker or kernel of the stopped batch is still running"
     assert not _marked(marker), "a process started by the batch is still running"
+    assert not [f for f in kernel_files if os.path.exists(f)], "a stopped kernel's files were left behind"
     assert _statuses(out) == {
         "one": "ok",
         "two": "ok",

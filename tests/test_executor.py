@@ -1,3 +1,4 @@
+import json
 import os
 import signal
 import subprocess
@@ -122,3 +123,35 @@ def test_dask_cluster_runs_tasks_and_reports_failures():
     assert outcomes["t2"].ok and outcomes["t2"].value == 4
     assert outcomes["t3"].error == "ValueError: three is not allowed"
     assert outcomes["partial"].value == {"partial": 1}
+
+
+class _FakeProcess:
+    def __init__(self, *args):
+        self.args = list(args)
+
+    def cmdline(self):
+        return self.args
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "found"),
+    [
+        (
+            ["python", "-m", "ipykernel_launcher", "-f"],
+            {"transport": "ipc", "ip": "/run/k", "key": "x", "shell_port": 1, "iopub_port": 2},
+            ["CONN", "/run/k-1", "/run/k-2"],
+        ),
+        (
+            ["python", "-m", "ipykernel_launcher", "-f"],
+            {"transport": "tcp", "ip": "127.0.0.1", "key": "x", "shell_port": 1},
+            ["CONN"],
+        ),
+        (["python", "-m", "ipykernel_launcher", "-f"], {"something": "else"}, []),
+        (["rsync", "-f"], {"transport": "ipc", "ip": "/run/k", "key": "x", "shell_port": 1}, []),
+    ],
+)
+def test_only_jupyter_connection_files_are_named_for_removal(tmp_path, command, content, found):
+    connection = tmp_path / "kernel.json"
+    connection.write_text(json.dumps(content))
+    named = executor._jupyter_files(_FakeProcess(*command, str(connection)))
+    assert named == [str(connection) if f == "CONN" else f for f in found]
