@@ -421,3 +421,13 @@ def test_ctrl_c_stops_every_kernel_and_a_rerun_does_only_what_is_left(tmp_path, 
     assert main(["report", report, "--batch", str(runs), "--workers", "2", "--out", str(out), "-q"]) == 0
     assert _statuses(out) == {"one": "skipped", "two": "skipped", "w0": "ok", "w1": "ok", "w2": "ok", "w3": "ok"}
     assert all(_finished(out)[name] == stamps[name] for name in ("one", "two")), "finished runs were not run again"
+
+
+def test_a_scheduler_without_the_dask_extra_is_one_clear_line(tmp_path, typed, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    runs = _write(tmp_path / "runs.csv", "days\n1\n")
+    command = ["report", typed, "--batch", str(runs), "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path)]
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert "needs the 'distributed' package, an optional extra: pip install 'mopskit[dask]'" in err
+    assert "Traceback" not in err and not (tmp_path / "index.html").exists()
