@@ -71,6 +71,7 @@ def term(name: str) -> Term:
 
     >>> term("lead routing").key
     'lead rotation'
+
     """
     wanted = name.strip().casefold()
     for entry in _terms().values():

@@ -1,5 +1,4 @@
-"""What marketing operations is: its responsibilities, goals and functions, the problems it solves, and the
-profession's figures, each with its source.
+"""What marketing operations is: responsibilities, goals, functions, problems it solves, the profession's figures.
 
 Everything here is read from ``mopskit/content`` (``figures.yaml``, ``responsibilities.yaml``, ``problems.yaml``),
 so a lesson, a report and the team recommendation in :mod:`mopskit.roles` quote the same numbers.
@@ -129,6 +128,7 @@ def figure(figure_id: str) -> Figure:
 
     >>> figure("martech_apps_2020").label
     '8,000 apps'
+
     """
     known = _figures()
     if figure_id not in known:
@@ -144,6 +144,7 @@ def figures_table(ids: list[str] | None = None) -> pd.DataFrame:
 
     >>> figures_table(["solo_mops_share"]).loc[0, "figure"]
     '25%'
+
     """
     import pandas as pd
 

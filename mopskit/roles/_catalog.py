@@ -149,6 +149,7 @@ def archetypes(*, mops_only: bool = False) -> list[Archetype]:
 
     >>> [a.name for a in archetypes(mops_only=True)]
     ['Maestros', 'Modelers', 'Makers', 'Managers']
+
     """
     return [a for a in _archetypes().values() if a.mops or not mops_only]
 
@@ -171,6 +172,7 @@ def roles(*, archetype: str | None = None, source: str | None = None) -> list[Ro
 
     >>> [r.name for r in roles(archetype="modeler")]
     ['Customer data and marketing', 'Marketing data analyst']
+
     """
     chosen = list(_roles().values())
     if archetype is not None:
@@ -189,6 +191,7 @@ def role(key: str) -> Role:
 
     >>> role("crm administrator").archetype_name
     'Maestros'
+
     """
     return _lookup("role", _roles(), key)
 

@@ -299,7 +299,9 @@ def rows_to_revisit(answer: Mapping[str, Any], *, roles: Iterable[str] | None = 
     return [task for task in answer if answer[task] != expected[task]]
 
 
-def explain_matches(answer: Mapping[str, Any] | None, tasks: Iterable[str], *, roles: Iterable[str] | None = None) -> pd.DataFrame:
+def explain_matches(
+    answer: Mapping[str, Any] | None, tasks: Iterable[str], *, roles: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Return, per task, the trainee's pick beside the most likely owner and the words that point to it.
 
     Args:
@@ -309,6 +311,7 @@ def explain_matches(answer: Mapping[str, Any] | None, tasks: Iterable[str], *, r
 
     >>> explain_matches({}, ["Route new leads to sales"]).loc[0, "most likely owner"]
     'Lead rotation'
+
     """
     import pandas as pd
 
