@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -62,13 +64,13 @@ def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, high
         survey = load_table("survey_tasks")
     ordered = survey.sort_values("share_pct", ascending=True, kind="stable")
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.32 * len(ordered) + 1.2), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(9, 0.32 * len(ordered) + 1.2), layout="constrained")
     bars = ax.barh(ordered["task"], ordered["share_pct"], color="#3b6ea8")
     ax.bar_label(bars, labels=[f"{v:g}%" for v in ordered["share_pct"]], padding=3, fontsize=8)
     if highlight is not None:
         ax.axvline(highlight, color="#888", linestyle="--", linewidth=1)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of respondents who do the task")
+    ax.set_xlabel(_("% of respondents who do the task"))
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title("What MOps professionals do (2020 career survey)", fontsize=10)
+    ax.set_title(_("What MOps professionals do (2020 career survey)"), fontsize=10)
     return ax
