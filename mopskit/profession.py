@@ -32,6 +32,7 @@ __all__ = [
     "format_number",
     "functions",
     "goals",
+    "hubspot_team_areas",
     "problems",
     "problems_table",
     "responsibilities",
@@ -217,6 +218,15 @@ def functions() -> list[Item]:
     'Project management'
     """
     return _items("functions")
+
+
+def hubspot_team_areas() -> list[str]:
+    """Return what HubSpot's own MOps team looks after (HubSpot, 2020): an example of a MOps team's remit.
+
+    >>> hubspot_team_areas()[0]
+    'permissions'
+    """
+    return list(load_yaml("responsibilities")["hubspot_team_owns"]["areas"])
 
 
 def problems() -> list[Problem]:

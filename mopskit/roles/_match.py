@@ -300,17 +300,26 @@ def rows_to_revisit(answer: Mapping[str, Any], *, roles: Iterable[str] | None = 
 
 
 def explain_matches(
-    answer: Mapping[str, Any] | None, tasks: Iterable[str], *, roles: Iterable[str] | None = None
+    answer: Mapping[str, Any] | None,
+    tasks: Iterable[str],
+    *,
+    roles: Iterable[str] | None = None,
+    reveal: bool = False,
 ) -> pd.DataFrame:
-    """Return, per task, the trainee's pick beside the most likely owner and the words that point to it.
+    """Return, per task, the trainee's pick, whether it is the most likely owner, and the words to look at.
+
+    For a wrong pick the clue is the words that point to the owner, not the owner's name (unless ``reveal``),
+    so a trainee can try again; unanswered rows say so.
 
     Args:
         answer: the trainee's ``{task: role name}`` (``None`` when not answered yet).
         tasks: the tasks, in the order to show.
         roles: the roles the trainee chose from.
+        reveal: add a column naming the most likely owner (for instructors, or after the last try).
 
-    >>> explain_matches({}, ["Route new leads to sales"]).loc[0, "most likely owner"]
-    'Lead rotation'
+    >>> table = explain_matches({"Route new leads to sales": "CRM administrator"}, ["Route new leads to sales"])
+    >>> table.loc[0, "right?"], table.loc[0, "clue"]
+    ('✗', 'look for: route, leads, sales')
 
     """
     import pandas as pd
@@ -322,16 +331,22 @@ def explain_matches(
         found = match_task(task, roles=pool, top=1)
         owner = found[0] if found else None
         pick = given.get(task)
-        rows.append(
-            {
-                _("task"): task,
-                _("your pick"): pick if pick else "",
-                _("most likely owner"): owner.role.name if owner else "",
-                _("archetype"): owner.role.archetype_name if owner else "",
-                _("words that point there"): ", ".join(owner.matched) if owner else "",
-                _("right?"): "✓" if owner and pick == owner.role.name else "✗",
-            }
-        )
+        right = bool(owner and pick == owner.role.name)
+        if not pick:
+            clue = _("pick a role first")
+        elif right:
+            clue = _("owns work like: {words}").format(words=", ".join(owner.matched)) if owner else ""
+        else:
+            clue = _("look for: {words}").format(words=", ".join(owner.matched)) if owner else ""
+        row = {
+            _("task"): task,
+            _("your pick"): pick or "",
+            _("right?"): "✓" if right else ("✗" if pick else ""),
+            _("clue"): clue,
+        }
+        if reveal:
+            row[_("most likely owner")] = owner.role.name if owner else ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
