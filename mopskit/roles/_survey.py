@@ -62,7 +62,8 @@ def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, high
         from ..content import load_table
 
         survey = load_table("survey_tasks")
-    ordered = survey.sort_values("share_pct", ascending=True, kind="stable")
+    # bottom to top: least common first; ties keep the survey's order when read from the top
+    ordered = survey.iloc[::-1].sort_values("share_pct", ascending=True, kind="stable")
     if ax is None:
         _fig, ax = plt.subplots(figsize=(9, 0.32 * len(ordered) + 1.2), layout="constrained")
     bars = ax.barh(ordered["task"], ordered["share_pct"], color="#3b6ea8")
