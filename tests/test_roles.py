@@ -2,6 +2,7 @@
 
 import html
 import itertools
+import re
 
 import matplotlib
 import pandas as pd
@@ -335,8 +336,11 @@ def test_the_matrix_is_built_from_any_shape_in_the_given_order():
         raci_matrix({"Plan": {"Bo": "R"}}, roles=["Ana", "Joon"])
     with pytest.raises(ParameterError, match="at least one task and one role"):
         raci_matrix({})
-    with pytest.raises(ParameterError, match="must map roles to letters"):
+    with pytest.raises(ParameterError, match=re.escape("must map roles to letters, like {'Ana': 'R'}")):
         raci_matrix({"Plan": "Ana"})
+    for bad in (None, "Plan", [("Plan", "Ana")]):
+        with pytest.raises(ParameterError, match=r"a RACI is \{task: \{role: letters\}\}"):
+            raci_matrix(bad)
 
 
 @pytest.mark.parametrize(

@@ -62,8 +62,10 @@ def parse_raci_cell(value: Any, *, task: str = "?", role: str = "?") -> str:
     unknown = letters - set(RACI_LETTERS)
     if unknown:
         raise ParameterError(
-            f"'{value}' in task '{task}', role '{role}' is not a RACI entry; "
-            "valid: R, A, C, I (combine as A/R), or leave the cell empty"
+            _(
+                "'{value}' in task '{task}', role '{role}' is not a RACI entry; "
+                "valid: R, A, C, I (combine as A/R), or leave the cell empty"
+            ).format(value=value, task=task, role=role)
         )
     return "/".join(sorted(letters, key="ACIR".index))  # A first: "A/R", as the grid offers it
 
@@ -96,25 +98,38 @@ def raci_matrix(
         for task, row in assignments.items():
             if not isinstance(row, Mapping):
                 raise ParameterError(
-                    f"the RACI row for task '{task}' must map roles to letters, like {{'Ana': 'R'}} (got {row!r})"
+                    _("the RACI row for task '{task}' must map roles to letters, like {example} (got {row!r})").format(
+                        task=task, example="{'Ana': 'R'}", row=row
+                    )
                 )
             nested[str(task)] = {str(r): v for r, v in row.items()}
     else:
         nested = {}
+        shape = _("a RACI is {{task: {{role: letters}}}}, a DataFrame, or (task, role, letters) triples (got {got!r})")
+        if assignments is None or isinstance(assignments, str | bytes) or not isinstance(assignments, Iterable):
+            raise ParameterError(shape.format(got=assignments))
         for triple in assignments:
+            if not isinstance(triple, tuple | list) or len(triple) != 3:
+                raise ParameterError(shape.format(got=triple))
             task, who, letters = triple
             nested.setdefault(str(task), {})[str(who)] = letters
     task_list = list(tasks) if tasks is not None else list(nested)
     role_list = list(roles) if roles is not None else list(dict.fromkeys(r for row in nested.values() for r in row))
     if not task_list or not role_list:
-        raise ParameterError("a RACI needs at least one task and one role; list them, e.g. tasks=[...], roles=[...]")
+        raise ParameterError(_("a RACI needs at least one task and one role; list them, e.g. tasks=[...], roles=[...]"))
     for task, row in nested.items():
         if task not in task_list:
-            raise ParameterError(f"task '{task}' is not in the RACI's tasks; valid: {', '.join(task_list)}")
+            raise ParameterError(
+                _("task '{task}' is not in the RACI's tasks; valid: {valid}").format(
+                    task=task, valid=", ".join(task_list)
+                )
+            )
         for who in row:
             if who not in role_list:
                 raise ParameterError(
-                    f"role '{who}' (task '{task}') is not in the RACI's roles; valid: {', '.join(role_list)}"
+                    _("role '{role}' (task '{task}') is not in the RACI's roles; valid: {valid}").format(
+                        role=who, task=task, valid=", ".join(role_list)
+                    )
                 )
     cells = [[parse_raci_cell(nested.get(t, {}).get(r), task=t, role=r) for r in role_list] for t in task_list]
     matrix = pd.DataFrame(cells, index=pd.Index(task_list, name="task"), columns=pd.Index(role_list, name="role"))

@@ -97,15 +97,17 @@ class TeamRecommendation:
 
 def _whole(name: str, value: Any, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ParameterError(f"'{name}' must be a whole number (got {value!r})")
+        raise ParameterError(_("'{name}' must be a whole number (got {value!r})").format(name=name, value=value))
     if value < minimum:
-        raise ParameterError(f"'{name}' must be at least {minimum} (got {value})")
+        raise ParameterError(
+            _("'{name}' must be at least {minimum} (got {value})").format(name=name, minimum=minimum, value=value)
+        )
     return value
 
 
 def _flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ParameterError(f"'{name}' must be True or False (got {value!r})")
+        raise ParameterError(_("'{name}' must be True or False (got {value!r})").format(name=name, value=value))
     return value
 
 
@@ -145,7 +147,9 @@ def recommend_team(
     dedicated_mops = _flag("dedicated_mops", dedicated_mops)
     strategic_mandate = _flag("strategic_mandate", strategic_mandate)
     if marketers > employees:
-        raise ParameterError(f"'marketers' must be at most 'employees' (got {marketers} > {employees})")
+        raise ParameterError(
+            _("'marketers' must be at most 'employees' (got {m} > {e})").format(m=marketers, e=employees)
+        )
     small = figure("small_company_employees").value
     large = figure("large_company_employees").value
     smb_min, smb_max = figure("smb_stack_apps_min"), figure("smb_stack_apps_max")
