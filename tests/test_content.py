@@ -45,6 +45,7 @@ def test_every_fact_names_a_known_source(name):
     assert entries
     for entry in entries:
         assert entry.get("source") in sources, f"{name}.yaml: {entry} names no known source"
+        assert None not in entry.values(), f"{name}.yaml: {entry} has an empty field (an unquoted comma or colon?)"
 
 
 def test_every_source_has_a_title_and_reports_through_a_known_article():

@@ -70,6 +70,7 @@ def test_responsibilities_goals_functions_and_problems():
     assert len(responsibilities()) == 7
     assert len(goals()) == 6
     assert len(functions()) == 9
+    assert "Customer, market and competitive intelligence" in [f.name for f in functions()]
     assert [p.id for p in problems()] == ["martech_not_delivering", "reporting_is_hard", "execution_is_slow"]
     for item in (*responsibilities(), *goals(), *functions(), *problems()):
         assert item.source in SOURCES
