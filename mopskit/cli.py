@@ -13,6 +13,7 @@ from .errors import MopskitError, ParameterError
 
 _EPILOG = """examples:
   mopskit start                          prepare ./mopskit-workspace and open JupyterLab
+  mopskit app                            the same lessons as web apps: no code, only text, charts and widgets
   mopskit release notebooks/ released/   write trainee copies of the lessons
   mopskit report --list                  list reports and their parameters
   mopskit report dataset_profile -p dataset=contacts
@@ -61,6 +62,24 @@ def _cmd_start(args: argparse.Namespace) -> int:
     if args.no_launch:
         print(f"Open it later with: mopskit start {args.directory}")
     return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import run_app
+
+    run_app(directory=args.directory, port=args.port, open_browser=not args.no_browser)
+    return 0
+
+
+_APP_EPILOG = """examples:
+  mopskit app                            serve ./mopskit-workspace; your browser opens the lessons
+  mopskit app my-lessons --port 9000     another folder, on http://127.0.0.1:9000
+  mopskit app --no-browser               print the address (with its token) and open it yourself
+
+The home page lists the lessons in order with your progress (exercises answered, and correct). Answers are
+saved in DIR/.mopskit as you give them, the same files JupyterLab uses: `mopskit start DIR` shows them too.
+The server is for one person on this computer: it listens on 127.0.0.1 only and has no accounts. To serve a
+group, run JupyterHub with one workspace per user (see the README). Ctrl+C stops the server and its kernels."""
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
@@ -182,6 +201,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
     p.set_defaults(func=_cmd_start)
+
+    p = sub.add_parser(
+        "app",
+        help="serve the lessons as web apps: text, charts and exercise widgets, no code (Voilà)",
+        description="Prepare DIR as `mopskit start` does (existing files are never overwritten), then serve its\n"
+        "lessons as web apps with Voilà on 127.0.0.1: text, tables, charts and exercise widgets, never code.\n"
+        "The address to open is printed; Ctrl+C stops the server.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_APP_EPILOG,
+    )
+    p.add_argument(
+        "directory",
+        nargs="?",
+        default="mopskit-workspace",
+        metavar="DIR",
+        help="workspace folder (default: ./mopskit-workspace)",
+    )
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
+    p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser(
         "release",

@@ -10,7 +10,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── TaskFailed               raised by a task of the executor to fail while still handing back a value
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
-    └── WorkspaceError           a trainee workspace cannot be prepared
+    └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
 """
 
 from __future__ import annotations
@@ -100,4 +100,4 @@ class ReleaseError(MopskitError, ValueError):
 
 
 class WorkspaceError(MopskitError, OSError):
-    """A trainee workspace cannot be prepared in the folder given."""
+    """A trainee workspace cannot be prepared in the folder given, or app mode cannot serve it."""

@@ -1,19 +1,41 @@
-"""Preparing a trainee's workspace: released lessons plus the datasets, never overwriting their work."""
+"""A trainee's workspace: released lessons plus the datasets (never overwriting their work), and their progress.
+
+The workspace also holds a home page, ``mopskit_home.ipynb``: the lessons in order with each one's progress,
+counted from the answers saved in ``.mopskit/`` (:func:`progress`). App mode (:mod:`mopskit.app`) opens it
+first; in JupyterLab it works the same.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ._resources import datasets_dir, notebooks_dir
 from .assess import release_notebook
 from .errors import WorkspaceError
+from .i18n import _
 
-__all__ = ["PreparedWorkspace", "prepare_workspace", "start"]
+__all__ = [
+    "HOME_NOTEBOOK",
+    "LessonProgress",
+    "PreparedWorkspace",
+    "WorkspaceProgress",
+    "prepare_workspace",
+    "progress",
+    "score_answers",
+    "start",
+]
+
+HOME_NOTEBOOK = "mopskit_home.ipynb"
+LESSONS = "[0-9][0-9]_*.ipynb"  # lesson files, in the order to take them
 
 
 @dataclass
@@ -70,7 +92,36 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
             else:
                 shutil.copy2(source, target)
                 result.added.append(target)
+    home = path / HOME_NOTEBOOK
+    if home.exists():
+        result.kept.append(home)
+    else:
+        _write_home(home)
+        result.added.append(home)
     return result
+
+
+def _write_home(target: Path) -> None:
+    """Write the workspace's home page: a notebook whose one code cell shows :func:`progress`."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    lesson = nbformat.read(str(notebooks_dir() / "00_start_here.ipynb"), as_version=4)
+    intro = _(
+        "# Your MOps lessons\n\n"
+        "Open a lesson from the table below, in order. The table shows how far you got in each one: how many "
+        "exercises you answered, and how many of those the lesson's checks mark correct. It is counted from "
+        "your saved answers each time this page opens."
+    )
+    outro = _(
+        "Your answers are saved in the `.mopskit` folder of this workspace as you give them, so the app "
+        "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
+        "again to bring the table up to date."
+    )
+    code = "from mopskit.workspace import progress\n\nprogress()"
+    nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
+    nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
+    nbformat.write(nb, str(target))
 
 
 def start(
@@ -99,3 +150,208 @@ def start(
         except KeyboardInterrupt:  # Ctrl+C stops JupyterLab: a normal way out
             pass
     return prepared
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    """How far a trainee got in one lesson, from the answers saved in the workspace.
+
+    Attributes:
+        lesson: the lesson's id, its file name without ``.ipynb`` (``"03_stack_audit"``).
+        title: the lesson's first heading (``"03 · Audit a martech stack"``).
+        notebook: the lesson's path inside the workspace, for links.
+        exercises: how many exercises the lesson has.
+        answered: how many of them have a saved answer.
+        correct: how many saved answers pass every public check (what the lesson's Check button says).
+        problem: why the lesson could not be counted, if it could not; empty otherwise.
+
+    """
+
+    lesson: str
+    title: str
+    notebook: str
+    exercises: int
+    answered: int
+    correct: int
+    problem: str = ""
+
+    @property
+    def done(self) -> bool:
+        """Whether every exercise of the lesson is answered and correct."""
+        return self.exercises > 0 and self.correct == self.exercises
+
+
+@dataclass
+class WorkspaceProgress:
+    """The progress of every lesson of a workspace: a table in a notebook, lines in a terminal."""
+
+    directory: Path
+    lessons: list[LessonProgress] = field(default_factory=list)
+
+    @property
+    def exercises(self) -> int:
+        """Exercises in all lessons."""
+        return sum(p.exercises for p in self.lessons)
+
+    @property
+    def answered(self) -> int:
+        """Exercises answered, in all lessons."""
+        return sum(p.answered for p in self.lessons)
+
+    @property
+    def correct(self) -> int:
+        """Exercises answered correctly, in all lessons."""
+        return sum(p.correct for p in self.lessons)
+
+    def summary(self) -> str:
+        """One sentence: answered and correct, all lessons together."""
+        return _("You have answered {answered} of {total} exercises, {correct} of them correctly.").format(
+            answered=self.answered, total=self.exercises, correct=self.correct
+        )
+
+    def __str__(self) -> str:
+        width = max((len(p.title) for p in self.lessons), default=10)
+        lines = [self.summary()]
+        for p in self.lessons:
+            counts = p.problem or _("{answered} of {total} answered, {correct} correct").format(
+                answered=p.answered, total=p.exercises, correct=p.correct
+            )
+            lines.append(f"  {p.title:<{width}}  {counts}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for p in self.lessons:
+            share = p.correct / p.exercises if p.exercises else 0.0
+            bar = (
+                '<div style="width:10em;height:0.8em;background:#e4e4e4;border-radius:4px">'
+                f'<div style="width:{share:.0%};height:100%;background:#1b7f3b;border-radius:4px"></div></div>'
+            )
+            answered = _("{n} of {total}").format(n=p.answered, total=p.exercises)
+            correct = _("{n} of {total}").format(n=p.correct, total=p.exercises)
+            if p.problem:
+                answered, correct, bar = html.escape(p.problem), "", ""
+            tick = " ✓" if p.done else ""
+            rows.append(
+                f'<tr class="mopskit-progress-row" data-lesson="{html.escape(p.lesson)}">'
+                f'<td style="text-align:left"><a href="{html.escape(p.notebook)}" target="_self">'
+                f"{html.escape(p.title)}</a>{tick}</td>"
+                f'<td class="mopskit-progress-answered">{answered}</td>'
+                f'<td class="mopskit-progress-correct">{correct}</td><td>{bar}</td></tr>'
+            )
+        head = "".join(
+            f'<th style="text-align:left">{html.escape(h)}</th>'
+            for h in (_("Lesson"), _("Answered"), _("Correct"), _("Progress"))
+        )
+        note = _(
+            "Correct means the lesson's checks pass, as its Check button says; more checks may run when your work "
+            "is graded. Answers typed into code cells count when graded, but only answers given in the boxes "
+            "and buttons are saved for this table."
+        )
+        return (
+            f'<div class="mopskit-progress"><p><strong>{html.escape(self.summary())}</strong></p>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f'<p style="font-size:90%;color:#555">{html.escape(note)}</p></div>'
+        )
+
+
+def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[int, int]:
+    """Count the exercises answered, and those whose answer passes every public check.
+
+    Hidden checks never run here, so nothing a grader keeps back is revealed.
+
+    Args:
+        exercises: the lesson's exercises by id (:class:`mopskit.assess.Exercise`, e.g. from ``load_checks``).
+        answers: saved answers by exercise id, as JSON data (``None``: not answered).
+
+    Returns:
+        ``(answered, correct)``.
+
+    >>> from mopskit.assess import Exercise
+    >>> q1, q2 = Exercise("q1"), Exercise("q2")
+    >>> is_four = q1.check(points=1)(lambda answer: answer == 4)
+    >>> is_yes = q2.check(points=1)(lambda answer: answer == "yes")
+    >>> score_answers({"q1": q1, "q2": q2}, {"q1": 4, "q2": "no", "q9": 1})
+    (2, 1)
+
+    """
+    from .assess._answers import from_jsonable
+
+    answered = correct = 0
+    for exercise_id, ex in exercises.items():
+        saved = answers.get(exercise_id)
+        if saved is None:
+            continue
+        answered += 1
+        correct += ex.run(answer=from_jsonable(saved)).status == "correct"
+    return answered, correct
+
+
+def _title(nb: Any, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return fallback.replace("_", " ")
+
+
+def _saved_answers(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> LessonProgress:
+    import nbformat
+
+    from .assess import load_checks
+
+    name = notebook.relative_to(root).as_posix()
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+        exercises = load_checks(notebook)
+    except Exception as exc:  # a trainee's copy may be broken by hand: say so, and count the other lessons
+        problem = _("could not be read ({kind}: {detail}); open it in JupyterLab to see why").format(
+            kind=type(exc).__name__, detail=str(exc)[:120]
+        )
+        answered = sum(v is not None for v in answers.values())
+        return LessonProgress(notebook.stem, notebook.stem.replace("_", " "), name, 0, answered, 0, problem)
+    answered, correct = score_answers(exercises, answers)
+    return LessonProgress(notebook.stem, _title(nb, notebook.stem), name, len(exercises), answered, correct)
+
+
+def progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
+    """The progress of every lesson in a workspace: exercises answered, and answered correctly.
+
+    Answers are read from the lesson's answer file (``.mopskit/<lesson>.answers.json``, where the lesson's
+    widgets save them) and checked with the public checks of the workspace's own copy of the lesson: the checks
+    its Check button runs, so the table never disagrees with the lesson, and a trainee copy holds no hidden
+    checks or answer keys to reveal.
+
+    Args:
+        directory: the workspace (made by ``mopskit start`` or ``mopskit app``).
+        answers_dir: where the answer files are; default ``$MOPSKIT_ANSWERS_DIR`` when set (as the lessons do),
+            else ``.mopskit`` in the workspace.
+
+    Raises:
+        WorkspaceError: ``directory`` is not a folder.
+
+    """
+    root = Path(directory).expanduser()
+    if not root.is_dir():
+        raise WorkspaceError(
+            _("'{path}' is not a folder; give the workspace made by `mopskit start` or `mopskit app`").format(path=root)
+        )
+    if answers_dir is None:
+        answers_dir = os.environ.get("MOPSKIT_ANSWERS_DIR") or root / ".mopskit"
+    found = WorkspaceProgress(root.resolve())
+    for notebook in sorted(root.glob(LESSONS)):
+        answers = _saved_answers(Path(answers_dir) / f"{notebook.stem}.answers.json")
+        found.lessons.append(_lesson_progress(notebook, root, answers))
+    return found

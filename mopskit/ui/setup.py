@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 
 def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
     """Make tables and plots read well in a lesson: inline static plots, shorter tables, readable floats.
+
+    In app mode (``mopskit app``), it also shows a note at the top of the page: how to answer without code,
+    and a link back to the list of lessons.
 
     Args:
         max_rows: how many rows pandas shows before it shortens a table.
@@ -28,3 +34,36 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
         shell.run_line_magic("matplotlib", "inline")
     else:
         matplotlib.use("Agg")
+    from ..app import in_app_mode
+
+    if shell is not None and in_app_mode():
+        from IPython.display import HTML, display
+
+        display(HTML(app_note()))
+
+
+def app_note(*, folder: str | Path = ".") -> str:
+    """The note at the top of a lesson in app mode: answer in the boxes, press Check; a link to all lessons.
+
+    The link is there when the workspace's home page is in ``folder`` (the lesson's own, in app mode).
+
+    >>> "Check" in app_note(folder="no-such-folder")
+    True
+    """
+    from ..i18n import _
+    from ..workspace import HOME_NOTEBOOK
+
+    text = _(
+        "You are using the app: it shows the lesson without its code. Where the text asks you to run a cell or "
+        "to type code, skip that: answer each exercise in the box or buttons under it and press Check. Your "
+        "answers are saved as you go. Feedback already in the page is from when it opened; Check gives the "
+        "latest, and so does opening the page again."
+    )
+    link = ""
+    if (Path(folder) / HOME_NOTEBOOK).exists():
+        label = html.escape(_("← All lessons and your progress"))
+        link = f'<p style="margin:4px 0 0"><a href="{HOME_NOTEBOOK}" target="_self">{label}</a></p>'
+    return (
+        '<div class="mopskit-app-note" style="border-left:4px solid #2f6fb0;background:#eef4fb;padding:6px 12px">'
+        f"{html.escape(text)}{link}</div>"
+    )
