@@ -13,6 +13,7 @@ code to run. A group is served by JupyterHub, one workspace per user; the kit ad
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -302,7 +303,7 @@ def run_app(
     directory: str | Path = "mopskit-workspace",
     port: int | None = None,
     open_browser: bool = True,
-    announce: Callable[[str], None] = print,
+    announce: Callable[[str], None] | None = None,
 ) -> PreparedWorkspace:
     """Prepare the workspace, then serve its lessons as web apps until Ctrl+C (the trainee's no-code way in).
 
@@ -314,7 +315,8 @@ def run_app(
         directory: the workspace folder; made or completed as by ``mopskit start`` (existing files are kept).
         port: the port to listen on, on 127.0.0.1; default 8866, or a free one if that is taken.
         open_browser: open the home page in the default web browser once the server answers.
-        announce: where to say what is going on (the address to open, how to stop).
+        announce: where to say what is going on (the address to open, how to stop); default: print, flushed
+            at once (the address must show even when the output is piped).
 
     Returns:
         What preparing the workspace did.
@@ -326,6 +328,8 @@ def run_app(
     missing = _voila_missing()
     if missing:
         raise WorkspaceError(missing)
+    if announce is None:
+        announce = functools.partial(print, flush=True)
     prepared = prepare_workspace(directory)
     announce(str(prepared))
     log_path = prepared.path / ".mopskit" / "app.log"

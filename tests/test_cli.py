@@ -13,7 +13,7 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"mopskit {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["start"], ["release"], ["report"], ["data"], ["data", "generate"]])
+@pytest.mark.parametrize("command", [[], ["start"], ["app"], ["release"], ["report"], ["data"], ["data", "generate"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([*command, "--help"])

@@ -158,3 +158,11 @@ def test_number_box_keeps_every_digit_when_filled_and_restored():
     again = number("q11")
     assert again.leaves[()].value == "1234567.5"
     assert again.value == 1234567.5 and read_answers()["q11"] == 1234567.5
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("11", "11"), ("12,5", "12.5"), ("", "not answered yet")])
+def test_the_saved_answer_line_shows_a_number_as_typed(typed, shown):
+    start_lesson("ui_lesson")
+    w = number("q12")
+    w.leaves[()].value = typed
+    assert w._bundle()["text/plain"] == f"Saved answer to q12: {shown}"

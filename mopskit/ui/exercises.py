@@ -214,6 +214,8 @@ class WidgetExercise:
     def _bundle(self) -> dict[str, Any]:
         answer = to_jsonable(self.value)
         shown = _("not answered yet") if answer is None else answer
+        if isinstance(answer, float):
+            shown = _number_text(answer)  # 11, as typed; not 11.0
         return {
             ANSWER_MIME: {"lesson": self.lesson, "exercise": self.exercise_id, "answer": answer},
             "text/plain": _("Saved answer to {id}: {answer}").format(id=self.exercise_id, answer=shown),
