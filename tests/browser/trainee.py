@@ -1,23 +1,16 @@
-"""A trainee's session with one lesson, done through the page the way a trainee does it.
+"""A trainee's session with one lesson in JupyterLab, done through the page the way a trainee does it.
 
 Open the lesson, *Run > Run All Cells*, answer one code exercise by typing into its cell, answer every
 exercise widget by clicking and typing, press **Check** on each, save, *Kernel > Restart Kernel and Run All
 Cells*, then look again: every widget shows its answer, every ``check()`` says correct, and the saved
-``.ipynb`` carries the answers.
-
-Nothing here knows a lesson or a kind of exercise by name. The right answers come from the lesson's answer
-key, :func:`mopskit.ui.flatten_answer` splits each into leaves, the page classes of
-:mod:`mopskit.ui.exercises` find each leaf's input, and one small driver per kind of input control (radio
-buttons, a multiple-choice list, a dropdown, a text or number box, a text area, a checkbox) fills and reads it.
-So a new widget kind built from those controls is covered with no change here.
+``.ipynb`` carries the answers. Answering the widgets and looking at them again is shared with app mode
+(:mod:`.drivers`); what is JupyterLab's own (its menus, cells, saving) is here.
 """
 
 from __future__ import annotations
 
 import ast
-import math
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from mopskit.assess import answers_in_notebook
-from mopskit.ui import exercise_class, flatten_answer, leaf_class
-from mopskit.ui.exercises import parse_number
+
+from .drivers import ExercisesInPage, LessonFailure, _carried
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Page
 
     from .lab import LabServer
 
-SOLVED = ("Correct!", "Public checks passed")  # the headlines of a right answer (mopskit.assess.Verdict)
+__all__ = ["CodeAnswer", "LessonFailure", "LessonInBrowser", "find_code_answer"]
+
 RUN_TIMEOUT_MS = 300_000  # a whole lesson, like nbval's cell limit in pyproject.toml
-VERDICT_TIMEOUT_MS = 15_000  # a check of one answer
 
 # The open notebook's panel, found by its path (JupyterLab exposes its app to the page: see lab.py).
 _PANEL = "(path) => [...window.jupyterapp.shell.widgets('main')].find((w) => w.context && w.context.path === path)"
@@ -90,11 +83,6 @@ _ERRORS = f"""(path) => {{
   return found;
 }}"""
 
-# The verdicts that check() cells printed (a widget's own feedback is left out).
-_CHECK_CELL_VERDICTS = """() => [...document.querySelectorAll('.jp-OutputArea-output .mopskit-verdict')]
-  .filter((v) => !v.closest('.mopskit-exercise'))
-  .map((v) => [(v.querySelector('strong') || v).textContent.trim(), v.textContent.trim()])"""
-
 _PAGE_TEXT = f"""(path) => {{
   const panel = ({_PANEL})(path);
   if (!panel) return document.body.innerText;
@@ -107,45 +95,6 @@ _PAGE_TEXT = f"""(path) => {{
   }});
   return parts.join('\\n');
 }}"""
-
-_NORM = "(t) => t.replace(/\\u00a0/g, ' ').trim()"  # ipywidgets shows spaces in options as no-break spaces
-
-# What kind of input control a leaf is, and what it offers and shows (see the module's docstring).
-_LEAF_KIND = """(el) => {
-  const has = (s) => el.matches(s) || !!el.querySelector(s);
-  if (has('.widget-radio-box')) return 'radio';
-  if (has('select[multiple]')) return 'several';
-  if (has('select')) return 'dropdown';
-  if (has('textarea')) return 'textarea';
-  if (has('input[type=checkbox]')) return 'checkbox';
-  if (has('input')) return el.classList.contains('mopskit-number') ? 'number' : 'text';
-  return 'unknown';
-}"""
-_LEAF_OPTIONS = f"""(el) => [...el.querySelectorAll('.widget-radio-box label, select option')]
-  .map((o) => ({_NORM})(o.textContent))"""
-_LEAF_SHOWS = f"""(el) => {{
-  const norm = {_NORM};
-  const q = (s) => (el.matches(s) ? el : el.querySelector(s));
-  if (q('.widget-radio-box')) {{
-    const picked = el.querySelector('input[type=radio]:checked');
-    return picked ? norm(picked.closest('label').textContent) : null;
-  }}
-  const several = q('select[multiple]');
-  if (several) {{
-    const picked = [...several.selectedOptions].map((o) => norm(o.textContent));
-    return picked.length ? picked : null;
-  }}
-  const one = q('select');
-  if (one) return one.selectedIndex < 0 ? null : norm(one.options[one.selectedIndex].textContent);
-  const box = q('input[type=checkbox]');
-  if (box) return box.checked;
-  const typed = q('textarea') || q('input');
-  return typed && typed.value !== '' ? typed.value : null;
-}}"""
-
-
-class LessonFailure(AssertionError):
-    """What went wrong with a lesson in the browser, naming the lesson, the step and the exercises."""
 
 
 @dataclass
@@ -180,62 +129,20 @@ def find_code_answer(notebook: Path, key: dict[str, Any]) -> CodeAnswer | None:
     return None
 
 
-def _same(shown: Any, expected: Any, *, kind: str) -> bool:
-    if expected is None:
-        return shown in (None, False)
-    if shown is None:
-        return False
-    if kind == "number":
-        try:
-            number = parse_number(str(shown))
-        except ValueError:
-            return False
-        return number is not None and math.isclose(number, float(expected), rel_tol=1e-9, abs_tol=1e-12)
-    if isinstance(expected, list | tuple):
-        return isinstance(shown, list | tuple) and sorted(map(str, shown)) == sorted(map(str, expected))
-    if kind == "checkbox":
-        return bool(shown) == bool(expected)
-    return str(shown) == str(expected)
-
-
-def _carried(saved: Any, expected: Any) -> bool:
-    """Whether an answer read from the saved notebook is the expected one, leaf by leaf."""
-    if saved is None:
-        return False
-    want, got = flatten_answer(expected), flatten_answer(saved)
-    return set(want) <= set(got) and all(_same(got[path], value, kind=_kind_of(value)) for path, value in want.items())
-
-
-def _kind_of(value: Any) -> str:
-    """How to compare one leaf's value: numbers by value (JSON may write 30.0 as 30), the rest as shown."""
-    return "number" if isinstance(value, int | float) and not isinstance(value, bool) else "value"
-
-
-class LessonInBrowser:
-    """One lesson in one browser page: the steps of :meth:`walk_through`, usable one by one (the benchmark)."""
+class LessonInBrowser(ExercisesInPage):
+    """One lesson in JupyterLab in one browser page: the steps of :meth:`walk_through`, usable one by one."""
 
     def __init__(self, page: Page, server: LabServer, notebook: Path, key: dict[str, Any], *, artifacts: Path):
-        self.page = page
+        super().__init__(page, notebook.stem, key, artifacts=artifacts)
         self.server = server
         self.notebook = notebook
-        self.lesson = notebook.stem
         self.path = notebook.relative_to(server.root).as_posix()
-        self.key = key
-        self.artifacts = artifacts
-        self.step = "opening the lesson"
-        self.exercise: str | None = None  # the exercise being worked on, named when a step times out
-        self.console: list[str] = []
-        page.on("console", lambda m: m.type in ("error", "warning") and self.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
 
     # -- the whole session -------------------------------------------------------------------------------
 
     def walk_through(self) -> None:
         """Everything a trainee does with the lesson; raises :class:`LessonFailure` at the first broken step."""
-        from playwright.sync_api import Error as PlaywrightError
-
-        shutil.rmtree(self.artifacts, ignore_errors=True)
-        try:
+        with self.reporting():
             self.open()
             self.begin("Run > Run All Cells")
             self.run_all()
@@ -254,43 +161,10 @@ class LessonInBrowser:
             self.press_check_everywhere()
             self.begin("saving with Ctrl+S (after the restart)")
             self.save_and_expect_answers_on_disk()
-        except LessonFailure:
-            raise
-        except (PlaywrightError, AssertionError) as exc:
-            what = str(getattr(exc, "message", exc)).strip().splitlines()[0]
-            self.fail([f"exercise {self.exercise}: {what}" if self.exercise else what])
 
-    def begin(self, step: str) -> None:
-        """Name the step under way (failure messages say it); no exercise is being worked on yet."""
-        self.step, self.exercise = step, None
-
-    def fail(self, problems: list[str]) -> None:
-        """Write a screenshot and the page's text, then raise, naming the lesson, step, exercises and files."""
-        first = re.match(r"exercise (\w+)", problems[0])
-        where = self.write_artifacts(show=first[1] if first else None)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise LessonFailure(f"lesson {self.lesson}, while {self.step}:\n{lines}\n{where}")
-
-    def write_artifacts(self, *, show: str | None = None) -> str:
-        from playwright.sync_api import Error as PlaywrightError
-
-        self.artifacts.mkdir(parents=True, exist_ok=True)
-        written = []
-        try:
-            if show:
-                self.box(show).first.scroll_into_view_if_needed(timeout=5_000)
-            self.page.screenshot(path=str(self.artifacts / "screenshot.png"), timeout=15_000)
-            written.append("screenshot.png")
-        except PlaywrightError:
-            pass
-        try:
-            text = self.page.evaluate(_PAGE_TEXT, self.path)
-        except PlaywrightError as exc:
-            text = f"(the page could not be read: {exc.message})"
-        (self.artifacts / "page.txt").write_text(text, encoding="utf-8")
-        (self.artifacts / "console.txt").write_text("\n".join(self.console), encoding="utf-8")
-        written += ["page.txt", "console.txt"]
-        return f"Screenshot and page text: {self.artifacts} ({', '.join(written)})"
+    def page_text(self) -> str:
+        """Every cell's source and output, numbered, with the status bar: what a failure's page.txt holds."""
+        return self.page.evaluate(_PAGE_TEXT, self.path)
 
     # -- steps -----------------------------------------------------------------------------------------------
 
@@ -317,28 +191,6 @@ class LessonInBrowser:
         errors = self.page.evaluate(_ERRORS, self.path)
         if errors:
             self.fail(errors)
-
-    def box(self, exercise_id: str) -> Locator:
-        return self.page.locator(f".mopskit-exercise.{exercise_class(exercise_id)}")
-
-    def verdict(self, exercise_id: str) -> Locator:
-        return self.box(exercise_id).first.locator(".mopskit-feedback .mopskit-verdict")
-
-    def press_check(self, exercise_id: str) -> str | None:
-        """Press the exercise's Check button; ``None`` once the verdict says correct, else what it says.
-
-        The verdict is waited for until it says correct (it may first show an older one: a live widget checks
-        as the trainee types), so a wrong answer costs :data:`VERDICT_TIMEOUT_MS` before it is reported.
-        """
-        from playwright.sync_api import expect
-
-        self.box(exercise_id).first.locator(".mopskit-check").click()
-        verdict = self.verdict(exercise_id)
-        try:
-            expect(verdict).to_contain_text(re.compile("|".join(map(re.escape, SOLVED))), timeout=VERDICT_TIMEOUT_MS)
-        except AssertionError:
-            return " ".join((verdict.first.inner_text(timeout=1_000) or "").split()) if verdict.count() else "nothing"
-        return None
 
     def run_cell(self, index: int, source: str | None = None) -> None:
         """Click into a cell, replace its text when ``source`` is given, run it (Ctrl+Enter) and wait."""
@@ -374,57 +226,6 @@ class LessonInBrowser:
         if said is not None:
             self.fail([f"exercise {code.exercise_id}: typed {code.source!r} and ran it, Check says: {said}"])
 
-    def leaves(self, exercise_id: str) -> list[tuple[tuple[str, ...], Any, Locator]]:
-        """Each leaf of an exercise's right answer, with its input control in the page."""
-        box = self.box(exercise_id)
-        if box.count() == 0:
-            self.fail([f"exercise {exercise_id}: no widget in the page (class {exercise_class(exercise_id)})"])
-        return [
-            (path, value, box.first.locator(f".mopskit-leaf.{leaf_class(path)}"))
-            for path, value in flatten_answer(self.key[exercise_id]).items()
-        ]
-
-    def fill(self, exercise_id: str, path: tuple[str, ...], value: Any, leaf: Locator) -> None:
-        """Put one leaf's value in through the page: click the option, pick from the list, type the text."""
-        part = f" ({' / '.join(path)})" if path else ""
-        if leaf.count() == 0:
-            self.fail([f"exercise {exercise_id}{part}: no input for this part of the answer in the page"])
-        kind = leaf.evaluate(_LEAF_KIND)
-        if value is None:
-            return  # an empty part of the right answer: leave the control empty
-        if kind in ("radio", "dropdown", "several"):
-            offered = leaf.evaluate(_LEAF_OPTIONS)
-            wanted = [str(v) for v in value] if kind == "several" else [str(value)]
-            missing = [w for w in wanted if w not in offered]
-            if missing:
-                self.fail([f"exercise {exercise_id}{part}: {missing} not offered; the page offers {offered}"])
-            indexes = [offered.index(w) for w in wanted]
-            if kind == "radio":
-                leaf.locator(".widget-radio-box input[type=radio]").nth(indexes[0]).check()
-            else:
-                leaf.locator("select").select_option(index=indexes)
-        elif kind == "checkbox":
-            leaf.locator("input[type=checkbox]").set_checked(bool(value))
-        elif kind in ("number", "text", "textarea"):
-            leaf.locator("textarea" if kind == "textarea" else "input").fill(str(value))  # 12.5, as people type
-        else:
-            self.fail([f"exercise {exercise_id}{part}: an input control this test cannot drive"])
-
-    def answer_widgets(self) -> None:
-        """Answer every exercise through its widget, press Check, and expect a verdict that says correct."""
-        wrong = []
-        for exercise_id in self.key:
-            self.exercise = exercise_id
-            self.box(exercise_id).first.scroll_into_view_if_needed()
-            for path, value, leaf in self.leaves(exercise_id):
-                self.fill(exercise_id, path, value, leaf)
-            said = self.press_check(exercise_id)
-            if said is not None:
-                wrong.append(f"exercise {exercise_id}: answered through the page with the key, Check says: {said}")
-        self.exercise = None
-        if wrong:
-            self.fail(wrong)
-
     def save_and_expect_answers_on_disk(self) -> None:
         """Ctrl+S, then read the saved ``.ipynb``: it carries every exercise's answer."""
         before = self.notebook.stat().st_mtime_ns
@@ -441,43 +242,3 @@ class LessonInBrowser:
         ]
         if missing:
             self.fail(missing)
-
-    def expect_answers_shown(self) -> None:
-        """Every widget shows the answer given before the restart."""
-        lost = []
-        for exercise_id in self.key:
-            self.exercise = exercise_id
-            for path, value, leaf in self.leaves(exercise_id):
-                part = f" ({' / '.join(path)})" if path else ""
-                if leaf.count() == 0:
-                    lost.append(f"exercise {exercise_id}{part}: its input is gone from the page")
-                    continue
-                kind, shown = leaf.evaluate(_LEAF_KIND), leaf.evaluate(_LEAF_SHOWS)
-                if not _same(shown, value, kind=kind):
-                    lost.append(f"exercise {exercise_id}{part}: the widget shows {shown!r}, expected {value!r}")
-        self.exercise = None
-        if lost:
-            self.fail(lost)
-
-    def expect_check_cells_correct(self) -> None:
-        """Every ``check()`` cell's verdict says correct."""
-        wrong = [
-            f"exercise {title.split()[0]}: its check() cell says: {' '.join(text.split())}"
-            for title, text in self.page.evaluate(_CHECK_CELL_VERDICTS)
-            if not any(s in text for s in SOLVED)
-        ]
-        self.exercise = None
-        if wrong:
-            self.fail(wrong)
-
-    def press_check_everywhere(self) -> None:
-        """Check, pressed again on every widget after the restart, says correct."""
-        wrong = []
-        for exercise_id in self.key:
-            self.exercise = exercise_id
-            said = self.press_check(exercise_id)
-            if said is not None:
-                wrong.append(f"exercise {exercise_id}: Check after the restart says: {said}")
-        self.exercise = None
-        if wrong:
-            self.fail(wrong)
