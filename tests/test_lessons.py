@@ -9,7 +9,15 @@ from conftest import ROOT
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from mopskit.assess import ANSWER_MIME, answer_key, answers_in_notebook, grade_answers, load_checks, release
+from mopskit.assess import (
+    ANSWER_MIME,
+    answer_key,
+    answers_in_notebook,
+    grade_answers,
+    load_checks,
+    release,
+    release_notebook,
+)
 from mopskit.assess._answers import to_jsonable
 
 pytestmark = pytest.mark.slow
@@ -61,6 +69,25 @@ print(json.dumps({
 """
 
 
+def _without_widget(problems, name):
+    """The assertion every lesson must pass: each exercise has a widget (app mode has no other way to answer)."""
+    assert not problems, (
+        f"{name}: exercises with no widget path (app mode cannot answer them; add a widget with the same id): "
+        + ", ".join(problems)
+    )
+
+
+def test_an_exercise_without_a_widget_path_fails_naming_it(files, tmp_path, monkeypatch):
+    monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
+    source = files / "app" / "no_widget_path.ipynb"
+    release_notebook(source, tmp_path / source.name)
+    [probe] = _run(nbformat.read(str(tmp_path / source.name), as_version=4), tmp_path, [_PROBE])
+    with pytest.raises(AssertionError) as failure:
+        _without_widget(json.loads(probe)["no_widget"], source.name)
+    assert str(failure.value).startswith("no_widget_path.ipynb: exercises with no widget path (app mode")
+    assert str(failure.value).splitlines()[0].endswith("add a widget with the same id): q_count")
+
+
 @pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
 def test_released_lesson_runs_unanswered_then_every_exercise_is_answered_through_its_widget(source, released):
     path = released / source.name
@@ -71,7 +98,7 @@ def test_released_lesson_runs_unanswered_then_every_exercise_is_answered_through
         "    widget_for(exercise_id).fill(answer)\n" + _PROBE
     )
     before, after = (json.loads(out) for out in _run(nbformat.read(str(path), as_version=4), released, [_PROBE, fill]))
-    assert not before["no_widget"], f"{source.name}: exercises with no widget path: {before['no_widget']}"
+    _without_widget(before["no_widget"], source.name)
     assert set(before["status"].values()) == {"unanswered"}, f"{source.name}: answered before anyone answered"
     assert set(before["status"]) == set(json.loads(key)), f"{source.name}: the trainee copy lacks exercises"
     not_correct = {k: v for k, v in after["status"].items() if v != "correct"}
