@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from .lab import INSTALL_HINT, LabServer, find_chromium, launch_chromium, make_workspace, missing_browser
+from .lab import (
+    INSTALL_HINT,
+    LabServer,
+    find_chromium,
+    free_port,
+    isolated_env,
+    launch_chromium,
+    make_workspace,
+    missing_browser,
+)
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +53,39 @@ def page(browser, lab):
     yield context.new_page()
     context.close()
     lab.shutdown_kernels()
+
+
+@pytest.fixture(scope="session")
+def app_server(browser, tmp_path_factory):
+    """One app-mode server (what `mopskit app` starts) for the session, on a workspace of its own."""
+    from mopskit.app import AppServer
+    from mopskit.errors import WorkspaceError
+
+    workspace = make_workspace(tmp_path_factory.mktemp("app-workspace"))
+    scratch = tmp_path_factory.mktemp("voila")
+    for attempt in range(3):  # another program may take the free port before the server does
+        try:
+            with (scratch / "voila.log").open("ab") as log:
+                server = AppServer.start(workspace, port=free_port(), env=isolated_env(scratch), log=log)
+            break
+        except WorkspaceError:
+            if attempt == 2:
+                raise
+    yield server
+    server.stop()
+    assert server.process.poll() is not None, "the app server is still running after the tests"
+    assert not server.kernels(), "kernels of the app server are still running after the tests"
+
+
+@pytest.fixture
+def app_page(browser, app_server):
+    """A fresh browser context and page per test; leaving the page ends its kernel, as closing a tab does."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    page.close(run_before_unload=True)
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 SOLVED = ("Correct!", "Public checks passed")  # the headlines of a right answer (mopskit.assess.Verdict)
 VERDICT_TIMEOUT_MS = 15_000  # a check of one answer
+WIDGET_TIMEOUT_MS = 10_000  # an exercise's widget to be drawn, once its cell has run
 
 # The verdicts that check() cells printed (a widget's own feedback is left out).
 _CHECK_CELL_VERDICTS = """() => [...document.querySelectorAll('.jp-OutputArea-output .mopskit-verdict')]
@@ -202,8 +203,12 @@ class ExercisesInPage:
 
     def leaves(self, exercise_id: str) -> list[tuple[tuple[str, ...], Any, Locator]]:
         """Each leaf of an exercise's right answer, with its input control in the page."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         box = self.box(exercise_id)
-        if box.count() == 0:
+        try:
+            box.first.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)  # a widget may still be drawing
+        except PlaywrightTimeout:
             self.fail([f"exercise {exercise_id}: no widget in the page (class {exercise_class(exercise_id)})"])
         return [
             (path, value, box.first.locator(f".mopskit-leaf.{leaf_class(path)}"))
@@ -241,8 +246,9 @@ class ExercisesInPage:
         wrong = []
         for exercise_id in self.key:
             self.exercise = exercise_id
+            leaves = self.leaves(exercise_id)
             self.box(exercise_id).first.scroll_into_view_if_needed()
-            for path, value, leaf in self.leaves(exercise_id):
+            for path, value, leaf in leaves:
                 self.fill(exercise_id, path, value, leaf)
             said = self.press_check(exercise_id)
             if said is not None:

@@ -60,10 +60,27 @@ def launch_chromium(playwright: Any, executable: str) -> Any:
     return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now (another program may still take it before a server does)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def isolated_env(scratch: Path) -> dict[str, str]:
+    """This process's environment for a server of the tests: Jupyter and IPython settings under ``scratch``.
+
+    Nothing of the user's (kernels, startup files, config) leaks in, and answers go beside the lesson, as for a
+    trainee (the tests' own ``MOPSKIT_ANSWERS_DIR`` is left out).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "MOPSKIT_ANSWERS_DIR"}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(scratch / "config"),
+        JUPYTER_DATA_DIR=str(scratch / "data"),
+        JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+        IPYTHONDIR=str(scratch / "ipython"),
+    )
+    return env
 
 
 def make_workspace(directory: Path) -> Path:
@@ -95,16 +112,10 @@ class LabServer:
             target = scratch / "settings" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k != "MOPSKIT_ANSWERS_DIR"}  # answers go beside the lesson
-        env.update(
-            JUPYTER_CONFIG_DIR=str(scratch / "config"),
-            JUPYTER_DATA_DIR=str(scratch / "data"),
-            JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-            IPYTHONDIR=str(scratch / "ipython"),
-        )
+        env = isolated_env(scratch)
         last_error = ""
         for _attempt in range(3):  # another program may take the free port before the server does
-            port, token = _free_port(), secrets.token_hex(16)
+            port, token = free_port(), secrets.token_hex(16)
             command = [
                 sys.executable,
                 "-m",
