@@ -180,11 +180,15 @@ class LessonInBrowser(ExercisesInPage):
     def run_all(self) -> None:
         """*Run > Run All Cells*, then wait for the last cell."""
         self.menu("Run", "Run All Cells")
-        self.page.wait_for_function(_RUN_FINISHED, arg=self.path, timeout=RUN_TIMEOUT_MS)
+        self.wait_until_run()
 
     def restart_and_run_all(self) -> None:
         self.menu("Kernel", "Restart Kernel and Run All Cells…")
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        self.wait_until_run()
+
+    def wait_until_run(self) -> None:
+        """Wait until every cell has run once since the kernel started (or one failed)."""
         self.page.wait_for_function(_RUN_FINISHED, arg=self.path, timeout=RUN_TIMEOUT_MS)
 
     def expect_no_errors(self) -> None:
