@@ -174,6 +174,16 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workspace_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "directory",
+        nargs="?",
+        default="mopskit-workspace",
+        metavar="DIR",
+        help="workspace folder (default: ./mopskit-workspace)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``mopskit`` command."""
     parser = argparse.ArgumentParser(
@@ -191,13 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Put trainee copies of the lessons and the sample datasets in DIR (existing "
         "files are never overwritten), then open JupyterLab there.",
     )
-    p.add_argument(
-        "directory",
-        nargs="?",
-        default="mopskit-workspace",
-        metavar="DIR",
-        help="workspace folder (default: ./mopskit-workspace)",
-    )
+    _workspace_argument(p)
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
     p.set_defaults(func=_cmd_start)
@@ -211,13 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_APP_EPILOG,
     )
-    p.add_argument(
-        "directory",
-        nargs="?",
-        default="mopskit-workspace",
-        metavar="DIR",
-        help="workspace folder (default: ./mopskit-workspace)",
-    )
+    _workspace_argument(p)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
     p.set_defaults(func=_cmd_app)
