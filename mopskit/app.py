@@ -41,6 +41,7 @@ __all__ = ["DEFAULT_PORT", "VOILA_REQUIREMENT", "AppServer", "in_app_mode", "iss
 DEFAULT_PORT = 8866  # Voilà's own default, so the address stays the same from one day to the next
 VOILA_REQUIREMENT = "voila>=0.5.8,<0.6"  # as in pyproject.toml
 _STOP_GRACE = 20.0  # seconds Voilà gets to shut its kernels down before it is killed
+_LOG_LIMIT = 5_000_000  # bytes of .mopskit/app.log kept from earlier runs
 
 
 def in_app_mode() -> bool:
@@ -209,12 +210,11 @@ class AppServer:
         except BaseException:  # Ctrl+C while it starts: nothing is left running
             server.stop()
             raise
+        ended = process.poll()
         server.stop()
-        raise WorkspaceError(
-            _("the app server did not start within {seconds:.0f} s (exit status {status})").format(
-                seconds=timeout, status=process.returncode
-            )
-        )
+        if ended is not None:
+            raise WorkspaceError(_("the app server stopped while starting (exit status {status})").format(status=ended))
+        raise WorkspaceError(_("the app server did not answer within {seconds:.0f} s").format(seconds=timeout))
 
     def answers(self) -> bool:
         """Whether the server answers HTTP requests (any answer counts)."""
@@ -254,7 +254,10 @@ class AppServer:
             try:
                 self.process.wait(timeout=_STOP_GRACE)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                if hasattr(os, "killpg"):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                else:  # pragma: no cover - Windows has no process groups to end at once
+                    self.process.kill()
                 self.process.wait(timeout=10)
         for pid in self.kernels():
             try:
@@ -334,7 +337,8 @@ def run_app(
     announce(str(prepared))
     log_path = prepared.path / ".mopskit" / "app.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with _signals({"SIGTERM": _interrupt, "SIGHUP": _interrupt}), log_path.open("ab") as log:
+    keep = log_path.exists() and log_path.stat().st_size < _LOG_LIMIT  # a log grown too big starts afresh
+    with _signals({"SIGTERM": _interrupt, "SIGHUP": _interrupt}), log_path.open("ab" if keep else "wb") as log:
         begun = log.tell()
         try:
             server = AppServer.start(prepared.path, port=port, log=log)

@@ -117,6 +117,19 @@ def test_the_app_note_links_to_the_home_page_when_it_is_there(tmp_path):
     assert f'<a href="{HOME_NOTEBOOK}" target="_self">← All lessons and your progress</a>' in app_note(folder=tmp_path)
 
 
+def test_a_server_that_fails_to_start_is_a_clear_error_with_its_last_words(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
+    failing = [sys.executable, "-c", "import sys; print('Voila cannot start: no template lab'); sys.exit(3)"]
+    monkeypatch.setattr(app, "_command", lambda root, **kw: failing)
+    (tmp_path / "ws" / ".mopskit").mkdir(parents=True)
+    (tmp_path / "ws" / ".mopskit" / "app.log").write_text("words of an earlier run\n")
+    assert main(["app", str(tmp_path / "ws"), "--no-browser", "--port", str(_free_port())]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mopskit: the app server stopped while starting (exit status 3); the end of ")
+    assert err.rstrip().endswith("Voila cannot start: no template lab")
+    assert "earlier run" not in err, "only this run's messages are shown"
+
+
 def _get(url):
     with urllib.request.urlopen(url, timeout=120) as response:
         return response.geturl(), response.read().decode("utf-8")
@@ -152,6 +165,9 @@ def test_the_server_shows_progress_and_lessons_without_code_then_stops_with_its_
 @pytest.mark.slow
 def test_mopskit_app_prints_the_address_and_stops_on_ctrl_c_with_every_kernel(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "MOPSKIT_ANSWERS_DIR"}
+    log = tmp_path / "ws" / ".mopskit" / "app.log"
+    log.parent.mkdir(parents=True)
+    log.write_bytes(b"x" * 5_000_001)  # grown too big: the app starts it afresh
     command = [
         sys.executable,
         "-m",
@@ -187,4 +203,4 @@ def test_mopskit_app_prints_the_address_and_stops_on_ctrl_c_with_every_kernel(tm
     assert "Traceback" not in err
     _gone, alive = psutil.wait_procs(family, timeout=10)
     assert not alive, f"still running after Ctrl+C: {[p.cmdline() for p in alive]}"
-    assert (tmp_path / "ws" / ".mopskit" / "app.log").exists(), "Voilà's messages are kept in the workspace"
+    assert 0 < log.stat().st_size < 5_000_000, "Voilà's messages are kept in the workspace, in a log of bounded size"

@@ -44,6 +44,8 @@ _PROBLEMS = """() => {
     const kind = o.getAttribute('data-mime-type') || '';
     if (kind.includes('stderr') || kind.includes('error'))
       found.push(`an error output: ${o.innerText.trim().slice(0, 300)}`);
+    else if (o.innerText.trim() === 'Ellipsis')
+      found.push("an unanswered code answer's value (Ellipsis) shows in the page");
   });
   document.querySelectorAll('.jupyter-widgets-error-widget').forEach(
     (e) => found.push('a widget failed to show: ' + e.textContent.trim().slice(0, 200)));
