@@ -235,11 +235,11 @@ class AppServer:
         """Ids of the processes running this server's kernels (found by their connection files)."""
         import psutil
 
-        marker = str(self.runtime)
+        marker = str(self.runtime / "voila_")  # Voilà keeps its kernels' files in runtime/voila_<random>/
         found = []
         for proc in psutil.process_iter(["pid", "cmdline"]):
             cmdline = proc.info.get("cmdline") or []
-            if any(marker in part for part in cmdline):
+            if proc.info["pid"] != self.process.pid and any(part.startswith(marker) for part in cmdline):
                 found.append(int(proc.info["pid"]))
         return found
 

@@ -144,6 +144,7 @@ def test_the_server_shows_progress_and_lessons_without_code_then_stops_with_its_
     with (tmp_path / "voila.log").open("wb") as log:
         server = AppServer.start(workspace, port=_free_port(), log=log)
     try:
+        assert not server.kernels(), "no page opened yet, so no kernel"
         _url, home = _get(server.page_url())
         assert "mopskit-progress-row" in home and "1 of 2" in home, "the home page counts the saved answer"
         assert "from mopskit.workspace import progress" not in home, "no code in the page"
