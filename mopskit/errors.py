@@ -8,6 +8,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── ReportError              a report notebook failed or timed out while running
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
+    ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
     └── WorkspaceError           a trainee workspace cannot be prepared
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "ExerciseError",
+    "GradingError",
     "MopskitError",
     "ParameterError",
     "ReleaseError",
@@ -70,3 +72,7 @@ class ReleaseError(MopskitError, ValueError):
 
 class WorkspaceError(MopskitError, OSError):
     """A trainee workspace cannot be prepared in the folder given."""
+
+
+class GradingError(MopskitError, RuntimeError):
+    """Submissions cannot be graded as asked: no sandbox can start, a bad limit, an unreadable gradebook."""

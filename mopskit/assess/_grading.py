@@ -7,20 +7,36 @@ A grader executes a submission in its own kernel, collects the answers there as 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ._answers import from_jsonable, to_jsonable
-from ._exercise import _UNANSWERED, Exercise, Verdict, defined_exercises, registry_scope
+from ._answers import from_jsonable, read_answers, to_jsonable
+from ._exercise import _UNANSWERED, Exercise, Verdict, _unset, defined_exercises, registry_scope
 from ._release import _HIDDEN, _PUBLIC
 
 
-def collect_answers() -> dict[str, Any]:
-    """Return every defined exercise's answer in this kernel as JSON-safe data (``None`` if unanswered)."""
-    answers = {}
-    for exercise_id, ex in defined_exercises().items():
-        value = ex.answer()
-        answers[exercise_id] = None if value is _UNANSWERED else to_jsonable(value)
+def collect_answers(exercise_ids: Iterable[str] | None = None, *, lesson: str | None = None) -> dict[str, Any]:
+    """Return the answers in this kernel as JSON-safe data (``None`` where unanswered).
+
+    Args:
+        exercise_ids: the exercises to collect besides those defined here; one the notebook no longer defines
+            (its checks cell deleted) is still read from the variable named like it. Default: defined ones.
+        lesson: the lesson whose saved widget answers fill in for an exercise whose widget never ran.
+
+    """
+    import __main__
+
+    defined = defined_exercises()
+    wanted = list(defined) + [i for i in (exercise_ids or []) if i not in defined]
+    saved = read_answers(lesson) if lesson else {}
+    answers: dict[str, Any] = {}
+    for exercise_id in wanted:
+        ex = defined.get(exercise_id)
+        value = ex.answer() if ex is not None else getattr(__main__, exercise_id, None)
+        if _unset(value):
+            value = saved.get(exercise_id)
+        answers[exercise_id] = None if _unset(value) else to_jsonable(value)
     return answers
 
 
