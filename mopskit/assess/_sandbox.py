@@ -302,6 +302,7 @@ def run_notebook(
             "exercises": exercise_ids,
             "lesson": lesson,
             "drop_to": [_UID_BASE + os.getpid() % 4000] * 2 if sandboxed and root else None,
+            "reap": sandboxed,  # in its own PID namespace every other process is the trainee's
         }
         (inbox / "request.json").write_text(json.dumps(request), encoding="utf-8")
         for path in [inbox, *inbox.rglob("*")]:

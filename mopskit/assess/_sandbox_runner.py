@@ -33,6 +33,16 @@ from typing import Any
 RESULT_VERSION = 1
 _GRACE = 5.0  # seconds an interrupted cell gets to stop before its kernel is restarted
 
+_REAP = (  # run in the kernel after its stray children were killed, so their zombies free their process slots
+    "import os as _os\n"
+    "while True:\n"
+    "    try:\n"
+    "        if _os.waitpid(-1, _os.WNOHANG)[0] == 0:\n"
+    "            break\n"
+    "    except ChildProcessError:\n"
+    "        break\n"
+    "del _os"
+)
 _COLLECT = (
     "__import__('json').dumps(__import__('mopskit.assess._grading', fromlist=['collect_answers'])"
     ".collect_answers({ids!r}, lesson={lesson!r}))"
@@ -75,6 +85,26 @@ class _Kernel:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
+
+    def reap_strays(self) -> int:
+        """Kill every process of the sandbox but this runner and the kernel (what a cell forked and left).
+
+        Only inside the sandbox's own PID namespace, where every other process is the trainee's.
+        """
+        keep = {1, os.getpid(), getattr(self.km.provisioner, "pid", None)}
+        killed = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) in keep:
+                continue
+            try:
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    killed += 1  # already dead: only its parent's wait frees it
+                    continue
+                os.kill(int(entry.name), 9)
+                killed += 1
+            except (OSError, IndexError):
+                continue
+        return killed
 
     def stop(self) -> None:
         try:
@@ -154,6 +184,9 @@ def run_notebook(request: dict[str, Any]) -> Report:
             outcome = kernel.run(source, min(cell_timeout, left))
             outcome.index = index
             report.cells.append(outcome)
+            if request.get("reap") and kernel.reap_strays():
+                report.notes.append(f"processes left running by cell {index + 1} were stopped")
+                kernel.run(_REAP, 10)
             if outcome.status == "ok":
                 done.append(source)
             if outcome.stuck or (outcome.status in {"timeout", "output-limit"} and not _idle(kernel)):
