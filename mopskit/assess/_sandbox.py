@@ -206,7 +206,6 @@ def _environment(*, home: str, data: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MOPSKIT_DATA_DIR": data,
-        "MOPSKIT_SANDBOX": "1",
     }
 
 
