@@ -56,9 +56,15 @@ _CELLS = [
 ]
 
 
-def make_source(folder: Path) -> Path:
-    """Write the probe lesson (instructor source, with solutions and hidden checks) into ``folder``."""
-    cells = [new_markdown_cell(s) if kind == "md" else new_code_cell(s) for kind, s in _CELLS]
+def make_source(folder: Path, *, table: str = "mops_tasks_survey") -> Path:
+    """Write the probe lesson (instructor source, with solutions and hidden checks) into ``folder``.
+
+    Its first exercise is the number of rows of ``table``: pick a generated table to make it differ by variant.
+    """
+    cells = [
+        new_markdown_cell(s) if kind == "md" else new_code_cell(s.replace("mops_tasks_survey", table))
+        for kind, s in _CELLS
+    ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{LESSON}.ipynb"

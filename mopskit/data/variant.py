@@ -130,6 +130,7 @@ def cached_variant(seed: int) -> Path:
         try:
             build_variant(building, seed=seed)
             (building / ".complete").write_text("ok", encoding="utf-8")
+            building.chmod(0o755)  # mkdtemp's 0700 would hide it from a sandboxed kernel
             try:
                 building.rename(folder)
             except OSError:  # another process finished first: use its copy
