@@ -281,8 +281,10 @@ def _cmd_grades(args: argparse.Namespace) -> int:
                 delta=args.points,
                 reason=args.reason,
                 author=args.author,
+                reviewed=args.reviewed,
             )
-            print(f"adjustment {number}: {args.points:+g} points for {args.trainee} on {args.assignment}")
+            done = " (marked reviewed)" if args.reviewed else ""
+            print(f"adjustment {number}: {args.points:+g} points for {args.trainee} on {args.assignment}{done}")
             return 0
         scores = book.scores(assignment=args.assignment)
         if args.trainee:
@@ -349,6 +351,7 @@ def _add_grading_commands(sub: Any) -> None:
     g.add_argument("points", type=float, help="points to add (negative to remove)")
     g.add_argument("--reason", required=True, help="why (kept in the gradebook)")
     g.add_argument("--author", required=True, help="who made the change")
+    g.add_argument("--reviewed", action="store_true", help="the answers flagged 'needs review' were read")
     for action in grades_sub.choices.values():
         action.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL")
     p.set_defaults(func=_cmd_grades)

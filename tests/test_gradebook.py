@@ -77,3 +77,15 @@ def test_a_failed_transaction_leaves_nothing_half_written(tmp_path):
 def test_unusable_databases_get_a_clear_error(url, message):
     with pytest.raises(GradingError, match=message):
         Gradebook(url)
+
+
+def test_a_review_adjustment_clears_needs_review(tmp_path):
+    with Gradebook(tmp_path / "gb.sqlite") as book:
+        graded = _graded()
+        graded.status = "needs_review"
+        book.record(graded)
+        book.adjust(trainee="ana", assignment="07_final", delta=0, reason="read the plan", author="Ana")
+        assert book.scores()["status"].tolist() == ["needs_review"]
+        book.adjust(trainee="ana", assignment="07_final", delta=1, reason="good plan", author="Ana", reviewed=True)
+        [row] = book.scores().to_dict("records")
+    assert row["status"] == "reviewed" and row["adjustment"] == 1

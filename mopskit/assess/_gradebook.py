@@ -274,8 +274,19 @@ class Gradebook:
             s.flush()
             return sub.id
 
-    def adjust(self, *, trainee: str, assignment: str, delta: float, reason: str, author: str) -> int:
+    def adjust(
+        self, *, trainee: str, assignment: str, delta: float, reason: str, author: str, reviewed: bool = False
+    ) -> int:
         """Record a manual change of points, with the reason and who made it; returns its id.
+
+        Args:
+            trainee: the trainee's id.
+            assignment: the assignment's id.
+            delta: points to add (negative to remove; 0 to only record a review).
+            reason: why, kept in the gradebook and shown in exports.
+            author: who made the change.
+            reviewed: the answers flagged "needs review" in the trainee's latest submission were read: its status
+                becomes ``reviewed``.
 
         Raises:
             GradingError: no reason or author, or the trainee or assignment is not in the gradebook.
@@ -299,6 +310,14 @@ class Gradebook:
                 created_at=_now(),
             )
             s.add(row)
+            if reviewed:
+                latest = s.scalars(
+                    select(Submission)
+                    .where(Submission.trainee_id == trainee, Submission.assignment_id == assignment)
+                    .order_by(Submission.submitted_at.desc(), Submission.graded_at.desc(), Submission.id.desc())
+                ).first()
+                if latest is not None and latest.status == "needs_review":
+                    latest.status = "reviewed"
             s.flush()
             return row.id
 
