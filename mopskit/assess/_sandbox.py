@@ -9,7 +9,8 @@ The grader never runs trainee code in its own process. For each submission it st
   installation, the virtual environment, the ``mopskit`` package folder and the sample-data folder it reads;
   and nothing else: not the home folder, not the source notebooks, not the gradebook, not other submissions
   (a ``mopskit/_notebooks`` folder inside an installed wheel is covered with an empty one);
-- the submission itself in a read-only inbox, a size-limited private ``/scratch`` it runs in, a private ``/tmp``;
+- the submission itself in a read-only inbox, a size-limited private ``/scratch`` it runs in, a size-limited
+  private ``/tmp``; everything else read-only, ``/`` and ``/dev`` included (no unbounded tmpfs to fill);
 - setrlimit limits on memory (address space), CPU time, processes, file size and core dumps;
 - as root: every capability dropped but the two the runner needs to switch, at once, to an unprivileged user
   of its own (so process limits and file permissions apply); as another user: a user namespace too.
@@ -183,7 +184,8 @@ def bwrap_command(*, inbox: Path, data_dir: Path, limits: Limits, runner: list[s
     args += ["--ro-bind", str(inbox), "/inbox", "--ro-bind", str(data), "/data"]
     args += ["--perms", "0777", "--size", disk, "--tmpfs", "/scratch"]
     args += ["--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/scratch", "--clearenv"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
+    args += ["--chdir", "/scratch", "--clearenv"]
     for key, value in _environment(home="/tmp/home", data="/data").items():
         args += ["--setenv", key, value]
     return [*args, *runner]
