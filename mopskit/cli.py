@@ -259,7 +259,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     print(summary)
-    return 0
+    return 1 if summary.failed else 0
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:

@@ -246,3 +246,25 @@ def test_bad_arguments_get_clear_errors(batch, tmp_path):
         grade([batch["subs"]], source=batch["source"], db=tmp_path / "gb.sqlite", workers=0)
     with pytest.raises(GradingError, match=r"folder .* does not exist"):
         grade([batch["subs"]], source=batch["source"], db=tmp_path / "no" / "gb.sqlite")
+
+
+def test_a_grader_failure_on_one_submission_spares_the_rest_and_is_retried(batch, tmp_path, monkeypatch):
+    import mopskit.assess._grade as grading
+
+    real = grading.run_notebook
+
+    def flaky(path, **kwargs):
+        if "bob" in str(path):
+            raise OSError("scratch disk unavailable")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(grading, "run_notebook", flaky)
+    subs = [batch["subs"] / "ana", batch["subs"] / "bob"]
+    db = tmp_path / "gb.sqlite"
+    summary = grade(subs, source=batch["source"], db=db, limits=LIMITS)
+    assert [g.trainee for g in summary.graded] == ["ana"]
+    assert [(p.parent.name, why) for p, why in summary.failed] == [("bob", "OSError: scratch disk unavailable")]
+    assert "NOT GRADED" in str(summary) and "run again to retry" in str(summary)
+    monkeypatch.setattr(grading, "run_notebook", real)
+    again = grade(subs, source=batch["source"], db=db, limits=LIMITS)
+    assert [g.trainee for g in again.graded] == ["bob"] and not again.failed

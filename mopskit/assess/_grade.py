@@ -52,6 +52,7 @@ class GradingSummary:
     graded: list[GradedSubmission] = field(default_factory=list)
     unchanged: list[Found] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
     seconds: float = 0.0
     sandboxed: bool = True
 
@@ -67,9 +68,11 @@ class GradingSummary:
             lines.append(f"{f.trainee:20} {f.assignment:28} unchanged since last graded (use --force to re-grade)")
         for path, why in self.skipped:
             lines.append(f"skipped {path}: {why}")
+        for path, why in self.failed:
+            lines.append(f"NOT GRADED {path}: the grader failed ({why}); run again to retry it")
         lines.append(
-            f"{len(self.graded)} graded, {len(self.unchanged)} unchanged, {len(self.skipped)} skipped "
-            f"in {self.seconds:.1f} s"
+            f"{len(self.graded)} graded, {len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.failed)} failed in {self.seconds:.1f} s"
         )
         return "\n".join(lines)
 
@@ -174,23 +177,30 @@ def grade_one(task: GradeTask) -> GradedSubmission:
     return graded
 
 
-def _run_tasks(tasks: list[GradeTask], *, workers: int) -> Iterator[GradedSubmission]:
-    """Run grading tasks, ``workers`` at a time, yielding results as they finish.
+def _run_tasks(tasks: list[GradeTask], *, workers: int) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
+    """Run grading tasks, ``workers`` at a time, yielding each task with its result (or the grader's error).
 
-    One small function so the kit's shared executor can take its place; a local process pool meanwhile.
+    The error is in words when grading itself failed (the grader, not the trainee's code). One small function
+    so the kit's shared executor can take its place; a local process pool meanwhile.
     """
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield grade_one(task)
+            try:
+                yield task, grade_one(task)
+            except Exception as exc:  # one submission's failure must not stop the batch
+                yield task, f"{type(exc).__name__}: {exc}"
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(grade_one, task) for task in tasks]
+        futures = {pool.submit(grade_one, task): task for task in tasks}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield futures[future], future.result()
+            except Exception as exc:
+                yield futures[future], f"{type(exc).__name__}: {exc}"
 
 
 def grade(
@@ -271,7 +281,11 @@ def grade(
                 )
             )
         bar = _progress(len(tasks), enabled=progress)
-        for graded in _run_tasks(tasks, workers=workers):
+        for task, graded in _run_tasks(tasks, workers=workers):
+            if isinstance(graded, str):
+                summary.failed.append((Path(task.path), graded))
+                bar(None, failed=True)
+                continue
             book.record(graded)
             if feedback_dir is not None:
                 from ._feedback import write_feedback
@@ -281,24 +295,27 @@ def grade(
             bar(graded)
             if on_result is not None:
                 on_result(graded)
-        bar(None)
+        bar(None, done=True)
     summary.graded.sort(key=lambda g: (g.assignment, g.trainee))
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _progress(total: int, *, enabled: bool) -> Callable[[GradedSubmission | None], None]:
+def _progress(total: int, *, enabled: bool) -> Callable[..., None]:
     if not enabled or total == 0:
-        return lambda item: None
+        return lambda item, **kw: None
     from tqdm.auto import tqdm
 
     bar = tqdm(total=total, unit=" submission", desc="grading", file=sys.stderr)
 
-    def update(item: GradedSubmission | None) -> None:
-        if item is None:
+    def update(item: GradedSubmission | None, *, done: bool = False, failed: bool = False) -> None:
+        if done:
             bar.close()
-        else:
+            return
+        if item is not None:
             bar.set_postfix_str(f"{item.trainee} {item.earned:g}/{item.possible:g}")
-            bar.update(1)
+        elif failed:
+            bar.set_postfix_str("a submission could not be graded")
+        bar.update(1)
 
     return update
