@@ -30,6 +30,12 @@ def test_readme_commands_are_what_ci_runs(root):
     assert test_command in ci
 
 
+def test_ci_runs_the_browser_tests_for_real(root):
+    ci = (root / ".ci" / "run").read_text()
+    assert "export CI=true" in ci, "under CI=true a missing browser fails the browser tests instead of skipping"
+    assert "apt-get install -y -qq chromium" in ci
+
+
 @pytest.mark.slow
 def test_wheel_ships_datasets_and_lessons_and_finds_them_installed(root, tmp_path):
     subprocess.run(

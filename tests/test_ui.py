@@ -150,3 +150,11 @@ def test_number_box_starts_empty_and_reads_numbers_as_people_type_them():
     assert w.value == "twelve" and "is not a number" in w.status.value
     w.fill(7)
     assert w.leaves[()].value == "7" and number("q10").value == 7.0
+
+
+def test_number_box_keeps_every_digit_when_filled_and_restored():
+    start_lesson("ui_lesson")
+    number("q11").fill(1234567.5)
+    again = number("q11")
+    assert again.leaves[()].value == "1234567.5"
+    assert again.value == 1234567.5 and read_answers()["q11"] == 1234567.5

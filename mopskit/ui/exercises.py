@@ -192,7 +192,7 @@ class WidgetExercise:
     @staticmethod
     def _set_leaf(leaf: Any, value: Any) -> None:
         if "mopskit-number" in leaf._dom_classes:
-            leaf.value = "" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
+            leaf.value = "" if value is None else _number_text(value) if isinstance(value, int | float) else str(value)
             return
         options = getattr(leaf, "options", None)
         if options is not None:
@@ -286,6 +286,16 @@ def parse_number(text: str) -> float | None:
     else:
         cleaned = cleaned.replace(",", "")
     return float(cleaned)
+
+
+def _number_text(value: float) -> str:
+    """A number as a trainee would type it: every digit kept (unlike ``%g``), no needless ``.0``.
+
+    >>> [_number_text(v) for v in [7, 7.0, 12.5, 1234567.5]]
+    ['7', '7', '12.5', '1234567.5']
+    """
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def number(

@@ -1,0 +1,208 @@
+"""A JupyterLab server of the browser tests' own, and the system's Chromium to look at it.
+
+The server listens on a free 127.0.0.1 port behind a random token, keeps its Jupyter and IPython settings in
+a scratch folder (so nothing of the user's, such as their kernels or startup files, leaks in), and stops with
+every kernel it started. The benchmark in ``benchmarks/bench_browser.py`` uses the same pieces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "install it with `sudo apt-get install chromium` (Debian/Ubuntu) or set MOPSKIT_CHROMIUM to its path"
+
+# JupyterLab settings for a quiet test page: no question about fetching news popping over the notebook.
+_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"}}
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: ``$MOPSKIT_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on the PATH."""
+    explicit = os.environ.get("MOPSKIT_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def missing_browser(reason: str) -> None:
+    """Outside CI a missing browser skips the tests with ``reason``; under ``CI=true`` it fails them."""
+    import pytest
+
+    if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+        pytest.fail(f"{reason} (CI=true: the browser tests must run here, never be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright: Any, executable: str) -> Any:
+    """Start headless Chromium from the system (never a downloaded browser), with a fresh profile."""
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_workspace(directory: Path) -> Path:
+    """A trainee workspace made the way a trainee makes one: ``mopskit start --no-launch DIR``."""
+    subprocess.run(
+        [sys.executable, "-m", "mopskit", "start", "--no-launch", str(directory)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return directory
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab: its address, token and folders, and the process to stop."""
+
+    root: Path
+    scratch: Path
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+
+    @classmethod
+    def start(cls, root: Path, scratch: Path, *, timeout: float = 90.0) -> LabServer:
+        """Start JupyterLab serving ``root``, with its settings and logs under ``scratch``; wait until it answers."""
+        scratch.mkdir(parents=True, exist_ok=True)
+        for name, values in _SETTINGS.items():
+            target = scratch / "settings" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(values), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "MOPSKIT_ANSWERS_DIR"}  # answers go beside the lesson
+        env.update(
+            JUPYTER_CONFIG_DIR=str(scratch / "config"),
+            JUPYTER_DATA_DIR=str(scratch / "data"),
+            JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+            IPYTHONDIR=str(scratch / "ipython"),
+        )
+        last_error = ""
+        for _attempt in range(3):  # another program may take the free port before the server does
+            port, token = _free_port(), secrets.token_hex(16)
+            command = [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}",
+                "--ServerApp.open_browser=False",
+                f"--ServerApp.root_dir={root}",
+                "--ServerApp.terminals_enabled=False",
+                # a safety net should the test process die without stopping the server: idle kernels go,
+                # then the server itself
+                "--MappingKernelManager.cull_idle_timeout=900",
+                "--MappingKernelManager.cull_interval=60",
+                "--ServerApp.shutdown_no_activity_timeout=900",
+                f"--LabApp.user_settings_dir={scratch / 'settings'}",
+                f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
+                "--LabApp.expose_app_in_browser=True",  # lets tests wait on the notebook's own state
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                command.append("--allow-root")
+            log = (scratch / "jupyterlab.log").open("ab")
+            process = subprocess.Popen(
+                command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            log.close()
+            server = cls(root=root, scratch=scratch, url=f"http://127.0.0.1:{port}", token=token, process=process)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    server.api("GET", "status")
+                    return server
+                except (OSError, urllib.error.URLError):
+                    time.sleep(0.1)
+            server.stop()
+            last_error = (scratch / "jupyterlab.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"JupyterLab did not start; the end of its log:\n{last_error}")
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the server's REST API (``path`` under ``/api/``) and return the decoded JSON, if any."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def page_url(self, notebook: str, *, workspace: str) -> str:
+        """The address that opens ``notebook`` (relative to the root) in a JupyterLab workspace of its own."""
+        path = urllib.request.pathname2url(notebook)
+        return f"{self.url}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
+
+    def add_kernelspec(self, name: str, *, display_name: str, extra_args: list[str]) -> None:
+        """Offer one more Python kernel, the server's own Python started with ``extra_args``."""
+        folder = self.scratch / "data" / "kernels" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *extra_args]
+        spec = {"argv": argv, "display_name": display_name, "language": "python"}
+        (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+
+    def shutdown_kernels(self) -> None:
+        """End every session and kernel (between lessons, so they do not pile up)."""
+        for session in self.api("GET", "sessions") or []:
+            self.api("DELETE", f"sessions/{session['id']}")
+        for kernel in self.api("GET", "kernels") or []:
+            self.api("DELETE", f"kernels/{kernel['id']}")
+
+    def stop(self) -> None:
+        """Stop the server and its kernels; end any process of theirs still left, by its id."""
+        if self.process.poll() is None:
+            try:
+                self.api("POST", "shutdown")  # shuts every kernel down first
+            except (OSError, urllib.error.URLError):
+                pass
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        for pid in self.leftover_kernels():  # kernels run in sessions of their own: find them by connection file
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def leftover_kernels(self) -> list[int]:
+        """Ids of running processes started with a connection file of this server (its kernels)."""
+        marker = str(self.scratch / "runtime").encode()
+        found = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                if marker in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        return found
