@@ -160,18 +160,30 @@ def build_variant(out_dir: str | Path, *, seed: int) -> Path:
 
 
 def _vary_stack(path: Path, seed: int) -> None:
-    """Vary costs, seats in use and last logins by seed, keeping every flaw the lessons teach."""
+    """Vary the inventory's costs and seats in use by seed, keeping what the lessons say about it true.
+
+    Every cost is scaled by one factor (so the ranking of tools by cost holds), and each tool's seats in use
+    move a little within its band of seat use (under 30%, 30-50%, 50% and over; unused stays unused), so the
+    same tools come out idle, busy or unused in every variant, with different numbers.
+    """
+    import math
+
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng([seed, 7])
     stack = pd.read_csv(path, dtype=str, keep_default_na=False)
+    factor = rng.uniform(0.85, 1.2)
     cost = pd.to_numeric(stack["annual_cost"])
-    stack["annual_cost"] = (np.round(cost * rng.uniform(0.8, 1.25, len(stack)) / 100) * 100).astype(int).astype(str)
-    seats, users = pd.to_numeric(stack["seats"]), pd.to_numeric(stack["active_users"])
-    share = (users / seats.where(seats > 0)).fillna(0)
-    varied = np.clip(np.round(seats * np.clip(share + rng.uniform(-0.1, 0.1, len(stack)), 0, 1)), 0, seats)
-    idle = share < 0.3  # idle tools stay idle, busy ones stay busy
-    varied = np.where(idle, np.minimum(varied, np.floor(seats * 0.29)), np.maximum(varied, np.ceil(seats * 0.3)))
-    stack["active_users"] = np.minimum(varied, seats).astype(int).astype(str)
+    stack["annual_cost"] = (np.round(cost * factor / 100) * 100).astype(int).astype(str)
+    varied = []
+    for seats, users in zip(pd.to_numeric(stack["seats"]), pd.to_numeric(stack["active_users"]), strict=True):
+        if seats <= 0 or users <= 0:
+            varied.append(int(users))
+            continue
+        edges = [0, math.ceil(0.3 * seats), math.ceil(0.5 * seats), int(seats) + 1]
+        band = next(i for i in range(3) if edges[i] <= users < edges[i + 1])
+        low, high = max(edges[band], 1), edges[band + 1] - 1
+        varied.append(int(np.clip(users + rng.integers(-2, 3), low, max(low, high))))
+    stack["active_users"] = [str(v) for v in varied]
     stack.to_csv(path, index=False, lineterminator="\n")
