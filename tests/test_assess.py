@@ -261,3 +261,20 @@ def test_answer_key_comes_from_solution_functions_kept_in_hidden_cells(tmp_path)
     summary = release_notebook(src, released)
     assert summary.hidden_checks == {"q1": 0}
     assert "solution" not in released.read_text() and "sum([1, 2, 3])" not in released.read_text()
+
+
+def test_a_check_can_return_a_review_with_a_share_of_points_and_its_reason():
+    from types import SimpleNamespace
+
+    ex = exercise("plan")
+
+    @ex.check(points=3, hint="Give every stakeholder an SLA.")
+    def stakeholders(answer):
+        return SimpleNamespace(score=answer, reason=f"{answer:.0%} of the stakeholders have an SLA.")
+
+    part = ex.run(answer=2 / 3)
+    assert (part.status, part.earned) == ("partial", 2.0)
+    assert "67% of the stakeholders have an SLA. (partly right: 67%" in str(part)
+    assert "Give every stakeholder an SLA." in str(part)
+    full = ex.run(answer=1.0)
+    assert full.status == "correct" and "100% of the stakeholders have an SLA." in str(full)

@@ -3,7 +3,7 @@ import filecmp
 import pandas as pd
 import pytest
 
-from mopskit.data import describe, dictionary_markdown, load, read, read_raw, table_spec, tables
+from mopskit.data import describe, dictionary_markdown, load, read, read_raw, table_spec, tables, validate
 from mopskit.data.generate import generate
 from mopskit.errors import DataError, ParameterError
 
@@ -191,3 +191,49 @@ def test_read_raw_guesses_numbers_and_decimal_commas(tmp_path):
     path = _write(tmp_path, "Name;Spend\r\nA;1,5\r\nB;2\r\n".encode("cp1252"))
     df = read_raw(path)
     assert df["Spend"].tolist() == [1.5, 2.0]
+
+
+def test_an_open_vocabulary_maps_aliases_keeps_unknown_labels_and_the_labels_as_written(tmp_path):
+    path = _write(tmp_path, "Tool,Type,Status,Cost\nA,MAP,Active,1\nB,E-mail,retired,0\nC,Loyalty,On hold,2\n")
+    df = read(path, table="martech_stack")
+    assert df["category"].tolist() == ["marketing_automation", "email", "Loyalty"]
+    assert df["category_label"].tolist() == ["MAP", "E-mail", "Loyalty"]
+    assert df["status"].tolist() == ["in_use", "retired", "On hold"]
+    assert table_spec("martech_stack").columns["category"].open
+    assert not table_spec("campaigns").columns["channel"].open, "other tables keep their closed lists"
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_a_yes_no_cell_that_is_neither_is_an_error_not_true(tmp_path, value):
+    path = _write(tmp_path, f"tool,category,annual_cost,holds_personal_data\nA,crm,1,{value}\nB,crm,1,no\n")
+    with pytest.raises(DataError) as info:
+        read(path, table="martech_stack")
+    assert info.value.problems == [
+        f"row 2: 'holds_personal_data' must be true or false (yes/no and 1/0 are accepted too) (got '{value}')"
+    ]
+
+
+def test_validate_checks_a_dataframe_as_read_checks_a_file():
+    frame = pd.DataFrame(
+        {
+            "Campaign ID": ["C1", "C2"],
+            "Campaign Name": ["a", "b"],
+            "Type": ["Paid Search", "tv"],
+            "Start": [pd.Timestamp("2026-03-01")] * 2,
+            "End": ["2026-03-05", ""],
+            "Budget": [10, 5.5],
+            "Spend": [1, 2],
+            "Owner": ["Ana", None],
+        }
+    )
+    with pytest.raises(DataError) as info:
+        validate(frame, table="campaigns", label="my campaigns")
+    assert info.value.problems == [
+        "row 3: 'channel' must be one of email, paid_search, paid_social, webinar, events, content, seo, direct_mail "
+        "(got 'tv')",
+        "row 3: 'end_date' is empty; it must be a date written YYYY-MM-DD, like 2026-03-31",
+    ]
+    assert str(info.value).startswith("my campaigns does not fit the 'campaigns' table (2 problems)")
+    good = validate(frame.iloc[:1], table="campaigns")
+    assert good.loc[0, "channel"] == "paid_search" and good.loc[0, "budget"] == 10.0
+    assert frame.loc[0, "Type"] == "Paid Search", "the DataFrame given is not changed"

@@ -2,7 +2,8 @@
 
 An exercise has an id (``q1``), public checks (run by :func:`check`) and hidden checks (run only when
 graded). A check is a function of the trainee's answer: returning ``False`` or raising ``AssertionError``
-fails it; a number between 0 and 1 earns that share of its points (partial credit); anything else passes.
+fails it; a number between 0 and 1 earns that share of its points (partial credit); an object with ``score``
+(0 to 1) and ``reason`` earns that share and shows its reason as the message; anything else passes.
 Checks compute expected values with the package's reference functions, so no answer literal sits in a
 trainee's copy. An exercise's answer key is a ``solution`` function, kept in its hidden checks cell.
 
@@ -58,8 +59,13 @@ class Check:
     def run(self, answer: Any) -> CheckResult:
         """Run the check on one answer and say what happened, never raising."""
         message = self.failure or _("This check did not pass.")
+        reason = None
         try:
-            share = _share(self.func(answer))
+            outcome = self.func(answer)
+            if hasattr(outcome, "score") and hasattr(outcome, "reason"):  # a review: a share and why
+                reason, outcome = str(outcome.reason), outcome.score
+            share = _share(outcome)
+            message = reason or message
         except AssertionError as exc:
             share, message = 0.0, str(exc) or message
         except Exception as exc:  # a wrong kind of answer: advice, not a traceback
@@ -78,7 +84,7 @@ class Check:
             earned=round(self.points * share, 4),
             passed=passed,
             hidden=self.hidden,
-            message=(self.success or _("Passed.")) if passed else message,
+            message=(reason or self.success or _("Passed.")) if passed else message,
             hint="" if passed else self.hint,
         )
 

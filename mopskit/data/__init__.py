@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._read import load, read, read_raw
+from ._read import load, read, read_raw, validate
 from ._schema import TableSpec, currency, table_names, table_spec
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ __all__ = [
     "read_raw",
     "table_spec",
     "tables",
+    "validate",
 ]
 
 
@@ -46,7 +47,7 @@ def describe(name: str) -> pd.DataFrame:
         [
             {
                 "column": col.name,
-                "type": col.type + (f" ({', '.join(col.values)})" if col.values else ""),
+                "type": col.kind_text(),
                 "required": "yes" if col.required and not col.nullable else "may be empty" if col.required else "no",
                 "meaning": col.description,
                 "example": "" if col.example is None else str(col.example),
@@ -81,7 +82,7 @@ def dictionary_markdown() -> str:
             "|---|---|---|---|---|---|",
         ]
         for col in spec.columns.values():
-            kind = col.type + (f" ({', '.join(col.values)})" if col.values else "")
+            kind = col.kind_text()
             required = "yes" if col.required and not col.nullable else "may be empty" if col.required else "no"
             aliases = ", ".join(col.aliases)
             example = "" if col.example is None else str(col.example)

@@ -99,7 +99,15 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             continue
         values = df[name]
         if col.type == "category":
-            values = values.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+            written = values.str.strip()
+            values = written.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+            if col.value_aliases:  # "MAP", "E-mail" -> the vocabulary's own value
+                known = written.map(normalize_name, na_action="ignore").map(col.value_aliases)
+                values = known.fillna(values)
+            if col.open:  # other labels load as written; the label column keeps what the file said
+                values = values.where(values.isin(col.values) | values.isna(), written)
+                if f"{name}_label" not in df.columns:
+                    df[f"{name}_label"] = written
         elif col.type in NUMBER_TYPES:
             values = values.str.replace(r"^[\s$€£]+|\s+$", "", regex=True)
             if sep != ",":  # Excel in many European locales writes decimal commas
@@ -110,6 +118,20 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             values = pd.Series(mapped, index=df.index, dtype=object)
         df[name] = values
     return df
+
+
+def _bool_problems(df: pd.DataFrame, spec: TableSpec, first_row: int) -> list[tuple[int, str]]:
+    """Cells of yes/no columns that are neither (pandas would read any text as True), then blanked."""
+    problems = []
+    for name, col in spec.columns.items():
+        if col.type != "bool" or name not in df.columns:
+            continue
+        bad = df[name].map(lambda v: not (v is None or isinstance(v, bool) or (isinstance(v, float) and v != v)))
+        for index in df.index[bad]:
+            got = df.at[index, name]
+            problems.append(_problem(int(index) + first_row, f"'{name}' must be {col.rule_text()} (got '{got}')"))
+        df.loc[bad, name] = None if col.nullable else False  # reported once, not again as a failed conversion
+    return problems
 
 
 def _failure_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, first_row: int) -> list:
@@ -170,14 +192,14 @@ def _rule_problems(failures: pd.DataFrame, spec: TableSpec, df: pd.DataFrame, fi
     return problems
 
 
-def _raise(label: str, spec: TableSpec, problems: list[tuple[int, str]]) -> None:
+def _raise(label: str, spec: TableSpec, problems: list[tuple[int, str]], how_to_fix: str = _HOW_TO_FIX) -> None:
     problems.sort(key=lambda p: p[0])
     lines = [text for _, text in problems]
     count = f"{len(lines)} problem" + ("s" if len(lines) != 1 else "")
     message = f"{label} does not fit the '{spec.name}' table ({count}):\n" + "\n".join(
         f"  - {s}" for s in _first(lines)
     )
-    raise DataError(message + "\n" + _HOW_TO_FIX, problems=lines, source=label)
+    raise DataError(message + "\n" + how_to_fix, problems=lines, source=label)
 
 
 def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None) -> tuple[Any, str]:
@@ -258,7 +280,6 @@ def read(
 
     """
     import pandas as pd
-    import pandera.pandas as pa
 
     spec = table_spec(table)
     path = Path(path)
@@ -276,6 +297,15 @@ def read(
             problems=["no rows"],
             source=label,
         )
+    return _validated(df, spec, label=label, sep=sep, first_row=first_row)
+
+
+def _validated(
+    df: pd.DataFrame, spec: TableSpec, *, label: str, sep: str, first_row: int, how_to_fix: str = _HOW_TO_FIX
+) -> pd.DataFrame:
+    """Rename, clean and validate a table of text cells; raise one DataError listing every problem."""
+    import pandera.pandas as pa
+
     problems: list[tuple[int, str]] = []
     original_headers = [str(c) for c in df.columns]
     df = _rename(df, spec, problems)
@@ -295,6 +325,7 @@ def read(
                 )
             )
     df = _clean_values(df, spec, sep)
+    problems += _bool_problems(df, spec, first_row)
     try:
         validated = pandera_schema(spec, present).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -302,9 +333,63 @@ def read(
         problems.extend(_rule_problems(exc.failure_cases, spec, df, first_row))
         validated = None
     if problems or validated is None:
-        _raise(label, spec, problems or [(0, "the table could not be validated")])
+        _raise(label, spec, problems or [(0, "the table could not be validated")], how_to_fix)
     order = present + [c for c in validated.columns if c not in spec.columns]
     return validated[order]
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a DataFrame as the text a CSV file would hold (empty cells as missing values)."""
+    import pandas as pd
+
+    def cell(value: Any) -> Any:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        if isinstance(value, str):
+            return value if value.strip() else None  # an empty cell, as a CSV reader sees it
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, pd.Timestamp):
+            return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+        return str(value)
+
+    text = pd.DataFrame({str(c): frame[c].astype(object).map(cell) for c in frame.columns})
+    return text.reset_index(drop=True).astype(object)
+
+
+def validate(frame: pd.DataFrame, *, table: str, label: str = "the DataFrame") -> pd.DataFrame:
+    """Validate a DataFrame against one of the kit's tables, as :func:`read` validates a file.
+
+    Column names and labels are matched as :func:`read` matches them (aliases, case, spacing); the DataFrame
+    itself is not changed.
+
+    Args:
+        frame: the table, typed or as text.
+        table: the kit table it holds, e.g. ``"martech_stack"``.
+        label: how error messages name it.
+
+    Returns:
+        A new DataFrame with the schema's column names and types.
+
+    Raises:
+        DataError: listing every problem, rows numbered from 2 as if the DataFrame were saved as a CSV file.
+
+    >>> import pandas as pd
+    >>> budget = pd.DataFrame({"Month": ["2026-01"], "Channel": ["SEO"], "Planned": [1.0], "Forecast": [2.0]})
+    >>> validate(budget.assign(Actual=None), table="budget")["channel"].tolist()
+    ['seo']
+
+    """
+    spec = table_spec(table)
+    if frame.empty:
+        raise DataError(f"{label} has no rows", problems=["no rows"], source=label)
+    fix = (
+        "Fix these cells and validate again (rows are numbered as in a spreadsheet: the header is row 1, the "
+        "DataFrame's first row is row 2); the data dictionary is in datasets/README.md."
+    )
+    return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix)
 
 
 def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:

@@ -58,6 +58,9 @@ class ColumnSpec:
     min: float | None = None
     max: float | None = None
     aliases: tuple[str, ...] = ()
+    open: bool = False
+    vocabulary: str | None = None
+    value_aliases: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def rule_text(self) -> str:
         """Say, for an error message, what a valid value of this column looks like."""
@@ -67,6 +70,26 @@ class ColumnSpec:
         if self.min is not None and self.type == "int":
             text += f" of at least {self.min:g}"
         return text
+
+    def kind_text(self) -> str:
+        """Say, for the data dictionary, what the column holds: its type and, for categories, the values."""
+        if not self.values:
+            return self.type
+        text = f"{self.type} ({', '.join(self.values)})"
+        return text[:-1] + "; other labels are kept as written)" if self.open else text
+
+
+def _vocabulary(name: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The values of a vocabulary content file, and every label (value, name, alias) that maps onto each."""
+    from .. import content
+
+    entries = content.load_yaml(name)
+    labels: dict[str, str] = {}
+    for value, entry in entries.items():
+        for label in [value, entry.get("name", ""), *entry.get("aliases", ())]:
+            labels.setdefault(normalize_name(str(label)), str(value))
+    labels.pop("", None)
+    return tuple(str(v) for v in entries), labels
 
 
 @dataclass(frozen=True)
@@ -89,10 +112,14 @@ def _column(name: str, raw: dict[str, Any], *, loose: bool, key: tuple[str, ...]
         raise DataError(f"schema.yaml: column '{name}' has unknown type '{ctype}'; valid: {', '.join(TYPES)}")
     unique = bool(raw.get("unique", ctype == "id"))
     values = tuple(raw.get("values", ()))
+    vocabulary, value_aliases = raw.get("vocabulary"), {}
+    if vocabulary:  # values, and the labels people use for them, come from a content file
+        values, value_aliases = _vocabulary(vocabulary)
+    is_open = bool(raw.get("open", False))
     if loose:  # the raw variant checks types only
         unique = unique and key == (name,)
         if ctype in ("email", "category"):
-            ctype, values = "text", ()
+            ctype, values, value_aliases, is_open = "text", (), {}, False
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -105,6 +132,9 @@ def _column(name: str, raw: dict[str, Any], *, loose: bool, key: tuple[str, ...]
         min=raw.get("min"),
         max=raw.get("max"),
         aliases=tuple(raw.get("aliases", ())),
+        open=is_open,
+        vocabulary=vocabulary,
+        value_aliases=value_aliases,
     )
 
 
@@ -214,7 +244,7 @@ def pandera_schema(spec: TableSpec, present: list[str]) -> Any:
             checks.append(pa.Check.in_range(0, 100, error="percent"))
         if col.min is not None:
             checks.append(pa.Check.ge(col.min, error="min"))
-        if col.values:
+        if col.values and not col.open:
             checks.append(pa.Check.isin(list(col.values), error="values"))
         if col.type == "email":
             checks.append(pa.Check.str_matches(EMAIL_PATTERN, error="email"))

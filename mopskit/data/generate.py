@@ -8,6 +8,7 @@ stays bounded however large the output (see ``benchmarks/``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -331,6 +332,8 @@ def generate(
     written.append(
         _write(load_table("sample_stack").astype({"notice_period_days": "Int64"}), out / "martech_stack.csv")
     )
+    written.append(out / "practice_stack.csv")  # an export as a team keeps it: copied byte for byte
+    written[-1].write_bytes((resources.files("mopskit.content") / "practice_stack.csv").read_bytes())
     written += _write_events(rng, campaigns, contacts, scale, out, parquet=parquet, progress=progress)
     return written
 

@@ -1,0 +1,71 @@
+"""The attainability chart: every past period's growth, sorted, with the growth the goal needs marked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from ._history import Attainability
+
+__all__ = ["plot_attainability"]
+
+REACHED = "#1b7f3b"
+SHORT = "#b0b7c3"
+TARGET = "#b3261e"
+
+
+def plot_attainability(att: Attainability, *, ax: Any = None, metric: str = "", title: str | None = None) -> Any:
+    """Draw the past periods' growth, smallest to largest, and a line at the growth the goal needs.
+
+    Bars that reach the line are green: the goal is as ambitious as the share of grey bars.
+
+    Args:
+        att: what :func:`mopskit.goals.attainability` (or ``assess_goal(...).attainability``) returned.
+        ax: a matplotlib Axes to draw on; default: a new figure.
+        metric: the metric's name, for the title.
+        title: the chart's title; default: says what is compared.
+
+    Returns:
+        The matplotlib Axes.
+
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(8, 3.6))
+    window = _("{n}-month").format(n=att.window_months)
+    if not att.growth:
+        ax.text(0.5, 0.5, _("Not enough history to compare."), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    up = att.upward
+    order = sorted(range(att.periods), key=lambda i: att.growth[i])
+    growth = [100 * att.growth[i] for i in order]
+    colours = [REACHED if (g >= 100 * att.compared if up else g <= 100 * att.compared) else SHORT for g in growth]
+    ax.bar(range(len(growth)), growth, color=colours)
+    ax.axhline(0, color="#333", linewidth=0.8)
+    ax.axhline(100 * att.compared, color=TARGET, linestyle="--", linewidth=1.6)
+    label = _("your goal needs {need:+.0%} per {window} period").format(need=att.compared, window=window)
+    ax.annotate(
+        label,
+        xy=(0, 100 * att.compared),
+        xytext=(2, 4),
+        textcoords="offset points",
+        color=TARGET,
+        fontsize=9,
+    )
+    ax.set_xticks(range(len(growth)), [att.labels[i] for i in order], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(_("growth over the period before (%)"))
+    ax.set_xlabel(_("past {window} periods, by the month they end (smallest growth first)").format(window=window))
+    shown = metric or _("the metric")
+    ax.set_title(
+        title
+        or _("{metric}: {reached} of {n} past {window} periods reached the goal's growth").format(
+            metric=shown[:1].upper() + shown[1:], reached=att.reached, n=att.periods, window=window
+        ),
+        fontsize=11,
+    )
+    ax.figure.tight_layout()
+    return ax

@@ -1,0 +1,251 @@
+"""The words and figures a stack audit uses: categories, statuses and benchmarks, read from ``mopskit/content``.
+
+>>> category("marketing_automation").name
+'Marketing automation'
+>>> category_of("E-mail")
+'email'
+>>> size_benchmark("smb").min_apps, size_benchmark("smb").max_apps
+(25, 50)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .. import content
+from ..data._schema import normalize_name, table_spec
+from ..errors import ParameterError
+from ..i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Category",
+    "SizeBenchmark",
+    "Status",
+    "as_of",
+    "categories",
+    "category",
+    "category_of",
+    "company_size",
+    "size_benchmark",
+    "stack_facts",
+    "status_of",
+    "statuses",
+]
+
+
+@dataclass(frozen=True)
+class Category:
+    """One martech category of the taxonomy (``mopskit/content/stack_categories.yaml``).
+
+    Attributes:
+        id: the value the ``martech_stack`` table holds, e.g. ``"marketing_automation"``.
+        name: how it reads in tables and plots.
+        description: what tools of this kind do.
+        aliases: other labels teams give it.
+        hub: the centre of the stack (CRM, marketing automation): other tools should connect to a hub.
+        needs_hub: a tool of this kind should exchange data with a hub.
+        one_is_enough: two tools of this kind usually do the same job.
+        covers: other categories whose job this kind of tool also does.
+
+    """
+
+    id: str
+    name: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    hub: bool = False
+    needs_hub: bool = True
+    one_is_enough: bool = True
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status of the vocabulary (``mopskit/content/stack_statuses.yaml``); ``live`` tools are in the stack."""
+
+    id: str
+    name: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    live: bool = True
+
+
+@dataclass(frozen=True)
+class SizeBenchmark:
+    """How many marketing apps companies of one size commonly run (``max_apps`` is ``None``: no upper bound)."""
+
+    size: str
+    label: str
+    min_apps: int
+    max_apps: int | None
+    source: str
+
+    def describe(self) -> str:
+        """The range in words, e.g. ``25-50 apps``."""
+        if self.max_apps is None:
+            return _("more than {n} apps").format(n=self.min_apps)
+        return _("{low}-{high} apps").format(low=self.min_apps, high=self.max_apps)
+
+
+@cache
+def _categories() -> dict[str, Category]:
+    return {
+        key: Category(
+            id=key,
+            name=str(raw["name"]),
+            description=str(raw["description"]),
+            aliases=tuple(raw.get("aliases", ())),
+            hub=bool(raw.get("hub", False)),
+            needs_hub=bool(raw.get("needs_hub", not raw.get("hub", False))),
+            one_is_enough=bool(raw.get("one_is_enough", True)),
+            covers=tuple(raw.get("covers", ())),
+        )
+        for key, raw in content.load_yaml("stack_categories").items()
+    }
+
+
+@cache
+def _statuses() -> dict[str, Status]:
+    return {
+        key: Status(
+            id=key,
+            name=str(raw["name"]),
+            description=str(raw["description"]),
+            aliases=tuple(raw.get("aliases", ())),
+            live=bool(raw.get("live", True)),
+        )
+        for key, raw in content.load_yaml("stack_statuses").items()
+    }
+
+
+def categories() -> list[Category]:
+    """Every category of the taxonomy, in its documented order.
+
+    >>> [c.id for c in categories()][:3]
+    ['crm', 'marketing_automation', 'email']
+    """
+    return list(_categories().values())
+
+
+def statuses() -> list[Status]:
+    """Every status of the vocabulary.
+
+    >>> [s.id for s in statuses()]
+    ['in_use', 'evaluating', 'retiring', 'retired']
+    """
+    return list(_statuses().values())
+
+
+def category(category_id: str) -> Category:
+    """Return one category by id; an unknown id lists the valid ones.
+
+    >>> category("crm").hub
+    True
+    """
+    found = _categories().get(category_id)
+    if found is None:
+        raise ParameterError(
+            _("unknown category '{id}'; valid: {valid}").format(id=category_id, valid=", ".join(_categories()))
+        )
+    return found
+
+
+def _lookup(label: object, column: str) -> str | None:
+    """Map a label through the vocabulary the martech_stack table reads files with, so both agree."""
+    if not isinstance(label, str):
+        return None
+    return table_spec("martech_stack").columns[column].value_aliases.get(normalize_name(label))
+
+
+def category_of(label: object) -> str | None:
+    """The category id a label means (``"MAP"``, ``"E-mail"``, ``"Data enrichment"``), or ``None`` if unknown.
+
+    This is the mapping the ``martech_stack`` table applies when it reads a file.
+
+    >>> category_of("MAP"), category_of("Data enrichment"), category_of("Loyalty")
+    ('marketing_automation', 'data_enrichment', None)
+    """
+    return _lookup(label, "category")
+
+
+def status_of(label: object) -> str | None:
+    """The status id a label means (``"Active"``, ``"in use"``, ``"Cancelled"``), or ``None`` if unknown.
+
+    >>> status_of("Active"), status_of("in use"), status_of("Cancelled"), status_of("On hold")
+    ('in_use', 'in_use', 'retired', None)
+    """
+    return _lookup(label, "status")
+
+
+def size_benchmark(size: str) -> SizeBenchmark:
+    """How many marketing apps companies of a size band commonly run (``smb`` or ``enterprise``).
+
+    >>> size_benchmark("enterprise").describe()
+    'more than 250 apps'
+    """
+    bands = content.load_yaml("stack_benchmarks")["stack_size"]
+    if size not in bands:
+        raise ParameterError(
+            _("'company_size' must be one of {valid} (got '{size}')").format(valid=", ".join(bands), size=size)
+        )
+    raw = bands[size]
+    return SizeBenchmark(size, str(raw["label"]), int(raw["min_apps"]), raw["max_apps"], str(raw["source"]))
+
+
+def company_size() -> str:
+    """The size band of the sample company (``sample_company.yaml``).
+
+    >>> company_size()
+    'smb'
+    """
+    return str(content.load_yaml("sample_company")["size"])
+
+
+def as_of() -> dt.date:
+    """The day the sample inventories were exported: audit them as of this day to get the lesson's results.
+
+    >>> as_of().isoformat()
+    '2026-10-31'
+    """
+    value = content.load_yaml("sample_company")["as_of"]
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def stack_facts() -> pd.DataFrame:
+    """The articles' figures about martech stacks, each with the title of its source.
+
+    >>> stack_facts()["figure"].tolist()[:2]
+    ['150 → 8,000', '25-50 apps']
+    """
+    import pandas as pd
+
+    bench = content.load_yaml("stack_benchmarks")
+    survey = content.load_table("survey_tasks").set_index("task")["share_pct"]
+    first, last = bench["landscape"][0], bench["landscape"][-1]
+    hopping = bench["tool_hopping"]
+    rows = [
+        (
+            _("martech products on the market, {first} → {last}").format(first=first["year"], last=last["year"]),
+            f"{first['apps']:,} → {last['apps']:,}",
+            bench["landscape_source"],
+        )
+    ]
+    for size in bench["stack_size"]:
+        band = size_benchmark(size)
+        rows.append(
+            (_("marketing apps in the stack of {label}").format(label=band.label), band.describe(), band.source)
+        )
+    rows.append((str(hopping["description"]), f"{hopping['share_of_time_pct']}%", hopping["source"]))
+    for task in bench["survey_tasks"].values():
+        rows.append(
+            (_("MOps professionals who: {task}").format(task=task.lower()), f"{survey[task]:g}%", "mops_survey_2020")
+        )
+    return pd.DataFrame(
+        [{"fact": fact, "figure": figure, "source": content.source_title(src)} for fact, figure, src in rows]
+    )

@@ -1,0 +1,111 @@
+"""A plan on one page: Markdown for a wiki or a ticket, standalone HTML for a browser or an email."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..i18n import _
+from ._plan import STEP_TITLES, Plan
+from ._review import progress, review_plan
+
+__all__ = ["export_plan", "to_html", "to_markdown"]
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|") or "—"
+
+
+def _sections(plan: Plan, today: date) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Each step as (title, column headers, rows of text)."""
+    late = {id(t) for t in progress(plan, today=today).overdue}
+    return [
+        (STEP_TITLES[0], [_("Stakeholder"), _("Needs"), _("SLA")],
+         [[s.name, s.needs, s.sla] for s in plan.stakeholders]),
+        (STEP_TITLES[1], [_("Metric"), _("How it is calculated"), _("Data")],
+         [[plan.metric.name, plan.metric.definition, plan.metric.source]]),
+        (STEP_TITLES[2], [_("Goal")], [[g] for g in plan.goals]),
+        (STEP_TITLES[3], [_("Who"), _("What changes, and how they can help"), _("Where")],
+         [[m.audience, m.ask, m.channel] for m in plan.communication]),
+        (STEP_TITLES[4], [_("Step"), _("Owner")], [[s.action, s.owner] for s in plan.steps]),
+        (STEP_TITLES[5], [_("Task"), _("Owner"), _("Due"), _("Status")],
+         [[t.title, t.owner, t.due.isoformat() if t.due else "", (t.status or _("no status"))
+           + (" ⚠ " + _("overdue") if id(t) in late else "")] for t in plan.tasks]),
+    ]  # fmt: skip
+
+
+def to_markdown(plan: Plan, *, today: date | None = None) -> str:
+    """The plan as one page of Markdown: the six steps as tables, task progress, and the review's open points.
+
+    >>> from mopskit.strategy import example_plan
+    >>> print(to_markdown(example_plan(), today=date(2026, 11, 1)).splitlines()[0])
+    # Make email marketing more valuable for customers and marketers
+    """
+    day = today or date.today()
+    review = review_plan(plan, today=day)
+    lines = [f"# {_cell(plan.title or _('MOps strategy plan'))}", ""]
+    lines += [_("Status on {day}: {progress}; plan review {score:.0%}.").format(
+        day=day.isoformat(), progress=progress(plan, today=day), score=review.score), ""]  # fmt: skip
+    for number, (title, headers, rows) in enumerate(_sections(plan, day), 1):
+        lines += [f"## {number}. {_(title)}", ""]
+        lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows or [[""] * len(headers)]]
+        open_points = [] if review.step(number).passed else review.step(number).reasons
+        lines += [""] + [f"- ⚠ {_cell(r)}" for r in open_points] + ([""] if open_points else [])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1d1d1f}"
+    "table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}"
+    "th,td{border:1px solid #d0d4da;padding:.35rem .5rem;text-align:left;vertical-align:top}"
+    "th{background:#f2f4f7}.todo{color:#a15c00}.status{color:#555}"
+)
+
+
+def to_html(plan: Plan, *, today: date | None = None) -> str:
+    """The plan as a standalone HTML page (no scripts, no outside files); every text is escaped.
+
+    >>> from mopskit.strategy import Plan
+    >>> "&lt;script&gt;" in to_html(Plan(title="<script>alert(1)</script>"), today=date(2026, 11, 1))
+    True
+    """
+    day = today or date.today()
+    review = review_plan(plan, today=day)
+    e = html.escape
+    title = e(plan.title or _("MOps strategy plan"))
+    status = _("Status on {day}: {progress}; plan review {score:.0%}.").format(
+        day=day.isoformat(), progress=progress(plan, today=day), score=review.score
+    )
+    body = [f"<h1>{title}</h1>", f"<p class='status'>{e(status)}</p>"]
+    for number, (heading, headers, rows) in enumerate(_sections(plan, day), 1):
+        body.append(f"<h2>{number}. {e(_(heading))}</h2><table><tr>")
+        body.append("".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>")
+        for row in rows or [[""] * len(headers)]:
+            body.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>")
+        body.append("</table>")
+        if not review.step(number).passed:
+            body.append("<ul class='todo'>" + "".join(f"<li>{e(r)}</li>" for r in review.step(number).reasons))
+            body.append("</ul>")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def export_plan(plan: Plan, path: str | Path, *, today: date | None = None) -> Path:
+    """Write the plan to ``path``: ``.md`` as Markdown, ``.html`` as a standalone page. Returns the path.
+
+    Raises:
+        ParameterError: another file extension; the message lists the valid ones.
+
+    """
+    target = Path(path)
+    writers = {".md": to_markdown, ".html": to_html, ".htm": to_html}
+    if target.suffix.lower() not in writers:
+        raise ParameterError(f"cannot export a plan as '{target.suffix or target.name}'; valid: .md, .html")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(writers[target.suffix.lower()](plan, today=today), encoding="utf-8")
+    return target

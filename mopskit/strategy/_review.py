@@ -1,0 +1,338 @@
+"""Checking a plan step by step (each with a score and reasons) and tracking its tasks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..i18n import _
+from ._plan import STATUSES, STEP_TITLES, Plan, Task
+
+__all__ = ["PlanReview", "Progress", "StepReview", "progress", "review_plan"]
+
+_TIMED = re.compile(
+    r"\d|\b(daily|weekly|monthly|quarterly|yearly|annually|hours?|days?|weeks?|months?|quarters?|every|each|per|"
+    r"within|by|before)\b",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(r"\b(day|week|month|quarter|year)s?\b|\b(daily|weekly|monthly|quarterly|yearly|per)\b", re.I)
+_RATIO = re.compile(r"÷|/|\bdivided\b|\bdivide\b|\bper\b|\bout of\b|\bshare\b|\bratio\b|%|\bcount\b|\bnumber\b", re.I)
+MIN_ROWS = {"stakeholders": 2, "steps": 2, "tasks": 2}
+
+
+@dataclass(frozen=True)
+class StepReview:
+    """One step of a plan, checked.
+
+    Attributes:
+        number: 1 to 6.
+        title: what the step is.
+        score: the share of the step done right, 0 to 1 (partial credit).
+        reasons: what is right or missing, one sentence each; a suggestion with every gap.
+
+    """
+
+    number: int
+    title: str
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the step is complete."""
+        return self.score >= 1.0
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one paragraph."""
+        return " ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """Every step of a plan, checked."""
+
+    steps: tuple[StepReview, ...]
+
+    @property
+    def score(self) -> float:
+        """The plan's overall score, 0 to 1: the mean of the steps' scores."""
+        return sum(s.score for s in self.steps) / len(self.steps)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every step is complete."""
+        return all(s.passed for s in self.steps)
+
+    def step(self, number: int) -> StepReview:
+        """The review of step ``number`` (1 to 6)."""
+        return self.steps[number - 1]
+
+    def __str__(self) -> str:
+        lines = []
+        for s in self.steps:
+            mark = "✓" if s.passed else "✗" if s.score == 0 else "~"
+            lines.append(f"{mark} {s.number}. {s.title} ({s.score:.0%}): {s.reason}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{'✓' if s.passed else '✗' if s.score == 0 else '~'}</td><td><b>{s.number}. "
+            f"{html.escape(s.title)}</b></td><td>{s.score:.0%}</td>"
+            f"<td style='text-align:left'>{html.escape(s.reason)}</td></tr>"
+            for s in self.steps
+        )
+        return f"<table class='mopskit-plan-review'>{rows}</table>"
+
+
+def _count_factor(n: int, section: str, label: str, reasons: list[str]) -> float:
+    need = MIN_ROWS.get(section, 1)
+    if n < need:
+        reasons.append(_("Add at least {need} {label} (there {are} {n}).").format(
+            need=need, label=label, n=n, are=_("is") if n == 1 else _("are")
+        ))  # fmt: skip
+    return min(1.0, n / need)
+
+
+def _stakeholders(plan: Plan) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    if not plan.stakeholders:
+        return 0.0, [_("Name the stakeholders, what each needs, and the SLA you agree with each.")]
+    scores = []
+    for s in plan.stakeholders:
+        who = s.name or _("A stakeholder")
+        parts = [bool(s.name and s.needs), bool(s.sla), bool(s.sla and _TIMED.search(s.sla))]
+        scores.append(sum(parts) / 3)
+        if not parts[0]:
+            reasons.append(_("{who}: say what they need from the strategy.").format(who=who))
+        if not s.sla:
+            reasons.append(_("{who}: agree an SLA, a deliverable they can count on.").format(who=who))
+        elif not parts[2]:
+            reasons.append(
+                _("{who}: the SLA '{sla}' has no time or number; say what is delivered and by when "
+                  "(e.g. 'MQLs routed within 24 hours').").format(who=who, sla=s.sla)
+            )  # fmt: skip
+    factor = _count_factor(len(plan.stakeholders), "stakeholders", _("stakeholders"), reasons)
+    score = factor * sum(scores) / len(scores)
+    if score >= 1:
+        reasons.append(_("Every stakeholder has a need and an SLA with a time or number."))
+    return score, reasons
+
+
+def _metric(plan: Plan) -> tuple[float, list[str]]:
+    from ..goals import find_metric
+
+    m = plan.metric
+    info = find_metric(m.name) if m.name else None
+    reasons: list[str] = []
+    score = 0.0
+    if info is None:
+        reasons.append(
+            _("'{name}' is not a metric you can count; pick one such as email click-through rate or MQLs.").format(
+                name=m.name
+            )
+            if m.name
+            else _("Pick one measurable metric, e.g. email click-through rate.")
+        )
+    else:
+        score += 0.4
+    if not m.definition:
+        reasons.append(_("Say how it is calculated, e.g. 'clicks in a month ÷ unique recipients in a month × 100'."))
+    else:
+        score += 0.3 * bool(_PERIOD.search(m.definition)) + 0.3 * bool(_RATIO.search(m.definition))
+        if not _PERIOD.search(m.definition):
+            reasons.append(_("Say over what period it is counted (per month, per week...)."))
+        if not _RATIO.search(m.definition):
+            reasons.append(_("Say what is counted or divided by what."))
+    if score >= 1:
+        reasons.append(_("{name} is measurable and its calculation is defined.").format(name=m.name))
+    return min(score, 1.0), reasons
+
+
+def _goals(plan: Plan, today: date) -> tuple[float, list[str]]:
+    from ..goals import assess_goal
+
+    if not plan.goals:
+        return 0.0, [
+            _("Write at least one SMART goal, e.g. 'We will increase total email clicks by 25% within a year.'")
+        ]
+    reasons: list[str] = []
+    scores = []
+    for number, text in enumerate(plan.goals, 1):
+        result = assess_goal(text, today=today)
+        judged = [result.specific, result.measurable, result.realistic, result.time_bound]
+        scores.append(sum(c.passed for c in judged) / len(judged))
+        for c in judged:
+            if not c.passed:
+                reasons.append(_("Goal {n}, {title}: {reason}").format(n=number, title=c.title, reason=c.reason))
+        info_goal, info_plan = result.goal.metric_key, plan.metric.name
+        if info_goal and info_plan:
+            from ..goals import find_metric
+
+            chosen = find_metric(info_plan)
+            if chosen is not None and chosen.key != info_goal:
+                reasons.append(
+                    _("Goal {n} measures {a}, but the plan's metric is {b}; make them the same.").format(
+                        n=number, a=result.goal.metric, b=chosen.label
+                    )
+                )
+                scores[-1] *= 0.75
+    score = sum(scores) / len(scores)
+    if score >= 1:
+        reasons.append(_("Every goal is specific, measurable, realistic and time-bound."))
+    return score, reasons
+
+
+def _communication(plan: Plan) -> tuple[float, list[str]]:
+    if not plan.communication:
+        return 0.0, [_("Tell the colleagues affected what changes for them and how they can help refine the plan.")]
+    reasons: list[str] = []
+    scores = []
+    for m in plan.communication:
+        who = m.audience or _("A message")
+        parts = [bool(m.audience), len(m.ask.split()) >= 3, bool(m.channel)]
+        scores.append(sum(parts) / 3)
+        if not parts[0]:
+            reasons.append(_("Say who each message is for."))
+        if not parts[1]:
+            reasons.append(_("{who}: say what changes for them and what you ask of them.").format(who=who))
+        if not parts[2]:
+            reasons.append(_("{who}: say where you will tell them (a meeting, email, the wiki...).").format(who=who))
+    score = sum(scores) / len(scores)
+    if score >= 1:
+        reasons.append(_("Every message says who, what you ask, and where."))
+    return score, reasons
+
+
+def _steps(plan: Plan) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    if not plan.steps:
+        return 0.0, [_("List the actionable steps that get you to the goal, each with an owner.")]
+    scores = []
+    for number, s in enumerate(plan.steps, 1):
+        scores.append((bool(s.action) + bool(s.owner)) / 2)
+        if not s.owner:
+            reasons.append(_("Step {n} ('{action}') has no owner; name one person.").format(n=number, action=s.action))
+        if not s.action:
+            reasons.append(_("Step {n} has an owner but no action; say what will be done.").format(n=number))
+    factor = _count_factor(len(plan.steps), "steps", _("actionable steps"), reasons)
+    score = factor * sum(scores) / len(scores)
+    if score >= 1:
+        reasons.append(_("Every step has an owner."))
+    return score, reasons
+
+
+def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    if not plan.tasks:
+        return 0.0, [_("Assign tasks: each with an owner, a due date and a status, ticked off in one shared place.")]
+    scores = []
+    for t in plan.tasks:
+        name = t.title or _("A task")
+        parts = [bool(t.owner), t.due is not None, t.status in STATUSES]
+        if not parts[0]:
+            reasons.append(_("'{task}' has no owner.").format(task=name))
+        if not parts[1]:
+            reasons.append(_("'{task}' has no due date (write it as 2026-12-15).").format(task=name))
+        if not t.status and not (t.due is not None and t.due < today):
+            reasons.append(
+                _("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=", ".join(STATUSES))
+            )
+        if t.status and t.status not in STATUSES:
+            reasons.append(
+                _("'{task}': status '{status}' is not one of: {valid}.").format(
+                    task=name, status=t.status, valid=", ".join(STATUSES)
+                )
+            )
+        if t.due is not None and t.due < today and not t.status:
+            reasons.append(_("'{task}' was due {due} and has no status: say where it stands.").format(
+                task=name, due=t.due.isoformat()
+            ))  # fmt: skip
+            parts = [False, False, False]
+        elif _overdue(t, today):
+            reasons.append(_("'{task}' is overdue (due {due}, {status}): agree a new date or get help.").format(
+                task=name, due=t.due.isoformat() if t.due else "", status=t.status
+            ))  # fmt: skip
+        scores.append(sum(parts) / 3)
+    factor = _count_factor(len(plan.tasks), "tasks", _("tasks"), reasons)
+    score = factor * sum(scores) / len(scores)
+    if score >= 1 and not any(_overdue(t, today) for t in plan.tasks):
+        reasons.append(_("Every task has an owner, a due date and a status."))
+    elif score >= 1:
+        reasons.append(_("Every task has an owner, a due date and a status; chase the overdue ones."))
+    return score, reasons
+
+
+def _overdue(task: Task, today: date) -> bool:
+    return task.due is not None and task.due < today and task.status not in ("done", "")
+
+
+def review_plan(plan: Plan, *, today: date | None = None) -> PlanReview:
+    """Check every step of a plan: what is right, what is missing, and a score per step for partial credit.
+
+    Rules: at least two stakeholders, each with a need and an SLA that names a time or a number; one measurable
+    metric with its calculation (what is counted, over what period); goals that are specific, measurable,
+    realistic and time-bound (:func:`mopskit.goals.assess_goal`) on the plan's metric; messages with an
+    audience, an ask and a channel; at least two steps, every one with an owner; at least two tasks, each
+    with an owner, a due date and a status, and none past due without a status.
+
+    >>> from mopskit.strategy import example_plan
+    >>> review = review_plan(example_plan(), today=date(2026, 11, 1))
+    >>> [round(s.score, 2) for s in review.steps]
+    [1.0, 1.0, 1.0, 1.0, 1.0, 0.75]
+    """
+    day = today or date.today()
+    checks = (
+        _stakeholders(plan),
+        _metric(plan),
+        _goals(plan, day),
+        _communication(plan),
+        _steps(plan),
+        _tasks(plan, day),
+    )
+    return PlanReview(
+        tuple(
+            StepReview(n, _(title), round(score, 4), tuple(reasons))
+            for n, (title, (score, reasons)) in enumerate(zip(STEP_TITLES, checks, strict=True), 1)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a plan's tasks stand on a day."""
+
+    total: int
+    done: int
+    overdue: tuple[Task, ...]
+    by_status: tuple[tuple[str, int], ...]
+
+    @property
+    def percent_done(self) -> float:
+        """Share of tasks done, 0 to 100 (0 for a plan with no tasks)."""
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+    def __str__(self) -> str:
+        return _("{done} of {total} tasks done ({pct:.0f}%), {late} overdue").format(
+            done=self.done, total=self.total, pct=self.percent_done, late=len(self.overdue)
+        )
+
+
+def progress(plan: Plan, *, today: date | None = None) -> Progress:
+    """Count a plan's tasks: done, overdue (past due and not done), and how many have each status.
+
+    >>> from mopskit.strategy import example_plan
+    >>> print(progress(example_plan(), today=date(2026, 11, 1)))
+    1 of 4 tasks done (25%), 1 overdue
+    """
+    day = today or date.today()
+    counts = {status: sum(t.status == status for t in plan.tasks) for status in (*STATUSES, "")}
+    return Progress(
+        total=len(plan.tasks),
+        done=counts["done"],
+        overdue=tuple(t for t in plan.tasks if _overdue(t, day)),
+        by_status=tuple((s or _("no status"), n) for s, n in counts.items() if n),
+    )
