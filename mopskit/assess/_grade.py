@@ -88,10 +88,10 @@ def _exercises(source: str) -> dict[str, Any]:
 
 
 def _data_dir(assignment: str, seed: int | None) -> Path | None:
-    from ..data.variant import _scenarios, cached_variant, scenario_dir
+    from ..data.variant import _scenarios, cached_variant, scenario_dir, scenario_options
 
     if seed is not None:
-        return cached_variant(seed)
+        return cached_variant(seed, **scenario_options(assignment))
     if assignment in _scenarios():
         return scenario_dir(assignment)
     return None

@@ -135,7 +135,7 @@ def release_per_trainee(
         Per trainee id, what was released.
 
     """
-    from ..data.variant import build_variant, write_marker
+    from ..data.variant import build_variant, scenario_options, write_marker
 
     people = read_roster(roster)
     source_dir, out_dir = Path(source_dir), Path(out_dir)
@@ -155,7 +155,7 @@ def release_per_trainee(
             seed = variant_seed(person.id, src.stem)
             data = folder / "data" / src.stem
             if not (data / "campaigns.csv").is_file():
-                build_variant(data, seed=seed)
+                build_variant(data, seed=seed, **scenario_options(src.stem))
             lessons[src.stem] = {"seed": seed, "data": f"data/{src.stem}"}
             bar()
         write_marker(folder, trainee=person.id, lessons=lessons)

@@ -29,7 +29,16 @@ from typing import Any
 from .._resources import datasets_dir
 from ..errors import DataError
 
-__all__ = ["MARKER", "build_variant", "data_dir", "scenario_dir", "use_variant", "write_marker"]
+__all__ = [
+    "MARKER",
+    "build_variant",
+    "cached_variant",
+    "data_dir",
+    "scenario_dir",
+    "scenario_options",
+    "use_variant",
+    "write_marker",
+]
 
 MARKER = Path(".mopskit") / "variant.json"
 _VERSION = 1  # bump when generate() or the stack variation changes what a seed gives
@@ -107,13 +116,26 @@ def _scenarios() -> dict[str, Any]:
     return dict(load_yaml("scenarios")["lessons"])
 
 
+def scenario_options(lesson: str) -> dict[str, Any]:
+    """What a lesson's own company changes in its data (inventory, people); empty for the sample company.
+
+    >>> scenario_options("07_final_assessment")["stack"]
+    'capstone_stack'
+    >>> scenario_options("03_stack_audit")
+    {}
+    """
+    entry = _scenarios().get(lesson)
+    if not entry:
+        return {}
+    return {key: entry[key] for key in ("stack", "owners") if key in entry}
+
+
 def scenario_dir(lesson: str) -> Path:
     """Return the folder of a lesson's own scenario data, building it in the user's cache the first time."""
     scenarios = _scenarios()
     if lesson not in scenarios:
         raise DataError(f"lesson '{lesson}' has no scenario of its own; lessons with one: {', '.join(scenarios)}")
-    seed = int(scenarios[lesson]["seed"])
-    return cached_variant(seed)
+    return cached_variant(int(scenarios[lesson]["seed"]), **scenario_options(lesson))
 
 
 def _cache_root() -> Path:
@@ -121,14 +143,18 @@ def _cache_root() -> Path:
     return Path(base) / "mopskit" / "variants"
 
 
-def cached_variant(seed: int) -> Path:
-    """Return the variant of ``seed`` from the user's cache, building it there first if needed."""
-    folder = _cache_root() / f"v{_VERSION}-seed-{seed}"
+def cached_variant(seed: int, *, stack: str = "sample_stack", owners: list[str] | None = None) -> Path:
+    """Return the variant of ``seed`` (and scenario options) from the user's cache, building it first if needed."""
+    import hashlib
+
+    options = json.dumps({"stack": stack, "owners": owners}, sort_keys=True)
+    tag = hashlib.sha256(options.encode()).hexdigest()[:8]
+    folder = _cache_root() / f"v{_VERSION}-seed-{seed}-{tag}"
     if not (folder / ".complete").is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".seed-{seed}-", dir=folder.parent))
         try:
-            build_variant(building, seed=seed)
+            build_variant(building, seed=seed, stack=stack, owners=owners)
             (building / ".complete").write_text("ok", encoding="utf-8")
             building.chmod(0o755)  # mkdtemp's 0700 would hide it from a sandboxed kernel
             try:
@@ -141,21 +167,36 @@ def cached_variant(seed: int) -> Path:
     return folder
 
 
-def build_variant(out_dir: str | Path, *, seed: int) -> Path:
+def build_variant(
+    out_dir: str | Path, *, seed: int, stack: str = "sample_stack", owners: list[str] | None = None
+) -> Path:
     """Write a dataset variant: every table generated from ``seed``, the stack's figures varied by it too.
 
-    The same seed always gives the same files.
+    The same seed and options always give the same files.
 
     Args:
         out_dir: the folder to write (created if needed).
         seed: the variant's seed.
+        stack: the content file whose inventory becomes ``martech_stack`` (a scenario company's own).
+        owners: campaign owners to use instead of the sample company's (in the same order).
 
     """
+    from ..content import load_table, load_yaml
     from .generate import generate
 
     out = Path(out_dir)
     generate(seed=seed, out_dir=out)
+    if stack != "sample_stack":
+        table = load_table(stack).astype({"notice_period_days": "Int64"})
+        table.to_csv(out / "martech_stack.csv", index=False, lineterminator="\n", float_format="%.2f")
     _vary_stack(out / "martech_stack.csv", seed)
+    if owners:
+        import pandas as pd
+
+        mapping = dict(zip(load_yaml("sample_company")["owners"], owners, strict=False))
+        campaigns = pd.read_csv(out / "campaigns.csv", dtype=str, keep_default_na=False)
+        campaigns["owner"] = campaigns["owner"].map(lambda name: mapping.get(name, name))
+        campaigns.to_csv(out / "campaigns.csv", index=False, lineterminator="\n")
     return out
 
 
