@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .._resources import datasets_dir
 from ..errors import GradingError
 from ..i18n import _
 from ._checkrun import run_checks
@@ -166,10 +167,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         graded.notes.append(_("the answers could not be collected from the kernel; widget answers saved in it count"))
     answers = merge_answers(run.answers, carried, ids=list(exercises))
     graded.answers = answers
-    if data is not None:
-        with use_variant(data):
-            graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout)
-    else:
+    with use_variant(data or datasets_dir()):  # the data the kernel read, whatever this process's folder holds
         graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout)
     if any(c.needs_review for c in graded.checks):
         graded.status = "needs_review"

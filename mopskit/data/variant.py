@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 MARKER = Path(".mopskit") / "variant.json"
-_VERSION = 1  # bump when generate() or the stack variation changes what a seed gives
 _active: list[Path] = []
 
 
@@ -138,6 +138,24 @@ def scenario_dir(lesson: str) -> Path:
     return cached_variant(int(scenarios[lesson]["seed"]), **scenario_options(lesson))
 
 
+@cache
+def _fingerprint() -> str:
+    """A short hash of what decides a variant's files: the generator, this module and the content files.
+
+    A cached variant built by another version of the kit is never used.
+    """
+    import hashlib
+
+    from .. import content
+    from . import generate
+
+    digest = hashlib.sha256()
+    for path in sorted([Path(generate.__file__), Path(__file__), *Path(content.__file__).parent.iterdir()]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def _cache_root() -> Path:
     base = os.environ.get("MOPSKIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "mopskit" / "variants"
@@ -149,7 +167,7 @@ def cached_variant(seed: int, *, stack: str = "sample_stack", owners: list[str] 
 
     options = json.dumps({"stack": stack, "owners": owners}, sort_keys=True)
     tag = hashlib.sha256(options.encode()).hexdigest()[:8]
-    folder = _cache_root() / f"v{_VERSION}-seed-{seed}-{tag}"
+    folder = _cache_root() / f"{_fingerprint()}-seed-{seed}-{tag}"
     if not (folder / ".complete").is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".seed-{seed}-", dir=folder.parent))
