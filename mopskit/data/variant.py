@@ -34,6 +34,7 @@ __all__ = [
     "MARKER",
     "build_variant",
     "cached_variant",
+    "company_people",
     "data_dir",
     "scenario_dir",
     "scenario_options",
@@ -128,6 +129,19 @@ def scenario_options(lesson: str) -> dict[str, Any]:
     if not entry:
         return {}
     return {key: entry[key] for key in ("stack", "owners") if key in entry}
+
+
+def company_people(lesson: str | None = None) -> list[str]:
+    """The people who own campaigns and tools at the company a lesson is about (the current lesson by default).
+
+    >>> company_people("07_final_assessment")[0], company_people("03_stack_audit")[0]
+    ('Mara Lind', 'Ana Pop')
+    """
+    from ..assess._answers import current_lesson
+    from ..content import load_yaml
+
+    owners = scenario_options(lesson or current_lesson()).get("owners")
+    return list(owners) if owners else list(load_yaml("sample_company")["owners"])
 
 
 def scenario_dir(lesson: str) -> Path:
