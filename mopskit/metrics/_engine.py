@@ -1,0 +1,141 @@
+"""The embedded analytical engine (DuckDB) for files too big for pandas: CSV, Parquet or a folder of Parquet.
+
+The metric functions pass a path here instead of a DataFrame; the file is scanned by DuckDB with bounded
+memory and threads, and only the aggregated rows come back to pandas. Limits: ``MOPSKIT_DUCKDB_MEMORY``
+(default ``600MB``; DuckDB spills to a temporary folder beyond it) and ``MOPSKIT_DUCKDB_THREADS`` (default:
+the machine's cores).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..data import table_spec
+from ..data._schema import normalize_name
+from ..errors import DataError
+
+__all__ = ["connect", "csv_encoding", "is_path", "query_error", "resolve_columns", "scan_sql"]
+
+
+def is_path(value: Any) -> bool:
+    """Whether a metric function was given a file or folder rather than a DataFrame."""
+    return isinstance(value, str | os.PathLike)
+
+
+def connect() -> Any:
+    """Open an in-memory DuckDB connection with the kit's memory and thread limits."""
+    import duckdb
+
+    config = {
+        "memory_limit": os.environ.get("MOPSKIT_DUCKDB_MEMORY", "600MB"),
+        "threads": int(os.environ.get("MOPSKIT_DUCKDB_THREADS", str(os.cpu_count() or 1))),
+    }
+    return duckdb.connect(config=config)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def csv_encoding(path: Path) -> str | None:
+    """Guess a CSV's encoding from its first 64 KB: None for UTF-8 (with or without BOM), else utf-16 or latin-1.
+
+    Excel saves "CSV" in the Windows code page (cp1252) unless told otherwise; DuckDB reads those bytes as
+    latin-1, which matches cp1252 for every letter of Western European languages.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut in half at the end of the sample
+            return "latin-1"
+    return None
+
+
+def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tuple[str, str]:
+    """Return the SQL that scans a file (``read_csv``/``read_parquet``) and a label naming it in messages.
+
+    >>> from mopskit._resources import datasets_dir
+    >>> scan_sql(datasets_dir() / "email_events.csv")[0].startswith("read_csv(")
+    True
+    """
+    source = Path(path)
+    label = source.name or str(source)
+    if source.is_dir():
+        if not any(source.rglob("*.parquet")):
+            raise DataError(
+                f"{source}: the folder holds no .parquet files; point at a .csv or .parquet file, or a folder of "
+                "Parquet files",
+                problems=["no parquet files"],
+                source=str(source),
+            )
+        return f"read_parquet({_literal(str(source / '**' / '*.parquet'))})", label
+    if not source.is_file() and not any(ch in str(source) for ch in "*?"):
+        raise DataError(
+            f"{source}: no such file or folder (working folder: {Path.cwd()}); check the name",
+            problems=["no such file"],
+            source=str(source),
+        )
+    suffix = source.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet({_literal(str(source))})", label
+    if suffix in (".csv", ".txt", ".tsv"):
+        if source.is_file() and source.stat().st_size == 0:
+            raise DataError(f"{label}: the file is empty", problems=["file is empty"], source=label)
+        encoding = encoding or csv_encoding(source)
+        extra = f", encoding={_literal(encoding)}" if encoding else ""
+        return f"read_csv({_literal(str(source))}, all_varchar=true, header=true{extra})", label
+    raise DataError(
+        f"{label}: cannot read '{suffix}' files at scale; give a .csv or .parquet file, or a folder of Parquet files",
+        problems=[f"unsupported suffix {suffix}"],
+        source=label,
+    )
+
+
+def resolve_columns(con: Any, scan: str, label: str, *, table: str, needed: list[str]) -> dict[str, str]:
+    """Map each needed column of a kit table to a quoted column of the file, accepting the schema's aliases.
+
+    Raises:
+        DataError: naming the missing columns, the file's columns and the accepted spellings.
+
+    """
+    try:
+        present = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    except Exception as exc:  # duckdb's own errors: an unreadable or malformed file
+        raise DataError(
+            f"{label}: cannot be read ({str(exc).splitlines()[0]})", problems=[str(exc)], source=label
+        ) from None
+    spec = table_spec(table)
+    found: dict[str, str] = {}
+    for column in present:
+        target = spec.aliases.get(normalize_name(column))
+        if target in needed and target not in found:
+            found[target] = '"' + column.replace('"', '""') + '"'
+    missing = [c for c in needed if c not in found]
+    if missing:
+        problems = [
+            f"column '{c}' is missing (accepted spellings: {', '.join((c, *spec.columns[c].aliases))})" for c in missing
+        ]
+        raise DataError(
+            f"{label} does not fit the '{table}' table: "
+            + "; ".join(problems)
+            + f". The file has: {', '.join(present)}",
+            problems=problems,
+            source=label,
+        )
+    return found
+
+
+def query_error(exc: Exception, label: str) -> DataError:
+    """Turn an error DuckDB raised while reading a file into a :class:`DataError` that names the file."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return DataError(
+        f"{label}: cannot be read ({first}); check that it is a CSV or Parquet export of the table",
+        problems=[str(exc)],
+        source=label,
+    )

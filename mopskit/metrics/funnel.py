@@ -1,0 +1,272 @@
+"""The lead funnel: stage counts and conversion (lead, MQL, SQL, opportunity, customer), time in stage, velocity.
+
+A contact has reached a stage when its lifecycle stage is that one or later, or when the milestone date of
+that stage or a later one is filled. Cohorts are the month the contact was created in; ``channel`` is the
+contact's source channel.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..data import table_spec
+from ..i18n import _
+from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, require_columns, to_datetime
+
+__all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "time_in_stage"]
+
+# the stages counted, the milestone column that dates each, and the column name of its count
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("lead", "created_at", "leads"),
+    ("mql", "mql_at", "mqls"),
+    ("sql", "sql_at", "sqls"),
+    ("opportunity", "opportunity_at", "opportunities"),
+    ("customer", "customer_at", "customers"),
+)
+CONVERSIONS = {
+    "lead_to_mql": ("mqls", "leads"),
+    "mql_to_sql": ("sqls", "mqls"),
+    "sql_to_opportunity": ("opportunities", "sqls"),
+    "opportunity_to_customer": ("customers", "opportunities"),
+    "lead_to_customer": ("customers", "leads"),
+}
+
+
+def _lifecycle_order() -> list[str]:
+    return list(table_spec("contacts").columns["lifecycle_stage"].values)
+
+
+def reached(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Return one True/False column per stage, saying whether each contact reached it.
+
+    >>> df = pd.DataFrame({"lifecycle_stage": ["subscriber", "mql", "lead"], "mql_at": [None, "2026-01-02", None],
+    ...                    "sql_at": [None] * 3, "opportunity_at": [None] * 3, "customer_at": [None] * 3})
+    >>> reached(df).sum().tolist()
+    [2, 1, 0, 0, 0]
+    """
+    require_columns(contacts, table="contacts", columns=["lifecycle_stage", *(col for _s, col, _n in STAGES[1:])])
+    order = _lifecycle_order()
+    rank = (
+        contacts["lifecycle_stage"]
+        .astype("string")
+        .str.strip()
+        .str.lower()
+        .map({stage: i for i, stage in enumerate(order)})
+    )
+    rank = rank.astype("float64").fillna(-1)
+    result = pd.DataFrame(index=contacts.index)
+    later = pd.Series(False, index=contacts.index)
+    for stage, column, name in reversed(STAGES):
+        if stage != "lead":
+            later = later | contacts[column].notna()
+        result[name] = (rank >= order.index(stage)) | later
+    return result[[name for _s, _c, name in STAGES]]
+
+
+def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+    require_columns(contacts, table="contacts", columns=["created_at", "source_channel"])
+    start, end = check_period(start, end)
+    frame = contacts.copy()
+    created = to_datetime(frame["created_at"])
+    frame["cohort_month"] = month_of(created)
+    frame["channel"] = frame["source_channel"]
+    keep = pd.Series(True, index=frame.index)
+    if start:
+        keep &= created >= pd.Timestamp(start)
+    if end:
+        keep &= created < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return frame[keep]
+
+
+def funnel(
+    contacts: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> pd.DataFrame:
+    """Count the contacts reaching each stage and the conversion from stage to stage, per group.
+
+    Args:
+        contacts: the ``contacts`` table.
+        by: ``"cohort_month"`` (month the contact was created), ``"channel"`` (its source channel), any other
+            column of the table, or a list of them; None for one row.
+        start: first day of the cohorts (contacts created on or after it).
+        end: last day of the cohorts (inclusive).
+
+    Returns:
+        The ``by`` columns, then contacts, leads, mqls, sqls, opportunities, customers and the conversion rates
+        in percent: lead_to_mql, mql_to_sql, sql_to_opportunity, opportunity_to_customer, lead_to_customer.
+
+    >>> from mopskit.data import load
+    >>> f = funnel(load("contacts"))
+    >>> bool(f.loc[0, "leads"] >= f.loc[0, "mqls"] >= f.loc[0, "customers"])
+    True
+
+    """
+    keys = as_keys(by)
+    frame = _cohort_frame(contacts, start, end)
+    check_keys(
+        keys, ["cohort_month", "channel", *[c for c in contacts.columns if c != "source_channel"]], function="funnel"
+    )
+    flags = reached(frame)
+    counted = pd.concat([frame[keys], flags.astype("int64")], axis=1)
+    counted["contacts"] = 1
+    columns = ["contacts", *flags.columns]
+    if keys:
+        result = counted.groupby(keys, dropna=False, sort=True)[columns].sum().reset_index()
+    else:
+        result = counted[columns].sum().to_frame().T.astype("int64")
+    notes: list[str] = []
+    result = add_rates(result, CONVERSIONS, keys, notes=notes)
+    return finish(result, notes=notes)
+
+
+def funnel_stages(
+    contacts: pd.DataFrame, *, start: str | None = None, end: str | None = None, channel: str | None = None
+) -> pd.DataFrame:
+    """Return the funnel as one row per stage, for drop-off plots.
+
+    Returns:
+        stage, contacts (reaching it), from_previous (% of the previous stage), from_first (% of leads) and
+        lost (contacts of the previous stage that went no further).
+
+    >>> from mopskit.data import load
+    >>> funnel_stages(load("contacts"))["stage"].tolist()
+    ['lead', 'mql', 'sql', 'opportunity', 'customer']
+
+    """
+    frame = _cohort_frame(contacts, start, end)
+    if channel is not None:
+        frame = frame[frame["channel"] == channel]
+    counts = reached(frame).sum().astype("int64").to_numpy()
+    previous = np.r_[counts[0], counts[:-1]]
+    result = pd.DataFrame({"stage": [s for s, _c, _n in STAGES], "contacts": counts, "previous": previous})
+    notes: list[str] = []
+    result["first"] = counts[0]
+    result = add_rates(
+        result, {"from_previous": ("contacts", "previous"), "from_first": ("contacts", "first")}, ["stage"], notes=notes
+    )
+    result["lost"] = result["previous"] - result["contacts"]
+    return finish(result[["stage", "contacts", "from_previous", "from_first", "lost"]], notes=notes)
+
+
+def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Days spent between consecutive stages, over the contacts that reached both.
+
+    Time from creation counts as time as a lead. Pairs of dates in the wrong order (the later stage dated
+    earlier) are left out and reported in the notes.
+
+    Returns:
+        The ``by`` columns, then from_stage, to_stage, contacts, median_days, mean_days.
+
+    >>> df = pd.DataFrame({"created_at": ["2026-01-01", "2026-01-01"], "mql_at": ["2026-01-11", "2026-01-21"],
+    ...                    "sql_at": [None] * 2, "opportunity_at": [None] * 2, "customer_at": [None] * 2})
+    >>> row = time_in_stage(df).iloc[0]
+    >>> int(row.contacts), float(row.median_days)
+    (2, 15.0)
+
+    """
+    keys = as_keys(by)
+    require_columns(contacts, table="contacts", columns=[col for _s, col, _n in STAGES])
+    check_keys(keys, [*map(str, contacts.columns), "cohort_month"], function="time_in_stage")
+    frame = contacts.copy()
+    if "cohort_month" in keys:
+        frame["cohort_month"] = month_of(frame["created_at"])
+    notes: list[str] = []
+    rows = []
+    for (stage, column, _n), (next_stage, next_column, _m) in itertools.pairwise(STAGES):
+        days = (to_datetime(frame[next_column]) - to_datetime(frame[column])).dt.total_seconds() / 86_400
+        backwards = days < 0
+        if backwards.any():
+            notes.append(
+                _("{n} contacts reached {to} before {frm} (dates out of order); left out of that step.").format(
+                    n=int(backwards.sum()), to=next_stage, frm=stage
+                )
+            )
+        valid = frame.assign(days=days)[days.notna() & ~backwards]
+        groups = valid.groupby(keys, dropna=False, sort=True)["days"] if keys else None
+        if groups is None:
+            stats = pd.DataFrame(
+                [{"contacts": len(valid), "median_days": valid["days"].median(), "mean_days": valid["days"].mean()}]
+            )
+        else:
+            stats = groups.agg(contacts="size", median_days="median", mean_days="mean").reset_index()
+        stats.insert(len(keys), "from_stage", stage)
+        stats.insert(len(keys) + 1, "to_stage", next_stage)
+        rows.append(stats)
+    result = pd.concat(rows, ignore_index=True)
+    result["contacts"] = result["contacts"].astype("int64")
+    empty = result[result["contacts"] == 0]
+    for _i, row in empty.iterrows():
+        notes.append(
+            _("No contact went from {frm} to {to}, so its time in stage is left empty.").format(
+                frm=row["from_stage"], to=row["to_stage"]
+            )
+        )
+    return finish(result, notes=notes)
+
+
+def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Month-on-month growth of contacts reaching a stage (lead velocity rate), in percent.
+
+    Args:
+        contacts: the ``contacts`` table.
+        stage: the stage counted, by the month of its milestone: lead (month created), mql, sql, opportunity or
+            customer.
+        by: extra grouping, e.g. ``"channel"``; the rate compares each group with its own previous month.
+
+    Returns:
+        The ``by`` columns, month, count, previous (last month's count) and velocity_rate; every calendar month
+        between the first and last is listed, months with none count 0.
+
+    >>> df = pd.DataFrame({"mql_at": ["2026-01-03", "2026-02-01", "2026-02-09", "2026-03-30"]})
+    >>> lead_velocity(df)[["month", "count", "velocity_rate"]].values.tolist()
+    [['2026-01', 1, nan], ['2026-02', 2, 100.0], ['2026-03', 1, -50.0]]
+
+    """
+    columns = {s: col for s, col, _n in STAGES}
+    if stage not in columns:
+        from ..errors import ParameterError
+
+        raise ParameterError(_("unknown stage '{stage}'; valid: {valid}").format(stage=stage, valid=", ".join(columns)))
+    keys = as_keys(by)
+    frame = contacts.rename(columns={"source_channel": "channel"}) if "channel" in keys else contacts
+    require_columns(frame, table="contacts", columns=[columns[stage], *keys])
+    month = month_of(frame[columns[stage]])
+    dated = frame.assign(month=month)[month.notna()]
+    if dated.empty:
+        return finish(
+            pd.DataFrame(columns=[*keys, "month", "count", "previous", "velocity_rate"]),
+            notes=[_("No contact reached {stage}, so there is no velocity to show.").format(stage=stage)],
+        )
+    months = pd.period_range(dated["month"].min(), dated["month"].max(), freq="M").strftime("%Y-%m").tolist()
+    counts = dated.groupby([*keys, "month"], dropna=False).size()
+    groups = sorted(set(counts.index.droplevel("month"))) if keys else [()]
+    index = (
+        pd.MultiIndex.from_tuples(
+            [(*(g if isinstance(g, tuple) else (g,)), m) for g in groups for m in months], names=[*keys, "month"]
+        )
+        if keys
+        else pd.Index(months, name="month")
+    )
+    result = counts.reindex(index, fill_value=0).rename("count").reset_index()
+    result["previous"] = result.groupby(keys)["count"].shift(1) if keys else result["count"].shift(1)
+    first = result["previous"].isna()
+    result["previous"] = result["previous"].fillna(0).astype("int64")
+    notes = [_("The first month has no previous month to compare with, so its velocity is empty.")]
+    growth = (result["count"] - result["previous"]).astype("float64")
+    den = result["previous"].astype("float64")
+    result["velocity_rate"] = (100.0 * growth / den.where(den != 0)).where(~first)
+    zero = (~first) & (result["previous"] == 0)
+    if zero.any():
+        notes.append(
+            _("{n} month(s) follow a month with no {stage}; growth from 0 has no rate and is left empty.").format(
+                n=int(zero.sum()), stage=stage
+            )
+        )
+    return finish(result[[*keys, "month", "count", "previous", "velocity_rate"]], notes=notes)

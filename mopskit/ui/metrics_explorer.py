@@ -1,0 +1,101 @@
+"""The metrics explorer: pick a metric and channels, see it by channel and month as a table and a chart.
+
+A thin shell over :class:`mopskit.metrics.explore.Explorer`: the widget holds no logic beyond rendering. The
+latest table is kept in :attr:`MetricsExplorer.table`, so tests (and curious trainees) can read it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MetricsExplorer", "metrics_explorer"]
+
+
+class MetricsExplorer:
+    """A metric dropdown, a channel picker (none picked: all), and the metric by channel and month.
+
+    Attributes:
+        metric: the metric dropdown.
+        channels: the channel picker.
+        table: the table shown now (channels as rows, months as columns).
+        html: the HTML widget showing the table.
+        chart: the image widget showing the chart (a static PNG).
+
+    """
+
+    def __init__(self, explorer: Any, *, metric: str = "open_rate") -> None:
+        import ipywidgets as w
+
+        from ..metrics.explore import EXPLORABLE
+
+        self.explorer = explorer
+        self.metric = w.Dropdown(
+            options=[(explorer.label(name), name) for name in EXPLORABLE], value=metric, description=_("Metric")
+        )
+        self.channels = w.SelectMultiple(
+            options=explorer.channels(), rows=5, description=_("Channels"), layout=w.Layout(width="auto")
+        )
+        self.hint = w.HTML(f"<small>{_('Pick no channel to see them all; Ctrl/Cmd-click picks several.')}</small>")
+        self.html = w.HTML()
+        self.chart = w.Image(format="png")
+        self.table: pd.DataFrame | None = None
+        for control in (self.metric, self.channels):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.box = w.VBox([w.HBox([self.metric, self.channels]), self.hint, self.chart, self.html])
+        self.box.add_class("mopskit-metrics-explorer")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the table for the chosen metric and channels, and redraw."""
+        import matplotlib.pyplot as plt
+
+        from ..metrics.plots import plot_by_month
+
+        name = self.metric.value
+        self.table = self.explorer.table(name, channels=list(self.channels.value) or None)
+        label = self.explorer.label(name)
+        decimals = 1 if self.table.dtypes.map(lambda d: d.kind == "f").any() else 0
+        self.html.value = self.table.to_html(float_format=lambda v: f"{v:,.{decimals}f}", na_rep="n/a")
+        figure = plot_by_month(self.table, label=label)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=80)
+        plt.close(figure)
+        self.chart.value = buffer.getvalue()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def metrics_explorer(
+    events: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
+    *,
+    metric: str = "open_rate",
+) -> MetricsExplorer:
+    """Show the metrics explorer over the given tables (default: the bundled sample data).
+
+    Args:
+        events: the ``email_events`` table.
+        campaigns: the ``campaigns`` table.
+        contacts: the ``contacts`` table.
+        metric: the metric shown first, e.g. ``"click_through_rate"`` or ``"lead_to_mql"``.
+
+    """
+    from ..data import load
+    from ..metrics.explore import Explorer
+
+    explorer = Explorer(
+        load("email_events") if events is None else events,
+        load("campaigns") if campaigns is None else campaigns,
+        load("contacts") if contacts is None else contacts,
+    )
+    return MetricsExplorer(explorer, metric=metric)

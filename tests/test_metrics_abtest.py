@@ -1,0 +1,84 @@
+"""A/B tests: figures checked against the z-test worked out by hand, and every edge case answered in words."""
+
+import math
+
+import pytest
+
+from mopskit.errors import ParameterError
+from mopskit.metrics import ab_test, sample_size
+
+
+def test_a_clear_winner():
+    result = ab_test(200, 5000, 260, 5000)
+    # p = 0.04 and 0.052, pooled 0.046: z = 0.012 / sqrt(0.046 * 0.954 * 2 / 5000) = 2.8641
+    assert (result.rate_a, result.rate_b, result.difference) == pytest.approx((4.0, 5.2, 1.2))
+    assert result.z == pytest.approx(2.8641, abs=1e-4)
+    assert result.p_value == pytest.approx(0.004181, abs=1e-6)
+    assert (result.ci_low, result.ci_high) == pytest.approx((0.3792, 2.0208), abs=1e-4)
+    assert result.relative_lift == pytest.approx(30.0)
+    assert result.winner == "B" and result.significant
+    assert result.verdict.startswith("B wins: 5.20% against 4.00%")
+    assert "<table>" in result._repr_html_()
+
+
+def test_no_significant_difference():
+    result = ab_test(40, 1000, 48, 1000)
+    assert result.winner is None and not result.significant
+    assert result.ci_low < 0 < result.ci_high
+    assert result.verdict.startswith("No significant difference")
+
+
+def test_a_stricter_confidence_can_change_the_verdict():
+    assert ab_test(100, 2000, 130, 2000).winner == "B"
+    assert ab_test(100, 2000, 130, 2000, confidence=99).winner is None
+
+
+def test_small_samples_are_flagged():
+    result = ab_test(3, 50, 9, 50)
+    assert "fewer than 10 conversions" in result.notes[0] and "A" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "verdict"),
+    [
+        ((0, 0, 5, 100), "No test possible: variant A has no recipients."),
+        ((0, 0, 0, 0), "No test possible: variant A and B has no recipients."),
+        ((0, 100, 0, 100), "No test possible: both variants converted at the same rate of 0.0%"),
+    ],
+)
+def test_no_test_possible_is_a_verdict_not_an_error(args, verdict):
+    result = ab_test(*args)
+    assert result.verdict.startswith(verdict)
+    assert math.isnan(result.p_value) and result.winner is None
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        ((10, 5, 1, 10), {}, "'conversions_a' must be at most 'visitors_a'"),
+        ((-1, 5, 1, 10), {}, "'conversions_a' must be a whole number"),
+        ((1, 5, 1, 10), {"confidence": 0.95}, "'confidence' must be a percent from 50 to 99.9"),
+    ],
+)
+def test_impossible_inputs_are_refused(args, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        ab_test(*args, **kwargs)
+
+
+def test_sample_size():
+    assert sample_size(4, 1) == 6745  # worked out by hand: (1.96 * 0.29317 + 0.84162 * 0.29309)^2 / 0.01^2
+    assert sample_size(4, -1) > 0
+    assert sample_size(20, 5, power=90) > sample_size(20, 5)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0, 1), "'baseline_rate' must be a percent"),
+        ((4, 0), "'minimum_effect' must be a non-zero"),
+        ((99, 2), "between 0 and 100"),
+    ],
+)
+def test_sample_size_refuses_impossible_inputs(args, message):
+    with pytest.raises(ParameterError, match=message):
+        sample_size(*args)

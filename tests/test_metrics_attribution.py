@@ -1,0 +1,80 @@
+"""Attribution models against credits worked out by hand on tests/files/metrics/ (K4 has three touches before
+its deal and one after; K6 one touch)."""
+
+import pytest
+
+from mopskit.data import read
+from mopskit.errors import ParameterError
+from mopskit.metrics import attribute, compare_models, notes, touch_credits
+
+# K4 (10,000): email 2026-01-08, webinar 01-12, seo 02-12, deal 02-19 (events 02-20 comes after, so it earns nothing)
+# K6 (6,000): email 2026-02-02
+EXPECTED = {
+    "first_touch": {"email": 16000.0},
+    "last_touch": {"email": 6000.0, "seo": 10000.0},
+    "linear": {"email": 6000 + 10000 / 3, "seo": 10000 / 3, "webinar": 10000 / 3},
+    "position_based": {"email": 10000.0, "seo": 4000.0, "webinar": 2000.0},
+}
+
+
+@pytest.fixture
+def tables(files):
+    folder = files / "metrics"
+    return {name: read(folder / f"{name}.csv", table=name) for name in ("campaigns", "contacts", "touchpoints")}
+
+
+@pytest.mark.parametrize("model", sorted(EXPECTED))
+def test_models_share_each_deal_as_their_rule_says(tables, model):
+    credit = attribute(tables["touchpoints"], tables["contacts"], model=model).set_index("channel")["revenue"]
+    assert credit[credit > 0].to_dict() == pytest.approx(EXPECTED[model])
+
+
+def test_time_decay_halves_a_touchs_weight_every_half_life(tables):
+    weights = [0.5 ** (42 / 7), 0.5 ** (38 / 7), 0.5 ** (7 / 7)]  # touches 42, 38 and 7 days before the deal
+    expected = {"email": 6000 + 10000 * weights[0] / sum(weights), "webinar": 10000 * weights[1] / sum(weights)}
+    expected["seo"] = 10000 * weights[2] / sum(weights)
+    credit = attribute(tables["touchpoints"], tables["contacts"], model="time_decay").set_index("channel")
+    assert credit["revenue"].to_dict() == pytest.approx(expected)
+    slower = attribute(tables["touchpoints"], tables["contacts"], model="time_decay", half_life_days=30)
+    assert slower.set_index("channel").loc["webinar", "revenue"] > expected["webinar"]
+
+
+@pytest.mark.parametrize(("touches", "shares"), [(1, [1.0]), (2, [0.5, 0.5]), (4, [0.4, 0.1, 0.1, 0.4])])
+def test_position_based_rule_for_one_two_and_more_touches(tables, touches, shares):
+    touchpoints = tables["touchpoints"][tables["touchpoints"]["contact_id"] == "K4"].iloc[:0]
+    rows = [{"contact_id": "K4", "occurred_at": f"2026-01-1{i}T00:00:00", "channel": "seo"} for i in range(touches)]
+    import pandas as pd
+
+    touchpoints = pd.DataFrame(rows)
+    credits = touch_credits(touchpoints, tables["contacts"], model="position_based")
+    assert credits.loc[credits["contact_id"] == "K4", "weight"].tolist() == pytest.approx(shares)
+
+
+def test_customers_without_touches_keep_their_revenue_under_no_touchpoint(tables):
+    only_k4 = tables["touchpoints"][tables["touchpoints"]["contact_id"] == "K4"]
+    credit = attribute(only_k4, tables["contacts"], model="linear").set_index("channel")
+    assert credit.loc["(no touchpoint)", "revenue"] == 6000.0
+    assert credit["revenue"].sum() == pytest.approx(16000.0)
+    assert "1 customers had no touchpoint" in notes(credit)[0]
+
+
+def test_period_keeps_deals_won_in_it(tables):
+    credit = attribute(tables["touchpoints"], tables["contacts"], model="first_touch", start="2026-03-01")
+    assert credit["revenue"].sum() == 6000.0
+
+
+def test_compare_models_side_by_side(tables):
+    table = compare_models(tables["touchpoints"], tables["contacts"], tables["campaigns"]).set_index("channel")
+    assert table.loc["email", "spend"] == 1500.0
+    assert table.loc["email", "romi_first_touch"] == pytest.approx((16000 - 1500) / 15)
+    assert table.loc["email", "romi_last_touch"] == pytest.approx(300.0)
+    assert table.loc["webinar", "romi_first_touch"] == -100.0
+    assert table.loc["email", "rank_first_touch"] == 1
+    assert "channel=seo: romi_first_touch" in " ".join(notes(table))
+
+
+def test_unknown_model_lists_the_valid_ones(tables):
+    with pytest.raises(ParameterError, match="unknown attribution model 'u_shape'; valid: first_touch"):
+        attribute(tables["touchpoints"], tables["contacts"], model="u_shape")
+    with pytest.raises(ParameterError, match="'half_life_days' must be more than 0"):
+        attribute(tables["touchpoints"], tables["contacts"], model="time_decay", half_life_days=0)
