@@ -7,7 +7,7 @@ A grader executes a submission in its own kernel, collects the answers there as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,16 @@ def collect_answers(exercise_ids: Iterable[str] | None = None, *, lesson: str | 
 
 
 def load_checks(source: str | Path) -> dict[str, Exercise]:
-    """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace."""
+    """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace.
+
+    The checks and answer keys run as the lesson they come from (named like the notebook): ``load`` in them
+    reads that lesson's data (a lesson with a company of its own reads that company's), unless a variant is
+    set with :func:`mopskit.data.variant.use_variant`.
+    """
     import nbformat
 
     nb = nbformat.read(str(source), as_version=4)
+    lesson = Path(source).stem
     with registry_scope() as registry:
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -52,7 +58,26 @@ def load_checks(source: str | Path) -> dict[str, Exercise]:
             first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
             if _PUBLIC.match(first) or _HIDDEN.match(first):
                 exec(compile(cell.source, f"{Path(source).name}:checks", "exec"), {"__name__": "mopskit_checks"})
-        return dict(registry)
+        exercises = dict(registry)
+    for ex in exercises.values():
+        for check in ex.checks.values():
+            check.func = _as_lesson(lesson, check.func)
+        if ex._solution is not None:
+            ex._solution = _as_lesson(lesson, ex._solution)
+    return exercises
+
+
+def _as_lesson(lesson: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    from functools import wraps
+
+    from ..data.variant import lesson_scope
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with lesson_scope(lesson):
+            return func(*args, **kwargs)
+
+    return run
 
 
 def answer_key(source: str | Path) -> dict[str, Any]:
