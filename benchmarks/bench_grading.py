@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -34,6 +35,7 @@ from mopskit.assess._sandbox import Limits
 from mopskit.data.variant import use_variant
 
 ROOT = Path(__file__).resolve().parent.parent
+WIDGETS = ("choice", "number", "text", "match", "grid", "goal_builder", "plan_builder")
 GUARD = "import os\nif os.path.isdir('/inbox') and os.getcwd() == '/scratch':\n"
 HOSTILE = {
     "loop": "while True:\n    pass",
@@ -54,12 +56,12 @@ HOSTILE = {
 
 
 def _carry(nb: nbformat.NotebookNode, answers: dict) -> None:
-    """Put saved widget answers into the notebook's outputs, where JupyterLab keeps them."""
+    """Put saved widget answers into the outputs of the widgets' cells, where JupyterLab keeps them."""
     for cell in nb.cells:
-        if cell.cell_type != "code" or "from mopskit.ui import" not in cell.source:
+        if cell.cell_type != "code":
             continue
         for exercise_id, answer in answers.items():
-            if f'("{exercise_id}"' in cell.source or f"('{exercise_id}'" in cell.source:
+            if re.search(rf"\b({'|'.join(WIDGETS)})\(\s*[\"']{exercise_id}[\"']", cell.source):
                 bundle = {ANSWER_MIME: {"exercise": exercise_id, "answer": answer}, "text/plain": ""}
                 cell.outputs = [new_output("display_data", data=bundle)]
 

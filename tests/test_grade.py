@@ -268,3 +268,9 @@ def test_a_grader_failure_on_one_submission_spares_the_rest_and_is_retried(batch
     monkeypatch.setattr(grading, "run_notebook", real)
     again = grade(subs, source=batch["source"], db=db, limits=LIMITS)
     assert [g.trainee for g in again.graded] == ["bob"] and not again.failed
+
+
+def test_the_grade_command_is_a_thin_shell(batch, capsys):
+    code = main(["grade", str(batch["subs"] / "ana"), "--source", str(batch["source"]), "--db", str(batch["db"]), "-q"])
+    out = capsys.readouterr().out
+    assert code == 0 and "unchanged since last graded" in out and "0 graded, 1 unchanged" in out

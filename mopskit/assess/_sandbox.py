@@ -37,6 +37,7 @@ from typing import Any
 
 from .._resources import datasets_dir, notebooks_dir
 from ..errors import GradingError
+from ..i18n import _
 
 __all__ = ["Limits", "NotebookRun", "run_notebook", "sandbox_problem"]
 
@@ -208,6 +209,7 @@ def _environment(*, home: str, data: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MOPSKIT_DATA_DIR": data,
+        "MOPSKIT_LANG": os.environ.get("MOPSKIT_LANG", ""),  # notes in the grader's language
     }
 
 
@@ -340,7 +342,7 @@ def run_notebook(
             proc.wait(timeout=limits.timeout + 90)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            notes.append(f"the run was stopped after {limits.timeout + 90:.0f} seconds")
+            notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 90))
         reader.join(timeout=30)
     run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes)
     run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
@@ -359,14 +361,14 @@ def _parse(data: bytes, *, too_big: bool, notes: list[str]) -> NotebookRun:
     """Validate the runner's report: untrusted JSON, taken only where it has the expected shape."""
     run = NotebookRun(notes=list(notes))
     if too_big:
-        run.notes.append(f"the run's report was larger than {MAX_RESULT // (1024 * 1024)} MiB and was ignored")
+        run.notes.append(_("the run's report was larger than {mb} MiB and was ignored").format(mb=MAX_RESULT >> 20))
         return run
     try:
         report = json.loads(data.decode("utf-8")) if data else None
     except (UnicodeDecodeError, ValueError, RecursionError):
         report = None
     if not isinstance(report, dict):
-        run.notes.append("the run ended without reporting back (the runner was killed or crashed)")
+        run.notes.append(_("the run ended without reporting back (the runner was killed or crashed)"))
         return run
     answers = report.get("answers")
     if isinstance(answers, dict):

@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+
 RESULT_VERSION = 1
 _GRACE = 5.0  # seconds an interrupted cell gets to stop before its kernel is restarted
 
@@ -185,7 +187,7 @@ def run_notebook(request: dict[str, Any]) -> Report:
             outcome.index = index
             report.cells.append(outcome)
             if request.get("reap") and kernel.reap_strays():
-                report.notes.append(f"processes left running by cell {index + 1} were stopped")
+                report.notes.append(_("processes left running by cell {n} were stopped").format(n=index + 1))
                 kernel.run(_REAP, 10)
             if outcome.status == "ok":
                 done.append(source)
@@ -213,7 +215,7 @@ def _replay(kernel: _Kernel, sources: list[str], cell_timeout: float, deadline: 
         outcome = kernel.run(source, min(cell_timeout, max(left, 1)))
         if outcome.status != "ok":
             sources.remove(source)
-            report.notes.append(f"replaying an earlier cell after the restart gave: {outcome.status}")
+            report.notes.append(_("an earlier cell run again after a restart ended with: {s}").format(s=outcome.status))
             if outcome.stuck:
                 return
 
@@ -224,7 +226,7 @@ def _read_collected(
     import ast
 
     if warmup.status != "ok":
-        report.notes.append("the kernel was not responsive when the answers were collected")
+        report.notes.append(_("the kernel did not respond when the answers were collected"))
         return {}, False
     msg_id = kernel.kc.execute(
         "", silent=True, store_history=False, user_expressions={"a": _COLLECT.format(ids=ids, lesson=lesson)}
@@ -235,11 +237,13 @@ def _read_collected(
             reply = kernel.kc.get_shell_msg(timeout=30)
         result = reply["content"]["user_expressions"]["a"]
         if result.get("status") != "ok":
-            report.notes.append(f"collecting the answers failed: {result.get('ename')}: {result.get('evalue')}")
+            error = f"{result.get('ename')}: {result.get('evalue')}"
+            report.notes.append(_("collecting the answers failed: {error}").format(error=error))
             return {}, False
         answers = json.loads(ast.literal_eval(result["data"]["text/plain"]))
     except Exception as exc:  # anything the trainee's kernel sends back is suspect
-        report.notes.append(f"the answers could not be read back from the kernel ({type(exc).__name__})")
+        kind = type(exc).__name__
+        report.notes.append(_("the answers could not be read back from the kernel ({kind})").format(kind=kind))
         return {}, False
     return (answers, True) if isinstance(answers, dict) else ({}, False)
 
@@ -273,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = run_notebook(request)
     except Exception as exc:  # the runner itself failed (e.g. the kernel never started)
-        report = Report(notes=[f"the notebook could not be run: {type(exc).__name__}: {str(exc)[:300]}"])
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        report = Report(notes=[_("the notebook could not be run: {error}").format(error=error)])
     data = json.dumps(asdict(report)).encode("utf-8")
     with os.fdopen(args.result_fd, "wb") as out:
         out.write(data)
