@@ -16,6 +16,7 @@ from mopskit.assess.cohort import (
     progress,
     summary_text,
     validate_parameters,
+    waiting_for_review,
 )
 from mopskit.errors import ParameterError
 from mopskit.reports import run_report
@@ -67,6 +68,7 @@ def test_figures_from_a_known_gradebook(gradebook):
     assert "roi" not in set(failures["check"]), "an unanswered check is not counted as failed"
     helped = needs_help(cohort.scores, below=60)
     assert helped["trainee"].tolist() == ["bob", "cai"]
+    assert waiting_for_review(cohort.scores).empty
     table = progress(cohort.scores)
     assert list(table.columns) == ["05_metrics", "07_final"] and table.loc["ana"].tolist() == [100.0, 100.0]
     text = summary_text(cohort, below=60)

@@ -30,6 +30,7 @@ __all__ = [
     "progress",
     "summary_text",
     "validate_parameters",
+    "waiting_for_review",
 ]
 
 
@@ -138,7 +139,18 @@ def common_failures(checks: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
 
 
 def needs_help(scores: pd.DataFrame, *, below: float = 60.0) -> pd.DataFrame:
-    """Trainees whose average score is under ``below`` percent, or with work still to review, lowest first."""
+    """Trainees whose average score is under ``below`` percent, lowest first (with their answers to review)."""
+    table = _per_trainee(scores)
+    return table[table["average"] < below].sort_values(["average", "lowest"]).reset_index()
+
+
+def waiting_for_review(scores: pd.DataFrame) -> pd.DataFrame:
+    """Trainees with submissions whose free-text answers an instructor has not reviewed yet."""
+    table = _per_trainee(scores)
+    return table[table["to_review"] > 0].sort_values(["to_review", "average"], ascending=[False, True]).reset_index()
+
+
+def _per_trainee(scores: pd.DataFrame) -> pd.DataFrame:
     table = scores.groupby("trainee").agg(
         name=("name", "first"),
         average=("percent", "mean"),
@@ -147,8 +159,7 @@ def needs_help(scores: pd.DataFrame, *, below: float = 60.0) -> pd.DataFrame:
         to_review=("status", lambda s: int((s == "needs_review").sum())),
     )
     table["average"] = table["average"].round(1)
-    chosen = table[(table["average"] < below) | (table["to_review"] > 0)]
-    return chosen.sort_values(["average", "lowest"]).reset_index()
+    return table
 
 
 def progress(scores: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +192,7 @@ def summary_text(cohort: Cohort, *, below: float = 60.0) -> str:
     if to_review:
         lines.append(f"{to_review} submission(s) have free-text answers waiting for an instructor's review.")
     lines.append(
-        f"{len(helped)} trainee(s) may need help (average under {below:g}%, or answers to review)."
+        f"{len(helped)} trainee(s) may need help (average under {below:g}%)."
         if len(helped)
         else f"No trainee averages under {below:g}%."
     )
@@ -210,7 +221,8 @@ def plot_pass_rates(rates: pd.DataFrame, *, top: int = 15) -> Any:
 
     shown = rates.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(shown) + 1.2))
-    labels = [f"{a} · {e}" for a, e in zip(shown["assignment"], shown["exercise"], strict=True)]
+    several = rates["assignment"].nunique() > 1
+    labels = [f"{a} · {e}" if several else e for a, e in zip(shown["assignment"], shown["exercise"], strict=True)]
     ax.barh(labels, shown["pass_rate"], color="#4c78a8")
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of trainees fully right")
