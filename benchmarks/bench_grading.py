@@ -66,6 +66,14 @@ def _carry(nb: nbformat.NotebookNode, answers: dict) -> None:
                 cell.outputs = [new_output("display_data", data=bundle)]
 
 
+def _kind(number: int, n: int, hostile: list[str]) -> str:
+    """Every third notebook is hostile, and the last ones too until each kind of attack is in the batch."""
+    slots = [i for i in range(n) if i % 3 == 2]
+    slots += [i for i in range(n - 1, -1, -1) if i not in slots][: max(0, len(hostile) - len(slots))]
+    slots = sorted(slots)[: len(hostile)]
+    return hostile[slots.index(number)] if number in slots else "honest"
+
+
 def build(source: Path, out: Path, n: int, seed: int = 11) -> dict[str, dict]:
     """Write n submissions into out/<trainee>/; return each one's carried answers (None: not a notebook)."""
     rng = random.Random(seed)
@@ -76,7 +84,7 @@ def build(source: Path, out: Path, n: int, seed: int = 11) -> dict[str, dict]:
     hostile = list(HOSTILE)
     for number in range(n):
         trainee = f"t{number:02d}"
-        kind = hostile[number % len(hostile)] if number % 3 == 2 and number // 3 < len(hostile) else "honest"
+        kind = _kind(number, n, hostile)
         answers = {k: v for k, v in key.items() if rng.random() < 0.85}  # some left unanswered
         for k in list(answers)[: rng.randint(0, 2)]:
             answers[k] = "not the answer"  # some wrong
