@@ -9,7 +9,7 @@ from grading_helpers import LESSON, make_source, needs_sandbox, submission
 
 from mopskit.assess._grade import grade
 from mopskit.assess._sandbox import Limits
-from mopskit.assess._variants import read_roster, variant_seed
+from mopskit.assess._variants import read_roster, release_per_trainee, variant_seed
 from mopskit.cli import main
 from mopskit.data import load
 from mopskit.data.variant import use_variant
@@ -127,3 +127,18 @@ def test_grader_regenerates_each_variant_so_copied_numbers_fail(cohort, tmp_path
 def _read_campaigns(folder):
     with use_variant(folder):
         return load("campaigns")
+
+
+def test_per_trainee_capstone_keeps_its_company_and_varies_its_numbers(tmp_path, root):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nana\nbob\n")
+    release_per_trainee(source_dir=root / "notebooks", out_dir=tmp_path / "out", roster=roster, pattern="07_*")
+    stacks = {}
+    for trainee in ("ana", "bob"):
+        folder = tmp_path / "out" / trainee / "data" / "07_final_assessment"
+        with use_variant(folder):
+            stacks[trainee] = load("martech_stack")
+            assert set(load("campaigns")["owner"]) <= {"Mara Lind", "Tomás Reyes", "Aiko Sato", "Femi Adeyemi"}
+        assert "Marketo Engage" in set(stacks[trainee]["tool"])
+    assert not stacks["ana"]["annual_cost"].equals(stacks["bob"]["annual_cost"])
+    assert sorted(p.name for p in (tmp_path / "out" / "ana").glob("*.ipynb")) == ["07_final_assessment.ipynb"]
