@@ -19,6 +19,18 @@ _EPILOG = """examples:
   mopskit data list                      list the sample tables"""
 
 
+_REPORT_EPILOG = """examples:
+  mopskit report dataset_profile -p dataset=exports/contacts.csv -p table=contacts
+  mopskit report dataset_profile --batch runs.csv --workers 2 --out profiles
+        one run per row of runs.csv, e.g.   run,dataset
+                                            crm,exports/contacts.csv
+                                            stack,martech_stack
+        then open profiles/index.html; run it again to finish a stopped batch (--force: redo all)
+  mopskit report my_reports/region.ipynb --batch regions.yaml --scheduler tcp://10.0.0.5:8786
+        a report notebook of your own, on a Dask cluster (pip install 'mopskit[dask]' everywhere)
+exit status: 0 every run ok, 1 a run failed or the input is wrong, 130 stopped with Ctrl+C"""
+
+
 def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for file in files:
@@ -65,6 +77,34 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    try:
+        result = run_batch(
+            args.name,
+            args.batch,
+            out_dir=args.out,
+            parameters=_parse_params(args.param, args.param_file),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            force=args.force,
+            show_code=args.show_code,
+            timeout=args.timeout,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        index = Path(args.out) / "index.html"
+        print(
+            f"\nmopskit: stopped; every kernel was shut down and finished runs are kept (see {index}).\n"
+            "Run the same command again to do only what is left.",
+            file=sys.stderr,
+        )
+        return 130
+    print(result.describe())
+    return 0 if result.ok else 1
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .reports import list_reports, run_report
 
@@ -74,6 +114,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise ParameterError("name a report to run (see: mopskit report --list)")
+    if args.batch:
+        return _cmd_batch(args)
+    batch_only = [
+        flag
+        for flag, value in (("--workers", args.workers), ("--scheduler", args.scheduler), ("--force", args.force))
+        if value
+    ]
+    if batch_only:
+        raise ParameterError(f"{', '.join(batch_only)} only apply to batch runs: add --batch RUNS.csv")
     result = run_report(
         args.name,
         parameters=_parse_params(args.param, args.param_file),
@@ -153,12 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
         help="run a parameterized report (papermill) into .ipynb and .html",
-        description="Run notebooks/reports/NAME.ipynb with papermill. Parameters are checked "
-        "before anything runs; see them with --list.",
+        description="Run a report notebook with papermill, once or (with --batch) once per row of a file. "
+        "Parameters are checked before anything runs; see them with --list.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="example:\n  mopskit report dataset_profile -p dataset=exports/contacts.csv -p table=contacts",
+        epilog=_REPORT_EPILOG,
     )
-    p.add_argument("name", nargs="?", metavar="NAME", help="the report to run")
+    p.add_argument(
+        "name", nargs="?", metavar="NAME", help="the report to run: a name from --list, or the path of a .ipynb"
+    )
     p.add_argument(
         "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="set one parameter (repeatable)"
     )
@@ -175,6 +226,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per cell (default: 600)")
     p.add_argument("--list", action="store_true", help="list the reports and their parameters, then stop")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b = p.add_argument_group("batch runs (many parameter sets at once)")
+    b.add_argument(
+        "--batch",
+        metavar="RUNS",
+        help="a .csv or .yaml file with one parameter set per row (optional 'run' column names each run); "
+        "-p/-f values apply to every row",
+    )
+    b.add_argument("--workers", type=int, metavar="N", help="runs at the same time on this machine (default: cores)")
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="send the runs to a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs mopskit[dask])",
+    )
+    b.add_argument("--force", action="store_true", help="run every row again, even runs already up to date")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(

@@ -6,6 +6,8 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── DataError                a table or file does not match its schema, or cannot be read
     ├── ParameterError           an unknown report parameter, or a value of the wrong type
     ├── ReportError              a report notebook failed or timed out while running
+    ├── ExecutorError            many runs cannot be sent where asked (Dask extra missing, scheduler unreachable)
+    ├── TaskFailed               raised by a task of the executor to fail while still handing back a value
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
@@ -16,12 +18,14 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "ExecutorError",
     "ExerciseError",
     "GradingError",
     "MopskitError",
     "ParameterError",
     "ReleaseError",
     "ReportError",
+    "TaskFailed",
     "WorkspaceError",
 ]
 
@@ -60,6 +64,33 @@ class ReportError(MopskitError, RuntimeError):
     def __init__(self, message: str, *, notebook_path: str | None = None):
         self.notebook_path = notebook_path
         super().__init__(message)
+
+
+class ExecutorError(MopskitError, RuntimeError):
+    """Runs cannot be sent where they were asked to go.
+
+    For example a bad worker count, a missing Dask extra, a scheduler that does not answer, or a task whose
+    function cannot be sent to another process.
+    """
+
+
+class TaskFailed(MopskitError):
+    """Raised by a task run through :mod:`mopskit.executor` to fail while still handing back a value.
+
+    The outcome is a failure whose ``error`` is this message and whose ``value`` is :attr:`value`, for
+    example the partly executed notebook of a report that stopped in a cell.
+
+    Attributes:
+        value: what the task hands back despite failing (picklable).
+
+    """
+
+    def __init__(self, message: str, value: object = None):
+        self.value = value
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type, tuple[str, object]]:
+        return (type(self), (str(self), self.value))
 
 
 class ExerciseError(MopskitError, LookupError):

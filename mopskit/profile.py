@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .data import load, read, read_raw, tables
-from .errors import DataError
+from .errors import DataError, ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_for_profile", "plot_profile", "profile_columns", "profile_summary"]
+__all__ = ["check_profile_parameters", "load_for_profile", "plot_profile", "profile_columns", "profile_summary"]
+
+
+def _not_a_table(dataset: str) -> str:
+    return (
+        f"'{dataset}' is neither a bundled table nor a file path; bundled tables: {', '.join(tables())}. "
+        "Pass a table name or the path of a .csv or .parquet file"
+    )
+
+
+def check_profile_parameters(values: Mapping[str, Any]) -> None:
+    """Refuse the ``dataset_profile`` report's values that are well typed but wrong, before any kernel starts.
+
+    Relative file paths are looked up from the working folder, as the report does.
+
+    Raises:
+        ParameterError: naming every wrong value and the valid choices.
+
+    >>> check_profile_parameters({"dataset": "campaigns", "table": ""})
+    >>> check_profile_parameters({"dataset": "campains"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.ParameterError: 'dataset': 'campains' is neither a bundled table nor a file...
+
+    """
+    problems = []
+    dataset, table = str(values.get("dataset") or ""), str(values.get("table") or "")
+    if not Path(dataset).suffix:
+        if dataset not in tables():
+            problems.append(f"'dataset': {_not_a_table(dataset)}")
+    elif not Path(dataset).is_file():
+        problems.append(f"'dataset': no such file '{dataset}' (working folder: {Path.cwd()})")
+    if table and table not in tables():
+        problems.append(f"'table' must be one of the kit's tables (got '{table}'); valid: {', '.join(tables())}")
+    if problems:
+        raise ParameterError("; ".join(problems))
 
 
 def load_for_profile(dataset: str, *, table: str | None = None) -> tuple[pd.DataFrame, str]:
@@ -25,11 +61,7 @@ def load_for_profile(dataset: str, *, table: str | None = None) -> tuple[pd.Data
         return load(dataset), f"bundled table '{dataset}'"
     path = Path(dataset)
     if not path.suffix:
-        raise DataError(
-            f"'{dataset}' is neither a bundled table nor a file path; bundled tables: {', '.join(tables())}. "
-            "Pass a table name or the path of a .csv or .parquet file.",
-            source=dataset,
-        )
+        raise DataError(_not_a_table(dataset) + ".", source=dataset)
     frame = read(path, table=table) if table else read_raw(path)
     return frame, f"file '{path.name}'" + (f" read as the '{table}' table" if table else "")
 

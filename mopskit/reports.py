@@ -9,6 +9,7 @@ str/int/float/bool/None/list/dict by their annotated type.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -19,7 +20,18 @@ from typing import Any
 from ._resources import notebooks_dir
 from .errors import ParameterError, ReportError
 
-__all__ = ["Parameter", "ReportInfo", "ReportResult", "coerce_parameters", "list_reports", "report_info", "run_report"]
+__all__ = [
+    "Parameter",
+    "ReportInfo",
+    "ReportResult",
+    "coerce_parameters",
+    "execute_report",
+    "list_reports",
+    "parameter_problems",
+    "report_info",
+    "run_report",
+    "valid_parameters",
+]
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -44,10 +56,10 @@ class ReportInfo:
     """A report: its name, notebook, title and parameters.
 
     Attributes:
-        validator: ``"module:function"`` named in the notebook's metadata (``{"mopskit": {"validate": ...}}``);
-            it receives every parameter's value (defaults included) and raises :class:`ParameterError` for
-            values that are well typed but wrong (a start after the end, an unknown channel), before any
-            kernel starts.
+        validator: ``"mopskit.module:function"`` named in the notebook's metadata (``{"mopskit": {"validate":
+            ...}}``); it receives every parameter's value (defaults filled in) and raises
+            :class:`~mopskit.errors.ParameterError` for values that are well typed but wrong (a start after the
+            end, an unknown channel, a missing file), before any kernel starts.
 
     """
 
@@ -80,13 +92,6 @@ def reports_dir() -> Path:
     return notebooks_dir() / "reports"
 
 
-def _validator(path: Path) -> str | None:
-    import nbformat
-
-    name = nbformat.read(str(path), as_version=4).metadata.get("mopskit", {}).get("validate")
-    return str(name) if name else None
-
-
 def _title(path: Path) -> str:
     import nbformat
 
@@ -97,6 +102,21 @@ def _title(path: Path) -> str:
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return path.stem.replace("_", " ")
+
+
+def _validator(path: Path) -> str | None:
+    """The value validator a report names in its metadata: ``{"mopskit": {"validate": "mopskit.module:function"}}``."""
+    import nbformat
+
+    named = nbformat.read(str(path), as_version=4).metadata.get("mopskit", {}).get("validate")
+    if named is None:
+        return None
+    if not re.fullmatch(r"mopskit(\.\w+)+:\w+", str(named)):
+        raise ReportError(
+            f"{path.name}: metadata mopskit.validate must name a function of the kit as "
+            f"'mopskit.module:function' (got {named!r})"
+        )
+    return str(named)
 
 
 def _declared_names(path: Path) -> list[str]:
@@ -139,11 +159,24 @@ def list_reports() -> list[ReportInfo]:
 
 
 def report_info(name: str) -> ReportInfo:
-    """Return one report's title and parameters; an unknown name lists the valid ones."""
+    """Return one report's title and parameters; an unknown name lists the valid ones.
+
+    Args:
+        name: a bundled report's name (see :func:`list_reports`), or the path of a report notebook of your
+            own ending in ``.ipynb`` (with a cell tagged ``parameters``).
+
+    """
+    if name.endswith(".ipynb"):
+        path = Path(name)
+        if not path.is_file():
+            raise ParameterError(f"report notebook '{name}' not found (working folder: {Path.cwd()})")
+        return ReportInfo(path.stem, path, _title(path), _inspect(path), _validator(path))
     path = reports_dir() / f"{name}.ipynb"
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
         valid = ", ".join(sorted(p.stem for p in reports_dir().glob("*.ipynb")))
-        raise ParameterError(f"unknown report '{name}'; valid: {valid} (see: mopskit report --list)")
+        raise ParameterError(
+            f"unknown report '{name}'; valid: {valid} (see: mopskit report --list), or the path of a .ipynb file"
+        )
     return ReportInfo(name, path, _title(path), _inspect(path), _validator(path))
 
 
@@ -210,6 +243,49 @@ def _valid_list(info: ReportInfo) -> str:
     return "\n".join(f"  {p.describe()}" for p in info.parameters.values()) or "  (none)"
 
 
+def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Coerce what can be coerced and describe every problem, without raising.
+
+    Names and types are checked against the ``parameters`` cell; when the types are right and the report
+    names a validator in its metadata, the validator sees the values (defaults filled in) too.
+
+    Returns:
+        The coerced values, and one line per problem (unknown name, wrong type, or a value the report's
+        validator refuses).
+
+    """
+    problems, coerced = [], {}
+    for name, value in values.items():
+        if name not in info.parameters:
+            problems.append(f"unknown report parameter '{name}'")
+            continue
+        try:
+            coerced[name] = _coerce(info.parameters[name], value)
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            problems.append(f"'{name}' {exc} (got {value!r})")
+    if info.validator and not problems:
+        import ast
+        import importlib
+
+        module, _, function = info.validator.partition(":")
+        defaults = {}
+        for name, param in info.parameters.items():
+            try:
+                defaults[name] = ast.literal_eval(param.default)
+            except (ValueError, SyntaxError):
+                continue
+        try:
+            getattr(importlib.import_module(module), function)({**defaults, **coerced})
+        except ParameterError as exc:
+            problems.append(str(exc))
+    return coerced, problems
+
+
+def valid_parameters(info: ReportInfo) -> str:
+    """The closing lines of a parameter error: every valid parameter with its type, default and help."""
+    return f"Valid parameters of '{info.name}':\n" + _valid_list(info)
+
+
 def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check parameter names and coerce values to their annotated types, or raise one clear error.
 
@@ -221,51 +297,10 @@ def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, 
         ParameterError: naming every bad parameter and listing the valid ones with types, defaults and help.
 
     """
-    problems, coerced = [], {}
-    for name, value in values.items():
-        if name not in info.parameters:
-            problems.append(f"unknown report parameter '{name}'")
-            continue
-        param = info.parameters[name]
-        try:
-            coerced[name] = _coerce(param, value)
-        except (ValueError, TypeError, json.JSONDecodeError) as exc:
-            problems.append(f"'{name}' {exc} (got {value!r})")
+    coerced, problems = parameter_problems(info, values)
     if problems:
-        raise ParameterError(
-            f"report '{info.name}': "
-            + "; ".join(problems)
-            + f".\nValid parameters of '{info.name}':\n"
-            + _valid_list(info)
-        )
-    if info.validator:
-        _run_validator(info, coerced)
+        raise ParameterError(f"report '{info.name}': " + "; ".join(problems) + ".\n" + valid_parameters(info))
     return coerced
-
-
-def _run_validator(info: ReportInfo, coerced: Mapping[str, Any]) -> None:
-    import ast
-    import importlib
-
-    values: dict[str, Any] = {}
-    for name, param in info.parameters.items():
-        try:
-            values[name] = ast.literal_eval(param.default)
-        except (ValueError, SyntaxError):  # a default written as an expression: the validator sees its text
-            values[name] = param.default
-    values.update(coerced)
-    module_name, _, func_name = info.validator.partition(":")
-    try:
-        validate = getattr(importlib.import_module(module_name), func_name)
-    except (ImportError, AttributeError):
-        raise ReportError(
-            f"{info.path.name}: its metadata names the validator '{info.validator}', which does not exist; "
-            "write it as 'package.module:function'"
-        ) from None
-    try:
-        validate(values)
-    except ParameterError as exc:
-        raise ParameterError(f"report '{info.name}': {exc}") from None
 
 
 def _to_html(notebook: Path, html: Path, *, show_code: bool) -> None:
@@ -290,7 +325,7 @@ def run_report(
     """Run one report with papermill and write the executed notebook plus a standalone HTML page.
 
     Args:
-        name: the report, e.g. ``"dataset_profile"``; see :func:`list_reports`.
+        name: the report, e.g. ``"dataset_profile"`` (see :func:`list_reports`), or the path of a ``.ipynb``.
         parameters: values for the report's parameters (text or typed); unnamed ones keep their defaults.
         out_dir: folder for ``<name>.ipynb`` and ``<name>.html`` (created if needed).
         show_code: keep the code cells in the HTML (hidden by default, for readers who want results).
@@ -303,26 +338,62 @@ def run_report(
         ReportError: when a cell fails or runs past ``timeout``; the executed notebook is kept.
 
     """
-    import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
     info = report_info(name)
     values = coerce_parameters(info, parameters or {})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stem = output_name or name
+    stem = output_name or info.name
     notebook, html = out / f"{stem}.ipynb", out / f"{stem}.html"
     started = time.perf_counter()
+    execute_report(
+        info.path,
+        notebook,
+        html,
+        values,
+        name=info.name,
+        show_code=show_code,
+        timeout=timeout,
+        progress=progress,
+        cwd=Path.cwd(),
+    )
+    return ReportResult(info.name, notebook, html, values, time.perf_counter() - started)
+
+
+def execute_report(
+    source: Path,
+    notebook: Path,
+    html: Path,
+    values: Mapping[str, Any],
+    *,
+    name: str,
+    show_code: bool = False,
+    timeout: int = 600,
+    progress: bool = False,
+    cwd: Path | None = None,
+) -> None:
+    """Execute a report notebook with already-checked values into ``notebook``, then export ``html``.
+
+    The engine under :func:`run_report` and batch runs; values must come from :func:`coerce_parameters`.
+
+    Raises:
+        ReportError: when a cell fails or runs past ``timeout``, or the kernel fails twice to start; the
+            executed notebook is kept where it got to.
+
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     for attempt in (1, 2):
         try:
             pm.execute_notebook(
-                str(info.path),
+                str(source),
                 str(notebook),
-                parameters=values,
+                parameters=dict(values),
                 progress_bar=progress,
                 execution_timeout=timeout,
-                cwd=str(Path.cwd()),
+                cwd=str(cwd) if cwd else None,
                 shutdown_kernel="immediate",
+                **({"kernel_manager_class": "mopskit._kernels.SocketKernelManager"} if os.name == "posix" else {}),
             )
             break
         except pm.PapermillExecutionError as exc:
@@ -341,4 +412,3 @@ def run_report(
             if attempt == 2 or "kernel" not in str(exc).lower():
                 raise ReportError(f"report '{name}': the Python kernel failed ({exc}); try again") from None
     _to_html(notebook, html, show_code=show_code)
-    return ReportResult(name, notebook, html, values, time.perf_counter() - started)

@@ -134,13 +134,26 @@ def test_a_parameter_papermill_cannot_see_is_an_authoring_error(tmp_path, monkey
         reports.report_info("bad")
 
 
-def test_a_report_validator_refuses_wrong_values_before_any_kernel_starts(fixture_reports, files, monkeypatch):
-    monkeypatch.syspath_prepend(str(files))
-    info = reports.report_info("validated")
-    assert info.validator == "tests_validators:start_before_end"
-    assert reports.coerce_parameters(info, {"start": "2026-01-05"}) == {"start": "2026-01-05"}
-    with pytest.raises(ParameterError, match=r"report 'validated': 'start' must be on or before 'end' \(got start"):
-        reports.coerce_parameters(info, {"start": "2026-03-01"})
-    with pytest.raises(ParameterError, match="must be on or before"):
-        reports.run_report("validated", parameters={"end": "2025-12-31"}, out_dir=files / "never-written")
-    assert not (files / "never-written").exists()
+@pytest.mark.parametrize("named", ["os:system", "mopskit.profile:check_profile_parameters; x", 3])
+def test_a_validator_must_be_a_function_of_the_kit(tmp_path, monkeypatch, named):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("dataset: str = 'x'  # a dataset")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["mopskit"] = {"validate": named}
+    nbformat.write(nb, str(folder / "checked.ipynb"))
+    monkeypatch.setattr(reports, "reports_dir", lambda: folder)
+    with pytest.raises(ReportError, match=r"must name a function of the kit as 'mopskit\.module:function'"):
+        reports.report_info("checked")
+
+
+def test_dataset_profile_values_are_checked_before_a_kernel_starts(monkeypatch):
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("no kernel may start for a bad value")
+
+    monkeypatch.setattr(reports, "execute_report", no_kernel)
+    with pytest.raises(ParameterError, match="'dataset': 'campains' is neither a bundled table"):
+        reports.run_report("dataset_profile", parameters={"dataset": "campains"})
+    info = reports.report_info("dataset_profile")
+    assert reports.parameter_problems(info, {}) == ({}, []), "the defaults pass"

@@ -8,6 +8,8 @@ generator and the tests all read them through these accessors, so no fact is typ
 np.float64(84.5)
 >>> source_title("mops_survey_2020")
 'chiefmartec / MarTech 2020 marketing operations career survey'
+>>> cite("mckinsey")
+'McKinsey on marketing operations, as reported in "What is marketing operations and who are MOps professionals?"'
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..errors import MopskitError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_table", "load_yaml", "names", "source_title"]
+__all__ = ["cite", "load_table", "load_yaml", "names", "source_title"]
 
 
 def names() -> list[str]:
@@ -71,9 +73,25 @@ def load_table(name: str) -> pd.DataFrame:
         return pd.read_csv(handle)
 
 
-def source_title(source_id: str) -> str:
-    """Return the title of a source, by its id in ``sources.yaml``."""
+def _source(source_id: str) -> dict[str, Any]:
     sources = _yaml("sources")
     if source_id not in sources:
         raise MopskitError(f"unknown source '{source_id}'; valid: {', '.join(sorted(sources))}")
-    return str(sources[source_id]["title"])
+    return dict(sources[source_id])
+
+
+def source_title(source_id: str) -> str:
+    """Return the title of a source, by its id in ``sources.yaml``."""
+    return str(_source(source_id)["title"])
+
+
+def cite(source_id: str) -> str:
+    """Return how a notebook cites a source: its title, and the article that reports it when it is quoted second-hand.
+
+    >>> cite("hubspot_2020")
+    'Everything You Need to Know About Marketing Operations In One Place'
+    """
+    source = _source(source_id)
+    if source.get("via"):
+        return f'{source["title"]}, as reported in "{source_title(source["via"])}"'
+    return str(source["title"])

@@ -11,7 +11,7 @@ Where ``load`` reads, first match wins:
 2. the ``MOPSKIT_DATA_DIR`` environment variable (set for a submission's kernel by the grader);
 3. a marker file ``.mopskit/variant.json`` in the working folder (written by a per-trainee release), for the
    lesson named by ``start_lesson``;
-4. the lesson's own scenario (``mopskit/content/scenarios.yaml``), generated once into the user's cache;
+4. the lesson's own company (``mopskit/content/lesson_companies.yaml``), generated once into the user's cache;
 5. the bundled sample data.
 """
 
@@ -34,6 +34,7 @@ __all__ = [
     "MARKER",
     "build_variant",
     "cached_variant",
+    "company_name",
     "company_people",
     "data_dir",
     "lesson_scope",
@@ -129,7 +130,7 @@ def write_marker(folder: str | Path, *, trainee: str, lessons: dict[str, dict[st
 def _scenarios() -> dict[str, Any]:
     from ..content import load_yaml
 
-    return dict(load_yaml("scenarios")["lessons"])
+    return dict(load_yaml("lesson_companies"))
 
 
 def scenario_options(lesson: str) -> dict[str, Any]:
@@ -144,6 +145,19 @@ def scenario_options(lesson: str) -> dict[str, Any]:
     if not entry:
         return {}
     return {key: entry[key] for key in ("stack", "owners") if key in entry}
+
+
+def company_name(lesson: str | None = None) -> str:
+    """The name of the company a lesson's data is about (the current lesson by default).
+
+    >>> company_name("07_final_assessment"), company_name("03_stack_audit")
+    ('Larkspur Cloud', 'Northwind Analytics')
+    """
+    from ..assess._answers import current_lesson
+    from ..content import load_yaml
+
+    entry = _scenarios().get(lesson or (_lessons[-1] if _lessons else current_lesson()))
+    return str(entry["company"]) if entry else str(load_yaml("sample_company")["name"])
 
 
 def company_people(lesson: str | None = None) -> list[str]:

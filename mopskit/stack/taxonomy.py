@@ -194,8 +194,12 @@ def size_benchmark(size: str) -> SizeBenchmark:
         raise ParameterError(
             _("'company_size' must be one of {valid} (got '{size}')").format(valid=", ".join(bands), size=size)
         )
+    from ..profession import figure
+
     raw = bands[size]
-    return SizeBenchmark(size, str(raw["label"]), int(raw["min_apps"]), raw["max_apps"], str(raw["source"]))
+    low = figure(raw["min_apps"])
+    high = int(figure(raw["max_apps"]).value) if raw.get("max_apps") else None
+    return SizeBenchmark(size, str(raw["label"]), int(low.value), high, low.source)
 
 
 def company_size() -> str:
@@ -225,15 +229,17 @@ def stack_facts() -> pd.DataFrame:
     """
     import pandas as pd
 
+    from ..profession import figure
+
     bench = content.load_yaml("stack_benchmarks")
     survey = content.load_table("survey_tasks").set_index("task")["share_pct"]
-    first, last = bench["landscape"][0], bench["landscape"][-1]
-    hopping = bench["tool_hopping"]
+    first, last = figure(bench["landscape"][0]), figure(bench["landscape"][-1])
+    hopping = figure(bench["tool_hopping"])
     rows = [
         (
-            _("martech products on the market, {first} → {last}").format(first=first["year"], last=last["year"]),
-            f"{first['apps']:,} → {last['apps']:,}",
-            bench["landscape_source"],
+            _("martech products on the market, {first} → {last}").format(first=first.year, last=last.year),
+            f"{int(first.value):,} → {int(last.value):,}",
+            last.source,
         )
     ]
     for size in bench["stack_size"]:
@@ -241,7 +247,13 @@ def stack_facts() -> pd.DataFrame:
         rows.append(
             (_("marketing apps in the stack of {label}").format(label=band.label), band.describe(), band.source)
         )
-    rows.append((str(hopping["description"]), f"{hopping['share_of_time_pct']}%", hopping["source"]))
+    rows.append(
+        (
+            _("share of an average worker's time a year lost to hopping between tools"),
+            f"{hopping.value:g}%",
+            hopping.source,
+        )
+    )
     for task in bench["survey_tasks"].values():
         rows.append(
             (_("MOps professionals who: {task}").format(task=task.lower()), f"{survey[task]:g}%", "mops_survey_2020")

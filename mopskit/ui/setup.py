@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 
-def setup_notebook(*, max_rows: int = 30) -> None:
+def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
     """Make tables and plots read well in a lesson: inline static plots, shorter tables, readable floats.
 
     Args:
         max_rows: how many rows pandas shows before it shortens a table.
+        max_colwidth: how many characters of a cell pandas shows before it cuts it with "..." (``None``: all);
+            lessons show sentences (remits, facts, definitions) that pandas' default of 50 would cut.
 
     """
     import matplotlib
     import pandas as pd
 
     pd.set_option("display.max_rows", max_rows)
+    pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.float_format", "{:,.2f}".format)
     try:
         from IPython import get_ipython

@@ -1,0 +1,148 @@
+"""The outputs of a batch beside its run folders: ``index.html`` for people, ``summary.json`` for programs.
+
+The page is one self-contained file (inline style, no script, nothing fetched), so it opens offline and can
+be mailed or zipped with the run folders. Every value from the runs is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ._results import _first_line
+
+if TYPE_CHECKING:
+    from ._results import BatchResult
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2933; }
+h1 { font-size: 1.4rem; margin-bottom: 0.2rem; }
+p.meta { color: #52606d; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+th, td { border-bottom: 1px solid #d9e2ec; padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f0f4f8; position: sticky; top: 0; }
+td.num { text-align: right; white-space: nowrap; }
+code { font-size: 0.85rem; } .param { white-space: nowrap; }
+.status { font-weight: 600; padding: 0.1rem 0.45rem; border-radius: 0.6rem; white-space: nowrap; }
+.ok { background: #e3f9e5; color: #0e5814; } .failed { background: #ffe3e3; color: #8a1c1c; }
+.skipped { background: #e6f6ff; color: #035388; } .not-run { background: #fff3c4; color: #8d2b0b; }
+details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3rem 0; }
+"""
+
+
+_TIPS = {
+    "ok": "ran in this batch and succeeded",
+    "failed": "ran in this batch and failed: see the error, and the notebook for the failing cell",
+    "skipped": "up to date from an earlier batch (same report, same parameters), so not run again",
+    "not run": "the batch was stopped before this run finished; run the batch again to do it",
+}
+
+
+def _href(path: Path | None, out_dir: Path) -> str | None:
+    if path is None:
+        return None
+    return quote(os.path.relpath(path, out_dir).replace(os.sep, "/"))
+
+
+def _parameters_html(parameters: dict[str, Any]) -> str:
+    if not parameters:
+        return "<em>defaults</em>"
+    return "<br>".join(
+        f'<span class="param"><code>{escape(k)}</code> = <code>{escape(json.dumps(v, ensure_ascii=False))}</code>'
+        "</span>"
+        for k, v in parameters.items()
+    )
+
+
+def _error_html(error: str | None) -> str:
+    if not error:
+        return ""
+    return f"<details><summary>{escape(_first_line(error, 160))}</summary><pre>{escape(error)}</pre></details>"
+
+
+def render_table(result: BatchResult, *, base: Path | None = None) -> str:
+    """The runs as an HTML table: name (linked to its page), status, duration, parameters, error.
+
+    Links are relative to ``base`` (default: the batch's output folder, where the index page is).
+    """
+    rows = []
+    base = base or result.out_dir
+    for record in result.runs:
+        html, notebook = _href(record.html, base), _href(record.notebook, base)
+        name = f'<a href="{html}">{escape(record.name)}</a>' if html else escape(record.name)
+        if notebook:
+            name += f' <small>(<a href="{notebook}">notebook</a>)</small>'
+        seconds = "" if record.seconds is None else f"{record.seconds:.1f} s"
+        css = record.status.replace(" ", "-")
+        rows.append(
+            f'<tr><td>{name}</td><td><span class="status {css}" title="{_TIPS[record.status]}">'
+            f"{escape(record.status)}</span></td>"
+            f'<td class="num">{seconds}</td><td>{_parameters_html(record.parameters)}</td>'
+            f"<td>{_error_html(record.error)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>run</th><th>status</th><th>duration</th><th>parameters</th><th>error</th></tr>"
+        "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    )
+
+
+def render_index(result: BatchResult) -> str:
+    """The whole index page."""
+    counts = ", ".join(f"{n} {status}" for status, n in result.counts().items() if n)
+    title = f"{result.title}: batch of {len(result.runs)} runs"
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>\n"
+        f"<h1>{escape(title)}</h1>\n"
+        f'<p class="meta">Report <code>{escape(result.report)}</code> · {escape(counts)} · '
+        f"{result.seconds:.1f} s · written {made} by mopskit. Skipped runs were up to date from an earlier "
+        "batch; failed runs link to their notebook, which shows the failing cell.</p>\n"
+        f"{render_table(result)}\n</body></html>\n"
+    )
+
+
+def summary_data(result: BatchResult) -> dict[str, Any]:
+    """The summary as plain data (what ``summary.json`` holds); paths are relative to the output folder."""
+    return {
+        "report": result.report,
+        "title": result.title,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(result.seconds, 3),
+        "ok": result.ok,
+        "counts": result.counts(),
+        "runs": [
+            {
+                "run": r.name,
+                "status": r.status,
+                "seconds": None if r.seconds is None else round(r.seconds, 3),
+                "parameters": r.parameters,
+                "error": r.error,
+                "html": _relative(r.html, result.out_dir),
+                "notebook": _relative(r.notebook, result.out_dir),
+            }
+            for r in result.runs
+        ],
+    }
+
+
+def _relative(path: Path | None, out_dir: Path) -> str | None:
+    return None if path is None else os.path.relpath(path, out_dir).replace(os.sep, "/")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a run stopped mid-write leaves no half file under the real name."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
+
+
+def write_outputs(result: BatchResult) -> None:
+    """Write ``index.html`` and ``summary.json`` into the batch's output folder."""
+    write_whole(result.index, render_index(result).encode("utf-8"))
+    write_whole(result.summary, json.dumps(summary_data(result), indent=2, ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,233 @@
+"""The role catalog, Brinker's archetypes and the three team models, as typed records read from content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar
+
+from ..content import cite, load_yaml
+from ..errors import MopskitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Archetype",
+    "Role",
+    "TeamModel",
+    "archetype",
+    "archetypes",
+    "role",
+    "role_table",
+    "roles",
+    "team_model",
+    "team_models",
+]
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """One of Scott Brinker's marketing technologist archetypes, or the Managers layer above them.
+
+    Attributes:
+        id: ``maestro``, ``modeler``, ``maker``, ``marketer`` or ``manager``.
+        name: e.g. ``"Maestros"``.
+        mops: whether this work is usually done inside marketing operations.
+        layer: ``archetype`` for the four, ``managers`` for the layer above them.
+        summary: who they are, in one sentence.
+        focus: what their work is about, in a few words.
+        source: the source id.
+
+    """
+
+    id: str
+    name: str
+    mops: bool
+    layer: str
+    summary: str
+    focus: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Role:
+    """A MOps role: what it is there for, what it does, the tools it uses, its archetype and its source.
+
+    Attributes:
+        id: the role's key in ``roles.yaml``, e.g. ``"crm_admin"``.
+        name: the role as the article names it, e.g. ``"CRM administrator"``.
+        remit: what the role is there for, in one sentence.
+        tasks: typical tasks.
+        tools: the kinds of tools the role works in.
+        archetype: the id of the archetype whose work the role mostly does.
+        source: the id of the article that names the role.
+
+    """
+
+    id: str
+    name: str
+    remit: str
+    tasks: tuple[str, ...]
+    tools: tuple[str, ...]
+    archetype: str
+    source: str
+
+    @property
+    def archetype_name(self) -> str:
+        """The archetype's name, e.g. ``"Maestros"``."""
+        return archetype(self.archetype).name
+
+    @property
+    def cited_in(self) -> str:
+        """The article that names the role, as a notebook cites it."""
+        return cite(self.source)
+
+
+@dataclass(frozen=True)
+class TeamModel:
+    """One of the three ways to set up marketing operations.
+
+    Attributes:
+        id: ``one_person_band``, ``supporting_marketing`` or ``cmo_partner``.
+        name: e.g. ``"The one-person MOps band"``.
+        summary: what it looks like.
+        owns: the ids of the archetypes whose work its MOps people own.
+        fits: when the article says the model appears.
+        source: the source id.
+
+    """
+
+    id: str
+    name: str
+    summary: str
+    owns: tuple[str, ...]
+    fits: str
+    source: str
+
+
+@cache
+def _archetypes() -> dict[str, Archetype]:
+    return {key: Archetype(id=key, **entry) for key, entry in load_yaml("archetypes").items()}
+
+
+@cache
+def _roles() -> dict[str, Role]:
+    built = {}
+    for key, e in load_yaml("roles").items():
+        built[key] = Role(key, e["name"], e["remit"], tuple(e["tasks"]), tuple(e["tools"]), e["archetype"], e["source"])
+    return built
+
+
+@cache
+def _team_models() -> dict[str, TeamModel]:
+    return {
+        key: TeamModel(key, e["name"], e["summary"], tuple(e["owns"]), e["fits"], e["source"])
+        for key, e in load_yaml("team_models").items()
+    }
+
+
+_T = TypeVar("_T", Archetype, Role, TeamModel)
+
+
+def _lookup(kind: str, known: dict[str, _T], key: str) -> _T:
+    """Find a record by id or by name, ignoring case; say which exist when none fits."""
+    if key in known:
+        return known[key]
+    wanted = key.strip().casefold()
+    for record in known.values():
+        if wanted in {record.id.casefold(), record.name.casefold()}:
+            return record
+    raise MopskitError(f"unknown {kind} '{key}'; valid: {', '.join(known)}")
+
+
+def archetypes(*, mops_only: bool = False) -> list[Archetype]:
+    """Return Brinker's archetypes and the Managers layer, in the order of ``archetypes.yaml``.
+
+    Args:
+        mops_only: leave out the archetype whose work is usually not MOps (Marketers).
+
+    >>> [a.name for a in archetypes(mops_only=True)]
+    ['Maestros', 'Modelers', 'Makers', 'Managers']
+
+    """
+    return [a for a in _archetypes().values() if a.mops or not mops_only]
+
+
+def archetype(key: str) -> Archetype:
+    """Return one archetype by id (``"maestro"``) or name (``"Maestros"``).
+
+    >>> archetype("Makers").id
+    'maker'
+    """
+    return _lookup("archetype", _archetypes(), key)
+
+
+def roles(*, archetype: str | None = None, source: str | None = None) -> list[Role]:
+    """Return the role catalog, in the order of ``roles.yaml``, optionally narrowed down.
+
+    Args:
+        archetype: keep roles of this archetype (id or name).
+        source: keep roles named by this source id (e.g. ``"hubspot_2020"``).
+
+    >>> [r.name for r in roles(archetype="modeler")]
+    ['Customer data and marketing', 'Marketing data analyst']
+
+    """
+    chosen = list(_roles().values())
+    if archetype is not None:
+        wanted = globals()["archetype"](archetype).id
+        chosen = [r for r in chosen if r.archetype == wanted]
+    if source is not None:
+        chosen = [r for r in chosen if r.source == source]
+    return chosen
+
+
+def role(key: str) -> Role:
+    """Return one role by id (``"crm_admin"``) or name (``"CRM administrator"``), ignoring case.
+
+    Raises:
+        MopskitError: no such role; the message lists the valid ids.
+
+    >>> role("crm administrator").archetype_name
+    'Maestros'
+
+    """
+    return _lookup("role", _roles(), key)
+
+
+def team_models() -> list[TeamModel]:
+    """Return the three team models.
+
+    >>> [m.id for m in team_models()]
+    ['one_person_band', 'supporting_marketing', 'cmo_partner']
+    """
+    return list(_team_models().values())
+
+
+def team_model(key: str) -> TeamModel:
+    """Return one team model by id or name.
+
+    >>> team_model("one_person_band").name
+    'The one-person MOps band'
+    """
+    return _lookup("team model", _team_models(), key)
+
+
+def role_table(*, archetype: str | None = None) -> pd.DataFrame:
+    """Return the role catalog as a table: name, archetype, remit, where the role is named.
+
+    >>> role_table().shape[0] == len(roles())
+    True
+    """
+    import pandas as pd
+
+    chosen = roles(archetype=archetype)
+    return pd.DataFrame(
+        {
+            "role": [r.name for r in chosen],
+            "archetype": [r.archetype_name for r in chosen],
+            "remit": [r.remit for r in chosen],
+            "source": [r.cited_in for r in chosen],
+        }
+    )

@@ -1,0 +1,153 @@
+"""Explorers for the role catalog: pick a role and read its card, or type a task and see who owns it.
+
+Thin shells over :mod:`mopskit.roles`; they hold no logic and need no answer (they are not exercises).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from ..i18n import _
+from ..roles import Role, archetype, archetypes, match_task, role, roles
+
+__all__ = ["RoleExplorer", "TaskMatcher", "role_card_html", "role_explorer", "task_matcher"]
+
+
+def _e(text: str) -> str:
+    return html.escape(str(text))
+
+
+def role_card_html(which: Role | str) -> str:
+    """Return a role's card as HTML: remit, typical tasks, tools, archetype and source.
+
+    >>> "Lead rotation" in role_card_html("lead_rotation")
+    True
+    """
+    r = which if isinstance(which, Role) else role(which)
+    arch = archetype(r.archetype)
+    where = _("usually part of MOps") if arch.mops else _("usually outside MOps")
+    tasks = "".join(f"<li>{_e(t)}</li>" for t in r.tasks)
+    return (
+        '<div class="mopskit-role-card" style="border:1px solid #ccd;border-radius:6px;padding:8px 14px;'
+        'max-width:46em">'
+        f"<h4 style='margin:4px 0'>{_e(r.name)}</h4>"
+        f"<p style='margin:2px 0'><b>{_e(_('Archetype'))}:</b> {_e(arch.name)} ({_e(where)}): {_e(arch.summary)}</p>"
+        f"<p style='margin:2px 0'><b>{_e(_('Remit'))}:</b> {_e(r.remit)}</p>"
+        f"<p style='margin:2px 0'><b>{_e(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
+        f"<p style='margin:2px 0'><b>{_e(_('Tools'))}:</b> {_e(', '.join(r.tools))}</p>"
+        f"<p style='margin:2px 0;color:#555'><small>{_e(_('Named in'))}: {_e(r.cited_in)}</small></p>"
+        "</div>"
+    )
+
+
+@dataclass
+class RoleExplorer:
+    """The role catalog widget: an archetype filter, a role picker and the chosen role's card.
+
+    Attributes:
+        filter: toggle buttons, "All" or one archetype.
+        picker: a dropdown of the roles the filter lets through.
+        card: HTML of the chosen role's card.
+        box: the whole widget, shown by displaying this object.
+
+    """
+
+    filter: Any
+    picker: Any
+    card: Any
+    box: Any
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def role_explorer(*, start: str | None = None) -> RoleExplorer:
+    """Show the role catalog: filter by archetype, pick a role, read its card.
+
+    Args:
+        start: the role shown first (id or name); the first role of the catalog when left out.
+
+    """
+    import ipywidgets as w
+
+    everyone = _("All")
+    filter_ = w.ToggleButtons(options=[everyone] + [a.name for a in archetypes()], value=everyone)
+    picker = w.Dropdown(description=_("Role"), layout=w.Layout(width="32em"))
+    card = w.HTML()
+
+    def show(_change: Any = None) -> None:
+        card.value = role_card_html(picker.value) if picker.value else ""
+
+    def narrow(_change: Any = None) -> None:
+        chosen = roles() if filter_.value == everyone else roles(archetype=filter_.value)
+        current = picker.value
+        picker.options = [(r.name, r.id) for r in chosen]
+        picker.value = current if current in {r.id for r in chosen} else chosen[0].id
+        show()
+
+    filter_.observe(narrow, names="value")
+    picker.observe(show, names="value")
+    narrow()
+    if start is not None:
+        picker.value = role(start).id
+    box = w.VBox([filter_, picker, card])
+    box.add_class("mopskit-role-explorer")
+    return RoleExplorer(filter_, picker, card, box)
+
+
+@dataclass
+class TaskMatcher:
+    """Type a task, see the roles most likely to own it and why.
+
+    Attributes:
+        input: the text box for the task.
+        result: HTML listing the candidates with the words that matched.
+        box: the whole widget.
+
+    """
+
+    input: Any
+    result: Any
+    box: Any
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def task_matcher(*, roles: list[str] | None = None, top: int = 3) -> TaskMatcher:
+    """Show a box where a task typed in plain words is matched to the roles most likely to own it.
+
+    Args:
+        roles: the roles to choose from (ids or names); the whole catalog when left out.
+        top: how many candidates to show.
+
+    """
+    import ipywidgets as w
+
+    box_in = w.Text(placeholder=_("describe a task, e.g. route new leads to sales"), layout=w.Layout(width="40em"))
+    result = w.HTML()
+    pool = list(roles) if roles is not None else None
+
+    def update(_change: Any = None) -> None:
+        text = box_in.value.strip()
+        if not text:
+            result.value = ""
+            return
+        found = match_task(text, roles=pool, top=top)
+        if not found:
+            advice = _("No role's work shares a word with that. Try naming the thing worked on: email, CRM, leads...")
+            result.value = f"<p>{_e(advice)}</p>"
+            return
+        items = "".join(f"<li>{_e(m.reason)}</li>" for m in found)
+        result.value = f"<ol class='mopskit-task-matches'>{items}</ol>"
+
+    box_in.observe(update, names="value")
+    box = w.VBox([box_in, result])
+    box.add_class("mopskit-task-matcher")
+    return TaskMatcher(box_in, result, box)
