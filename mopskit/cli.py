@@ -315,6 +315,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         source=args.source,
         db=args.db,
         workers=args.workers,
+        scheduler=args.scheduler,
         force=args.force,
         unsandboxed=args.unsandboxed,
         limits=_limits(args),
@@ -383,6 +384,12 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
     p.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL (default: gradebook.sqlite)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="submissions graded at once (default: 1)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster (tcp://host:8786; needs mopskit[dask]); its workers need bubblewrap and the "
+        "submissions and lessons at the same paths",
+    )
     p.add_argument("--force", action="store_true", help="grade again even if a submission did not change")
     p.add_argument(
         "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"

@@ -274,3 +274,19 @@ def test_the_grade_command_is_a_thin_shell(batch, capsys):
     code = main(["grade", str(batch["subs"] / "ana"), "--source", str(batch["source"]), "--db", str(batch["db"]), "-q"])
     out = capsys.readouterr().out
     assert code == 0 and "unchanged since last graded" in out and "0 graded, 1 unchanged" in out
+
+
+def test_a_dask_cluster_grades_like_the_local_workers(batch, tmp_path, capsys):
+    from distributed import LocalCluster
+
+    subs = [str(batch["subs"] / name) for name in ("ana", "cai", "gus")]
+    db = tmp_path / "dask.sqlite"
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        options = ["--db", str(db), "--memory", "2048", "--cell-timeout", "5", "-q"]
+        code = main(
+            ["grade", *subs, "--source", str(batch["source"]), *options, "--scheduler", cluster.scheduler_address]
+        )
+    assert code == 0, capsys.readouterr()
+    with Gradebook(db) as book:
+        scores = book.scores().set_index("trainee")["total"].to_dict()
+    assert scores == {t: batch["by"][t].earned for t in ("ana", "cai", "gus")}

@@ -175,30 +175,31 @@ def grade_one(task: GradeTask) -> GradedSubmission:
     return graded
 
 
-def _run_tasks(tasks: list[GradeTask], *, workers: int) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
-    """Run grading tasks, ``workers`` at a time, yielding each task with its result (or the grader's error).
+def _run_tasks(
+    tasks: list[GradeTask], *, workers: int, scheduler: str | None = None
+) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
+    """Run grading tasks, yielding each task with its result, or the error in words when grading itself failed.
 
-    The error is in words when grading itself failed (the grader, not the trainee's code). One small function
-    so the kit's shared executor can take its place; a local process pool meanwhile.
+    One at a time in this process, or through the kit's executor: ``workers`` local processes, or the workers
+    of a Dask cluster given its ``scheduler`` address.
     """
-    if workers <= 1 or len(tasks) <= 1:
+    if scheduler is None and (workers <= 1 or len(tasks) <= 1):
         for task in tasks:
             try:
                 yield task, grade_one(task)
             except Exception as exc:  # one submission's failure must not stop the batch
                 yield task, f"{type(exc).__name__}: {exc}"
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from contextlib import closing
 
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(grade_one, task): task for task in tasks}
-        for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except Exception as exc:
-                yield futures[future], f"{type(exc).__name__}: {exc}"
+    from ..executor import Task, run_all
+
+    keyed = {f"{t.assignment}/{t.trainee}/{number}": t for number, t in enumerate(tasks)}
+    jobs = [Task(key, grade_one, {"task": task}) for key, task in keyed.items()]
+    outcomes = run_all(jobs, workers=None if scheduler else workers, scheduler=scheduler, progress=False)
+    with closing(outcomes):
+        for outcome in outcomes:
+            yield keyed[outcome.key], outcome.value if outcome.ok else str(outcome.error or "the task failed")
 
 
 def grade(
@@ -207,6 +208,7 @@ def grade(
     source: str | Path,
     db: str | Path = "gradebook.sqlite",
     workers: int = 1,
+    scheduler: str | None = None,
     force: bool = False,
     unsandboxed: bool = False,
     limits: Limits | None = None,
@@ -223,6 +225,8 @@ def grade(
         source: the instructor notebook, or the folder of them, the submissions answer.
         db: the gradebook: a SQLite file path or a SQLAlchemy URL.
         workers: submissions graded at once (one process each).
+        scheduler: a Dask scheduler address (``tcp://host:8786``): its workers grade instead of local ones.
+            They need bubblewrap, and must see the submissions and the source lessons at the same paths.
         force: grade again submissions whose content did not change since they were graded.
         unsandboxed: run trainee code without bubblewrap (every result then says so). Refused otherwise
             where no sandbox can start.
@@ -279,7 +283,7 @@ def grade(
                 )
             )
         bar = _progress(len(tasks), enabled=progress)
-        for task, graded in _run_tasks(tasks, workers=workers):
+        for task, graded in _run_tasks(tasks, workers=workers, scheduler=scheduler):
             if isinstance(graded, str):
                 summary.failed.append((Path(task.path), graded))
                 bar(None, failed=True)

@@ -343,6 +343,9 @@ def run_notebook(
         except subprocess.TimeoutExpired:
             _kill(proc)
             notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 90))
+        except BaseException:  # the grader is being stopped: take the sandbox down with it
+            _kill(proc)
+            raise
         reader.join(timeout=30)
     run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes)
     run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
