@@ -209,6 +209,11 @@ def _environment(*, home: str, data: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MOPSKIT_DATA_DIR": data,
+        # one thread for numeric libraries: submissions run side by side, one core each, never oversubscribed
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
         "MOPSKIT_LANG": os.environ.get("MOPSKIT_LANG", ""),  # notes in the grader's language
     }
 
