@@ -120,6 +120,9 @@ def expected_scores(source: Path, plans: dict[str, dict]) -> dict[str, float]:
 
 
 def run(source: Path, subs: Path, db: Path, workers: int, limits: Limits) -> tuple[float, dict[str, float]]:
+    from mopskit.assess import _grade
+
+    _grade._checks_cache.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
     started = time.perf_counter()
     summary = grade([subs], source=source, db=db, workers=workers, limits=limits, progress=True)
     seconds = time.perf_counter() - started
