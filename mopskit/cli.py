@@ -85,7 +85,11 @@ group, run JupyterHub with one workspace per user (see the README). Ctrl+C stops
 def _cmd_release(args: argparse.Namespace) -> int:
     from .assess import release
 
-    summaries = release(source_dir=args.source_dir, out_dir=args.out_dir, overwrite=not args.keep_existing)
+    if args.per_trainee:
+        return _cmd_release_per_trainee(args)
+    summaries = release(
+        source_dir=args.source_dir, out_dir=args.out_dir, overwrite=not args.keep_existing, pattern=args.pattern
+    )
     for s in summaries:
         hidden = sum(s.hidden_checks.values())
         print(f"{s.target}: {s.solutions_removed} solutions and {hidden} hidden checks removed")
@@ -229,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_dir", metavar="SRC_DIR", help="folder of instructor notebooks")
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder for trainee copies (created if needed)")
     p.add_argument("--keep-existing", action="store_true", help="leave copies already in OUT_DIR untouched")
+    _add_per_trainee_options(p)
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(
@@ -299,7 +304,166 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--parquet", action="store_true", help="also write Parquet copies of the event tables")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_data)
+    _add_grading_commands(sub)
     return parser
+
+
+def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--per-trainee",
+        metavar="ROSTER.csv",
+        help="a folder per trainee (roster columns: id, name, email) with their own dataset variant of each lesson",
+    )
+    p.add_argument("--pattern", default="*.ipynb", help="which notebooks to release (default: *.ipynb)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
+    from .assess._variants import release_per_trainee
+
+    done = release_per_trainee(
+        source_dir=args.source_dir,
+        out_dir=args.out_dir,
+        roster=args.per_trainee,
+        pattern=args.pattern,
+        progress=not args.quiet,
+    )
+    for trainee, summaries in done.items():
+        print(f"{Path(args.out_dir) / trainee}: {len(summaries)} lessons released, each with its own data")
+    return 0
+
+
+def _limits(args: argparse.Namespace) -> Any:
+    from .assess._sandbox import Limits
+
+    return Limits(
+        cell_timeout=args.cell_timeout,
+        timeout=args.timeout,
+        memory_mb=args.memory,
+        check_timeout=args.check_timeout,
+    )
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from .assess._grade import grade
+
+    summary = grade(
+        args.submissions,
+        source=args.source,
+        db=args.db,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        force=args.force,
+        unsandboxed=args.unsandboxed,
+        limits=_limits(args),
+        feedback_dir=args.feedback,
+        variants=args.variants,
+        roster=args.roster,
+        progress=not args.quiet,
+    )
+    print(summary)
+    return 1 if summary.failed else 0
+
+
+def _cmd_grades(args: argparse.Namespace) -> int:
+    from .assess._feedback import export_grades
+    from .assess._gradebook import Gradebook
+
+    if args.grades_command == "export":
+        text = export_grades(db=args.db, out=args.out, long=args.long, fmt=args.format)
+        if args.out:
+            print(f"grades written to {args.out}")
+        else:
+            print(text, end="")
+        return 0
+    with Gradebook(args.db) as book:
+        if args.grades_command == "adjust":
+            number = book.adjust(
+                trainee=args.trainee,
+                assignment=args.assignment,
+                delta=args.points,
+                reason=args.reason,
+                author=args.author,
+                reviewed=args.reviewed,
+            )
+            done = " (marked reviewed)" if args.reviewed else ""
+            print(f"adjustment {number}: {args.points:+g} points for {args.trainee} on {args.assignment}{done}")
+            return 0
+        scores = book.scores(assignment=args.assignment)
+        if args.trainee:
+            scores = scores[scores["trainee"] == args.trainee]
+            results = book.check_results(assignment=args.assignment)
+            results = results[results["trainee"] == args.trainee]
+        if scores.empty:
+            print("no graded submissions match")
+            return 0
+        print(scores.drop(columns=["submitted_at"]).to_string(index=False))
+        if args.trainee:
+            print()
+            print(results[["assignment", "exercise", "check", "earned", "points", "message"]].to_string(index=False))
+    return 0
+
+
+def _add_grading_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "grade",
+        help="grade submitted notebooks in a sandbox and record the scores in a gradebook",
+        description="Run each submitted notebook in its own kernel inside a bubblewrap sandbox (no network, "
+        "nothing of yours visible, time and memory limits), then run the source lesson's checks, hidden ones "
+        "included, on the answers it gave, and record points per check in the gradebook. Unchanged "
+        "submissions are skipped; an interrupted batch resumes where it stopped.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  mopskit grade submissions/ --source notebooks/ --db gradebook.sqlite --feedback feedback/\n"
+        "  mopskit grade submissions/ana/ --source notebooks/07_final_assessment.ipynb --force",
+    )
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
+    p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
+    p.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL (default: gradebook.sqlite)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="submissions graded at once (default: 1)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster (tcp://host:8786; needs mopskit[dask]); its workers need bubblewrap and the "
+        "submissions and lessons at the same paths",
+    )
+    p.add_argument("--force", action="store_true", help="grade again even if a submission did not change")
+    p.add_argument(
+        "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"
+    )
+    p.add_argument("--cell-timeout", type=float, default=60, metavar="S", help="seconds per cell (default: 60)")
+    p.add_argument("--timeout", type=float, default=600, metavar="S", help="seconds per notebook (default: 600)")
+    p.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per process (default: 3072)")
+    p.add_argument("--check-timeout", type=float, default=10, metavar="S", help="seconds per check (default: 10)")
+    p.add_argument("--feedback", metavar="DIR", help="write a feedback page per trainee and assignment there")
+    p.add_argument("--variants", action="store_true", help="trainees got their own data (release --per-trainee)")
+    p.add_argument("--roster", metavar="ROSTER.csv", help="record trainees' names and emails from a roster")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser(
+        "grades",
+        help="show, adjust or export the gradebook",
+        description="Work with the gradebook: show scores, record a manual adjustment, export for a learning platform.",
+    )
+    grades_sub = p.add_subparsers(dest="grades_command", metavar="ACTION", required=True)
+    g = grades_sub.add_parser("show", help="scores of the latest submissions (one trainee's checks with --trainee)")
+    g.add_argument("--trainee", help="show this trainee's check results too")
+    g.add_argument("--assignment", help="only this assignment")
+    g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
+    g.add_argument("--format", default="csv", choices=["csv"], help="file format (default: csv)")
+    g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
+    g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
+    g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
+    g.add_argument("trainee", help="trainee id")
+    g.add_argument("assignment", help="assignment id, e.g. 07_final_assessment")
+    g.add_argument("points", type=float, help="points to add (negative to remove)")
+    g.add_argument("--reason", required=True, help="why (kept in the gradebook)")
+    g.add_argument("--author", required=True, help="who made the change")
+    g.add_argument("--reviewed", action="store_true", help="the answers flagged 'needs review' were read")
+    for action in grades_sub.choices.values():
+        action.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL")
+    p.set_defaults(func=_cmd_grades)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── TaskFailed               raised by a task of the executor to fail while still handing back a value
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
+    ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
     └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
 """
 
@@ -19,6 +20,7 @@ __all__ = [
     "DataError",
     "ExecutorError",
     "ExerciseError",
+    "GradingError",
     "MopskitError",
     "ParameterError",
     "ReleaseError",
@@ -101,3 +103,7 @@ class ReleaseError(MopskitError, ValueError):
 
 class WorkspaceError(MopskitError, OSError):
     """A trainee workspace cannot be prepared in the folder given, or app mode cannot serve it."""
+
+
+class GradingError(MopskitError, RuntimeError):
+    """Submissions cannot be graded as asked: no sandbox can start, a bad limit, an unreadable gradebook."""

@@ -40,6 +40,7 @@ NOT_FACT_LISTS = {
     "sample_company",
     "sample_stack",
     "practice_stack",
+    "capstone_stack",
     "survey_tasks",
     "matching",
     "stack_categories",

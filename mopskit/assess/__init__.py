@@ -1,6 +1,12 @@
-"""Exercises, checks, answers, release and grading: the assessment side of the kit."""
+"""Exercises, checks, answers, release and grading: the assessment side of the kit.
+
+Grading (sandboxed runs, the gradebook, feedback, per-trainee variants) is imported on first use, so that
+``import mopskit`` stays light: ``from mopskit.assess import grade, Gradebook`` works as usual.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ._answers import (
     ANSWER_MIME,
@@ -14,11 +20,26 @@ from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, g
 from ._grading import answer_key, collect_answers, grade_answers, load_checks
 from ._release import ReleaseSummary, release, release_notebook
 
+_LAZY = {
+    "Gradebook": "._gradebook",
+    "GradingSummary": "._grade",
+    "Limits": "._sandbox",
+    "export_grades": "._feedback",
+    "grade": "._grade",
+    "read_roster": "._variants",
+    "release_per_trainee": "._variants",
+    "variant_seed": "._variants",
+    "write_feedback": "._feedback",
+}
+
 __all__ = [
     "ANSWER_MIME",
     "Check",
     "CheckResult",
     "Exercise",
+    "Gradebook",
+    "GradingSummary",
+    "Limits",
     "ReleaseSummary",
     "Verdict",
     "answer_key",
@@ -27,12 +48,26 @@ __all__ = [
     "collect_answers",
     "current_lesson",
     "exercise",
+    "export_grades",
     "get_exercise",
+    "grade",
     "grade_answers",
     "load_checks",
     "read_answers",
+    "read_roster",
     "release",
     "release_notebook",
+    "release_per_trainee",
     "save_answer",
     "start_lesson",
+    "variant_seed",
+    "write_feedback",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'mopskit.assess' has no attribute '{name}'")

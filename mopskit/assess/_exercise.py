@@ -127,6 +127,7 @@ class Verdict:
     answered: bool
     results: list[CheckResult] = field(default_factory=list)
     hidden_pending: int = 0
+    review: bool = False
 
     @property
     def earned(self) -> float:
@@ -148,7 +149,13 @@ class Verdict:
         return "partial" if any(r.passed or r.earned > 0 for r in self.results) else "wrong"
 
     def headline(self) -> str:
-        """One sentence: the verdict in words."""
+        """One sentence: the verdict in words (and a second when an instructor also reads the answer)."""
+        text = self._headline()
+        if self.review and self.answered:
+            text += " " + _("An instructor also reads this answer, so its points may still change.")
+        return text
+
+    def _headline(self) -> str:
         if self.status == "unanswered":
             return _(
                 "Not answered yet. Give your answer above (type it and run the cell, "
@@ -209,6 +216,7 @@ class Exercise:
         self._solution: Callable[[], Any] | None = None
         self.checks: dict[str, Check] = {}
         self.hidden_declared = 0
+        self.review = False  # an instructor reads the answer too: its points are provisional until then
 
     def check(
         self,
@@ -275,7 +283,7 @@ class Exercise:
         chosen = [c for c in self.checks.values() if include_hidden or not c.hidden]
         results = [c.run(value) for c in chosen] if answered else []
         pending = 0 if include_hidden else self.hidden_count
-        return Verdict(self.id, self.title, answered, results, pending)
+        return Verdict(self.id, self.title, answered, results, pending, self.review)
 
 
 _registries: list[dict[str, Exercise]] = [{}]
@@ -291,13 +299,15 @@ def registry_scope() -> Iterator[dict[str, Exercise]]:
         _registries.pop()
 
 
-def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0) -> Exercise:
+def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, review: bool = False) -> Exercise:
     """Define an exercise, or return it if this notebook defined it already.
 
     Args:
         exercise_id: the id trainees pass to :func:`check`, e.g. ``"q1"``.
         title: a few words shown in the verdict.
         hidden_checks: in trainee copies, how many hidden checks run at grading (set by release).
+        review: free text that checks can only partly judge: graded answers are flagged "needs review" in
+            the gradebook, and their points count as provisional until an instructor adjusts or accepts them.
 
     >>> ex = exercise("demo", title="Two plus two")
     >>> @ex.check(points=1, failure="Add the two numbers.")
@@ -315,6 +325,7 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0) -> Ex
     if title:
         ex.title = title
     ex.hidden_declared = max(ex.hidden_declared, hidden_checks)
+    ex.review = ex.review or review
     return ex
 
 

@@ -7,28 +7,50 @@ A grader executes a submission in its own kernel, collects the answers there as 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ._answers import from_jsonable, to_jsonable
-from ._exercise import _UNANSWERED, Exercise, Verdict, defined_exercises, registry_scope
+from ._answers import from_jsonable, read_answers, to_jsonable
+from ._exercise import _UNANSWERED, Exercise, Verdict, _unset, defined_exercises, registry_scope
 from ._release import _HIDDEN, _PUBLIC
 
 
-def collect_answers() -> dict[str, Any]:
-    """Return every defined exercise's answer in this kernel as JSON-safe data (``None`` if unanswered)."""
-    answers = {}
-    for exercise_id, ex in defined_exercises().items():
-        value = ex.answer()
-        answers[exercise_id] = None if value is _UNANSWERED else to_jsonable(value)
+def collect_answers(exercise_ids: Iterable[str] | None = None, *, lesson: str | None = None) -> dict[str, Any]:
+    """Return the answers in this kernel as JSON-safe data (``None`` where unanswered).
+
+    Args:
+        exercise_ids: the exercises to collect besides those defined here; one the notebook no longer defines
+            (its checks cell deleted) is still read from the variable named like it. Default: defined ones.
+        lesson: the lesson whose saved widget answers fill in for an exercise whose widget never ran.
+
+    """
+    import __main__
+
+    defined = defined_exercises()
+    wanted = list(defined) + [i for i in (exercise_ids or []) if i not in defined]
+    saved = read_answers(lesson) if lesson else {}
+    answers: dict[str, Any] = {}
+    for exercise_id in wanted:
+        ex = defined.get(exercise_id)
+        value = ex.answer() if ex is not None else getattr(__main__, exercise_id, None)
+        if _unset(value):
+            value = saved.get(exercise_id)
+        answers[exercise_id] = None if _unset(value) else to_jsonable(value)
     return answers
 
 
 def load_checks(source: str | Path) -> dict[str, Exercise]:
-    """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace."""
+    """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace.
+
+    The checks and answer keys run as the lesson they come from (named like the notebook): ``load`` in them
+    reads that lesson's data (a lesson with a company of its own reads that company's), unless a variant is
+    set with :func:`mopskit.data.variant.use_variant`.
+    """
     import nbformat
 
     nb = nbformat.read(str(source), as_version=4)
+    lesson = Path(source).stem
     with registry_scope() as registry:
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -36,7 +58,26 @@ def load_checks(source: str | Path) -> dict[str, Exercise]:
             first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
             if _PUBLIC.match(first) or _HIDDEN.match(first):
                 exec(compile(cell.source, f"{Path(source).name}:checks", "exec"), {"__name__": "mopskit_checks"})
-        return dict(registry)
+        exercises = dict(registry)
+    for ex in exercises.values():
+        for check in ex.checks.values():
+            check.func = _as_lesson(lesson, check.func)
+        if ex._solution is not None:
+            ex._solution = _as_lesson(lesson, ex._solution)
+    return exercises
+
+
+def _as_lesson(lesson: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    from functools import wraps
+
+    from ..data.variant import lesson_scope
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with lesson_scope(lesson):
+            return func(*args, **kwargs)
+
+    return run
 
 
 def answer_key(source: str | Path) -> dict[str, Any]:

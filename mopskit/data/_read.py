@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._resources import datasets_dir
 from ..errors import DataError
 from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
 
@@ -419,12 +418,15 @@ def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None =
 
 
 @lru_cache(maxsize=32)
-def _load_cached(name: str, mtime: float) -> pd.DataFrame:
-    return read(datasets_dir() / f"{name}.csv", table=name)
+def _load_cached(path: str, name: str, mtime: float) -> pd.DataFrame:
+    return read(Path(path), table=name)
 
 
 def load(name: str) -> pd.DataFrame:
-    """Load one of the bundled sample tables, validated and typed.
+    """Load one of the sample tables, validated and typed.
+
+    It reads the bundled sample data, or the trainee's own variant of it where one is set up (see
+    :mod:`mopskit.data.variant`), so lessons load data this way and never by path.
 
     Args:
         name: a table name, e.g. ``"campaigns"`` or ``"mops_tasks_survey"``; see :func:`tables`.
@@ -436,12 +438,15 @@ def load(name: str) -> pd.DataFrame:
     (22, 4)
 
     """
-    path = datasets_dir() / f"{name}.csv"
+    from .variant import data_dir
+
+    folder = data_dir()
+    path = folder / f"{name}.csv"
     if not path.is_file():
-        available = sorted(p.stem for p in datasets_dir().glob("*.csv"))
+        available = sorted(p.stem for p in folder.glob("*.csv"))
         table_spec(name)  # unknown names get the list of tables
         raise DataError(
-            f"the table '{name}' is not bundled in this version; bundled: {', '.join(available)}",
+            f"the table '{name}' is not in {folder}; there: {', '.join(available) or 'no tables'}",
             source=name,
         )
-    return _load_cached(name, path.stat().st_mtime).copy()
+    return _load_cached(str(path), name, path.stat().st_mtime).copy()

@@ -223,20 +223,29 @@ def _touchpoints(rng: np.random.Generator, contacts: pd.DataFrame, campaigns: pd
     frame = pd.DataFrame(
         {"contact_id": contacts["contact_id"].to_numpy()[idx], "occurred_at": when, "channel": channel}
     )
-    camp = campaigns.assign(start=pd.to_datetime(campaigns["start_date"]), end=pd.to_datetime(campaigns["end_date"]))
-    campaign_ids = []
-    for row in frame.itertuples():
-        live = camp[
-            (camp["channel"] == row.channel)
-            & (camp["start"] <= row.occurred_at)
-            & (camp["end"] + pd.Timedelta(days=14) >= row.occurred_at)
-        ]
-        campaign_ids.append(live["campaign_id"].iloc[0] if len(live) else "")
-    frame["campaign_id"] = campaign_ids
+    frame["campaign_id"] = _live_campaign(frame, campaigns)
     frame = frame.sort_values(["occurred_at", "contact_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "touchpoint_id", [f"T-{i:07d}" for i in range(1, len(frame) + 1)])
     frame["occurred_at"] = _iso(frame["occurred_at"])
     return frame
+
+
+def _live_campaign(frame: pd.DataFrame, campaigns: pd.DataFrame) -> np.ndarray:
+    """For each touchpoint, the first campaign of its channel running then (or ending under 14 days before)."""
+    channel = campaigns["channel"].to_numpy()
+    start = pd.to_datetime(campaigns["start_date"]).to_numpy()
+    end = (pd.to_datetime(campaigns["end_date"]) + pd.Timedelta(days=14)).to_numpy()
+    ids = campaigns["campaign_id"].to_numpy()
+    when, touch_channel = frame["occurred_at"].to_numpy(), frame["channel"].to_numpy()
+    found = np.full(len(frame), "", dtype=object)
+    for name in np.unique(touch_channel):
+        rows, cols = np.flatnonzero(touch_channel == name), np.flatnonzero(channel == name)
+        if not len(cols):
+            continue
+        live = (start[cols][None, :] <= when[rows][:, None]) & (end[cols][None, :] >= when[rows][:, None])
+        hit = live.any(axis=1)
+        found[rows[hit]] = ids[cols[live.argmax(axis=1)[hit]]]
+    return found
 
 
 def _budget(rng: np.random.Generator, campaigns: pd.DataFrame) -> pd.DataFrame:

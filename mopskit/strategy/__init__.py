@@ -111,11 +111,14 @@ def scenario_plan(name: str = "webinar_leads") -> Plan:
 
 
 def plan_options() -> dict[str, list[str]]:
-    """The choices the plan builder offers: stakeholders, channels, statuses, owners and metrics."""
-    from .. import content
+    """The choices the plan builder offers: stakeholders, channels, statuses, owners and metrics.
+
+    The owners are the people of the company the lesson's data is about (the capstone has its own).
+    """
+    from ..data.variant import company_people
     from ..goals import goal_metrics
 
     options = {k: list(v) for k, v in _content()["options"].items()}
-    options["owners"] = list(content.load_yaml("sample_company")["owners"])
+    options["owners"] = company_people()
     options["metrics"] = [m.label for m in goal_metrics().values()]
     return options

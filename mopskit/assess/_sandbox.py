@@ -1,0 +1,402 @@
+"""Running a trainee's notebook where it can harm nothing: bubblewrap, resource limits, a size-limited result.
+
+The grader never runs trainee code in its own process. For each submission it starts
+``python -m mopskit.assess._sandbox_runner`` inside bubblewrap (``bwrap``) with:
+
+- new IPC, PID, UTS, cgroup and network namespaces (no network at all: even 127.0.0.1 is the sandbox's own),
+  ``--die-with-parent`` and ``--new-session``;
+- read-only binds of the system (``/usr`` and what links into it, a few files of ``/etc``), the Python
+  installation, the virtual environment, the ``mopskit`` package folder and the sample-data folder it reads;
+  and nothing else: not the home folder, not the source notebooks, not the gradebook, not other submissions
+  (a ``mopskit/_notebooks`` folder inside an installed wheel is covered with an empty one);
+- the submission itself in a read-only inbox, a size-limited private ``/scratch`` it runs in, a size-limited
+  private ``/tmp``; everything else read-only, ``/`` and ``/dev`` included (no unbounded tmpfs to fill);
+- setrlimit limits on memory (address space), CPU time, processes, file size and core dumps;
+- as root: every capability dropped but the two the runner needs to switch, at once, to an unprivileged user
+  of its own (so process limits and file permissions apply); as another user: a user namespace too.
+
+The runner answers with JSON on a pipe; the grader reads at most :data:`MAX_RESULT` bytes of it and treats it
+as untrusted data. Where bubblewrap cannot start, :func:`sandbox_problem` says why and how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .._resources import datasets_dir, notebooks_dir
+from ..errors import GradingError
+from ..i18n import _
+
+__all__ = ["Limits", "NotebookRun", "run_notebook", "sandbox_problem"]
+
+MAX_RESULT = 16 * 1024 * 1024
+_UID_BASE = 61000
+_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "mime.types", "hosts", "nsswitch.conf")
+INSTALL_HINT = (
+    "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap), "
+    "or pass --unsandboxed to run trainee code with your own permissions (not recommended)"
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on one submission's run.
+
+    Attributes:
+        cell_timeout: seconds one cell may run.
+        timeout: seconds the whole notebook may run (cells left then are skipped).
+        memory_mb: address space of each process, in MiB.
+        disk_mb: size of the writable scratch folder and of ``/tmp``, in MiB.
+        processes: processes and threads the submission may have at once.
+        output_mb: output one cell may print before it is stopped, in MiB.
+        check_timeout: seconds one check may take in the grader.
+
+    """
+
+    cell_timeout: float = 60.0
+    timeout: float = 600.0
+    memory_mb: int = 3072
+    disk_mb: int = 256
+    processes: int = 256
+    output_mb: float = 4.0
+    check_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        for name in ("cell_timeout", "timeout", "memory_mb", "disk_mb", "processes", "output_mb", "check_timeout"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or value <= 0:
+                raise GradingError(f"'{name}' must be a number greater than 0 (got {value!r})")
+
+
+@dataclass
+class NotebookRun:
+    """What the runner reported about one submission (validated), and how the run went."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    collected: bool = False
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    restarts: int = 0
+    sandboxed: bool = True
+    seconds: float = 0.0
+
+
+@cache
+def sandbox_problem() -> str | None:
+    """Say why no sandbox can start here, or return ``None`` when bubblewrap works.
+
+    Starts ``bwrap`` for real with the namespaces the grader uses, since an installed bwrap can still be
+    refused by the system (user namespaces disabled, a container without privileges).
+    """
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed, so trainee code cannot be contained; " + INSTALL_HINT
+    probes = [[bwrap, "--ro-bind", "/", "/", "true"], [bwrap, *_namespaces(), "--ro-bind", "/", "/", "true"]]
+    for probe in probes:
+        try:
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"bubblewrap is installed but could not start ({exc}); " + INSTALL_HINT
+        if done.returncode != 0:
+            reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+            return (
+                f"bubblewrap is installed but cannot create a sandbox here ({reason}); allow unprivileged user "
+                "namespaces (sysctl kernel.unprivileged_userns_clone=1) or run the grader as root, or "
+                + INSTALL_HINT.split(", or ", 1)[1]
+            )
+    return None
+
+
+def _namespaces() -> list[str]:
+    common = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    if os.geteuid() == 0:  # no user namespace: the runner switches to a user of its own instead
+        return [*common, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return ["--unshare-all"]
+
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in _ETC:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _package_dirs() -> list[Path]:
+    """Folders the kernel needs: the Python installation, the environment, mopskit itself and its data."""
+    import mopskit
+
+    package = Path(mopskit.__file__).resolve().parent
+    found = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package, datasets_dir().resolve()]
+    return sorted({p for p in found if not any(p != q and p.is_relative_to(q) for q in found)})
+
+
+def _parents(paths: list[Path]) -> list[str]:
+    """``--dir`` every parent of the bind targets with mode 0755 (bwrap would copy modes like /root's 0700)."""
+    seen: list[str] = []
+    for path in paths:
+        for parent in reversed(path.parents[:-1]):
+            if str(parent) not in seen:
+                seen.append(str(parent))
+    args: list[str] = []
+    for parent in sorted(seen, key=lambda p: p.count("/")):
+        args += ["--perms", "0755", "--dir", parent]
+    return args
+
+
+def _masks(binds: list[Path]) -> list[str]:
+    """Cover anything secret that lies inside a bound folder (a wheel's copy of the source lessons)."""
+    args: list[str] = []
+    try:
+        secret = notebooks_dir().resolve()
+    except Exception:  # no bundled lessons at all: nothing to hide
+        return args
+    if any(secret.is_relative_to(b) for b in binds):
+        args += ["--tmpfs", str(secret)]
+    return args
+
+
+def bwrap_command(*, inbox: Path, data_dir: Path, limits: Limits, runner: list[str]) -> list[str]:
+    """The bubblewrap command line that runs ``runner`` with only what it needs mounted."""
+    binds = _package_dirs()
+    data = data_dir.resolve()
+    disk = str(int(limits.disk_mb * 1024 * 1024))
+    args = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", *_system_binds(), *_parents(binds)]
+    for path in binds:
+        args += ["--ro-bind", str(path), str(path)]
+    args += _masks(binds)
+    args += ["--ro-bind", str(inbox), "/inbox", "--ro-bind", str(data), "/data"]
+    args += ["--perms", "0777", "--size", disk, "--tmpfs", "/scratch"]
+    args += ["--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
+    args += ["--chdir", "/scratch", "--clearenv"]
+    for key, value in _environment(home="/tmp/home", data="/data").items():
+        args += ["--setenv", key, value]
+    return [*args, *runner]
+
+
+def _environment(*, home: str, data: str) -> dict[str, str]:
+    return {
+        "HOME": home,
+        "USER": "trainee",
+        "LOGNAME": "trainee",
+        "LANG": "C.UTF-8",
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
+        "IPYTHONDIR": f"{home}/.ipython",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "JUPYTER_RUNTIME_DIR": f"{home}/.jupyter-runtime",
+        "JUPYTER_CONFIG_DIR": f"{home}/.jupyter",
+        "JUPYTER_DATA_DIR": f"{home}/.jupyter-data",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "MOPSKIT_DATA_DIR": data,
+        # one thread for numeric libraries: submissions run side by side, one core each, never oversubscribed
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "MOPSKIT_LANG": os.environ.get("MOPSKIT_LANG", ""),  # notes in the grader's language
+    }
+
+
+def _own_processes() -> int:
+    """How many processes and threads this user has now (RLIMIT_NPROC counts them all)."""
+    uid, count = os.getuid(), 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(list((entry / "task").iterdir()))
+            except OSError:
+                continue
+    return count
+
+
+def _limiter(limits: Limits, *, root: bool) -> Any:
+    memory = int(limits.memory_mb * 1024 * 1024)
+    cpu = int(limits.timeout) + 60
+    nproc = limits.processes if root else _own_processes() + limits.processes
+    fsize = int(limits.disk_mb * 1024 * 1024)
+
+    def apply() -> None:  # runs in the child between fork and exec: plain calls only
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _read_capped(fd: int, sink: dict[str, Any]) -> None:
+    """Read a pipe to its end, keeping at most MAX_RESULT bytes (the rest is drained and dropped)."""
+    chunks, size = [], 0
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            chunk = pipe.read(1 << 16)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size <= MAX_RESULT:
+                chunks.append(chunk)
+    sink["data"], sink["too_big"] = b"".join(chunks), size > MAX_RESULT
+
+
+def run_notebook(
+    notebook: Path,
+    *,
+    exercise_ids: list[str],
+    lesson: str,
+    data_dir: Path | None = None,
+    carried_answers: dict[str, Any] | None = None,
+    limits: Limits | None = None,
+    sandboxed: bool = True,
+) -> NotebookRun:
+    """Execute one submitted notebook in a fresh kernel, contained, and return what it reported.
+
+    Args:
+        notebook: the submitted ``.ipynb`` (already read and checked by the caller).
+        exercise_ids: the exercises whose answers to collect.
+        lesson: the lesson id its answers are saved under (widget answers are restored from that file).
+        data_dir: the folder ``mopskit.data.load`` reads in the kernel (a trainee's variant; default: the
+            bundled sample data).
+        carried_answers: the widget answers the notebook carried, written where the widgets restore them from.
+        limits: time, memory, disk and process limits.
+        sandboxed: run under bubblewrap; ``False`` runs with the grader's permissions (limits still apply).
+
+    Raises:
+        GradingError: sandboxed was asked for and bubblewrap cannot start here.
+
+    """
+    limits = limits or Limits()
+    if sandboxed and (problem := sandbox_problem()):
+        raise GradingError(problem)
+    started = time.monotonic()
+    root = os.geteuid() == 0
+    with tempfile.TemporaryDirectory(prefix="mopskit-run-") as temp:
+        inbox, work = Path(temp) / "inbox", Path(temp) / "work"  # work: the unsandboxed run's folder
+        inbox.mkdir()
+        shutil.copy(notebook, inbox / "submission.ipynb")
+        if carried_answers:
+            answers = inbox / ".mopskit"
+            answers.mkdir()
+            (answers / f"{lesson}.answers.json").write_text(json.dumps(carried_answers), encoding="utf-8")
+        request = {
+            "notebook": "submission.ipynb",
+            "inbox": "/inbox" if sandboxed else str(inbox),
+            "workdir": "/scratch" if sandboxed else str(work),
+            "cell_timeout": limits.cell_timeout,
+            "timeout": limits.timeout,
+            "output_limit": int(limits.output_mb * 1024 * 1024),
+            "exercises": exercise_ids,
+            "lesson": lesson,
+            "drop_to": [_UID_BASE + os.getpid() % 4000] * 2 if sandboxed and root else None,
+            "reap": sandboxed,  # in its own PID namespace every other process is the trainee's
+        }
+        (inbox / "request.json").write_text(json.dumps(request), encoding="utf-8")
+        for path in [inbox, *inbox.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        read_end, write_end = os.pipe()
+        runner = [sys.executable, "-m", "mopskit.assess._sandbox_runner"]
+        runner += ["/inbox/request.json" if sandboxed else str(inbox / "request.json"), "--result-fd", str(write_end)]
+        data = Path(data_dir) if data_dir else datasets_dir()
+        if sandboxed:
+            command, env, cwd = bwrap_command(inbox=inbox, data_dir=data, limits=limits, runner=runner), None, None
+        else:
+            work.mkdir()
+            command, cwd = runner, str(work)
+            env = {**os.environ, **_environment(home=str(Path(temp) / "home"), data=str(data))}
+        notes: list[str] = []
+        try:
+            proc = subprocess.Popen(
+                command,
+                pass_fds=(write_end,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=cwd,
+                env=env,
+                preexec_fn=_limiter(limits, root=root),
+                start_new_session=True,
+            )
+        finally:
+            os.close(write_end)
+        sink: dict[str, Any] = {}
+        reader = threading.Thread(target=_read_capped, args=(read_end, sink), daemon=True)
+        reader.start()
+        try:
+            proc.wait(timeout=limits.timeout + 90)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 90))
+        except BaseException:  # the grader is being stopped: take the sandbox down with it
+            _kill(proc)
+            raise
+        reader.join(timeout=30)
+    run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes)
+    run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
+    return run
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, 9)
+    except OSError:
+        proc.kill()
+    proc.wait()
+
+
+def _parse(data: bytes, *, too_big: bool, notes: list[str]) -> NotebookRun:
+    """Validate the runner's report: untrusted JSON, taken only where it has the expected shape."""
+    run = NotebookRun(notes=list(notes))
+    if too_big:
+        run.notes.append(_("the run's report was larger than {mb} MiB and was ignored").format(mb=MAX_RESULT >> 20))
+        return run
+    try:
+        report = json.loads(data.decode("utf-8")) if data else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        report = None
+    if not isinstance(report, dict):
+        run.notes.append(_("the run ended without reporting back (the runner was killed or crashed)"))
+        return run
+    answers = report.get("answers")
+    if isinstance(answers, dict):
+        run.answers = {str(k)[:100]: v for k, v in answers.items()}
+    run.collected = report.get("collected") is True
+    cells = report.get("cells")
+    if isinstance(cells, list):
+        for cell in cells[:5000]:
+            if isinstance(cell, dict) and isinstance(cell.get("index"), int):
+                run.cells.append(
+                    {
+                        "index": cell["index"],
+                        "status": str(cell.get("status", ""))[:20],
+                        "seconds": float(cell["seconds"]) if isinstance(cell.get("seconds"), int | float) else 0.0,
+                        "error": str(cell.get("error", ""))[:300],
+                    }
+                )
+    extra = report.get("notes")
+    if isinstance(extra, list):
+        run.notes += [str(n)[:300] for n in extra[:50]]
+    restarts = report.get("restarts")
+    run.restarts = restarts if isinstance(restarts, int) else 0
+    return run

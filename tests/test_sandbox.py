@@ -1,0 +1,211 @@
+"""The sandbox contains trainee code: real hostile notebooks, run by the real runner under bubblewrap."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from grading_helpers import KERNEL, needs_sandbox
+from nbformat import write
+from nbformat.v4 import new_code_cell, new_notebook
+
+from mopskit.assess._sandbox import Limits, _parse, bwrap_command, run_notebook, sandbox_problem
+from mopskit.errors import GradingError
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook(path: Path, cells: list[str]) -> Path:
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells], metadata={"kernelspec": KERNEL})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write(nb, str(path))
+    return path
+
+
+_SPY = """
+import json, os, shutil, socket
+from pathlib import Path
+attempts = {{}}
+def attempt(name, action):
+    try:
+        result = action()
+        attempts[name] = "ALLOWED: " + repr(result)[:80]
+    except Exception as exc:
+        attempts[name] = "blocked: " + type(exc).__name__
+attempt("read_source", lambda: Path({source!r}).read_text())
+attempt("read_gradebook", lambda: Path({gradebook!r}).read_bytes())
+attempt("read_other_submission", lambda: Path({other!r}).read_text())
+attempt("read_home_secret", lambda: Path({secret!r}).read_text())
+attempt("list_home", lambda: [p for p in os.listdir({home!r}) if p != ".pyenv"] or 1 / 0)
+attempt("write_beside_submissions", lambda: Path({outside!r}).write_text("pwned"))
+attempt("write_usr", lambda: Path("/usr/pwned").write_text("pwned"))
+attempt("fill_root_tmpfs", lambda: Path("/pwned").write_text("pwned"))
+attempt("fill_dev_shm", lambda: Path("/dev/shm/pwned").write_text("pwned"))
+attempt("connect_loopback", lambda: socket.create_connection(("127.0.0.1", {port}), timeout=3))
+attempt("read_shadow", lambda: Path("/etc/shadow").read_text())
+attempt("source_lessons_in_package", lambda: [p for p in Path({package!r}).rglob("*.ipynb")] or 1 / 0)
+q1 = json.dumps(attempts)
+"""
+
+
+@needs_sandbox
+def test_trainee_code_cannot_read_secrets_write_outside_or_reach_the_network(tmp_path, root):
+    source = tmp_path / "instructor" / "notebooks" / "07_final.ipynb"
+    _notebook(source, ["# HIDDEN CHECKS q1\nsecret_answer = 42"])
+    gradebook = tmp_path / "instructor" / "gradebook.sqlite"
+    gradebook.write_bytes(b"SQLite format 3\x00 secret grades")
+    other = _notebook(tmp_path / "submissions" / "bob" / "07_final.ipynb", ["q1 = 'bob worked hard'"])
+    secret = Path.home() / f".mopskit-test-secret-{uuid.uuid4().hex}"
+    outside = tmp_path / "submissions" / "pwned.txt"
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    spy = _SPY.format(
+        source=str(source),
+        gradebook=str(gradebook),
+        other=str(other),
+        secret=str(secret),
+        home=str(Path.home()),
+        outside=str(outside),
+        port=port,
+        package=str(root / "mopskit"),
+    )
+    path = _notebook(tmp_path / "submissions" / "eve" / "07_final.ipynb", [spy])
+    secret.write_text("instructor's private key")
+    try:
+        run = run_notebook(path, exercise_ids=["q1"], lesson="07_final", limits=Limits(memory_mb=2048))
+    finally:
+        secret.unlink()
+    attempts = json.loads(run.answers["q1"])
+    assert set(attempts) >= {"read_source", "read_gradebook", "connect_loopback", "write_beside_submissions"}
+    allowed = {name: outcome for name, outcome in attempts.items() if not outcome.startswith("blocked")}
+    assert not allowed, f"the sandbox let these through: {allowed}"
+    assert not outside.exists()
+    with pytest.raises(TimeoutError):  # nothing ever reached the test's listening port
+        listener.accept()
+    listener.close()
+    assert source.read_text().count("secret_answer") == 1 and gradebook.read_bytes().endswith(b"secret grades")
+    assert run.sandboxed and run.collected
+
+
+_LIMITS = [
+    "q0 = 'set before anything went wrong'",
+    # a loop that swallows the interrupt: the kernel has to be restarted, earlier cells replayed
+    "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass",
+    "after_loop = q0 + ' and survived a stuck kernel'",
+    "import ctypes\nctypes.string_at(0)",  # a segfault kills the kernel
+    "after_crash = after_loop + ' and a segfault'",
+    "import os\nos._exit(3)",
+    "for _ in range(2_000_000):\n    print('x' * 100)",  # 200 MB of output
+    "after_output = after_crash + ' and a flood'",
+    "blocks = []\nwhile True:\n    blocks.append(bytearray(64 * 1024 * 1024))",  # memory bomb: MemoryError
+    "del blocks",
+    "import os, time\nkids = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(30)\n"
+    "            os._exit(0)\n        kids += 1\nexcept OSError as exc:\n    stopped = kids",  # fork bomb
+    "q1 = after_output + f' and a fork bomb stopped at {stopped} processes'",
+]
+
+
+@needs_sandbox
+def test_hangs_crashes_floods_and_bombs_cost_only_their_own_cells(tmp_path):
+    path = _notebook(tmp_path / "eve.ipynb", _LIMITS)
+    limits = Limits(cell_timeout=4, timeout=240, memory_mb=2048, output_mb=1, processes=64)
+    run = run_notebook(path, exercise_ids=["q0", "q1"], lesson="x", limits=limits)
+    status = {c["index"]: c["status"] for c in run.cells}
+    assert status[1] == "timeout" and status[3] == "crashed" and status[5] == "crashed"
+    assert status[6] == "output-limit"
+    assert status[8] == "error" and "MemoryError" in run.cells[8]["error"]
+    assert run.restarts >= 3
+    assert run.answers["q0"] == "set before anything went wrong"
+    assert run.answers["q1"].startswith("set before anything went wrong and survived a stuck kernel and a segfault")
+    assert int(run.answers["q1"].rsplit("at ", 1)[1].split()[0]) < 64
+
+
+@needs_sandbox
+def test_the_command_mounts_no_home_no_sources_and_no_network(tmp_path):
+    command = bwrap_command(inbox=tmp_path, data_dir=tmp_path, limits=Limits(), runner=["python"])
+    text = " ".join(command)
+    assert "--share-net" not in command
+    assert "--unshare-net" in command or "--unshare-all" in command
+    assert "--die-with-parent" in command and "--new-session" in command
+    binds = [command[i + 1] for i, a in enumerate(command) if a in {"--bind", "--ro-bind", "--ro-bind-try"}]
+    assert str(Path.home()) not in binds and "/" not in binds
+    assert not any(Path(b).name == "notebooks" for b in binds)
+    assert "--bind" not in command, "nothing of the host is mounted writable"
+    assert "/scratch" in text
+
+
+def test_without_bubblewrap_grading_refuses_and_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    sandbox_problem.cache_clear()
+    try:
+        problem = sandbox_problem()
+        assert "apt-get install bubblewrap" in problem and "--unsandboxed" in problem
+        with pytest.raises(GradingError, match="bubblewrap"):
+            run_notebook(tmp_path / "x.ipynb", exercise_ids=[], lesson="x")
+    finally:
+        sandbox_problem.cache_clear()
+
+
+def test_bwrap_refused_by_the_system_is_reported(monkeypatch):
+    def refuse(*args, **kwargs):
+        return subprocess.CompletedProcess(args, 1, "", "bwrap: No permissions to create new namespace")
+
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/bwrap")
+    monkeypatch.setattr(subprocess, "run", refuse)
+    sandbox_problem.cache_clear()
+    try:
+        assert "No permissions to create new namespace" in sandbox_problem()
+    finally:
+        sandbox_problem.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("data", "too_big", "expected"),
+    [
+        (b"", False, "without reporting back"),
+        (b"not json", False, "without reporting back"),
+        (b"[1, 2]", False, "without reporting back"),
+        (b"[" * 100_000, False, "without reporting back"),
+        (b"{}", True, "larger than"),
+    ],
+)
+def test_a_broken_or_hostile_report_is_ignored_with_a_note(data, too_big, expected):
+    run = _parse(data, too_big=too_big, notes=[])
+    assert run.answers == {} and not run.collected
+    assert any(expected in n for n in run.notes)
+
+
+def test_a_report_is_taken_only_in_the_expected_shape():
+    report = {
+        "answers": {"q1": 5, "x" * 500: 1},
+        "collected": "yes",
+        "cells": [{"index": 1, "status": "ok" * 50, "seconds": "soon"}, "junk", {"index": "2"}],
+        "notes": ["n" * 1000],
+        "restarts": "many",
+    }
+    run = _parse(json.dumps(report).encode(), too_big=False, notes=[])
+    assert run.answers["q1"] == 5 and all(len(k) <= 100 for k in run.answers)
+    assert run.collected is False and run.restarts == 0
+    assert run.cells == [{"index": 1, "status": ("ok" * 50)[:20], "seconds": 0.0, "error": ""}]
+    assert len(run.notes[0]) == 300
+
+
+def test_limits_must_be_positive():
+    with pytest.raises(GradingError, match="'cell_timeout' must be a number greater than 0"):
+        Limits(cell_timeout=0)
+
+
+def test_unsandboxed_runs_still_collect_answers(tmp_path):
+    path = _notebook(tmp_path / "ok.ipynb", ["q1 = 6 * 7"])
+    run = run_notebook(path, exercise_ids=["q1"], lesson="x", sandboxed=False, limits=Limits(memory_mb=2048))
+    assert run.answers == {"q1": 42} and not run.sandboxed
+    assert os.environ.get("MOPSKIT_DATA_DIR") is None, "the grader's own environment is untouched"
