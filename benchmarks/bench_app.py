@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from browser.app_mode import LessonInApp
-from browser.lab import LabServer, find_chromium, free_port, isolated_env, launch_chromium, make_workspace
+from browser.lab import INSTALL_HINT, LabServer, find_chromium, free_port, isolated_env, launch_chromium, make_workspace
 from browser.trainee import LessonInBrowser
 
 from mopskit.app import AppServer
@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
-        sys.exit("Chromium not found: install it with `sudo apt-get install chromium` or set MOPSKIT_CHROMIUM")
+        sys.exit(f"Chromium not found: {INSTALL_HINT}")
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         root = Path(scratch)
         workspace = make_workspace(root / "workspace")
