@@ -209,3 +209,28 @@ def test_unsandboxed_runs_still_collect_answers(tmp_path):
     run = run_notebook(path, exercise_ids=["q1"], lesson="x", sandboxed=False, limits=Limits(memory_mb=2048))
     assert run.answers == {"q1": 42} and not run.sandboxed
     assert os.environ.get("MOPSKIT_DATA_DIR") is None, "the grader's own environment is untouched"
+
+
+@needs_sandbox
+def test_a_kit_installed_under_tmp_stays_visible_and_tmp_stays_private(tmp_path, monkeypatch):
+    # pytest's tmp_path lies under /tmp, as a CI checkout or a virtual environment there may: the sandbox's own
+    # empty /tmp must not hide the kit, and must stay writable for everyone (sticky, 1777)
+    import mopskit.assess._sandbox as sandbox
+
+    kit = tmp_path / "checkout" / "mopskit"
+    kit.mkdir(parents=True)
+    (kit / "marker").write_text("kit\n", encoding="utf-8")
+    (tmp_path / "checkout" / "gradebook.sqlite").write_text("secret", encoding="utf-8")
+    real = sandbox._package_dirs()
+    monkeypatch.setattr(sandbox, "_package_dirs", lambda: [*real, kit])
+    script = (
+        f"cat {kit / 'marker'}; stat -c %a /tmp; ls /tmp; "
+        f"test -e {tmp_path / 'checkout' / 'gradebook.sqlite'} && echo LEAK || echo hidden"
+    )
+    command = bwrap_command(inbox=tmp_path, data_dir=tmp_path, limits=Limits(), runner=["sh", "-c", script])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split()
+    assert lines[0] == "kit", f"the kit under /tmp is hidden in the sandbox: {done.stdout!r}"
+    assert lines[1] == "1777", f"/tmp in the sandbox: mode {lines[1]}"
+    assert lines[-1] == "hidden", "a file beside the kit under /tmp is visible in the sandbox"

@@ -178,13 +178,16 @@ def bwrap_command(*, inbox: Path, data_dir: Path, limits: Limits, runner: list[s
     binds = _package_dirs()
     data = data_dir.resolve()
     disk = str(int(limits.disk_mb * 1024 * 1024))
-    args = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", *_system_binds(), *_parents(binds)]
+    args = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", *_system_binds()]
+    # the private /tmp first: a kit installed under /tmp (a CI checkout, a venv there) is bound on top of it
+    # afterwards, so the empty tmpfs cannot hide it
+    args += ["--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
+    args += _parents(binds)
     for path in binds:
         args += ["--ro-bind", str(path), str(path)]
     args += _masks(binds)
     args += ["--ro-bind", str(inbox), "/inbox", "--ro-bind", str(data), "/data"]
     args += ["--perms", "0777", "--size", disk, "--tmpfs", "/scratch"]
-    args += ["--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
     args += ["--chdir", "/scratch", "--clearenv"]
     for key, value in _environment(home="/tmp/home", data="/data").items():
