@@ -40,6 +40,19 @@ def test_the_report_names_its_validator_and_parameters():
     assert all(p.help for p in info.parameters.values())
 
 
+def test_the_report_defaults_are_the_audit_defaults():
+    # papermill needs literal defaults in the notebook, so they are written there once more: they must not drift
+    import ast
+    import dataclasses
+
+    from mopskit.stack.checks import Thresholds
+
+    parameters = _info().parameters
+    for field in dataclasses.fields(Thresholds):
+        if field.name != "today":
+            assert ast.literal_eval(parameters[field.name].default) == field.default, field.name
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [

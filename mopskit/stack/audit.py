@@ -259,11 +259,11 @@ def audit(
     inventory: str | Path | pd.DataFrame,
     *,
     today: str | dt.date | None = None,
-    renewal_window_days: int = 90,
-    low_utilization_pct: float = 50.0,
-    stale_after_days: int = 90,
-    review_max_age_days: int = 365,
-    company_size: str = "smb",
+    renewal_window_days: int = ck.Thresholds.renewal_window_days,
+    low_utilization_pct: float = ck.Thresholds.low_utilization_pct,
+    stale_after_days: int = ck.Thresholds.stale_after_days,
+    review_max_age_days: int = ck.Thresholds.review_max_age_days,
+    company_size: str = ck.Thresholds.company_size,
     health_weights: Mapping[str, float] | None = None,
 ) -> StackAudit:
     """Audit a martech stack inventory the way a MOps lead would.

@@ -132,11 +132,11 @@ def parse_date(value: Any, name: str) -> dt.date:
 def thresholds(
     *,
     today: str | dt.date | None = None,
-    renewal_window_days: int = 90,
-    low_utilization_pct: float = 50.0,
-    stale_after_days: int = 90,
-    review_max_age_days: int = 365,
-    company_size: str = "smb",
+    renewal_window_days: int = Thresholds.renewal_window_days,
+    low_utilization_pct: float = Thresholds.low_utilization_pct,
+    stale_after_days: int = Thresholds.stale_after_days,
+    review_max_age_days: int = Thresholds.review_max_age_days,
+    company_size: str = Thresholds.company_size,
 ) -> Thresholds:
     """Check the audit's thresholds and return them; every bad value is named in one error.
 
