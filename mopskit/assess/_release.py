@@ -102,6 +102,35 @@ def _strip_markdown(source: str, where: str) -> tuple[str, int]:
     return new, count
 
 
+def instructor_material(nb: Any) -> list[str]:
+    """Say where a notebook still holds instructor material: solutions, hidden checks, instructor cells.
+
+    A released copy gives an empty list; a source lesson one line per cell that would leak.
+
+    Args:
+        nb: a notebook as read by ``nbformat.read``, or a path to one.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> instructor_material(new_notebook(cells=[new_code_cell("x = 4  # SOLUTION"), new_code_cell("y = 1")]))
+    ['cell 1: a solution']
+    """
+    if isinstance(nb, str | Path):
+        import nbformat
+
+        nb = nbformat.read(str(nb), as_version=4)
+    found = []
+    for index, cell in enumerate(nb.cells, 1):
+        source = cell.get("source", "")
+        first = source.lstrip().splitlines()[0] if source.strip() else ""
+        if "instructor" in cell.get("metadata", {}).get("tags", []):
+            found.append(f"cell {index}: an instructor cell")
+        elif cell.get("cell_type") == "code" and _HIDDEN.match(first):
+            found.append(f"cell {index}: hidden checks")
+        elif "BEGIN SOLUTION" in source or any(_LINE_SOLUTION.match(line) for line in source.splitlines()):
+            found.append(f"cell {index}: a solution")
+    return found
+
+
 def release_notebook(source: Path, target: Path) -> ReleaseSummary:
     """Write the trainee copy of one source notebook.
 
