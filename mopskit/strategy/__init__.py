@@ -73,8 +73,8 @@ def review_date(name: str = "email_program") -> date:
     datetime.date(2026, 11, 1)
     """
     data = _content()
-    if name not in data or name == "options":
-        valid = ", ".join(k for k in data if k != "options")
+    if name not in data or name in ("options", "six_steps"):
+        valid = ", ".join(k for k in data if k not in ("options", "six_steps"))
         from ..errors import ParameterError
 
         raise ParameterError(f"unknown plan '{name}'; valid: {valid}")

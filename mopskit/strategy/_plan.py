@@ -6,19 +6,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from ..content import load_yaml
 from ..errors import ParameterError
 
 __all__ = ["STATUSES", "STEP_TITLES", "Message", "MetricDef", "Plan", "Stakeholder", "Step", "Task"]
 
 STATUSES = ("not started", "in progress", "done", "blocked")
-STEP_TITLES = (
-    "Stakeholders and their SLAs",
-    "A measurable metric",
-    "SMART goals",
-    "How colleagues can help",
-    "Actionable steps",
-    "Tasks with owners and due dates",
-)
+STEP_TITLES = tuple(step["name"] for step in load_yaml("strategy_plans")["six_steps"]["steps"])
 
 
 @dataclass
