@@ -113,6 +113,7 @@ def instructor_material(nb: Any) -> list[str]:
     >>> from nbformat.v4 import new_code_cell, new_notebook
     >>> instructor_material(new_notebook(cells=[new_code_cell("x = 4  # SOLUTION"), new_code_cell("y = 1")]))
     ['cell 1: a solution']
+
     """
     if isinstance(nb, str | Path):
         import nbformat
