@@ -51,7 +51,10 @@ attempt("fill_root_tmpfs", lambda: Path("/pwned").write_text("pwned"))
 attempt("fill_dev_shm", lambda: Path("/dev/shm/pwned").write_text("pwned"))
 attempt("connect_loopback", lambda: socket.create_connection(("127.0.0.1", {port}), timeout=3))
 attempt("read_shadow", lambda: Path("/etc/shadow").read_text())
-attempt("source_lessons_in_package", lambda: [p for p in Path({package!r}).rglob("*.ipynb")] or 1 / 0)
+attempt(
+    "source_lessons_in_package",
+    lambda: [p for p in Path({package!r}).rglob("*.ipynb") if "HIDDEN" + " CHECKS" in p.read_text()] or 1 / 0,
+)
 q1 = json.dumps(attempts)
 """
 
