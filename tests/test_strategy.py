@@ -207,3 +207,16 @@ def test_the_plan_validates_tracks_and_exports_itself():
     assert str(plan.progress(today=TODAY)) == "1 of 4 tasks done (25%), 1 overdue"
     assert plan.to_markdown(today=TODAY) == to_markdown(plan, today=TODAY)
     assert plan.to_html(today=TODAY) == to_html(plan, today=TODAY)
+
+
+def test_the_example_plan_marks_its_sla_numbers_and_counts_as_the_kits_own():
+    from mopskit.content import load_yaml
+    from mopskit.strategy import example_plan_note
+
+    phrases = load_yaml("strategy_plans")["email_program"]["illustration"]
+    plan = example_plan()
+    for sla in [s.sla for s in plan.stakeholders]:
+        assert any(p in sla for p in phrases), f"an SLA with numbers the article does not give: {sla!r}"
+    for task in plan.tasks[2:]:
+        assert any(p in task.title.lower() for p in phrases), task.title
+    assert all(p in example_plan_note() for p in phrases)
