@@ -138,7 +138,7 @@ class ExerciseTags:
 
 def facts_assessed(notebook: str | Path) -> list[ExerciseTags]:
     """Return what each exercise of a source lesson declares it assesses (its checks cells are run to find out)."""
-    from ._grading import load_checks
+    from ._answer_key import load_checks
 
     lesson = Path(notebook).stem
     return [ExerciseTags(lesson, ex_id, ex.facts, ex.competencies) for ex_id, ex in load_checks(notebook).items()]
