@@ -157,3 +157,15 @@ def test_a_workspace_holds_released_lessons_only(workspace):
     assert len(lessons) == len(LESSONS) + 1  # and the home page
     assert not {p.name: instructor_material(p) for p in lessons if instructor_material(p)}
     assert all(instructor_material(p) for p in LESSONS), "each source lesson holds what the copies must not"
+
+
+def test_a_prepared_workspace_switches_off_jupyterlabs_news_pop_up_and_keeps_the_trainees_choice(tmp_path):
+    from mopskit.workspace import LAB_SETTINGS, lab_arguments, prepare_workspace
+
+    prepare_workspace(tmp_path / "ws")
+    settings = tmp_path / "ws" / LAB_SETTINGS / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    assert json.loads(settings.read_text()) == {"fetchNews": "false", "checkForUpdates": False}
+    settings.write_text('{"fetchNews": "true"}')
+    again = prepare_workspace(tmp_path / "ws")
+    assert settings in again.kept and json.loads(settings.read_text()) == {"fetchNews": "true"}
+    assert f"--LabApp.user_settings_dir={tmp_path / 'ws' / LAB_SETTINGS}" in lab_arguments(tmp_path / "ws")
