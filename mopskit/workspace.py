@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._resources import datasets_dir, lessons_dir
+from ._resources import datasets_dir
+from .assess import lessons_dir
 from .errors import WorkspaceError
 from .i18n import _
 

@@ -60,8 +60,8 @@ def test_wheel_ships_datasets_released_lessons_and_reports_and_finds_them_instal
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import mopskit.data as d, mopskit._resources as r, mopskit.reports as reports; "
-        "print(r.datasets_dir()); print(d.load('mops_tasks_survey').shape); print(r.lessons_dir()); "
+        "import mopskit.data as d, mopskit._resources as r, mopskit.reports as reports, mopskit.assess as a; "
+        "print(r.datasets_dir()); print(d.load('mops_tasks_survey').shape); print(a.lessons_dir()); "
         "print(r.sources_dir()); print(reports.reports_dir())"
     )
     out = subprocess.run(
@@ -110,8 +110,7 @@ def test_the_editable_install_carries_no_lesson_and_no_data(tmp_path):
 
 
 def test_a_checkout_releases_its_lessons_on_first_use_and_again_when_a_source_changes(tmp_path):
-    from mopskit._resources import _refresh
-    from mopskit.assess._release import instructor_material
+    from mopskit.assess._release import _refresh, instructor_material
 
     sources, target = tmp_path / "notebooks", tmp_path / "released"
     sources.mkdir(), target.mkdir()
@@ -136,7 +135,7 @@ def test_a_checkout_releases_its_lessons_on_first_use_and_again_when_a_source_ch
 
 
 def test_a_broken_source_lesson_in_a_checkout_is_refused_naming_the_cell(tmp_path):
-    from mopskit._resources import _refresh
+    from mopskit.assess._release import _refresh
 
     sources, target = tmp_path / "notebooks", tmp_path / "released"
     sources.mkdir(), target.mkdir()

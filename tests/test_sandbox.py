@@ -273,7 +273,8 @@ _GRADER = """
 import json, sys
 from pathlib import Path
 import mopskit
-from mopskit._resources import lessons_dir, sources_dir
+from mopskit._resources import sources_dir
+from mopskit.assess import lessons_dir
 from mopskit.assess._sandbox import Limits, run_notebook
 lessons = lessons_dir()
 run = run_notebook(Path(sys.argv[1]), exercise_ids=["q1"], lesson="x", hide=[Path(p) for p in sys.argv[2:]],

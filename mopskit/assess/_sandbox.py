@@ -37,7 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .._resources import datasets_dir
+from .._resources import datasets_dir, package_dir, sources_dir
 from ..errors import GradingError
 from ..i18n import _
 
@@ -150,10 +150,7 @@ def _needed_dirs() -> list[Path]:
     A site folder outside the environment (an environment reaching another's packages through a ``.pth`` file)
     is needed too; other ``sys.path`` entries (the script's folder, a checkout's top) are not.
     """
-    import mopskit
-
-    package = Path(mopskit.__file__).resolve().parent
-    found = [Path(sys.base_prefix), Path(sys.prefix), package, datasets_dir()]
+    found = [Path(sys.base_prefix), Path(sys.prefix), package_dir(), datasets_dir()]
     found += [Path(e) for e in sys.path if e and os.path.isabs(e) and _is_site(Path(e))]
     return sorted({p.resolve() for p in found if p.is_dir()})
 
@@ -170,15 +167,11 @@ def _package_dirs() -> list[Path]:
 
 def _secrets(hide: list[Path]) -> list[Path]:
     """Folders no trainee may read: the grader's source lessons, a checkout (its sources, its history)."""
-    import mopskit
-
-    from .._resources import sources_dir
-
     found = [Path(p) if Path(p).is_dir() else Path(p).parent for p in hide]
     sources = sources_dir()
     if sources is not None:
         found.append(sources.parent)  # the whole checkout: notebooks/, .git/, tests/ (the package is bound again)
-    found.append(Path(mopskit.__file__).parent / "_notebooks")  # an older wheel's copy of the sources
+    found.append(package_dir() / "_notebooks")  # an older wheel's copy of the sources
     return sorted({p.resolve() for p in found if p.exists()}, key=lambda p: len(p.parts))
 
 

@@ -256,9 +256,10 @@ def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Pa
 
     import numpy as np
 
-    from .._resources import lessons_dir, sources_dir
+    from .._resources import sources_dir
     from ._answer_key import load_checks
     from ._gradebook import CheckRow, Gradebook, GradedSubmission
+    from ._release import lessons_dir
 
     rng = np.random.default_rng(seed)
     # the instructor's lessons in a checkout (hidden checks too); an installed kit has the released ones only
