@@ -1,4 +1,4 @@
-"""What the selection modules share: amounts as people read them, and one check of numeric arguments."""
+"""What the selection modules share: amounts as people read them, and reading a table from a file or frame."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, ParameterError
+from ..errors import DataError
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -22,26 +22,6 @@ def money(amount: float) -> str:
     from ..stack import money as stack_money
 
     return stack_money(round(float(amount), 2))
-
-
-def positive(name: str, value: Any, *, whole: bool = False, zero: bool = True) -> None:
-    """Refuse a value that is not a number (whole if asked), 0 or more (above 0 with ``zero=False``).
-
-    The message has the kit's one shape: ``'<name>' must be <rule> (got <value>)``.
-
-    >>> positive("seats", 2.5, whole=True)
-    Traceback (most recent call last):
-    ...
-    mopskit.errors.ParameterError: 'seats' must be a whole number, 0 or more (got 2.5)
-    """
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
-    if ok and whole:
-        ok = float(value).is_integer()
-    if ok:
-        ok = value >= 0 if zero else value > 0
-    if not ok:
-        rule = (_("a whole number") if whole else _("a number")) + (_(", 0 or more") if zero else _(" above 0"))
-        raise ParameterError(_("'{name}' must be {rule} (got {got!r})").format(name=name, rule=rule, got=value))
 
 
 def read_table(

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import day as v_day
+from .._validate import money as v_money
+from .._validate import percent as v_percent
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import money, positive, read_table
+from ._common import money as _money
+from ._common import read_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,7 +83,7 @@ class Adoption:
             if self.trend_pct_per_month <= 0:
                 steps.append(_("It has stopped growing: the training plan did not reach everyone; plan it again."))
         if idle:
-            cost = _(" ({cost} a year)").format(cost=money(idle * self.seat_price)) if self.seat_price else ""
+            cost = _(" ({cost} a year)").format(cost=_money(idle * self.seat_price)) if self.seat_price else ""
             steps.append(
                 _("{n} seat(s) sit idle{cost}: reassign them, or pay for fewer at the next renewal.").format(
                     n=idle, cost=cost
@@ -116,7 +120,6 @@ def _usage_frame(usage: Any) -> pd.DataFrame:
     if not isinstance(usage, Mapping):
         return read_table(usage, TABLE, columns=None, label=None, what=_("usage"))[0]
     from ..stack import load_inventory
-    from ..stack.checks import parse_date
 
     parts = []
     for day, inventory in usage.items():
@@ -127,7 +130,11 @@ def _usage_frame(usage: Any) -> pd.DataFrame:
                     day=day
                 )
             )
-        parts.append(frame[["tool", "seats", "active_users"]].assign(as_of=pd.Timestamp(parse_date(day, "as_of"))))
+        parts.append(
+            frame[["tool", "seats", "active_users"]].assign(
+                as_of=pd.Timestamp(v_day(day, "as_of", function="adoption"))
+            )
+        )
     if not parts:
         raise DataError(_("no inventories given: pass at least one {{date: inventory}}"))
     return pd.concat(parts, ignore_index=True)[["as_of", "tool", "seats", "active_users"]]
@@ -159,11 +166,9 @@ def adoption(
     (datetime.date(2027, 5, 1), 87.5)
 
     """
-    positive("target_pct", target_pct)
-    if target_pct > 100:
-        raise ParameterError(_("'target_pct' must be a percentage from 0 to 100 (got {got!r})").format(got=target_pct))
+    target_pct = v_percent(target_pct, "target_pct", function="adoption")
     if seat_price is not None:
-        positive("seat_price", seat_price)
+        seat_price = v_money(seat_price, "seat_price", function="adoption")
     frame = _usage_frame(usage)
     mine = frame[frame["tool"] == tool].sort_values("as_of").reset_index(drop=True)
     if mine.empty:

@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._validate import count as v_count
+from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
 from ._common import money as _money
-from ._common import positive as _positive
 from .vendors import Offer
 
 if TYPE_CHECKING:
@@ -64,9 +65,12 @@ def stay_offer(
     >>> stay_offer("Event Hub", 24000, renewal_increase_pct=7).licence(seats=5, year=2)
     25680.0
     """
-    _positive("annual_cost", annual_cost)
-    _positive("admin_hours_per_year", admin_hours_per_year)
-    _positive("renewal_increase_pct", renewal_increase_pct)
+    for name, value in (
+        ("annual_cost", annual_cost),
+        ("admin_hours_per_year", admin_hours_per_year),
+        ("renewal_increase_pct", renewal_increase_pct),
+    ):
+        v_number(value, name, function="stay_offer", minimum=0)
     return Offer(
         tool,
         vendor=tool,
@@ -175,11 +179,13 @@ def tco(offer: Offer, *, seats: int, years: int = 3, hourly_rate: float = 50.0) 
     ([44400.0, 30860.0, 32183.0], 107443.0)
 
     """
-    _positive("seats", seats, whole=True, zero=False)
-    _positive("years", years, whole=True, zero=False)
+    seats = v_count(seats, "seats", function="tco", minimum=1)
+    years = v_count(years, "years", function="tco", minimum=1)
     if years > LOOK_AHEAD_YEARS:
-        raise ParameterError(_("'years' must be at most {most} (got {got})").format(most=LOOK_AHEAD_YEARS, got=years))
-    _positive("hourly_rate", hourly_rate)
+        raise ParameterError(
+            _("tco: 'years' must be at most {most} (got {got})").format(most=LOOK_AHEAD_YEARS, got=years)
+        )
+    hourly_rate = v_number(hourly_rate, "hourly_rate", function="tco", minimum=0)
     import pandas as pd
 
     rows = []
@@ -302,7 +308,7 @@ def compare_costs(switch: TCO, stay: TCO, *, overlap_months: float = 0.0) -> Cos
                 a=switch.years, b=stay.years
             )
         )
-    _positive("overlap_months", overlap_months)
+    overlap_months = v_number(overlap_months, "overlap_months", function="compare_costs", minimum=0)
     import pandas as pd
 
     look = 12 * max(LOOK_AHEAD_YEARS, switch.years)
@@ -412,11 +418,14 @@ def build_vs_buy(
     ([39000.0, 9000.0, 9000.0], 'build')
 
     """
-    _positive("hours", hours)
-    _positive("hosting_per_year", hosting_per_year)
-    _positive("maintenance_pct", maintenance_pct)
-    _positive("months", months, whole=True)
-    _positive("bridge_per_month", bridge_per_month)
+    for name, value in (
+        ("hours", hours),
+        ("hosting_per_year", hosting_per_year),
+        ("maintenance_pct", maintenance_pct),
+        ("bridge_per_month", bridge_per_month),
+    ):
+        v_number(value, name, function="build_vs_buy", minimum=0)
+    months = v_count(months, "months", function="build_vs_buy")
     import pandas as pd
 
     build_cost = round(hours * buy.hourly_rate, 2)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import number as v_number
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from ._common import read_table
@@ -140,10 +141,7 @@ class Requirements:
                 raise ParameterError(
                     _("'{id}' is a must-have: it is pass or fail and has no weight to change").format(id=key)
                 )
-            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
-                raise ParameterError(
-                    _("the weight of '{id}' must be a number, 0 or more (got {got!r})").format(id=key, got=value)
-                )
+            v_number(value, f"weight of {key}", function="with_weights", minimum=0)
         items = tuple(replace(r, weight=float(weights.get(r.id, r.weight))) for r in self.items)
         return replace(self, items=items)
 

@@ -138,8 +138,8 @@ class Scenario:
 def scenario(name: str) -> Scenario:
     """One bundled scenario by name (see :func:`scenarios`); an unknown name lists the valid ones."""
     from .. import content
+    from .._validate import day
     from ..data import read
-    from ..stack.checks import parse_date
 
     every = content.load_yaml(CONTENT)
     if name not in every:
@@ -167,7 +167,7 @@ def scenario(name: str) -> Scenario:
         seats=int(raw["seats"]),
         hourly_rate=float(raw["hourly_rate"]),
         horizon_years=int(raw["horizon_years"]),
-        start=parse_date(raw["start"], "start"),
+        start=day(raw["start"], "start", function="scenario"),
         stay={k: float(v) for k, v in raw.get("stay", {}).items()},
         switch=dict(raw["switch"]),
         stakeholders=tuple(dict(s) for s in raw.get("stakeholders", ())),

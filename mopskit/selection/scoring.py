@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count as v_count
 from ..errors import ParameterError
 from ..i18n import _
 from .requirements import Requirements, read_requirements
@@ -198,8 +199,8 @@ def score_vendors(
     """
     import pandas as pd
 
-    if seats is not None and (isinstance(seats, bool) or not isinstance(seats, int) or seats < 1):
-        raise ParameterError(_("'seats' must be a whole number of 1 or more (got {got!r})").format(got=seats))
+    if seats is not None:
+        seats = v_count(seats, "seats", function="score_vendors", minimum=1)
     reqs = read_requirements(requirements)
     chosen = read_vendors(offers, reqs)
     if not len(chosen):

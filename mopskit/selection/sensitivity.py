@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
 from .scoring import Evaluation, score_vendors
@@ -170,8 +171,7 @@ def sensitivity(evaluation: Evaluation, *, change: float = 1.0) -> Sensitivity:
     """
     import pandas as pd
 
-    if isinstance(change, bool) or not isinstance(change, int | float) or not change > 0:
-        raise ParameterError(_("'change' must be a number above 0 (got {got!r})").format(got=change))
+    change = v_number(change, "change", function="sensitivity", above=0)
     if evaluation.winner is None:
         raise ParameterError(_("every offer is refused: there is no winner whose lead could change"))
     rows = []

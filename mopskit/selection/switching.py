@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count as v_count
+from .._validate import day as v_day
+from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
 from ._common import money as _money
@@ -52,12 +55,6 @@ class Contract:
     active_users: int | None = None
     integrates_with: tuple[str, ...] = ()
     holds_personal_data: bool = False
-
-
-def _date(value: Any, name: str) -> dt.date:
-    from ..stack.checks import parse_date
-
-    return parse_date(value, name)
 
 
 def contract_of(inventory: str | Path | pd.DataFrame, tool: str) -> Contract:
@@ -135,18 +132,10 @@ def training_sessions(training: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         role = str(item.get("role", "")).strip()
         if not role:
             raise ParameterError(_("every training item needs a 'role' (got {item!r})").format(item=dict(item)))
-        people, size, hours = item.get("people"), item.get("class_size", 8), item.get("hours", 1)
-        for name, value in (("people", people), ("class_size", size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ParameterError(
-                    _("training for '{role}': '{name}' must be a whole number of 1 or more (got {got!r})").format(
-                        role=role, name=name, got=value
-                    )
-                )
-        if isinstance(hours, bool) or not isinstance(hours, int | float) or not hours > 0:
-            raise ParameterError(
-                _("training for '{role}': 'hours' must be a number above 0 (got {got!r})").format(role=role, got=hours)
-            )
+        where = _("training for '{role}'").format(role=role)
+        people = v_count(item.get("people"), "people", function=where, minimum=1)
+        size = v_count(item.get("class_size", 8), "class_size", function=where, minimum=1)
+        hours = v_number(item.get("hours", 1), "hours", function=where, above=0)
         rows.append(
             {
                 "role": role,
@@ -247,11 +236,7 @@ class SwitchPlan:
 
 
 def _weeks(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise ParameterError(
-            _("'{name}' must be a number of weeks, 0 or more (got {got!r})").format(name=name, got=value)
-        )
-    return float(value)
+    return v_number(value, name, function="switch_plan", minimum=0, rule=_("a number of weeks, 0 or more"))
 
 
 def switch_plan(
@@ -292,7 +277,7 @@ def switch_plan(
     """
     import pandas as pd
 
-    begin = _date(start, "start")
+    begin = v_day(start, "start", function="switch_plan")
     if not migration:
         raise ParameterError(_("'migration' needs at least one step, e.g. {{'step': 'Export the data', 'weeks': 1}}"))
     steps = []
@@ -303,10 +288,7 @@ def switch_plan(
         steps.append((name, _weeks(item.get("weeks"), f"weeks of '{name}'"), str(item.get("owner", "") or "")))
     parallel = _weeks(parallel_run_weeks, "parallel_run_weeks")
     buffer = _weeks(buffer_weeks, "buffer_weeks")
-    if isinstance(term_months, bool) or not isinstance(term_months, int) or term_months < 1:
-        raise ParameterError(
-            _("'term_months' must be a whole number of 1 or more (got {got!r})").format(got=term_months)
-        )
+    term_months = v_count(term_months, "term_months", function="switch_plan", minimum=1)
     sessions = training_sessions(training)
     total = dt.timedelta(weeks=sum(w for _n, w, _o in steps) + buffer + parallel)
 
