@@ -38,6 +38,7 @@ from ._exercise import _unset, exercise
 
 __all__ = [
     "Mark",
+    "all_or_nothing",
     "answered_all",
     "as_count",
     "as_items",
@@ -100,6 +101,15 @@ class Mark:
 
 
 _RIGHT = Mark(1.0)
+
+
+def all_or_nothing(mark: Mark) -> Mark:
+    """The same mark with no partial credit: every point when it passes, none otherwise (its reason kept).
+
+    >>> all_or_nothing(Mark(0.7, "7 of 10 matched right.")).score, all_or_nothing(Mark(1.0)).score
+    (0.0, 1.0)
+    """
+    return Mark(1.0 if mark.passed else 0.0, mark.reason, mark.missing, mark.extra, mark.wrong)
 
 
 def _fail(reason: str = "", score: float = 0.0, **details: tuple[Any, ...]) -> Mark:
