@@ -1,9 +1,9 @@
 """App mode: a workspace's lessons served as web apps by Voilà (narrative, tables, charts and widgets; no code).
 
 ``mopskit app`` prepares the workspace as ``mopskit start`` does, then starts Voilà on it: the home page
-(``mopskit_home.ipynb``, see :func:`mopskit.workspace.progress`) lists the lessons with the trainee's progress,
-and each lesson opens as a page that shows the outputs of its cells but never their code. Voilà runs every page
-in a kernel of its own, started in the lesson's folder, so the widgets save answers to the same
+(``mopskit_home.ipynb``, see :func:`mopskit.workspace.workspace_progress`) lists the lessons with the trainee's
+progress, and each lesson opens as a page that shows the outputs of its cells but never their code. Voilà runs every
+page in a kernel of its own, started in the lesson's folder, so the widgets save answers to the same
 ``.mopskit/`` files as in JupyterLab: a trainee can switch between the two and find the same answers.
 
 It is for one trainee on their own machine: the server listens on 127.0.0.1 only, behind a random token

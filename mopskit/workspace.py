@@ -1,7 +1,7 @@
 """A trainee's workspace: released lessons plus the datasets (never overwriting their work), and their progress.
 
 The workspace also holds a home page, ``mopskit_home.ipynb``: the lessons in order with each one's progress,
-counted from the answers saved in ``.mopskit/`` (:func:`progress`). App mode (:mod:`mopskit.app`) opens it
+counted from the answers saved in ``.mopskit/`` (:func:`workspace_progress`). App mode (:mod:`mopskit.app`) opens it
 first; in JupyterLab it works the same.
 """
 
@@ -29,9 +29,9 @@ __all__ = [
     "PreparedWorkspace",
     "WorkspaceProgress",
     "prepare_workspace",
-    "progress",
     "score_answers",
     "start",
+    "workspace_progress",
 ]
 
 HOME_NOTEBOOK = "mopskit_home.ipynb"
@@ -102,7 +102,7 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
 
 
 def _write_home(target: Path) -> None:
-    """Write the workspace's home page: a notebook whose one code cell shows :func:`progress`."""
+    """Write the workspace's home page: a notebook whose one code cell shows :func:`workspace_progress`."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -118,7 +118,7 @@ def _write_home(target: Path) -> None:
         "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
         "again to bring the table up to date."
     )
-    code = "from mopskit.workspace import progress\n\nprogress()"
+    code = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
     nbformat.write(nb, str(target))
@@ -326,7 +326,7 @@ def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> Les
     return LessonProgress(notebook.stem, _title(nb, notebook.stem), name, len(exercises), answered, correct)
 
 
-def progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
+def workspace_progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
     """The progress of every lesson in a workspace: exercises answered, and answered correctly.
 
     Answers are read from the lesson's answer file (``.mopskit/<lesson>.answers.json``, where the lesson's

@@ -18,8 +18,8 @@ from mopskit.goals import (
     parse_goal,
     plot_attainability,
 )
-from mopskit.goals._assess import _assess
 from mopskit.goals._parse import _parse, _refine
+from mopskit.goals._smart import _assess
 from mopskit.goals._vocab import scopes
 
 TODAY = date(2026, 11, 1)
@@ -312,7 +312,10 @@ def test_build_goal_round_trips_through_parse_goal(metric, direction, amount, ho
         ({"metric": "mqls", "amount": 5}, "give 'deadline'"),
         ({"metric": "mqls", "amount": 5, "horizon_days": 9, "scope": "Mars"}, "unknown scope 'Mars'; valid:"),
         ({"metric": "mqls", "amount": 5, "unit": "pp", "horizon_days": 9}, "fits rates only"),
-        ({"metric": "mqls", "amount": 5, "deadline": "31/03/2027"}, "YYYY-MM-DD"),
+        (
+            {"metric": "mqls", "amount": 5, "deadline": "31/03/2027"},
+            r"build_goal: 'deadline' must be a date written YYYY-MM-DD.*day-first \(31 March 2027\): write 2027-03-31",
+        ),
         ({"metric": "mqls", "amount": -5, "horizon_days": 9}, "positive number"),
     ],
 )

@@ -20,7 +20,7 @@ from mopskit.strategy import (
     example_plan,
     export_plan,
     plan_options,
-    progress,
+    plan_progress,
     review_date,
     review_plan,
     scenario,
@@ -84,12 +84,12 @@ def test_each_step_is_graded_with_a_reason(change, step, score, reason):
 def test_overdue_tasks_are_tracked_and_flagged():
     plan = example_plan()
     now = review_date("email_program")
-    tracked = progress(plan, today=now)
+    tracked = plan_progress(plan, today=now)
     assert (tracked.total, tracked.done, tracked.percent_done) == (4, 1, 25.0)
     assert [t.title for t in tracked.overdue] == ["Audit the current email marketing workflows"]
     tasks = review_plan(plan, today=now).step(6)
     assert not tasks.passed and "has no status" in tasks.reason and "is overdue" in tasks.reason
-    assert progress(Plan(), today=now).percent_done == 0.0
+    assert plan_progress(Plan(), today=now).percent_done == 0.0
 
 
 def test_plan_round_trips_through_plain_json():

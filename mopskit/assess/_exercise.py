@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Real
@@ -217,6 +217,8 @@ class Exercise:
         self.checks: dict[str, Check] = {}
         self.hidden_declared = 0
         self.review = False  # an instructor reads the answer too: its points are provisional until then
+        self.facts: tuple[str, ...] = ()  # ids in content/facts.yaml that the exercise assesses
+        self.competencies: tuple[str, ...] = ()  # ids in content/competencies.yaml it gives evidence of
 
     def check(
         self,
@@ -299,7 +301,15 @@ def registry_scope() -> Iterator[dict[str, Exercise]]:
         _registries.pop()
 
 
-def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, review: bool = False) -> Exercise:
+def exercise(
+    exercise_id: str,
+    *,
+    title: str = "",
+    hidden_checks: int = 0,
+    review: bool = False,
+    facts: Sequence[str] = (),
+    competency: str | Sequence[str] = (),
+) -> Exercise:
     """Define an exercise, or return it if this notebook defined it already.
 
     Args:
@@ -308,6 +318,11 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
         hidden_checks: in trainee copies, how many hidden checks run at grading (set by release).
         review: free text that checks can only partly judge: graded answers are flagged "needs review" in
             the gradebook, and their points count as provisional until an instructor adjusts or accepts them.
+        facts: the facts it assesses (ids in ``content/facts.yaml``, see :mod:`mopskit.facts`).
+        competency: the competency (or competencies) it gives evidence of (ids in ``content/competencies.yaml``).
+
+    Raises:
+        ExerciseError: a fact or competency id that the content does not know; the message names it.
 
     >>> ex = exercise("demo", title="Two plus two")
     >>> @ex.check(points=1, failure="Add the two numbers.")
@@ -316,6 +331,8 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
     >>> print(ex.run(answer=4))
     demo Two plus two: Correct! (1/1 points)
       ✓ Passed.
+    >>> exercise("demo", facts=["solo_mops_share"], competency="roles.team").competencies
+    ('roles.team',)
 
     """
     registry = _registries[-1]
@@ -326,7 +343,23 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
         ex.title = title
     ex.hidden_declared = max(ex.hidden_declared, hidden_checks)
     ex.review = ex.review or review
+    if facts or competency:
+        _declare(ex, facts, competency)
     return ex
+
+
+def _declare(ex: Exercise, facts: Sequence[str], competency: str | Sequence[str]) -> None:
+    from .. import facts as registry
+    from ..errors import MopskitError
+
+    wanted = (competency,) if isinstance(competency, str) else tuple(competency)
+    try:
+        known = [registry.fact(f).id for f in ([facts] if isinstance(facts, str) else facts)]
+        skills = [registry.competency(c).id for c in wanted]
+    except MopskitError as exc:
+        raise ExerciseError(f"exercise '{ex.id}': {exc}") from None
+    ex.facts = tuple(dict.fromkeys([*ex.facts, *known]))
+    ex.competencies = tuple(dict.fromkeys([*ex.competencies, *skills]))
 
 
 def get_exercise(exercise_id: str) -> Exercise:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import period
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -155,38 +156,14 @@ def month_of(values: pd.Series) -> pd.Series:
     return stamps.dt.strftime("%Y-%m").where(stamps.notna(), np.nan).astype(object)
 
 
-def check_day(name: str, value: str | None) -> str | None:
-    """Check a period bound written ``YYYY-MM-DD`` and return it as such (None stays None).
+def check_period(start: Any, end: Any, *, function: str) -> tuple[str | None, str | None]:
+    """Check a period's bounds (see :func:`mopskit._validate.period`) and return them as ``YYYY-MM-DD`` text.
 
-    >>> check_day("start", "2026-03-01")
-    '2026-03-01'
+    >>> check_period("2026-03-01", None, function="funnel")
+    ('2026-03-01', None)
     """
-    if value is None or value == "":
-        return None
-    import datetime as dt
-    import re
-
-    text = str(value).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ParameterError(
-            _("'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})").format(
-                name=name, value=value
-            )
-        ) from None
-
-
-def check_period(start: str | None, end: str | None) -> tuple[str | None, str | None]:
-    """Check both bounds of a period and that the start is not after the end."""
-    first, last = check_day("start", start), check_day("end", end)
-    if first and last and first > last:
-        raise ParameterError(
-            _("'start' must be on or before 'end' (got start {first}, end {last})").format(first=first, last=last)
-        )
-    return first, last
+    first, last = period(start, end, function=function)
+    return (first.isoformat() if first else None), (last.isoformat() if last else None)
 
 
 def to_datetime(values: pd.Series) -> pd.Series:

@@ -30,9 +30,11 @@ MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
 NO_TOUCH = "(no touchpoint)"
 
 
-def _conversions(contacts: pd.DataFrame, start: str | None, end: str | None) -> tuple[pd.DataFrame, list[str]]:
+def _conversions(
+    contacts: pd.DataFrame, start: str | None, end: str | None, *, function: str
+) -> tuple[pd.DataFrame, list[str]]:
     require_columns(contacts, ["contact_id", "customer_at", "deal_amount"], table="contacts")
-    start, end = check_period(start, end)
+    start, end = check_period(start, end, function=function)
     won = contacts.assign(converted_at=to_datetime(contacts["customer_at"]))
     won = won[won["converted_at"].notna()]
     if start:
@@ -84,7 +86,7 @@ def touch_credits(
             _("'half_life_days' must be more than 0 (got {half_life_days})").format(half_life_days=half_life_days)
         )
     require_columns(touchpoints, ["contact_id", "occurred_at", "channel"], table="touchpoints")
-    won, notes = _conversions(contacts, start, end)
+    won, notes = _conversions(contacts, start, end, function="touch_credits")
     touches = touchpoints[["contact_id", "occurred_at", "channel"]].assign(
         occurred_at=to_datetime(touchpoints["occurred_at"])
     )
@@ -191,7 +193,7 @@ def compare_models(
         raise ParameterError(
             f"unknown attribution model(s) {', '.join(map(repr, unknown))}; valid: {', '.join(MODELS)}"
         )
-    spent = campaigns[_in_period(campaigns["start_date"], start, end)]
+    spent = campaigns[_in_period(campaigns["start_date"], start, end, function="compare_models")]
     table = spent.groupby("channel")["spend"].sum().rename("spend").to_frame()
     notes: list[str] = []
     for model in models:

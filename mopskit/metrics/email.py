@@ -297,7 +297,7 @@ def _summarize(
         per["campaign_id"] = per["campaign_id"].fillna(NO_CAMPAIGN_ID)
     if campaigns is not None:
         per = _join_campaigns(per, campaigns, campaign_columns, notes, quality)
-    first_start, last_end = check_period(start, end)
+    first_start, last_end = check_period(start, end, function="email_metrics")
     if first_start:
         per = per[per["first_day"].notna() & (per["first_day"] >= first_start)]
     if last_end:

@@ -67,9 +67,9 @@ def reached(contacts: pd.DataFrame) -> pd.DataFrame:
     return result[[name for _s, _c, name in STAGES]]
 
 
-def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None, *, function: str) -> pd.DataFrame:
     require_columns(contacts, table="contacts", columns=["created_at", "source_channel"])
-    start, end = check_period(start, end)
+    start, end = check_period(start, end, function=function)
     frame = contacts.copy()
     created = to_datetime(frame["created_at"])
     frame["cohort_month"] = month_of(created)
@@ -109,7 +109,7 @@ def funnel(
 
     """
     keys = as_keys(by)
-    frame = _cohort_frame(contacts, start, end)
+    frame = _cohort_frame(contacts, start, end, function="funnel")
     check_keys(
         keys, ["cohort_month", "channel", *[c for c in contacts.columns if c != "source_channel"]], function="funnel"
     )
@@ -140,7 +140,7 @@ def funnel_stages(
     ['lead', 'mql', 'sql', 'opportunity', 'customer']
 
     """
-    frame = _cohort_frame(contacts, start, end)
+    frame = _cohort_frame(contacts, start, end, function="funnel_stages")
     if channel is not None:
         frame = frame[frame["channel"] == channel]
     counts = reached(frame).sum().astype("int64").to_numpy()

@@ -40,8 +40,8 @@ def romi(revenue: float, spend: float) -> float:
     return rate(revenue - spend, spend)
 
 
-def _in_period(dates: pd.Series, start: str | None, end: str | None) -> pd.Series:
-    start, end = check_period(start, end)
+def _in_period(dates: pd.Series, start: str | None, end: str | None, *, function: str) -> pd.Series:
+    start, end = check_period(start, end, function=function)
     stamps = to_datetime(dates)
     keep = stamps.notna()
     if start:
@@ -89,7 +89,7 @@ def channel_economics(
         columns=["source_channel", "created_at", "opportunity_at", "customer_at", "deal_amount"],
     )
     parts = []
-    spent = campaigns[_in_period(campaigns["start_date"], start, end)]
+    spent = campaigns[_in_period(campaigns["start_date"], start, end, function="channel_economics")]
     parts.append(
         pd.DataFrame({"channel": spent["channel"], "month": month_of(spent["start_date"]), "spend": spent["spend"]})
     )
@@ -99,7 +99,7 @@ def channel_economics(
         ("pipeline_generated", "opportunity_at", flags["opportunities"]),
         ("customers", "customer_at", flags["customers"]),
     ):
-        chosen = contacts[mask & _in_period(contacts[date], start, end)]
+        chosen = contacts[mask & _in_period(contacts[date], start, end, function="channel_economics")]
         parts.append(pd.DataFrame({"channel": chosen["source_channel"], "month": month_of(chosen[date]), column: 1}))
         if column == "customers":
             revenue = chosen["deal_amount"].astype("float64")

@@ -137,7 +137,7 @@ def validate_parameters(values: Mapping[str, Any]) -> None:
         ParameterError: saying what is wrong and listing the valid values or the span the data covers.
 
     """
-    start, end = check_period(values.get("start"), values.get("end"))
+    start, end = check_period(values.get("start"), values.get("end"), function="metrics_report")
     channels = list(values.get("channels") or [])
     valid = report_channels()
     unknown = [c for c in channels if c not in valid]
@@ -196,7 +196,7 @@ def build_report(
     from .money import budget_variance, channel_economics
     from .quality import quality_scorecard
 
-    start, end = check_period(start, end)
+    start, end = check_period(start, end, function="metrics_report")
     chosen = list(channels)
     campaigns, contacts, budget = data.campaigns, data.contacts, data.budget
     if chosen:

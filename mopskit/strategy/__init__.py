@@ -6,7 +6,7 @@ with owners ticked off in one shared place.
 
 >>> from datetime import date
 >>> plan = example_plan()
->>> print(progress(plan, today=date(2026, 11, 1)))
+>>> print(plan_progress(plan, today=date(2026, 11, 1)))
 1 of 4 tasks done (25%), 1 overdue
 >>> Plan.from_dict(plan.to_dict()) == plan
 True
@@ -19,7 +19,7 @@ from typing import Any
 
 from ._export import export_plan, to_html, to_markdown
 from ._plan import STATUSES, STEP_TITLES, Message, MetricDef, Plan, Stakeholder, Step, Task
-from ._review import PlanReview, Progress, StepReview, progress, review_plan
+from ._review import PlanProgress, PlanReview, StepReview, plan_progress, review_plan
 
 __all__ = [
     "STATUSES",
@@ -27,8 +27,8 @@ __all__ = [
     "Message",
     "MetricDef",
     "Plan",
+    "PlanProgress",
     "PlanReview",
-    "Progress",
     "Stakeholder",
     "Step",
     "StepReview",
@@ -36,7 +36,7 @@ __all__ = [
     "example_plan",
     "export_plan",
     "plan_options",
-    "progress",
+    "plan_progress",
     "review_date",
     "review_plan",
     "scenario",
@@ -73,8 +73,8 @@ def review_date(name: str = "email_program") -> date:
     datetime.date(2026, 11, 1)
     """
     data = _content()
-    if name not in data or name == "options":
-        valid = ", ".join(k for k in data if k != "options")
+    if name not in data or name in ("options", "six_steps"):
+        valid = ", ".join(k for k in data if k not in ("options", "six_steps"))
         from ..errors import ParameterError
 
         raise ParameterError(f"unknown plan '{name}'; valid: {valid}")
