@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ._session import in_app_mode
 from .errors import WorkspaceError
 from .i18n import _
 from .workspace import HOME_NOTEBOOK, PreparedWorkspace, prepare_workspace
@@ -42,15 +43,6 @@ DEFAULT_PORT = 8866  # Voilà's own default, so the address stays the same from 
 VOILA_REQUIREMENT = "voila>=0.5.8,<0.6"  # as in pyproject.toml
 _STOP_GRACE = 20.0  # seconds Voilà gets to shut its kernels down before it is killed
 _LOG_LIMIT = 5_000_000  # bytes of .mopskit/app.log kept from earlier runs
-
-
-def in_app_mode() -> bool:
-    """Whether this code runs in a page of app mode (Voilà names itself to its kernels as ``voila/<version>``).
-
-    >>> in_app_mode() == os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
-    True
-    """
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
 
 
 def _voila_missing() -> str | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
+from .._session import SESSION
 from ..errors import ExerciseError
 from ..i18n import _
 
@@ -288,17 +289,14 @@ class Exercise:
         return Verdict(self.id, self.title, answered, results, pending, self.review)
 
 
-_registries: list[dict[str, Exercise]] = [{}]
-
-
 @contextmanager
 def registry_scope() -> Iterator[dict[str, Exercise]]:
     """Use a fresh exercise registry inside the block (graders load checks this way)."""
-    _registries.append({})
+    SESSION.registries.append({})
     try:
-        yield _registries[-1]
+        yield SESSION.registries[-1]
     finally:
-        _registries.pop()
+        SESSION.registries.pop()
 
 
 def exercise(
@@ -335,7 +333,7 @@ def exercise(
     ('roles.team',)
 
     """
-    registry = _registries[-1]
+    registry: dict[str, Exercise] = SESSION.registries[-1]
     ex = registry.get(exercise_id)
     if ex is None:
         ex = registry[exercise_id] = Exercise(exercise_id, title=title)
@@ -364,7 +362,7 @@ def _declare(ex: Exercise, facts: Sequence[str], competency: str | Sequence[str]
 
 def get_exercise(exercise_id: str) -> Exercise:
     """Return a defined exercise, or say which ones exist."""
-    registry = _registries[-1]
+    registry: dict[str, Exercise] = SESSION.registries[-1]
     if exercise_id not in registry:
         known = ", ".join(sorted(registry)) or _("none yet")
         raise ExerciseError(
@@ -390,4 +388,4 @@ def check(exercise_id: str) -> Verdict:
 
 def defined_exercises() -> dict[str, Exercise]:
     """Return the exercises defined so far in this kernel, by id."""
-    return dict(_registries[-1])
+    return dict(SESSION.registries[-1])

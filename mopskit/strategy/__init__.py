@@ -34,6 +34,7 @@ __all__ = [
     "StepReview",
     "Task",
     "example_plan",
+    "example_plan_note",
     "export_plan",
     "plan_options",
     "plan_progress",
@@ -64,6 +65,22 @@ def example_plan() -> Plan:
     ['We will increase total email clicks by 25% within a year.']
     """
     return _plan(_content()["email_program"])
+
+
+def example_plan_note() -> str:
+    """Say which parts of the example plan are the article's and which are the kit's own illustration.
+
+    >>> "within 1 business day" in example_plan_note()
+    True
+    """
+    from ..i18n import _
+
+    phrases = ", ".join(f"“{p}”" for p in _content()["email_program"]["illustration"])
+    return _(
+        "From the article: the stakeholders and what each needs, the metric, the goal, the message to marketers, "
+        "the four steps and the first two tasks. The kit's own illustration: the SLA times and counts ({phrases}), "
+        "the owners and the dates, so that the plan can be tracked."
+    ).format(phrases=phrases)
 
 
 def review_date(name: str = "email_program") -> date:

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._session import SESSION
 from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
 from ..assess._exercise import exercise
 from ..i18n import _
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 LeafPath = tuple[str, ...]
-_WIDGETS: dict[str, WidgetExercise] = {}
 
 
 def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
@@ -163,7 +163,7 @@ class WidgetExercise:
         self.box = w.VBox([self.input, w.HBox([self.button, self.status]), self.feedback])
         self.box.add_class("mopskit-exercise")
         self.box.add_class(exercise_class(exercise_id))
-        _WIDGETS[exercise_id] = self
+        SESSION.widgets[exercise_id] = self
         if live and saved is not None:
             self._on_check()
 
@@ -421,6 +421,7 @@ def widget_for(exercise_id: str) -> WidgetExercise:
     """Return the widget of an exercise shown in this kernel (tests and graders use this)."""
     from ..errors import ExerciseError
 
-    if exercise_id not in _WIDGETS:
+    widget = SESSION.widgets.get(exercise_id)
+    if not isinstance(widget, WidgetExercise):
         raise ExerciseError(f"no widget for exercise '{exercise_id}'; run the cell that shows it first")
-    return _WIDGETS[exercise_id]
+    return widget

@@ -34,7 +34,7 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
         shell.run_line_magic("matplotlib", "inline")
     else:
         matplotlib.use("Agg")
-    from ..app import in_app_mode
+    from .._session import in_app_mode
 
     if shell is not None and in_app_mode():
         from IPython.display import HTML, display
