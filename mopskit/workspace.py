@@ -25,9 +25,11 @@ from .i18n import _
 
 __all__ = [
     "HOME_NOTEBOOK",
+    "LAB_SETTINGS",
     "LessonProgress",
     "PreparedWorkspace",
     "WorkspaceProgress",
+    "lab_arguments",
     "prepare_workspace",
     "score_answers",
     "start",
@@ -35,6 +37,11 @@ __all__ = [
 ]
 
 HOME_NOTEBOOK = "mopskit_home.ipynb"
+LAB_SETTINGS = ".mopskit/lab/user-settings"  # JupyterLab's settings for this workspace (lab_arguments())
+# JupyterLab settings a prepared workspace starts with: no pop-up asking to fetch Jupyter news, no update check.
+_LAB_DEFAULTS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
+}
 LESSONS = "[0-9][0-9]_*.ipynb"  # lesson files, in the order to take them
 
 
@@ -98,7 +105,25 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
     else:
         _write_home(home)
         result.added.append(home)
+    for name, settings in _LAB_DEFAULTS.items():
+        target = path / LAB_SETTINGS / name
+        if target.exists():  # the trainee may have changed it in JupyterLab's settings: theirs wins
+            result.kept.append(target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+            result.added.append(target)
     return result
+
+
+def lab_arguments(workspace: str | Path) -> list[str]:
+    """The JupyterLab options that serve a prepared workspace: its folder, and its own settings (no news pop-up).
+
+    >>> lab_arguments("/tmp/ws")[1]
+    '--LabApp.user_settings_dir=/tmp/ws/.mopskit/lab/user-settings'
+    """
+    root = Path(workspace)
+    return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
 
 
 def _write_home(target: Path) -> None:
@@ -137,7 +162,7 @@ def start(
     """
     prepared = prepare_workspace(directory)
     if launch:
-        command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={prepared.path}"]
+        command = [sys.executable, "-m", "jupyterlab", *lab_arguments(prepared.path)]
         first = sorted(prepared.path.glob("00_*.ipynb"))
         if first:
             command.append(str(first[0]))

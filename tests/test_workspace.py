@@ -148,3 +148,15 @@ def test_the_home_page_shows_the_table_when_run_in_a_kernel(workspace):
     [html] = [o.data["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert '<tr class="mopskit-progress-row" data-lesson="00_start_here">' in html
     assert "2 of 2" in html and "You have answered 2 of" in html
+
+
+def test_a_prepared_workspace_switches_off_jupyterlabs_news_pop_up_and_keeps_the_trainees_choice(tmp_path):
+    from mopskit.workspace import LAB_SETTINGS, lab_arguments, prepare_workspace
+
+    prepare_workspace(tmp_path / "ws")
+    settings = tmp_path / "ws" / LAB_SETTINGS / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    assert json.loads(settings.read_text()) == {"fetchNews": "false", "checkForUpdates": False}
+    settings.write_text('{"fetchNews": "true"}')
+    again = prepare_workspace(tmp_path / "ws")
+    assert settings in again.kept and json.loads(settings.read_text()) == {"fetchNews": "true"}
+    assert f"--LabApp.user_settings_dir={tmp_path / 'ws' / LAB_SETTINGS}" in lab_arguments(tmp_path / "ws")
