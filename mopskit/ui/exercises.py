@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._session import SESSION
+from .._session import SESSION, in_app_mode
 from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
 from ..assess._exercise import exercise
 from ..i18n import _
@@ -158,7 +158,7 @@ class WidgetExercise:
             self.restore(saved)
             self.status.value = f"<small>{_('Your saved answer is back.')}</small>"
         self.exercise.set_answer_source(lambda: self.value)
-        self.exercise.quiet_check = _in_app_mode()  # a check() cell's output would go stale beside the widget's
+        self.exercise.quiet_check = in_app_mode()  # a check() cell's output would go stale beside the widget's
         for leaf in self.leaves.values():
             leaf.observe(self._on_change, names="value")
         self.button.on_click(self._on_check)
@@ -219,7 +219,7 @@ class WidgetExercise:
         if isinstance(answer, float):
             shown = _number_text(answer)  # 11, as typed; not 11.0
         line = _("Saved answer to {id}: {answer}").format(id=self.exercise_id, answer=shown)
-        if _in_app_mode():  # the page is never saved, and a copy of the answer would go stale beside the verdict
+        if in_app_mode():  # the page is never saved, and a copy of the answer would go stale beside the verdict
             line = ""
         return {
             ANSWER_MIME: {"lesson": self.lesson, "exercise": self.exercise_id, "answer": answer},
@@ -251,12 +251,6 @@ class WidgetExercise:
 
         display(self.box)
         display(self._bundle(), raw=True, display_id=self._display_id)
-
-
-def _in_app_mode() -> bool:
-    from ..app import in_app_mode
-
-    return in_app_mode()
 
 
 def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multiple: bool = False) -> WidgetExercise:
