@@ -180,7 +180,7 @@ def test_bwrap_refused_by_the_system_is_reported(monkeypatch):
         (b"not json", False, "without reporting back"),
         (b"[1, 2]", False, "without reporting back"),
         (b"[" * 100_000, False, "without reporting back"),
-        (b"{}", True, "larger than"),
+        (b"{}", True, "too large"),
     ],
 )
 def test_a_broken_or_hostile_report_is_ignored_with_a_note(data, too_big, expected):
@@ -191,14 +191,23 @@ def test_a_broken_or_hostile_report_is_ignored_with_a_note(data, too_big, expect
 
 def test_a_report_is_taken_only_in_the_expected_shape():
     report = {
-        "answers": {"q1": 5, "x" * 500: 1},
+        "answers": {"q1": "5", "x" * 500: "1", "q2": 5, "q3": "NaN", "q4": "[" * 5000 + "]" * 5000, "q5": "{"},
+        "refused": {"q6": "the answer is NaN (not a number)" * 20, "q1": 3},
         "collected": "yes",
         "cells": [{"index": 1, "status": "ok" * 50, "seconds": "soon"}, "junk", {"index": "2"}],
         "notes": ["n" * 1000],
         "restarts": "many",
     }
     run = _parse(json.dumps(report).encode(), too_big=False, notes=[])
-    assert run.answers["q1"] == 5 and all(len(k) <= 100 for k in run.answers)
+    assert run.answers == {"x" * 100: 1}, "each answer is taken on its own: the good one stays"
+    assert run.refused == {
+        "q1": "3",  # a refusal the runner reported wins over an answer
+        "q2": "the answer is not readable data",  # not JSON text
+        "q3": "the answer is NaN (not a number)",
+        "q4": "the answer is nested more than 64 levels deep",
+        "q5": "the answer is not readable data",
+        "q6": ("the answer is NaN (not a number)" * 20)[:300],
+    }
     assert run.collected is False and run.restarts == 0
     assert run.cells == [{"index": 1, "status": ("ok" * 50)[:20], "seconds": 0.0, "error": ""}]
     assert len(run.notes[0]) == 300
