@@ -156,6 +156,7 @@ class _Kernel:
         self.cwd = cwd
         self.output_limit = output_limit
         self.launch = launch
+
         class Manager(KernelManager):
             def write_connection_file(self, **kwargs: Any) -> None:
                 super().write_connection_file(**kwargs)
