@@ -82,3 +82,49 @@ def test_sample_size():
 def test_sample_size_refuses_impossible_inputs(args, message):
     with pytest.raises(ParameterError, match=message):
         sample_size(*args)
+
+
+# --- bad input (each case failed before the validation layer) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((True, 100, 5, 100), r"^ab_test: 'conversions_a' must be a whole number, 0 or more \(got True\)"),
+        ((float("nan"), 100, 5, 100), r"'conversions_a' .*\(got nan\); the count is missing"),
+        (("5", 100, 5, 100), r"'conversions_a' .*\(got '5'\); pass a number, not text"),
+        ((5, 100, 5, None), r"'visitors_b' must be a whole number"),
+        ((5, 100.5, 5, 100), r"'visitors_a' must be a whole number"),
+    ],
+)
+def test_ab_test_refuses_counts_that_are_not_counts(args, message):
+    with pytest.raises(ParameterError, match=message):
+        ab_test(*args)
+
+
+def test_ab_test_refuses_a_confidence_written_as_a_fraction():
+    with pytest.raises(ParameterError, match=r"0.95 looks like a fraction: write 95 for 95%"):
+        ab_test(5, 100, 9, 100, confidence=0.95)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0.04, 0.01), r"^sample_size: 'baseline_rate' .*\(got 0.04\); 0.04 looks like a fraction: write 4 for 4%"),
+        ((float("nan"), 1), r"'baseline_rate' must be a percent"),
+        (("4", 1), r"'baseline_rate' .*not text"),
+        ((4, "1"), r"'minimum_effect' must be a number"),
+        ((4, float("nan")), r"'minimum_effect' must be a number"),
+        ((4, 1, True), r"'confidence'"),
+    ],
+)
+def test_sample_size_refuses_fractions_and_non_numbers(args, message):
+    kwargs = {"confidence": args[2]} if len(args) > 2 else {}
+    with pytest.raises(ParameterError, match=message):
+        sample_size(*args[:2], **kwargs)
+
+
+def test_a_rate_under_1_percent_is_given_with_its_sign():
+    with pytest.raises(ParameterError, match=r"or '0.5%' if the rate really is under 1%"):
+        sample_size(0.5, 0.25)
+    assert sample_size("0.5%", 0.25) > sample_size(4, 1)

@@ -265,3 +265,37 @@ def test_files_without_data_get_a_clear_error(tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(DataError, match=message):
         email_metrics(path)
+
+
+# --- bad input the way exports deliver it (each case failed before the validation layer) ------------------
+
+
+def test_bounces_without_sent_events_never_give_negative_delivered_or_rates():
+    events = pd.DataFrame(
+        {
+            "campaign_id": ["A", "A", "A", "B", "B", "B"],
+            "contact_id": ["c1", "c2", "c1", "c1", "c1", "c2"],
+            "event_type": ["bounced", "bounced", "opened", "sent", "sent", "opened"],
+            "occurred_at": ["2026-01-05T09:00:00"] * 6,
+        }
+    )
+    result = email_metrics(events)
+    row = result.iloc[0]
+    assert row.delivered >= 0 and row.sent == 2 and row.bounced == 0
+    assert all(result[c].dropna().ge(0).all() for c in EMAIL_COLUMNS if c.endswith("rate"))
+    assert float(row.open_rate) == 50.0  # campaign B alone: 1 opener of 2 delivered
+    said = " ".join(notes(result))
+    assert "A" in said and "sent" in said
+    assert data_quality(result)["rows"]["events"] == {"in": 6, "excluded": {"campaign with missing sent events": 3}}
+
+
+def test_header_only_events_are_refused_the_same_way_from_a_file_and_a_dataframe(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("campaign_id,contact_id,event_type,occurred_at\n")
+    messages = []
+    for source in (path, pd.read_csv(path)):
+        with pytest.raises(DataError) as info:
+            email_metrics(source)
+        messages.append(str(info.value))
+    assert messages[0].replace("events.csv", "the events table") == messages[1]
+    assert messages[1].startswith("email_metrics: 'events' must have at least one row (got a header only)")
