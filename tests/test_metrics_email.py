@@ -141,7 +141,9 @@ def test_a_file_missing_a_column_names_it_and_the_accepted_spellings(tmp_path):
     path.write_text("event_id,campaign_id,event_type,occurred_at\nE1,A,sent,2026-01-01T00:00:00\n")
     with pytest.raises(DataError, match=r"column 'contact_id' is missing \(accepted spellings: contact_id, lead_id"):
         email_metrics(path)
-    with pytest.raises(DataError, match=r"no column 'contact_id'"):
+    with pytest.raises(
+        DataError, match=r"'contact_id' must be a column of the email_events table \(got columns event_id, campaign_id"
+    ):
         email_metrics(pd.read_csv(path))
 
 
@@ -256,7 +258,11 @@ def test_excel_csv_exports_are_read_at_scale(tmp_path, name, content, sent):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("header.csv", b"event_id,campaign_id,contact_id,event_type,occurred_at\n", "has a header but no rows"),
+        (
+            "header.csv",
+            b"event_id,campaign_id,contact_id,event_type,occurred_at\n",
+            "must be a table with at least one row \\(got a header only\\) in header.csv",
+        ),
         ("broken.parquet", b"not parquet at all", r"broken.parquet: cannot be read \(Invalid Input Error"),
     ],
 )
@@ -298,4 +304,4 @@ def test_header_only_events_are_refused_the_same_way_from_a_file_and_a_dataframe
             email_metrics(source)
         messages.append(str(info.value))
     assert messages[0].replace("events.csv", "the events table") == messages[1]
-    assert messages[1].startswith("email_metrics: 'events' must have at least one row (got a header only)")
+    assert messages[1].startswith("email_metrics: 'events' must be a table with at least one row (got a header only)")

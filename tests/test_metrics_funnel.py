@@ -91,7 +91,10 @@ def test_lead_velocity_by_channel_lists_empty_months_as_zero(contacts):
     ("call", "message"),
     [
         (lambda c: funnel(c, by="colour"), r"cannot group by 'colour'; valid: cohort_month, channel"),
-        (lambda c: lead_velocity(c, stage="won"), r"unknown stage 'won'; valid: lead, mql"),
+        (
+            lambda c: lead_velocity(c, stage="won"),
+            r"lead_velocity: 'stage' must be one of lead, mql, sql, opportunity, customer \(got 'won'\)",
+        ),
     ],
 )
 def test_bad_options_list_the_valid_ones(contacts, call, message):

@@ -92,7 +92,9 @@ def test_zero_plan_gives_an_empty_variance_with_a_note():
 def test_bad_options(tables):
     with pytest.raises(ParameterError, match="cannot group by 'week'"):
         budget_variance(tables["budget"], by="week")
-    with pytest.raises(ParameterError, match="'tolerance_pct' must be 0 or more"):
+    with pytest.raises(
+        ParameterError, match="budget_variance: 'tolerance_pct' must be a number, 0 or more \\(got -1\\)"
+    ):
         budget_variance(tables["budget"], tolerance_pct=-1)
     with pytest.raises(ParameterError, match="'start' must be on or before 'end'"):
         channel_economics(tables["campaigns"], tables["contacts"], start="2026-03-01", end="2026-01-01")
@@ -144,7 +146,7 @@ def test_text_that_is_not_money_is_refused(tables):
 
 def test_a_contact_without_a_source_channel_is_counted_under_a_label(tables):
     contacts = tables["contacts"].copy()
-    contacts.loc[0, "source_channel"] = None
+    contacts.loc[1, "source_channel"] = None  # K2, a lead
     result = channel_economics(tables["campaigns"], contacts)
     assert "(no channel)" in result["channel"].tolist()
     assert result["leads"].sum() == channel_economics(tables["campaigns"], tables["contacts"])["leads"].sum()
