@@ -1,7 +1,7 @@
 """A trainee's workspace: released lessons plus the datasets (never overwriting their work), and their progress.
 
 The workspace also holds a home page, ``mopskit_home.ipynb``: the lessons in order with each one's progress,
-counted from the answers saved in ``.mopskit/`` (:func:`progress`). App mode (:mod:`mopskit.app`) opens it
+counted from the answers saved in ``.mopskit/`` (:func:`workspace_progress`). App mode (:mod:`mopskit.app`) opens it
 first; in JupyterLab it works the same.
 """
 
@@ -25,16 +25,23 @@ from .i18n import _
 
 __all__ = [
     "HOME_NOTEBOOK",
+    "LAB_SETTINGS",
     "LessonProgress",
     "PreparedWorkspace",
     "WorkspaceProgress",
+    "lab_arguments",
     "prepare_workspace",
-    "progress",
     "score_answers",
     "start",
+    "workspace_progress",
 ]
 
 HOME_NOTEBOOK = "mopskit_home.ipynb"
+LAB_SETTINGS = ".mopskit/lab/user-settings"  # JupyterLab's settings for this workspace (lab_arguments())
+# JupyterLab settings a prepared workspace starts with: no pop-up asking to fetch Jupyter news, no update check.
+_LAB_DEFAULTS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
+}
 LESSONS = "[0-9][0-9]_*.ipynb"  # lesson files, in the order to take them
 
 
@@ -98,11 +105,29 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
     else:
         _write_home(home)
         result.added.append(home)
+    for name, settings in _LAB_DEFAULTS.items():
+        target = path / LAB_SETTINGS / name
+        if target.exists():  # the trainee may have changed it in JupyterLab's settings: theirs wins
+            result.kept.append(target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+            result.added.append(target)
     return result
 
 
+def lab_arguments(workspace: str | Path) -> list[str]:
+    """The JupyterLab options that serve a prepared workspace: its folder, and its own settings (no news pop-up).
+
+    >>> lab_arguments("/tmp/ws")[1]
+    '--LabApp.user_settings_dir=/tmp/ws/.mopskit/lab/user-settings'
+    """
+    root = Path(workspace)
+    return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
+
+
 def _write_home(target: Path) -> None:
-    """Write the workspace's home page: a notebook whose one code cell shows :func:`progress`."""
+    """Write the workspace's home page: a notebook whose one code cell shows :func:`workspace_progress`."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -118,7 +143,7 @@ def _write_home(target: Path) -> None:
         "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
         "again to bring the table up to date."
     )
-    code = "from mopskit.workspace import progress\n\nprogress()"
+    code = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
     nbformat.write(nb, str(target))
@@ -137,7 +162,7 @@ def start(
     """
     prepared = prepare_workspace(directory)
     if launch:
-        command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={prepared.path}"]
+        command = [sys.executable, "-m", "jupyterlab", *lab_arguments(prepared.path)]
         first = sorted(prepared.path.glob("00_*.ipynb"))
         if first:
             command.append(str(first[0]))
@@ -326,7 +351,7 @@ def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> Les
     return LessonProgress(notebook.stem, _title(nb, notebook.stem), name, len(exercises), answered, correct)
 
 
-def progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
+def workspace_progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
     """The progress of every lesson in a workspace: exercises answered, and answered correctly.
 
     Answers are read from the lesson's answer file (``.mopskit/<lesson>.answers.json``, where the lesson's

@@ -18,8 +18,8 @@ from mopskit.goals import (
     parse_goal,
     plot_attainability,
 )
-from mopskit.goals._assess import _assess
 from mopskit.goals._parse import _parse, _refine
+from mopskit.goals._smart import _assess
 from mopskit.goals._vocab import scopes
 
 TODAY = date(2026, 11, 1)

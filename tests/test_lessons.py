@@ -61,10 +61,10 @@ def test_every_exercise_has_a_hint_and_an_answer_key_that_earns_full_points(sour
 _PROBE = """
 import json
 from mopskit.assess._exercise import defined_exercises
-from mopskit.ui.exercises import _WIDGETS
+from mopskit._session import SESSION
 print(json.dumps({
     "status": {k: e.run().status for k, e in defined_exercises().items()},
-    "no_widget": sorted(set(defined_exercises()) - set(_WIDGETS)),
+    "no_widget": sorted(set(defined_exercises()) - set(SESSION.widgets)),
 }))
 """
 

@@ -33,7 +33,16 @@ def test_every_email_column_is_in_the_catalog_with_the_formula_the_code_uses():
 def test_the_formula_reads_as_words():
     assert metric("click_to_open_rate").formula == "unique clicks / unique opens × 100"
     assert metric("sent").formula == "sent events"
-    assert metric("unsubscribe_rate").source_title.startswith("Everything You Need to Know")
+
+
+def test_each_formula_names_the_source_that_gives_it():
+    # the HubSpot articles name ROMI and email churn but give no formula for ROMI, nor one on delivered emails
+    assert metric("unsubscribe_rate").source == "industry_practice"
+    assert metric("romi").source == "industry_practice"
+    table = variants().set_index("name")
+    assert table.loc["email churn", "used_by"] == "the 2020 HubSpot article"
+    # the 2022 article: clicks in a month over unique email recipients' impressions in a month, times 100
+    assert table.loc["email click-through rate", "denominator"] == "unique recipient impressions in a month"
 
 
 def test_vendor_variants_tell_the_click_rates_apart():

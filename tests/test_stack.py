@@ -417,6 +417,26 @@ def test_the_practice_stack_has_flaws_of_its_own():
     assert "Campaign Monitor" not in actions
 
 
+def test_the_capstone_stack_plants_only_duplicates_a_mops_lead_agrees_with():
+    from mopskit.content import load_table
+
+    result = audit(load_table("capstone_stack"), today=as_of())
+    jobs = {g["job"]: g["tools"] for g in result.redundant}
+    assert jobs == {
+        "email": ["Marketo Engage", "Mailchimp"],  # marketing email from the automation platform and a second tool
+        "webinar": ["ON24", "Livestorm"],
+        "chat": ["Intercom", "Drift"],
+    }
+    actions = dict(zip(result.actions["tool"], result.actions["action"], strict=True))
+    assert {t for t, a in actions.items() if a == "consolidate"} == {"Mailchimp", "Drift"}
+    # look-alikes that do different jobs: product vs web analytics, documents vs chat, sales sequences vs ABM
+    frame = result.inventory.frame
+    categories = dict(zip(frame["tool"], frame["category"], strict=True))
+    assert categories["Mixpanel"] == "product_analytics" and categories["Notion"] == "project_management"
+    assert categories["Outreach"] == "sales_engagement"
+    assert "SendGrid" not in actions, "transactional email is not the automation platform's job"
+
+
 def test_findings_use_only_the_documented_vocabularies():
     result = audit(load("martech_stack"), today=as_of())
     assert set(result.findings["severity"]) <= set(SEVERITIES)

@@ -141,9 +141,7 @@ def _system_binds() -> list[str]:
 
 def _package_dirs() -> list[Path]:
     """Folders the kernel needs: the Python installation, the environment, mopskit itself and its data."""
-    import mopskit
-
-    package = Path(mopskit.__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     found = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package, datasets_dir().resolve()]
     return sorted({p for p in found if not any(p != q and p.is_relative_to(q) for q in found)})
 

@@ -29,8 +29,8 @@ _PROBE = """
 import json
 from mopskit.assess._answers import to_jsonable
 from mopskit.assess._exercise import defined_exercises
-from mopskit.ui.exercises import _WIDGETS
-print(json.dumps({k: [to_jsonable(_WIDGETS[k].value) if k in _WIDGETS else None, e.run().status]
+from mopskit._session import SESSION
+print(json.dumps({k: [to_jsonable(SESSION.widgets[k].value) if k in SESSION.widgets else None, e.run().status]
                   for k, e in defined_exercises().items()}))
 """
 
