@@ -46,7 +46,7 @@ NOT_FACT_LISTS = {
     "stack_categories",
     "stack_statuses",
     "stack_benchmarks",
-    "goal_metrics",
+    "goal_words",
     "strategy_plans",
     "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)
 }
