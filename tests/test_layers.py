@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "_resources": 1,
     "_validate": 1,
     "_session": 1,
+    "present": 1,
     "content": 1,
     # 2 data and plumbing
     "data": 2,

@@ -129,6 +129,7 @@ class Verdict:
     results: list[CheckResult] = field(default_factory=list)
     hidden_pending: int = 0
     review: bool = False
+    quiet: bool = False  # shown as nothing: in app mode the widget's own Check gives the live verdict
 
     @property
     def earned(self) -> float:
@@ -189,9 +190,11 @@ class Verdict:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return str(self)
+        return "" if self.quiet else str(self)
 
     def _repr_html_(self) -> str:
+        if self.quiet:
+            return '<div class="mopskit-verdict-quiet"></div>'
         colour = {"correct": "#1b7f3b", "partial": "#a15c00", "wrong": "#b3261e", "unanswered": "#555"}[self.status]
         items = ""
         if self.answered:
@@ -218,6 +221,7 @@ class Exercise:
         self.checks: dict[str, Check] = {}
         self.hidden_declared = 0
         self.review = False  # an instructor reads the answer too: its points are provisional until then
+        self.quiet_check = False  # check() shows nothing: a live widget gives the verdict (app mode)
         self.facts: tuple[str, ...] = ()  # ids in content/facts.yaml that the exercise assesses
         self.competencies: tuple[str, ...] = ()  # ids in content/competencies.yaml it gives evidence of
 
@@ -347,13 +351,14 @@ def exercise(
 
 
 def _declare(ex: Exercise, facts: Sequence[str], competency: str | Sequence[str]) -> None:
-    from .. import facts as registry
     from ..errors import MopskitError
+    from ..facts import competency as find_competency
+    from ..facts import fact as find_fact
 
     wanted = (competency,) if isinstance(competency, str) else tuple(competency)
     try:
-        known = [registry.fact(f).id for f in ([facts] if isinstance(facts, str) else facts)]
-        skills = [registry.competency(c).id for c in wanted]
+        known = [find_fact(f).id for f in ([facts] if isinstance(facts, str) else facts)]
+        skills = [find_competency(c).id for c in wanted]
     except MopskitError as exc:
         raise ExerciseError(f"exercise '{ex.id}': {exc}") from None
     ex.facts = tuple(dict.fromkeys([*ex.facts, *known]))
@@ -383,7 +388,10 @@ def check(exercise_id: str) -> Verdict:
         exercise_id: the exercise, e.g. ``"q1"``.
 
     """
-    return get_exercise(exercise_id).run()
+    ex = get_exercise(exercise_id)
+    verdict = ex.run()
+    verdict.quiet = ex.quiet_check
+    return verdict
 
 
 def defined_exercises() -> dict[str, Exercise]:

@@ -38,6 +38,7 @@ from ._exercise import _unset, exercise
 
 __all__ = [
     "Mark",
+    "all_or_nothing",
     "answered_all",
     "as_count",
     "as_items",
@@ -63,7 +64,7 @@ __all__ = [
     "word_count",
 ]
 
-_LISTED = 5  # items named in a reason before "and N more"
+_LISTED = 8  # items named in a reason before "and N more"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,15 @@ class Mark:
 _RIGHT = Mark(1.0)
 
 
+def all_or_nothing(mark: Mark) -> Mark:
+    """The same mark with no partial credit: every point when it passes, none otherwise (its reason kept).
+
+    >>> all_or_nothing(Mark(0.7, "7 of 10 matched right.")).score, all_or_nothing(Mark(1.0)).score
+    (0.0, 1.0)
+    """
+    return Mark(1.0 if mark.passed else 0.0, mark.reason, mark.missing, mark.extra, mark.wrong)
+
+
 def _fail(reason: str = "", score: float = 0.0, **details: tuple[Any, ...]) -> Mark:
     return Mark(score, reason, **details)
 
@@ -129,8 +139,8 @@ def _show(value: Any, limit: int = 60) -> str:
 def _listed(values: Iterable[Any]) -> str:
     """Values quoted and joined, the first few only.
 
-    >>> _listed(["a", "b"]), _listed(range(8))
-    ("'a', 'b'", "'0', '1', '2', '3', '4' and 3 more")
+    >>> _listed(["a", "b"]), _listed(range(10))[-18:]
+    ("'a', 'b'", "6', '7' and 2 more")
     """
     values = list(values)
     text = ", ".join(_show(v) for v in values[:_LISTED])
@@ -389,8 +399,11 @@ def _bounds(low: float | None, high: float | None) -> str:
 def in_range(answer: Any, low: float | None = None, high: float | None = None) -> Mark:
     """The answer is a number from ``low`` to ``high`` (both included; ``None`` means no bound).
 
-    >>> in_range(12, 0, 22).passed, in_range(30, 0, 22).reason
-    (True, '30 is not in the range asked for: 0 to 22.')
+    A number outside the range gets no reason, so the check's ``failure`` text says the range in the lesson's
+    words ("The survey has 22 tasks, ..."); an answer that is no number says what it is.
+
+    >>> in_range(12, 0, 22).passed, in_range(30, 0, 22)
+    (True, Mark(score=0.0, reason='', missing=(), extra=(), wrong=()))
     >>> in_range("12", 0, 22).reason
     "Give a number, like 12.5; your answer is the text '12'. Write the number without quotes: 12."
     """
@@ -398,9 +411,7 @@ def in_range(answer: Any, low: float | None = None, high: float | None = None) -
     if problem is not None:
         return problem
     if (low is not None and value < low) or (high is not None and value > high):
-        return _fail(
-            _("{value} is not in the range asked for: {bounds}.").format(value=_num(value), bounds=_bounds(low, high))
-        )
+        return _fail()
     return _RIGHT
 
 
@@ -416,8 +427,8 @@ def is_number(answer: Any) -> Mark:
 def is_count(answer: Any, *, at_most: float | None = None) -> Mark:
     """The answer is a whole number from 0 up (to ``at_most``, when given); ``5.0`` counts as 5.
 
-    >>> is_count(4).passed, is_count(4.5).reason, is_count(30, at_most=22).reason
-    (True, 'Give a whole number, like 5; 4.5 has a fraction.', '30 is not in the range asked for: 0 to 22.')
+    >>> is_count(4).passed, is_count(4.5).reason, is_count(30, at_most=22).passed
+    (True, 'Give a whole number, like 5; 4.5 has a fraction.', False)
     """
     value, problem = _checked(as_count, answer)
     return problem if problem is not None else in_range(value, 0, at_most)
@@ -525,9 +536,13 @@ def diagnose(answer: Any, mistakes: Mapping[str, Any], *, tolerance: float = 0.0
     >>> seats = {"That is the cost per seat; divide by active users.": 1200.0}
     >>> diagnose(1200.4, seats, tolerance=1).reason
     'That is the cost per seat; divide by active users.'
-    >>> diagnose(3000, seats, tolerance=1).passed
-    True
+    >>> diagnose(3000, seats, tolerance=1).passed, diagnose("1200", seats).reason[:15]
+    (True, 'Give a number, ')
+
+    When a known mistake is a number, an answer that is no number fails too, saying what it is.
     """
+    if not _is_number(answer) and any(_is_number(wrong) for wrong in mistakes.values()):
+        return is_number(answer)
     found = _known_mistake(answer, mistakes, tolerance, relative)
     return _fail(found) if found else _RIGHT
 
@@ -541,13 +556,22 @@ def _one_choice_problem(answer: Any) -> Mark | None:
     return None
 
 
-def one_of(answer: Any, options: Iterable[Any]) -> Mark:
+def one_of(answer: Any, options: Iterable[Any], *, name_options: bool = True) -> Mark:
     """The answer is one of the options (ignoring case and spaces); the reason lists them when it is not.
+
+    Args:
+        answer: the trainee's answer.
+        options: the answers that pass.
+        name_options: list the options in the reason; turn it off when they are a secret (the tools that hold
+            personal data), so the check's ``failure`` text is shown instead.
 
     >>> one_of(" mql to SQL", ["Lead to MQL", "MQL to SQL"]).passed
     True
     >>> one_of("SQL", ["Lead to MQL", "MQL to SQL"]).reason
     "'SQL' is not one of the options: 'Lead to MQL', 'MQL to SQL'."
+    >>> one_of("SQL", ["Lead to MQL", "MQL to SQL"], name_options=False).reason
+    ''
+
     """
     options = list(options)
     problem = _one_choice_problem(answer)
@@ -555,6 +579,8 @@ def one_of(answer: Any, options: Iterable[Any]) -> Mark:
         return problem
     if _key(answer) in {_key(o) for o in options}:
         return _RIGHT
+    if not name_options:
+        return _fail()
     return _fail(
         _("{answer} is not one of the options: {options}.").format(answer=_show(answer), options=_listed(options))
     )
@@ -585,17 +611,26 @@ def same_choice(answer: Any, expected: Any, *, mistakes: Mapping[str, Any] | Non
 
 
 # ---------------------------------------------------------------------------------------------- several items
-def has_items(answer: Any, *, at_least: int = 1) -> Mark:
-    """The answer is a list of at least ``at_least`` items (one text counts as one item).
+def has_items(answer: Any, *, at_least: int = 1, including: Iterable[Any] = ()) -> Mark:
+    """The answer is a list of at least ``at_least`` items (one text counts as one item), ``including`` these.
+
+    Items missing from ``including`` are counted in the reason, not named, and kept in the mark's ``missing``.
 
     >>> has_items(["Hootsuite"]).passed, has_items([]).reason
     (True, 'Pick at least 1; your answer has 0.')
+    >>> has_items(["a", "x"], including=["A", "b", "c"]).reason
+    'Still missing: 2.'
+
     """
     items, problem = _checked(as_items, answer)
     if problem is not None:
         return problem
     if len(items) < at_least:
         return _fail(_("Pick at least {n}; your answer has {k}.").format(n=at_least, k=len(items)))
+    have = {_key(item) for item in items}
+    missing = tuple(item for item in including if _key(item) not in have)
+    if missing:
+        return _fail(_("Still missing: {items}.").format(items=len(missing)), missing=missing)
     return _RIGHT
 
 
@@ -662,8 +697,8 @@ def matching(answer: Any, expected: Mapping[Any, Any] | Callable[[Any], Any], *,
     if problem is not None:
         return problem
     key = _item_key(expected, given)
-    if not key:
-        return _fail(_("Pick a choice for every item."))
+    if not key:  # nothing asked passes; a function with no item to judge has no answer to judge
+        return _RIGHT if isinstance(expected, Mapping) else _fail(_("Pick a choice for every item."))
     unanswered = tuple(item for item in key if _norm(_choice_of(given, item)) is None)
     wrong = tuple(
         item for item, right in key.items() if item not in unanswered and _key(_choice_of(given, item)) != _key(right)

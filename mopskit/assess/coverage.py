@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import facts as registry
+from ..facts import facts as all_facts
+from ..facts import leaf_competencies, select, shows
 from ._release import _HIDDEN, _LEFTOVER, _PUBLIC
 
 __all__ = ["FactCoverage", "fact_coverage", "facts_assessed", "facts_taught"]
@@ -57,7 +58,7 @@ def _figure_facts(figure_ids: list[str] | None) -> list[str]:
     for fid in list(shown):
         shown |= {n for _, n, _, _ in string.Formatter().parse(raw[fid]["statement"]) if n and n in raw}
     taught = []
-    for f in registry.facts():
+    for f in all_facts():
         figures = [r.partition(":")[2] for r in f.refs if r.startswith("figures:")]
         if figures and len(figures) == len(f.refs) and set(figures) <= shown:
             taught.append(f.id)
@@ -78,12 +79,12 @@ def _rendered(source: str) -> list[str]:
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
         if name == "facts_table":
             ids = _literal_ids(node, "ids") or []
-            known = [f.id for f in registry.facts()]
+            known = [f.id for f in all_facts()]
             found += [k for pattern in ids for k in known if fnmatch.fnmatchcase(k, pattern)]
         elif name == "figures_table":
             found += _figure_facts(_literal_ids(node, "ids"))
         elif name in _FIXED_RENDERERS:
-            found += registry.select(_FIXED_RENDERERS[name])
+            found += select(_FIXED_RENDERERS[name])
     return found
 
 
@@ -97,7 +98,7 @@ def facts_taught(notebook: str | Path) -> tuple[dict[str, list[str]], list[str]]
     A problem is a Markdown cell that names a fact in its metadata without showing it, or names an unknown fact.
     """
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    known = {f.id: f for f in registry.facts()}
+    known = {f.id: f for f in all_facts()}
     taught: dict[str, list[str]] = {}
     problems: list[str] = []
     for index, cell in enumerate(nb["cells"]):
@@ -113,7 +114,7 @@ def facts_taught(notebook: str | Path) -> tuple[dict[str, list[str]], list[str]]
                 if fact_id not in known:
                     problems.append(f"{where} names an unknown fact '{fact_id}'")
                     continue
-                missing = registry.shows(text, known[fact_id])
+                missing = shows(text, known[fact_id])
                 if missing:
                     problems.append(f"{where} names '{fact_id}' but does not show {', '.join(map(repr, missing))}")
                 else:
@@ -164,22 +165,22 @@ class FactCoverage:
     @property
     def untaught(self) -> list[str]:
         """Facts no lesson shows."""
-        return [f.id for f in registry.facts() if not self.taught.get(f.id)]
+        return [f.id for f in all_facts() if not self.taught.get(f.id)]
 
     @property
     def unassessed(self) -> list[str]:
         """Facts no exercise assesses."""
-        return [f.id for f in registry.facts() if not self.assessed.get(f.id)]
+        return [f.id for f in all_facts() if not self.assessed.get(f.id)]
 
     @property
     def taught_share(self) -> float:
         """Share of the registry's facts that some lesson shows (0 to 1)."""
-        return 1 - len(self.untaught) / len(registry.facts())
+        return 1 - len(self.untaught) / len(all_facts())
 
     @property
     def assessed_share(self) -> float:
         """Share of the registry's facts that some exercise assesses (0 to 1)."""
-        return 1 - len(self.unassessed) / len(registry.facts())
+        return 1 - len(self.unassessed) / len(all_facts())
 
     @property
     def without_competency(self) -> list[str]:
@@ -190,10 +191,10 @@ class FactCoverage:
     def unassessed_competencies(self) -> list[str]:
         """Leaf competencies that no exercise gives evidence of."""
         named = {c for e in self.exercises for c in e.competencies}
-        return [c.id for c in registry.leaf_competencies() if c.id not in named]
+        return [c.id for c in leaf_competencies() if c.id not in named]
 
     def __str__(self) -> str:
-        total = len(registry.facts())
+        total = len(all_facts())
         lines = [
             f"facts taught: {total - len(self.untaught)} of {total} ({self.taught_share:.0%})",
             f"facts assessed: {total - len(self.unassessed)} of {total} ({self.assessed_share:.0%})",
