@@ -46,7 +46,7 @@ NOT_FACT_LISTS = {
     "stack_categories",
     "stack_statuses",
     "stack_benchmarks",
-    "goal_metrics",
+    "goal_words",
     "strategy_plans",
     "requirement_priorities",
     "selection_email_requirements",
