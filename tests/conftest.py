@@ -26,3 +26,51 @@ def root() -> Path:
 @pytest.fixture
 def files() -> Path:
     return FILES
+
+
+# ------------------------------------------------------------------ how often each lesson runs (tests/lesson_runs.py)
+LESSON_NAMES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def pytest_configure(config):
+    import tempfile
+
+    from lesson_runs import start_counting
+
+    folder = Path(tempfile.mkdtemp(prefix="mopskit-lesson-runs-"))
+    config.stash[_COUNTING] = (folder, start_counting(folder))
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    from lesson_runs import stop_counting
+
+    folder, replaced = config.stash[_COUNTING]
+    stop_counting(replaced)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from lesson_runs import MOST_RUNS, lesson_runs, too_many
+
+    runs, by = lesson_runs(LESSON_NAMES)
+    if not runs:
+        return
+    terminalreporter.section("lesson runs in kernels (browser tests not counted)")
+    terminalreporter.line(", ".join(f"{lesson} {runs[lesson]}" for lesson in LESSON_NAMES if lesson in runs))
+    for line in too_many(runs, by):
+        terminalreporter.line(f"FAILED: {line}; share the executed lesson (see tests/lesson_runs.py)", red=True)
+    if too_many(runs, by):
+        terminalreporter.line(f"a lesson may run at most {MOST_RUNS} times per test run", red=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    from lesson_runs import lesson_runs, too_many
+
+    if too_many(*lesson_runs(LESSON_NAMES)) and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_COUNTING = pytest.StashKey[tuple]()
