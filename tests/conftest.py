@@ -28,17 +28,39 @@ def files() -> Path:
     return FILES
 
 
-# ------------------------------------------------------------------ how often each lesson runs (tests/lesson_runs.py)
-LESSON_NAMES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# -------------------------------------------------- each lesson runs twice, shared and counted (tests/lesson_runs.py)
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSON_NAMES = [p.stem for p in LESSONS]
 
 
 def pytest_configure(config):
     import tempfile
 
-    from lesson_runs import start_counting
+    from lesson_runs import SharedRuns, start_counting
 
     folder = Path(tempfile.mkdtemp(prefix="mopskit-lesson-runs-"))
     config.stash[_COUNTING] = (folder, start_counting(folder))
+    config.stash[_SHARED] = SharedRuns(folder / "runs")
+
+
+@pytest.fixture(scope="session")
+def shared_runs(pytestconfig):
+    """The lessons' trainee runs, each executed once per session (see tests/lesson_runs.py)."""
+    return pytestconfig.stash[_SHARED]
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have chosen the items
+def pytest_collection_modifyitems(session, config, items):
+    """A lesson's nbval run is also the trainee's restart, when the lesson tests run its trainee copy too."""
+    from lesson_runs import after_the_source
+
+    for lesson in LESSONS:
+        shared = any(
+            item.nodeid.startswith("tests/test_lessons.py::") and f"[{lesson.stem}]" in item.nodeid for item in items
+        )
+        cells = [i for i, item in enumerate(items) if getattr(item.parent, "path", None) == lesson]  # nbval's
+        if shared and cells:
+            items.insert(cells[-1] + 1, after_the_source(items[cells[-1]].parent, lesson, config.stash[_SHARED]))
 
 
 def pytest_unconfigure(config):
@@ -74,3 +96,4 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 _COUNTING = pytest.StashKey[tuple]()
+_SHARED = pytest.StashKey[object]()
