@@ -48,6 +48,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("sql_at", "TIMESTAMP", "timestamp", "became a sales-qualified lead"),
         Column("opportunity_at", "TIMESTAMP", "timestamp", "became an opportunity"),
         Column("customer_at", "TIMESTAMP", "timestamp", "became a customer"),
+        Column("first_touch_at", "TIMESTAMP", "timestamp", "the first sales touch (call, email, meeting)"),
+        Column("lead_status", "VARCHAR", "text", "the sales status of the lead, as written (New, Unqualified...)"),
         Column("subscription", "VARCHAR", "subscription", "subscribed, unsubscribed or cleaned; empty if unknown"),
         Column("unsubscribed_at", "TIMESTAMP", "timestamp", "when the person unsubscribed"),
         Column("opted_in_at", "TIMESTAMP", "timestamp", "when the person last opted in"),

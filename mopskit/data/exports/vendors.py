@@ -92,6 +92,12 @@ HUBSPOT_CONTACTS = Layout(
         ),
         Field("opportunity_at", ("Became an Opportunity Date", "hs_lifecyclestage_opportunity_date"), "timestamp"),
         Field("customer_at", ("Became a Customer Date", "hs_lifecyclestage_customer_date"), "timestamp"),
+        Field(
+            "first_touch_at",
+            ("First outreach date", "hs_first_outreach_date", "First Engagement Date", "hs_sa_first_engagement_date"),
+            "timestamp",
+        ),
+        Field("lead_status", ("Lead Status", "hs_lead_status")),
         Field("optout", ("Unsubscribed from all email", "hs_email_optout", "Opted out of all email"), "bool"),
         Field("source_channel", ("Original Source", "hs_analytics_source", "Original Source Type")),
         Field("country", ("Country/Region", "country", "Country")),
@@ -108,6 +114,8 @@ HUBSPOT_CONTACTS = Layout(
         "Dates are written 'YYYY-MM-DD HH:MM' in the portal's time zone and read as UTC; the stage dates are the "
         "'Became a ... Date' properties.",
         _stage_quirk(),
+        "The first sales touch is 'First outreach date' (hs_first_outreach_date), or 'First Engagement Date' "
+        "(hs_sa_first_engagement_date, reset when the owner changes); the SLA is measured to it.",
         "'Unsubscribed from all email' is true for people who opted out of every marketing email; empty or false "
         "means HubSpot may still email them. Without that column the file says nothing about consent.",
     ),

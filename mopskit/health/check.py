@@ -1,0 +1,349 @@
+"""The MOps health check: one folder of exports in, one report a MOps lead acts on out.
+
+:func:`health_check` reads every export in the folder into the kit's tables (DuckDB, in a database file, so
+memory stays flat however big the exports), runs the checks of each section, scores the parts, and writes
+``health_report.html`` with ``findings.csv``, ``imports.csv`` and ``evidence/<finding>.csv`` (every affected
+row, with its file and row) beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..data.exports import ImportedFile, import_exports, open_tables
+from ..errors import ParameterError
+from ..i18n import _
+from . import consent, email_health, funnel, inventory, quality, responses, tracking
+from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings
+from .score import HealthScore, health_score
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CHECKS", "PRIORITY", "HealthCheck", "health_check"]
+
+CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
+    "quality": quality.check,
+    "consent": consent.check,
+    "email": email_health.check,
+    "funnel": funnel.check,
+    "campaigns": responses.check,
+    "tracking": tracking.check,
+    "stack": inventory.check,
+}
+# within a severity, what to fix first: legal risk, then the sender's reputation, then leads going to waste,
+# then what makes every report wrong, then the rest
+PRIORITY = (
+    "emailed_after_unsubscribe",
+    "consent_conflict",
+    "email_outliers",
+    "missing_owner",
+    "sla_breaches",
+    "duplicates",
+    "invalid_emails",
+    "unlisted_systems",
+    "tracking_gaps",
+    "stack_audit",
+    "unreadable",
+    "missing_stage",
+    "stage_dates",
+    "untagged_leads",
+    "status_definitions",
+    "response_mismatch",
+)
+REPORT = "health_report.html"
+EVIDENCE = "evidence"
+
+
+@dataclass
+class HealthCheck:
+    """What :func:`health_check` found.
+
+    Attributes:
+        folder: the exports folder.
+        as_of: the day the check was made for.
+        settings: the thresholds used.
+        files: what was read from each file.
+        skipped: files that were not data files, with the reason.
+        inventory: the stack inventory read, if any (its file name).
+        findings: every finding, the one to fix first first.
+        health: the health score and its parts.
+        tables: the tables behind the report (``email_by_campaign``, ``funnel``, ``sla_by_owner``,
+            ``tracking_by_day``, ``stack_findings``), where the exports allowed them.
+        out_dir: where the report and evidence were written.
+        notes: remarks on the folder as a whole.
+
+    """
+
+    folder: Path
+    as_of: pd.Timestamp
+    settings: Settings
+    files: list[ImportedFile]
+    skipped: list[tuple[str, str]]
+    inventory: str | None
+    findings: list[Finding]
+    health: HealthScore
+    tables: dict[str, pd.DataFrame]
+    out_dir: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def report(self) -> Path:
+        """The HTML report."""
+        return self.out_dir / REPORT
+
+    @property
+    def score(self) -> float:
+        """The health score, 0-100."""
+        return self.health.score
+
+    def finding(self, finding_id: str) -> Finding:
+        """One finding by its id; an id with no finding lists those there are."""
+        for item in self.findings:
+            if item.id == finding_id:
+                return item
+        raise ParameterError(
+            _("no finding '{id}' in this health check; found: {found}").format(
+                id=finding_id, found=", ".join(f.id for f in self.findings) or _("none")
+            )
+        )
+
+    def findings_table(self) -> pd.DataFrame:
+        """Every finding as a row, in the order to fix them."""
+        import pandas as pd
+
+        columns = ["id", "section", "severity", "title", "count", "unit", "out_of", "summary", "fix", "evidence_csv"]
+        return pd.DataFrame([f.as_row() for f in self.findings], columns=columns)
+
+    def fix_first(self, n: int = 3) -> list[Finding]:
+        """The ``n`` findings to fix first: most severe, then by the priority of their kind (see ``PRIORITY``)."""
+        return self.findings[:n]
+
+    def imports_table(self) -> pd.DataFrame:
+        """One row per file read: the export recognised, its system and table, rows, columns read and ignored."""
+        import pandas as pd
+
+        rows = [
+            {
+                "file": f.label,
+                "export": f.title,
+                "system": f.system,
+                "table": f.table,
+                "rows": f.rows,
+                "columns read": ", ".join(f"{c} <- {h}" for c, h in f.read.items()),
+                "columns ignored": ", ".join(f.ignored),
+                "notes": " ".join(f.notes),
+            }
+            for f in self.files
+        ]
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """The check in a few sentences."""
+        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+        weakest = self.health.weakest()
+        text = [
+            _("Health score {score} as of {day}, from {files} files.").format(
+                score="-" if self.score != self.score else f"{self.score:.0f}/100",
+                day=f"{self.as_of:%Y-%m-%d}",
+                files=len(self.files) + (1 if self.inventory else 0),
+            )
+        ]
+        if self.findings:
+            text.append(
+                _("{n} findings: {counts}.").format(
+                    n=len(self.findings), counts=", ".join(f"{v} {k}" for k, v in counts.items() if v)
+                )
+            )
+            text.append(_("Fix first: {items}.").format(items="; ".join(f.title.lower() for f in self.fix_first())))
+        else:
+            text.append(_("Nothing to fix was found."))
+        if weakest:
+            text.append(
+                _("Weakest part: {part}.").format(part=self.health.parts.set_index("part").loc[weakest, "name"])
+            )
+        return " ".join(text)
+
+    def _repr_html_(self) -> str:
+        from .report import summary_html
+
+        return summary_html(self)
+
+
+def _as_of(con: Any, value: str | dt.date | None) -> pd.Timestamp:
+    import pandas as pd
+
+    if value is not None:
+        try:
+            return pd.Timestamp(value).normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
+        except (ValueError, TypeError):
+            raise ParameterError(
+                _("'as_of' must be a date written YYYY-MM-DD, like 2026-10-31 (got {value!r})").format(value=value)
+            ) from None
+    latest = con.execute(
+        """SELECT max(t) FROM (
+            SELECT max(created_at) AS t FROM contacts UNION ALL SELECT max(occurred_at) FROM email_events
+            UNION ALL SELECT max(occurred_at) FROM web_events UNION ALL SELECT max(created_at) FROM campaign_members)"""
+    ).fetchone()[0]
+    day = pd.Timestamp(latest) if latest is not None else pd.Timestamp(dt.date.today())
+    return day.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
+
+
+def _settings(values: Mapping[str, Any]) -> Settings:
+    names = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ParameterError(
+            _("unknown setting(s) {names}; valid: {valid}").format(
+                names=", ".join(unknown), valid=", ".join(sorted(names))
+            )
+        )
+    settings = Settings(**values)
+    for name in names:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ParameterError(
+                _("'{name}' must be a number, 0 or more (got {value!r})").format(name=name, value=value)
+            )
+    return settings
+
+
+def _ranked(findings: list[Finding]) -> list[Finding]:
+    def key(f: Finding) -> tuple[int, int, int]:
+        order = PRIORITY.index(f.id) if f.id in PRIORITY else len(PRIORITY)
+        return (SEVERITIES.index(f.severity), order, -f.count)
+
+    return sorted(findings, key=key)
+
+
+def _clear(out: Path) -> None:
+    """Remove what an earlier run wrote here (and only that), so no stale evidence is left beside new results."""
+    for name in (REPORT, "findings.csv", "imports.csv", "summary.json"):
+        (out / name).unlink(missing_ok=True)
+    evidence = out / EVIDENCE
+    if evidence.is_dir():
+        for item in evidence.glob("*.csv"):
+            item.unlink()
+
+
+def health_check(
+    exports: str | Path,
+    *,
+    out_dir: str | Path = "health-report",
+    as_of: str | dt.date | None = None,
+    mapping: str | Path | None = None,
+    weights: Mapping[str, float] | None = None,
+    progress: bool = False,
+    write_report: bool = True,
+    work_dir: str | Path | None = None,
+    **settings: float,
+) -> HealthCheck:
+    """Run the MOps health check on a folder of exports and write its report.
+
+    Args:
+        exports: the folder of exports (HubSpot, Mailchimp, Salesforce, Marketo, GA4 exports and a stack
+            inventory, in any mix; zip archives and sub-folders are read too).
+        out_dir: where ``health_report.html``, ``findings.csv``, ``imports.csv`` and ``evidence/`` go (files of
+            an earlier run there are replaced).
+        as_of: the day to check as of (``YYYY-MM-DD``); default: the day of the latest record in the exports.
+        mapping: a mapping file for exports the kit does not recognise (see :mod:`mopskit.data.exports`).
+        weights: weight of each part of the health score (default 1 each).
+        progress: show a progress bar.
+        write_report: write the HTML report (the CSVs are always written).
+        work_dir: where the working database goes (default: a temporary folder, removed at the end).
+        **settings: thresholds, see :class:`Settings` (``sla_hours=24``, ``min_sends=200``, ...).
+
+    Returns:
+        The :class:`HealthCheck`.
+
+    Raises:
+        DataError: a file cannot be read, or is not recognised (listing each, with how to map it).
+        ParameterError: an unknown setting or weight, a bad date.
+
+    """
+    chosen = _settings(settings)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _clear(out)
+    owned = work_dir is None
+    work = Path(tempfile.mkdtemp(prefix="mopskit-health-")) if owned else Path(work_dir)  # type: ignore[arg-type]
+    work.mkdir(parents=True, exist_ok=True)
+    steps = ["read", *CHECKS, "report"]
+    bar = _bar(progress, steps)
+    con = open_tables(work / "health.duckdb", temp_directory=work / "spill")
+    try:
+        bar("read")
+        imports = import_exports(exports, connection=con, work_dir=work / "files", mapping=mapping)
+        ctx = Context(imports, _as_of(con, as_of), chosen, out / EVIDENCE)
+        findings: list[Finding] = []
+        for section, run in CHECKS.items():
+            bar(section)
+            findings += run(ctx)
+        result = HealthCheck(
+            folder=Path(exports),
+            as_of=ctx.as_of,
+            settings=chosen,
+            files=imports.files,
+            skipped=imports.skipped,
+            inventory=imports.inventories[0][1] if imports.inventories else None,
+            findings=_ranked(findings),
+            health=health_score(ctx.scores, weights=weights),
+            tables=ctx.tables,
+            out_dir=out,
+            notes=imports.notes,
+        )
+        bar("report")
+        result.findings_table().to_csv(out / "findings.csv", index=False)
+        result.imports_table().to_csv(out / "imports.csv", index=False)
+        (out / "summary.json").write_text(json.dumps(_summary_json(result), indent=2), encoding="utf-8")
+        if write_report:
+            from .report import write_report as write
+
+            write(result, out / REPORT)
+    finally:
+        bar(None)
+        con.close()
+        if owned:
+            shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _summary_json(result: HealthCheck) -> dict[str, Any]:
+    def number(value: float) -> float | None:
+        return None if value != value else value
+
+    return {
+        "folder": str(result.folder),
+        "as_of": f"{result.as_of:%Y-%m-%d}",
+        "score": number(result.score),
+        "parts": {r.part: number(r.score) for r in result.health.parts.itertuples()},
+        "findings": [{"id": f.id, "severity": f.severity, "count": f.count, "csv": f.csv} for f in result.findings],
+        "files": [{"file": f.label, "export": f.title, "rows": f.rows} for f in result.files],
+    }
+
+
+def _bar(enabled: bool, steps: list[str]) -> Callable[[str | None], None]:
+    if not enabled:
+        return lambda step: None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(steps), desc=_("health check"), unit=_("step"))
+    state = {"started": False}
+
+    def advance(step: str | None) -> None:
+        if step is None:
+            bar.close()
+            return
+        if state["started"]:
+            bar.update(1)
+        state["started"] = True
+        bar.set_postfix_str(SECTIONS.get(step, step))
+
+    return advance
