@@ -12,7 +12,7 @@ with sales, campaign responses, web tracking and the stack.
 from __future__ import annotations
 
 from ._findings import SECTIONS, SEVERITIES, Finding, Settings
-from .check import CHECKS, PRIORITY, HealthCheck, health_check
+from .check import CHECKS, PRIORITY, FolderOutcome, HealthCheck, check_folders, health_check
 from .score import PARTS, HealthScore, health_score
 
 __all__ = [
@@ -22,9 +22,11 @@ __all__ = [
     "SECTIONS",
     "SEVERITIES",
     "Finding",
+    "FolderOutcome",
     "HealthCheck",
     "HealthScore",
     "Settings",
+    "check_folders",
     "health_check",
     "health_score",
 ]

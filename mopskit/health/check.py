@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..data.exports import ImportedFile, import_exports, open_tables
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
 from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings
@@ -27,7 +27,7 @@ from .score import HealthScore, health_score
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CHECKS", "PRIORITY", "HealthCheck", "health_check"]
+__all__ = ["CHECKS", "PRIORITY", "FolderOutcome", "HealthCheck", "check_folders", "health_check"]
 
 CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
     "quality": quality.check,
@@ -165,7 +165,7 @@ class HealthCheck:
             text.append(_("Fix first: {items}.").format(items="; ".join(f.title.lower() for f in self.fix_first())))
         else:
             text.append(_("Nothing to fix was found."))
-        if weakest:
+        if weakest and self.health.parts.set_index("part").loc[weakest, "score"] < 100:
             text.append(
                 _("Weakest part: {part}.").format(part=self.health.parts.set_index("part").loc[weakest, "name"])
             )
@@ -269,6 +269,16 @@ def health_check(
 
     """
     chosen = _settings(settings)
+    folder = Path(exports)
+    if not folder.is_dir():
+        raise DataError(
+            _("{folder}: no such folder (working folder: {cwd}); give the folder that holds the exports").format(
+                folder=folder, cwd=Path.cwd()
+            ),
+            problems=["no such folder"],
+            source=str(folder),
+        )
+    health_score({}, weights=weights)  # refuse bad weights before anything is written
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
@@ -339,6 +349,8 @@ def _bar(enabled: bool, steps: list[str]) -> Callable[[str | None], None]:
 
     def advance(step: str | None) -> None:
         if step is None:
+            if bar.n < bar.total and state["started"]:
+                bar.update(1)
             bar.close()
             return
         if state["started"]:
@@ -347,3 +359,81 @@ def _bar(enabled: bool, steps: list[str]) -> Callable[[str | None], None]:
         bar.set_postfix_str(SECTIONS.get(step, step))
 
     return advance
+
+
+@dataclass(frozen=True)
+class FolderOutcome:
+    """How the health check of one folder ended, when several are checked at once.
+
+    Attributes:
+        folder: the exports folder.
+        out_dir: where its report went.
+        ok: whether the check ran.
+        summary: the check's summary (see :meth:`HealthCheck.summary`), or the error when it failed.
+        score: the health score (NaN when it failed or nothing could be scored).
+
+    """
+
+    folder: str
+    out_dir: str
+    ok: bool
+    summary: str
+    score: float = float("nan")
+
+
+def _check_folder(folder: str, out_dir: str, options: dict[str, Any]) -> FolderOutcome:
+    """Run one folder's check where the executor sent it; hand back only small, picklable facts."""
+    result = health_check(folder, out_dir=out_dir, **options)
+    return FolderOutcome(folder, out_dir, True, result.summary(), result.score)
+
+
+def check_folders(
+    folders: list[str | Path],
+    *,
+    out_dir: str | Path = "health-report",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    **options: Any,
+) -> list[FolderOutcome]:
+    """Check several export folders (one per subsidiary, region or brand), each into ``out_dir/<folder name>``.
+
+    They run in parallel on local worker processes or, given a scheduler address, on a Dask cluster (whose
+    workers must see the folders at the same paths). A folder that fails is reported and the others go on.
+
+    Args:
+        folders: the export folders (their names must differ: each names its report folder).
+        out_dir: the folder that receives one report folder per export folder.
+        workers: local worker processes (default: one per core).
+        scheduler: a Dask scheduler address, e.g. ``tcp://10.0.0.5:8786`` (needs ``mopskit[dask]``).
+        progress: show a progress bar over the folders.
+        **options: passed to :func:`health_check` for every folder (``as_of``, ``mapping``, thresholds...).
+
+    Returns:
+        One :class:`FolderOutcome` per folder, in the order given.
+
+    """
+    from ..executor import Task, run_all
+
+    names = [Path(f).resolve().name for f in folders]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ParameterError(
+            _("two export folders have the same name ({names}); each names its report folder, so rename one").format(
+                names=", ".join(twice)
+            )
+        )
+    _settings({k: v for k, v in options.items() if k in {f.name for f in fields(Settings)}})
+    base = Path(out_dir)
+    tasks = [
+        Task(name, _check_folder, {"folder": str(folder), "out_dir": str(base / name), "options": dict(options)})
+        for name, folder in zip(names, folders, strict=True)
+    ]
+    outcomes = {}
+    for outcome in run_all(tasks, workers=workers, scheduler=scheduler, progress=progress, label="folders"):
+        if outcome.ok:
+            outcomes[outcome.key] = outcome.value
+        else:
+            folder = next(str(f) for n, f in zip(names, folders, strict=True) if n == outcome.key)
+            outcomes[outcome.key] = FolderOutcome(folder, str(base / outcome.key), False, outcome.error or "")
+    return [outcomes[n] for n in names]

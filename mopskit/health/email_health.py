@@ -87,7 +87,9 @@ def check(ctx: Context) -> list[Finding]:
         return []
     judged = _flag(table, ctx)
     keys = ["system", "campaign_id"]
-    ctx.tables["email_by_campaign"] = table.merge(judged[[*keys, "flags"]], on=keys, how="left").fillna({"flags": ""})
+    flags = dict(zip(zip(judged["system"], judged["campaign_id"], strict=True), judged["flags"], strict=True))
+    table["flags"] = [flags.get(key, "") for key in zip(table["system"], table["campaign_id"], strict=True)]
+    ctx.tables["email_by_campaign"] = table
     flagged = judged[judged["flags"] != ""]
     ctx.score(
         "email",

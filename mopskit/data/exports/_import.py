@@ -352,12 +352,12 @@ def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool) -> tup
 def _read_error(exc: Exception, label: str) -> DataError:
     text = str(exc)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    where = next((line for line in lines if line.startswith("CSV Error on Line")), None)
-    detail = next((line for line in lines if "Expected Number of Columns" in line), lines[0] if lines else "")
+    where = re.search(r"CSV Error on Line: (\d+)", text)
     message = f"{label}: cannot be read"
     if where:
+        detail = next((line for line in lines if "Expected Number of Columns" in line), "")
         original = next((line for line in lines if line.startswith("Original Line")), "")
-        message += f" ({where.replace('CSV Error on Line', 'line')}: {detail}; {original})"
+        message += f" (line {where.group(1)}: {'; '.join(x for x in (detail, original) if x)})"
         message += ". A value probably contains the separator: put it in double quotes, or export the file again"
     else:
         message += f" ({lines[0] if lines else type(exc).__name__}); export the file again"
