@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .errors import MopskitError, ParameterError
 
 _EPILOG = """examples:
@@ -414,7 +414,7 @@ def _limits(args: argparse.Namespace) -> Any:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .assess._grade import grade
+    from .assess._grade_batch import grade
 
     summary = grade(
         args.submissions,

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
+from ._attainability import Attainability
 from ._build import format_date
-from ._history import MIN_PERIODS, Attainability, attainability
+from ._history import MIN_PERIODS, attainability
 from ._parse import _VAGUE_AMOUNT, Goal, parse_goal
 from ._time import _VAGUE_WORDS
 from ._vocab import vague_suggestions

@@ -8,13 +8,13 @@ import nbformat
 import pytest
 
 from mopskit.assess._gradebook import CheckRow, Gradebook, GradedSubmission
-from mopskit.assess.cohort import (
+from mopskit.assess.cohort_report import (
     common_failures,
     exercise_pass_rates,
     load_cohort,
     needs_help,
-    progress,
     summary_text,
+    trainee_progress,
     validate_parameters,
     waiting_for_review,
 )
@@ -69,7 +69,7 @@ def test_figures_from_a_known_gradebook(gradebook):
     helped = needs_help(cohort.scores, below=60)
     assert helped["trainee"].tolist() == ["bob", "cai"]
     assert waiting_for_review(cohort.scores).empty
-    table = progress(cohort.scores)
+    table = trainee_progress(cohort.scores)
     assert list(table.columns) == ["05_metrics", "07_final"] and table.loc["ana"].tolist() == [100.0, 100.0]
     text = summary_text(cohort, below=60)
     assert "3 trainees, 2 assignment(s), 6 graded submissions." in text

@@ -21,10 +21,10 @@ from typing import Any
 from .._resources import datasets_dir
 from ..errors import GradingError
 from ..i18n import _
-from ._checkrun import run_checks
+from ._answer_key import load_checks
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
+from ._forked_checks import run_checks
 from ._gradebook import Gradebook, GradedSubmission
-from ._grading import load_checks
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
@@ -160,6 +160,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         carried_answers=carried,
         limits=task.limits,
         sandboxed=task.sandboxed,
+        hide=[Path(task.source)],
     )
     del nb
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes

@@ -14,7 +14,7 @@ import pytest
 from grading_helpers import LESSON, make_source, needs_sandbox, released, submission
 
 from mopskit.assess._feedback import export_grades
-from mopskit.assess._grade import grade
+from mopskit.assess._grade_batch import grade
 from mopskit.assess._gradebook import Gradebook
 from mopskit.assess._sandbox import Limits
 from mopskit.cli import main
@@ -31,7 +31,7 @@ _SPY = (
     "except OSError as exc:\n    leaked = 'blocked: ' + type(exc).__name__"
 )
 _PATCH = (
-    "import mopskit.assess._exercise as ex\nimport mopskit.assess._grading as g\n"
+    "import mopskit.assess._exercise as ex\nimport mopskit.assess._answer_key as g\n"
     "ex.Check.run = lambda self, answer: ex.CheckResult(self.name, self.points, self.points, True, False, 'ok')\n"
     "ex._share = lambda outcome: 1.0\ng.grade_answers = lambda exercises, answers: []\n"
     "ex.Exercise.run = lambda self, **kw: ex.Verdict(self.id, self.title, True, [])"
@@ -226,7 +226,7 @@ def _submissions(db: Path) -> int:
 
 
 def test_grading_refuses_without_a_sandbox_unless_told(batch, tmp_path, monkeypatch):
-    import mopskit.assess._grade as grading
+    import mopskit.assess._grade_batch as grading
 
     monkeypatch.setattr(grading, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed; install it")
     with pytest.raises(GradingError, match="bwrap"):
@@ -249,7 +249,7 @@ def test_bad_arguments_get_clear_errors(batch, tmp_path):
 
 
 def test_a_grader_failure_on_one_submission_spares_the_rest_and_is_retried(batch, tmp_path, monkeypatch):
-    import mopskit.assess._grade as grading
+    import mopskit.assess._grade_batch as grading
 
     real = grading.run_notebook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from mopskit.assess import exercise
-from mopskit.assess._checkrun import run_checks
+from mopskit.assess._forked_checks import run_checks
 
 
 def _exercises():

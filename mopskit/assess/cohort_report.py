@@ -25,10 +25,10 @@ __all__ = [
     "load_cohort",
     "needs_help",
     "plot_pass_rates",
-    "plot_progress",
     "plot_scores",
-    "progress",
+    "plot_trainee_progress",
     "summary_text",
+    "trainee_progress",
     "validate_parameters",
     "waiting_for_review",
 ]
@@ -162,7 +162,7 @@ def _per_trainee(scores: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def progress(scores: pd.DataFrame) -> pd.DataFrame:
+def trainee_progress(scores: pd.DataFrame) -> pd.DataFrame:
     """Percent per trainee (rows) and assignment (columns, in lesson order)."""
     table = scores.pivot_table(index="trainee", columns="assignment", values="percent")
     table = table[sorted(table.columns)]
@@ -230,7 +230,7 @@ def plot_pass_rates(rates: pd.DataFrame, *, top: int = 15) -> Any:
     return fig
 
 
-def plot_progress(table: pd.DataFrame) -> Any:
+def plot_trainee_progress(table: pd.DataFrame) -> Any:
     """One line per trainee across assignments, and the cohort's average in bold."""
     import matplotlib.pyplot as plt
 
@@ -256,12 +256,14 @@ def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Pa
 
     import numpy as np
 
-    from .._resources import notebooks_dir
+    from .._resources import sources_dir
+    from ._answer_key import load_checks
     from ._gradebook import CheckRow, Gradebook, GradedSubmission
-    from ._grading import load_checks
+    from ._release import lessons_dir
 
     rng = np.random.default_rng(seed)
-    lessons = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    # the instructor's lessons in a checkout (hidden checks too); an installed kit has the released ones only
+    lessons = sorted((sources_dir() or lessons_dir()).glob("[0-9][0-9]_*.ipynb"))
     people = ["ana", "bogdan", "chen", "dara", "eli", "farah", "goran", "hana", "ines", "jonas", "kai", "lin"]
     people += [f"trainee{n}" for n in range(len(people), trainees)]
     start = datetime(2026, 3, 2, tzinfo=UTC)
