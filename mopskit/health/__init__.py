@@ -12,7 +12,8 @@ with sales, campaign responses, web tracking and the stack.
 from __future__ import annotations
 
 from ._findings import SECTIONS, SEVERITIES, Finding, Settings
-from .check import CHECKS, PRIORITY, FolderOutcome, HealthCheck, check_folders, health_check
+from .check import CHECKS, PRIORITY, FolderOutcome, check_folders, health_check
+from .result import HealthCheck
 from .score import PARTS, HealthScore, health_score
 
 __all__ = [

@@ -13,21 +13,22 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.exports import ImportedFile, import_exports, open_tables
+from ..data.exports import import_exports, open_tables
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
 from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings
-from .score import HealthScore, health_score
+from .result import REPORT, HealthCheck
+from .score import health_score
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CHECKS", "PRIORITY", "FolderOutcome", "HealthCheck", "check_folders", "health_check"]
+__all__ = ["CHECKS", "PRIORITY", "FolderOutcome", "check_folders", "health_check"]
 
 CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
     "quality": quality.check,
@@ -58,123 +59,7 @@ PRIORITY = (
     "status_definitions",
     "response_mismatch",
 )
-REPORT = "health_report.html"
 EVIDENCE = "evidence"
-
-
-@dataclass
-class HealthCheck:
-    """What :func:`health_check` found.
-
-    Attributes:
-        folder: the exports folder.
-        as_of: the day the check was made for.
-        settings: the thresholds used.
-        files: what was read from each file.
-        skipped: files that were not data files, with the reason.
-        inventory: the stack inventory read, if any (its file name).
-        findings: every finding, the one to fix first first.
-        health: the health score and its parts.
-        tables: the tables behind the report (``email_by_campaign``, ``funnel``, ``sla_by_owner``,
-            ``tracking_by_day``, ``stack_findings``), where the exports allowed them.
-        out_dir: where the report and evidence were written.
-        notes: remarks on the folder as a whole.
-
-    """
-
-    folder: Path
-    as_of: pd.Timestamp
-    settings: Settings
-    files: list[ImportedFile]
-    skipped: list[tuple[str, str]]
-    inventory: str | None
-    findings: list[Finding]
-    health: HealthScore
-    tables: dict[str, pd.DataFrame]
-    out_dir: Path
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def report(self) -> Path:
-        """The HTML report."""
-        return self.out_dir / REPORT
-
-    @property
-    def score(self) -> float:
-        """The health score, 0-100."""
-        return self.health.score
-
-    def finding(self, finding_id: str) -> Finding:
-        """One finding by its id; an id with no finding lists those there are."""
-        for item in self.findings:
-            if item.id == finding_id:
-                return item
-        raise ParameterError(
-            _("no finding '{id}' in this health check; found: {found}").format(
-                id=finding_id, found=", ".join(f.id for f in self.findings) or _("none")
-            )
-        )
-
-    def findings_table(self) -> pd.DataFrame:
-        """Every finding as a row, in the order to fix them."""
-        import pandas as pd
-
-        columns = ["id", "section", "severity", "title", "count", "unit", "out_of", "summary", "fix", "evidence_csv"]
-        return pd.DataFrame([f.as_row() for f in self.findings], columns=columns)
-
-    def fix_first(self, n: int = 3) -> list[Finding]:
-        """The ``n`` findings to fix first: most severe, then by the priority of their kind (see ``PRIORITY``)."""
-        return self.findings[:n]
-
-    def imports_table(self) -> pd.DataFrame:
-        """One row per file read: the export recognised, its system and table, rows, columns read and ignored."""
-        import pandas as pd
-
-        rows = [
-            {
-                "file": f.label,
-                "export": f.title,
-                "system": f.system,
-                "table": f.table,
-                "rows": f.rows,
-                "columns read": ", ".join(f"{c} <- {h}" for c, h in f.read.items()),
-                "columns ignored": ", ".join(f.ignored),
-                "notes": " ".join(f.notes),
-            }
-            for f in self.files
-        ]
-        return pd.DataFrame(rows)
-
-    def summary(self) -> str:
-        """The check in a few sentences."""
-        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
-        weakest = self.health.weakest()
-        text = [
-            _("Health score {score} as of {day}, from {files} files.").format(
-                score="-" if self.score != self.score else f"{self.score:.0f}/100",
-                day=f"{self.as_of:%Y-%m-%d}",
-                files=len(self.files) + (1 if self.inventory else 0),
-            )
-        ]
-        if self.findings:
-            text.append(
-                _("{n} findings: {counts}.").format(
-                    n=len(self.findings), counts=", ".join(f"{v} {k}" for k, v in counts.items() if v)
-                )
-            )
-            text.append(_("Fix first: {items}.").format(items="; ".join(f.title.lower() for f in self.fix_first())))
-        else:
-            text.append(_("Nothing to fix was found."))
-        if weakest and self.health.parts.set_index("part").loc[weakest, "score"] < 100:
-            text.append(
-                _("Weakest part: {part}.").format(part=self.health.parts.set_index("part").loc[weakest, "name"])
-            )
-        return " ".join(text)
-
-    def _repr_html_(self) -> str:
-        from .report import summary_html
-
-        return summary_html(self)
 
 
 def _as_of(con: Any, value: str | dt.date | None) -> pd.Timestamp:

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from ..i18n import _
 from ._findings import SECTIONS
 from .plots import plot_email, plot_funnel, plot_parts, plot_tracking, png
+from .result import HealthCheck, score_text, summary_html
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ._findings import Finding
-    from .check import HealthCheck
 
-__all__ = ["summary_html", "write_report"]
+__all__ = ["render", "write_report"]
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 70rem;
@@ -80,10 +80,6 @@ def _table(frame: pd.DataFrame, *, flag: str | None = None, limit: int | None = 
 
 def _image(fig: Any, alt: str) -> str:
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{png(fig)}">'
-
-
-def _score_text(value: float) -> str:
-    return "-" if value != value else f"{value:.0f}"
 
 
 def _finding_card(finding: Finding) -> str:
@@ -168,23 +164,6 @@ def _settings_html(result: HealthCheck) -> str:
     return f"<table>{body}</table>"
 
 
-def summary_html(result: HealthCheck) -> str:
-    """The score, its parts and the first fixes, as HTML (a notebook shows a health check this way)."""
-    tiles = [(_("Health score"), _score_text(result.score))]
-    tiles += [(r.name, _score_text(r.score)) for r in result.health.parts.itertuples()]
-    tiles_html = "".join(
-        f'<div class="tile"><div class="label">{escape(label)}</div><div class="value">{escape(value)}</div></div>'
-        for label, value in tiles
-    )
-    first = "".join(
-        f'<li><span class="sev {escape(f.severity)}">{escape(f.severity)}</span> <a href="#{escape(f.id)}">'
-        f"{escape(f.title)}</a>: {escape(f.summary)}</li>"
-        for f in result.fix_first()
-    )
-    fix = f'<h2>{escape(_("Fix first"))}</h2><ol class="first">{first}</ol>' if first else ""
-    return f'<div class="tiles">{tiles_html}</div><p>{escape(result.summary())}</p>{fix}'
-
-
 def render(result: HealthCheck) -> str:
     """The whole report as one HTML page."""
     title = _("MOps health check: {folder}").format(folder=result.folder.name or str(result.folder))
@@ -217,7 +196,7 @@ def render(result: HealthCheck) -> str:
         cards = [f for f in result.findings if f.section == section]
         extra = _section_tables(result, section)
         score = result.health.parts.set_index("part").loc[section]
-        parts.append(f"<h2>{escape(_(name))} <small>({escape(_score_text(score['score']))})</small></h2>")
+        parts.append(f"<h2>{escape(_(name))} <small>({escape(score_text(score['score']))})</small></h2>")
         parts.append(f"<p>{escape(str(score['explanation']))}.</p>")
         if not cards:
             parts.append("<p>" + escape(_("No finding in this part.")) + "</p>")
