@@ -89,20 +89,7 @@ class HealthCheck:
         """One row per file read: the export recognised, its system and table, rows, columns read and ignored."""
         import pandas as pd
 
-        rows = [
-            {
-                "file": f.label,
-                "export": f.title,
-                "system": f.system,
-                "table": f.table,
-                "rows": f.rows,
-                "columns read": ", ".join(f"{c} <- {h}" for c, h in f.read.items()),
-                "columns ignored": ", ".join(f.ignored),
-                "notes": " ".join(f.notes),
-            }
-            for f in self.files
-        ]
-        return pd.DataFrame(rows)
+        return pd.DataFrame([f.as_row() for f in self.files])
 
     def summary(self) -> str:
         """The check in a few sentences."""

@@ -56,6 +56,19 @@ class ImportedFile:
     ignored: list[str]
     notes: list[str] = field(default_factory=list)
 
+    def as_row(self) -> dict[str, Any]:
+        """The file as one row of a table: file, export, system, table, rows, columns read and ignored, notes."""
+        return {
+            "file": self.label,
+            "export": self.title,
+            "system": self.system,
+            "table": self.table,
+            "rows": self.rows,
+            "columns read": ", ".join(f"{c} <- {h}" for c, h in self.read.items()),
+            "columns ignored": ", ".join(self.ignored),
+            "notes": " ".join(self.notes),
+        }
+
     def describe(self) -> str:
         """The file in one paragraph: what it is, what was read, what was ignored."""
         read = ", ".join(f"{column} <- {header}" for column, header in self.read.items())
@@ -99,22 +112,10 @@ class Imports:
         return self.connection.execute(f'SELECT * FROM "{table}" ORDER BY file, row').df()
 
     def summary(self) -> pd.DataFrame:
-        """One row per file: file, export, system, table, rows, columns read, columns ignored, notes."""
+        """One row per file (see :meth:`ImportedFile.as_row`), and one per stack inventory."""
         import pandas as pd
 
-        rows = [
-            {
-                "file": f.label,
-                "export": f.title,
-                "system": f.system,
-                "table": f.table,
-                "rows": f.rows,
-                "columns read": len(f.read),
-                "columns ignored": len(f.ignored),
-                "notes": " ".join(f.notes),
-            }
-            for f in self.files
-        ]
+        rows = [f.as_row() for f in self.files]
         rows += [
             {"file": label, "export": INVENTORY, "system": "", "table": "martech_stack", "rows": None}
             for _path, label in self.inventories
