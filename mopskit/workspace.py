@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._resources import datasets_dir, notebooks_dir
-from .assess import release_notebook
+from ._resources import datasets_dir
+from .assess import lessons_dir
 from .errors import WorkspaceError
 from .i18n import _
 
@@ -84,21 +84,14 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
             f"cannot create the workspace '{path}' ({exc.strerror}); choose a folder you can write to"
         ) from None
     result = PreparedWorkspace(path.resolve())
-    for lesson in sorted(notebooks_dir().glob("*.ipynb")):
-        target = path / lesson.name
+    lessons = sorted(lessons_dir().glob("*.ipynb"))  # released copies: no solution, no hidden check
+    data = sorted(p for p in datasets_dir().iterdir() if p.is_file() and p.suffix in {".csv", ".md", ".yaml"})
+    for source, target in [(p, path / p.name) for p in lessons] + [(p, path / "datasets" / p.name) for p in data]:
         if target.exists():
             result.kept.append(target)
         else:
-            release_notebook(lesson, target)
+            shutil.copyfile(source, target)
             result.added.append(target)
-    for source in sorted(datasets_dir().iterdir()):
-        if source.is_file() and source.suffix in {".csv", ".md", ".yaml"}:
-            target = path / "datasets" / source.name
-            if target.exists():
-                result.kept.append(target)
-            else:
-                shutil.copy2(source, target)
-                result.added.append(target)
     home = path / HOME_NOTEBOOK
     if home.exists():
         result.kept.append(home)
@@ -131,7 +124,7 @@ def _write_home(target: Path) -> None:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    lesson = nbformat.read(str(notebooks_dir() / "00_start_here.ipynb"), as_version=4)
+    lesson = nbformat.read(str(lessons_dir() / "00_start_here.ipynb"), as_version=4)
     intro = _(
         "# Your MOps lessons\n\n"
         "Open a lesson from the table below, in order. The table shows how far you got in each one: how many "

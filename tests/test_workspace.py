@@ -6,14 +6,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from mopskit._resources import notebooks_dir
+from mopskit._resources import sources_dir
 from mopskit.assess import answer_key, load_checks
 from mopskit.assess._answers import to_jsonable
 from mopskit.errors import WorkspaceError
 from mopskit.workspace import HOME_NOTEBOOK, LessonProgress, prepare_workspace, workspace_progress
 
-LESSONS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-START = notebooks_dir() / "00_start_here.ipynb"
+LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
+START = sources_dir() / "00_start_here.ipynb"
 
 
 @pytest.fixture
@@ -148,6 +148,15 @@ def test_the_home_page_shows_the_table_when_run_in_a_kernel(workspace):
     [html] = [o.data["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert '<tr class="mopskit-progress-row" data-lesson="00_start_here">' in html
     assert "2 of 2" in html and "You have answered 2 of" in html
+
+
+def test_a_workspace_holds_released_lessons_only(workspace):
+    from mopskit.assess._release import instructor_material
+
+    lessons = sorted(workspace.glob("*.ipynb"))
+    assert len(lessons) == len(LESSONS) + 1  # and the home page
+    assert not {p.name: instructor_material(p) for p in lessons if instructor_material(p)}
+    assert all(instructor_material(p) for p in LESSONS), "each source lesson holds what the copies must not"
 
 
 def test_a_prepared_workspace_switches_off_jupyterlabs_news_pop_up_and_keeps_the_trainees_choice(tmp_path):

@@ -18,7 +18,7 @@ from ._answers import (
     start_lesson,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
-from ._release import ReleaseSummary, release, release_notebook
+from ._release import ReleaseSummary, lessons_dir, release, release_notebook
 
 _LAZY = {
     "Gradebook": "._gradebook",
@@ -52,6 +52,7 @@ __all__ = [
     "get_exercise",
     "grade",
     "grade_answers",
+    "lessons_dir",
     "load_checks",
     "read_answers",
     "read_roster",

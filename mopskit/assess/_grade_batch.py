@@ -160,6 +160,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         carried_answers=carried,
         limits=task.limits,
         sandboxed=task.sandboxed,
+        hide=[Path(task.source)],
     )
     del nb
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes

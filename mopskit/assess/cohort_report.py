@@ -256,12 +256,14 @@ def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Pa
 
     import numpy as np
 
-    from .._resources import notebooks_dir
+    from .._resources import sources_dir
     from ._answer_key import load_checks
     from ._gradebook import CheckRow, Gradebook, GradedSubmission
+    from ._release import lessons_dir
 
     rng = np.random.default_rng(seed)
-    lessons = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    # the instructor's lessons in a checkout (hidden checks too); an installed kit has the released ones only
+    lessons = sorted((sources_dir() or lessons_dir()).glob("[0-9][0-9]_*.ipynb"))
     people = ["ana", "bogdan", "chen", "dara", "eli", "farah", "goran", "hana", "ines", "jonas", "kai", "lin"]
     people += [f"trainee{n}" for n in range(len(people), trainees)]
     start = datetime(2026, 3, 2, tzinfo=UTC)

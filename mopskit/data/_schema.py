@@ -68,7 +68,7 @@ class ColumnSpec:
         if self.type == "category":
             return "one of " + ", ".join(self.values)
         text = RULE_TEXT[self.type]
-        if self.min is not None and self.type == "int":
+        if self.min is not None and self.type in ("int", "float"):
             text += f" of at least {self.min:g}"
         return text
 

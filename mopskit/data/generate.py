@@ -288,6 +288,17 @@ def _contacts_raw(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFr
     return pd.concat([raw, dup], ignore_index=True)
 
 
+# Tables that are content files as they are (table: content file), copied into the sample data unchanged.
+COPIED = {
+    "practice_stack": "practice_stack",
+    "requirements": "selection_email_requirements",
+    "vendors": "selection_email_vendors",
+    "tool_usage": "selection_email_usage",
+    "practice_requirements": "selection_event_requirements",
+    "practice_vendors": "selection_event_vendors",
+}
+
+
 def generate(
     *,
     seed: int = DEFAULT_SEED,
@@ -332,8 +343,9 @@ def generate(
     written.append(
         _write(load_table("sample_stack").astype({"notice_period_days": "Int64"}), out / "martech_stack.csv")
     )
-    written.append(out / "practice_stack.csv")  # an export as a team keeps it: copied byte for byte
-    written[-1].write_bytes((resources.files("mopskit.content") / "practice_stack.csv").read_bytes())
+    for table, name in COPIED.items():  # files as a team keeps them: copied byte for byte
+        written.append(out / f"{table}.csv")
+        written[-1].write_bytes((resources.files("mopskit.content") / f"{name}.csv").read_bytes())
     written += _write_events(rng, campaigns, contacts, scale, out, parquet=parquet, progress=progress)
     return written
 
