@@ -369,13 +369,17 @@ def test_a_second_run_leaves_no_stale_evidence(exports, tmp_path):
 def test_bad_parameters_are_refused_before_anything_runs(exports, tmp_path):
     with pytest.raises(ParameterError, match="unknown setting"):
         health_check(exports, out_dir=tmp_path / "r", sla_hour=24)
-    with pytest.raises(ParameterError, match="'sla_hours' must be a number, 0 or more"):
+    with pytest.raises(ParameterError, match="health_check: 'sla_hours' must be a number, 0 or more"):
         health_check(exports, out_dir=tmp_path / "r", sla_hours=-1)
-    with pytest.raises(ParameterError, match="'as_of' must be a date"):
+    with pytest.raises(ParameterError, match="health_check: 'as_of' must be a date written YYYY-MM-DD"):
         _write(exports, "hubspot.csv", HUBSPOT, [_contact(1, "a@x.com")])
         health_check(exports, out_dir=tmp_path / "r", as_of="31.02.2026")
     with pytest.raises(ParameterError, match="unknown health part"):
         health_check(exports, out_dir=tmp_path / "r2", weights={"speed": 2})
+    with pytest.raises(ParameterError, match="health_check: 'min_sends' must be a whole number"):
+        health_check(exports, out_dir=tmp_path / "r", min_sends=2.5)
+    with pytest.raises(ParameterError, match=r"health_score: 'weights\['consent'\]' must be a number, 0 or more"):
+        health_check(exports, out_dir=tmp_path / "r", weights={"consent": -1})
     with pytest.raises(DataError, match="no such folder"):
         health_check(tmp_path / "missing", out_dir=tmp_path / "r3")
     assert not (tmp_path / "r2").exists() and not (tmp_path / "r3").exists()

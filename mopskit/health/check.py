@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count, day, number
 from ..data.exports import import_exports, open_tables
 from ..errors import DataError, ParameterError
 from ..i18n import _
@@ -62,23 +63,19 @@ PRIORITY = (
 EVIDENCE = "evidence"
 
 
-def _as_of(con: Any, value: str | dt.date | None) -> pd.Timestamp:
+def _as_of(con: Any, value: dt.date | None) -> pd.Timestamp:
+    """The end of the day checked: the one asked for, else the day of the latest record in the exports."""
     import pandas as pd
 
     if value is not None:
-        try:
-            return pd.Timestamp(value).normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
-        except (ValueError, TypeError):
-            raise ParameterError(
-                _("'as_of' must be a date written YYYY-MM-DD, like 2026-10-31 (got {value!r})").format(value=value)
-            ) from None
+        return pd.Timestamp(value) + pd.Timedelta(hours=23, minutes=59, seconds=59)
     latest = con.execute(
         """SELECT max(t) FROM (
             SELECT max(created_at) AS t FROM contacts UNION ALL SELECT max(occurred_at) FROM email_events
             UNION ALL SELECT max(occurred_at) FROM web_events UNION ALL SELECT max(created_at) FROM campaign_members)"""
     ).fetchone()[0]
-    day = pd.Timestamp(latest) if latest is not None else pd.Timestamp(dt.date.today())
-    return day.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
+    last = pd.Timestamp(latest) if latest is not None else pd.Timestamp(dt.date.today())
+    return last.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
 
 
 def _settings(values: Mapping[str, Any]) -> Settings:
@@ -90,14 +87,13 @@ def _settings(values: Mapping[str, Any]) -> Settings:
                 names=", ".join(unknown), valid=", ".join(sorted(names))
             )
         )
-    settings = Settings(**values)
-    for name in names:
-        value = getattr(settings, name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ParameterError(
-                _("'{name}' must be a number, 0 or more (got {value!r})").format(name=name, value=value)
-            )
-    return settings
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(getattr(Settings, name), int):  # how many: whole numbers
+            checked[name] = count(value, name, function="health_check")
+        else:
+            checked[name] = number(value, name, function="health_check", minimum=0)
+    return Settings(**checked)
 
 
 def _ranked(findings: list[Finding]) -> list[Finding]:
@@ -154,6 +150,7 @@ def health_check(
 
     """
     chosen = _settings(settings)
+    when = None if as_of is None else day(as_of, "as_of", function="health_check")
     folder = Path(exports)
     if not folder.is_dir():
         raise DataError(
@@ -176,7 +173,7 @@ def health_check(
     try:
         bar("read")
         imports = import_exports(exports, connection=con, work_dir=work / "files", mapping=mapping)
-        ctx = Context(imports, _as_of(con, as_of), chosen, out / EVIDENCE)
+        ctx = Context(imports, _as_of(con, when), chosen, out / EVIDENCE)
         findings: list[Finding] = []
         for section, run in CHECKS.items():
             bar(section)

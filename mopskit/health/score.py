@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._validate import number
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -87,9 +88,7 @@ def health_score(scores: Mapping[str, tuple[float, str]], *, weights: Mapping[st
                 parts=", ".join(unknown), valid=", ".join(PARTS)
             )
         )
-    negative = sorted(p for p, w in weights.items() if not w >= 0)
-    if negative:
-        raise ParameterError(_("weights must be 0 or more (got {parts})").format(parts=", ".join(negative)))
+    weights = {p: number(w, f"weights[{p!r}]", function="health_score", minimum=0) for p, w in weights.items()}
     rows = []
     for part, name in PARTS.items():
         value, explanation = scores.get(part, (float("nan"), _("not checked")))
