@@ -414,7 +414,8 @@ def assess_goal(
     clicks" are about email by themselves). Measurable: a number (a change or a target level). Attainable: the
     growth it needs against the metric's own past growth over periods as long (needs ``history``; without it,
     not judged and the reason says what data would decide it). Realistic: someone named delivers it, and it
-    needs no more than the team's best past period as long (needs ``history`` too). Time-bound: a future deadline or a time frame ("soon" and "over time" are not).
+    needs no more than the team's best past period as long (needs ``history`` too). Time-bound: a future deadline
+    or a time frame ("soon" and "over time" are not).
 
     Args:
         goal: the goal sentence, or a :class:`Goal` from :func:`parse_goal`.
