@@ -75,16 +75,21 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_RULE",
     "MONEY_RULE",
+    "MONTH_RULE",
     "Notes",
     "amounts",
     "choice",
+    "columns",
     "count",
+    "date_fix",
     "dates",
     "day",
     "describe_value",
     "is_missing",
     "missing_keys",
     "money",
+    "month",
+    "months",
     "notes_of",
     "number",
     "parse_amount",
@@ -92,10 +97,12 @@ __all__ = [
     "period",
     "problem",
     "row_label",
+    "rows",
 ]
 
 DATE_RULE = "a date written YYYY-MM-DD, like 2026-03-31"
 MONEY_RULE = "an amount of money, 0 or more, like 1200.50"
+MONTH_RULE = "a month written YYYY-MM, like 2026-03"
 SHOWN_ROWS = 5
 
 _CURRENCY = r"(?:[$€£¥₹]|USD|EUR|GBP|JPY|CHF|CAD|AUD|RON|THB|TWD)"
@@ -148,7 +155,9 @@ def describe_value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def problem(function: str, name: str, rule: str, got: Any, *, where: str = "", fix: str = "") -> str:
+def problem(
+    function: str, name: str, rule: str, got: Any, *, where: str = "", fix: str = "", shown: str | None = None
+) -> str:
     """Write one problem in the kit's message shape.
 
     Args:
@@ -158,13 +167,14 @@ def problem(function: str, name: str, rule: str, got: Any, *, where: str = "", f
         got: the value received (shown with :func:`describe_value`).
         where: the row and table, e.g. ``"row 3 of the purchase log"`` (empty for an argument).
         fix: what to do about it, a short imperative.
+        shown: what to write after "got" instead of the value (for a summary such as "a header only").
 
     >>> problem("romi", "spend", "a number", "abc", fix="pass the amount as a number, like 1200.5")
     "romi: 'spend' must be a number (got 'abc'); pass the amount as a number, like 1200.5"
 
     """
     text = _("{function}: '{name}' must be {rule} (got {got})").format(
-        function=function, name=name, rule=rule, got=describe_value(got)
+        function=function, name=name, rule=rule, got=describe_value(got) if shown is None else shown
     )
     if where:
         text += " " + _("in {where}").format(where=where)
@@ -231,6 +241,56 @@ def missing_keys(values: pd.Series) -> pd.Series:
     [False, True, True, False]
     """
     return values.astype(object).map(is_missing).astype(bool)
+
+
+def columns(frame: pd.DataFrame, needed: Sequence[str], *, function: str, table: str, fix: str = "") -> None:
+    """Check that a table has the columns a function needs; the message lists the ones it has.
+
+    >>> import pandas as pd
+    >>> columns(pd.DataFrame({"a": [1]}), ["a", "b"], function="funnel", table="the contacts table")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.DataError: funnel: 'b' must be a column of the contacts table (got columns a); add it or \
+rename one to 'b'
+    """
+    missing = [str(c) for c in needed if c not in frame.columns]
+    if missing:
+        present = ", ".join(map(str, frame.columns)) or _("none")
+        lines = [
+            problem(
+                function,
+                name,
+                _("a column of {table}").format(table=table),
+                None,
+                shown=_("columns {present}").format(present=present),
+                fix=fix or _("add it or rename one to {name}").format(name=describe_value(name)),
+            )
+            for name in missing
+        ]
+        raise DataError("\n".join(lines), problems=lines, source=table)
+
+
+def rows(frame: pd.DataFrame, *, function: str, name: str, table: str, fix: str = "") -> None:
+    """Refuse a table with no rows (a header only), as :func:`mopskit.data.read` refuses such a file.
+
+    >>> import pandas as pd
+    >>> rows(pd.DataFrame({"a": []}), function="email_metrics", name="events", table="the events table")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.DataError: email_metrics: 'events' must be a table with at least one row (got a header only) in \
+the events table; export it again with its data, or check the filter that made it
+    """
+    if len(frame) == 0:
+        text = problem(
+            function,
+            name,
+            _("a table with at least one row"),
+            None,
+            shown=_("a header only"),
+            where=table,
+            fix=fix or _("export it again with its data, or check the filter that made it"),
+        )
+        raise DataError(text, problems=[text], source=table)
 
 
 # --- arguments --------------------------------------------------------------------------------------------
@@ -424,7 +484,7 @@ you mean 'linear'?
 # --- dates ---------------------------------------------------------------------------------------------
 
 
-def _date_fix(value: Any) -> str:
+def date_fix(value: Any) -> str:
     """What to do about a date that could not be read, explaining day-first and month-first dates."""
     if _is_bool(value):
         return _("a date, not True/False")
@@ -493,7 +553,7 @@ def day(value: Any, name: str, *, function: str) -> dt.date:
             return dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
             pass
-    raise ParameterError(problem(function, name, DATE_RULE, value, fix=_date_fix(value)))
+    raise ParameterError(problem(function, name, DATE_RULE, value, fix=date_fix(value)))
 
 
 def period(start: Any, end: Any, *, function: str) -> tuple[dt.date | None, dt.date | None]:
@@ -558,10 +618,68 @@ def dates(values: pd.Series, *, function: str, table: str, name: str | None = No
     failed = (~missing & parsed.isna()).to_numpy()
     if failed.any():
         bad = [
-            (pos, values.index[pos], objects.iloc[pos], "", _date_fix(objects.iloc[pos])) for pos in failed.nonzero()[0]
+            (pos, values.index[pos], objects.iloc[pos], "", date_fix(objects.iloc[pos])) for pos in failed.nonzero()[0]
         ]
         _raise_cells(function, column, table, bad, rule=DATE_RULE)
     return pd.Series(parsed.to_numpy(), index=values.index, name=values.name)
+
+
+_MONTH_TEXT = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _month_of(value: Any) -> str | None:
+    """``YYYY-MM`` of a month written so, of a date (text or object), or None when it is neither."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = _MONTH_TEXT.match(text)
+        if match:
+            number = int(match[2])
+            return f"{match[1]}-{number:02d}" if 1 <= number <= 12 else None
+        if _ISO_DAY.match(text):
+            try:
+                return dt.date.fromisoformat(text[:10]).strftime("%Y-%m")
+            except ValueError:
+                return None
+        return None
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
+    if type(value).__name__ in ("Period",) and getattr(value, "freqstr", "") in ("M", "ME"):
+        return str(value)
+    return None
+
+
+def month(value: Any, name: str, *, function: str) -> str:
+    """Check an argument that names a month (``YYYY-MM``, or a day in it) and return it as ``YYYY-MM``.
+
+    >>> month("2026-03", "start", function="budget_variance"), month("2026-03-31", "end", function="budget_variance")
+    ('2026-03', '2026-03')
+    """
+    found = _month_of(value)
+    if found is None:
+        raise ParameterError(problem(function, name, MONTH_RULE, value, fix=date_fix(value)))
+    return found
+
+
+def months(values: pd.Series, *, function: str, table: str, name: str | None = None) -> pd.Series:
+    """Read a column of months (``YYYY-MM``, or dates in them) as ``YYYY-MM`` text; empty cells stay empty.
+
+    >>> import pandas as pd
+    >>> months(pd.Series(["2026-03", "2026-04-15", None]), function="f", table="t").tolist()
+    ['2026-03', '2026-04', None]
+    """
+    import pandas as pd
+
+    column = str(values.name) if name is None else name
+    objects = list(values.astype(object))
+    found = [None if is_missing(v) else _month_of(v) for v in objects]
+    bad = [
+        (pos, values.index[pos], value, "", date_fix(value))
+        for pos, (value, got) in enumerate(zip(objects, found, strict=True))
+        if got is None and not is_missing(value)
+    ]
+    if bad:
+        _raise_cells(function, column, table, bad, rule=MONTH_RULE)
+    return pd.Series(found, index=values.index, name=values.name, dtype=object)
 
 
 # --- amounts --------------------------------------------------------------------------------------------
@@ -721,9 +839,9 @@ class Notes:
             for reason, n in counts["excluded"].items():
                 mine["excluded"].setdefault(reason, n)
 
-    def attach(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Attach the sentences and counts to a DataFrame result (and give it a clean 0..n-1 index)."""
-        frame = frame.reset_index(drop=True)
+    def attach(self, frame: pd.DataFrame, *, keep_index: bool = False) -> pd.DataFrame:
+        """Attach the sentences and counts to a DataFrame result (with a clean 0..n-1 index unless kept)."""
+        frame = frame.copy() if keep_index else frame.reset_index(drop=True)
         frame.attrs["notes"] = list(self.sentences)
         quality = dict(self.quality)
         if self.tables:

@@ -95,7 +95,7 @@ def test_every_score_is_explained_with_its_arithmetic():
 def test_a_tier_too_small_for_the_seats_is_refused():
     small = Offer("Beta", tier="Starter", max_seats=3, scores=OFFERS.get("Beta").scores)
     evaluation = score_vendors(REQS, Offers((small, OFFERS.get("Alpha"))), seats=5)
-    assert evaluation.refused == {"Beta": "the Starter tier allows at most 3 seats and 5 are needed"}
+    assert evaluation.refused == {"Beta": "holds at most 3 seats on its Starter tier, and 5 are needed"}
     assert evaluation.winner == "Alpha"
 
 

@@ -133,9 +133,6 @@ def build_goal(
                 scope=unknown[0], valid=", ".join(sorted(known, key=str.lower))
             )
         )
-    for word, sharper in info.refine:  # "clicks" on the newsletter are email clicks
-        if word in named:
-            info = metric_info(sharper)
     if deadline is None and horizon_days is None:
         raise ParameterError(_("give 'deadline' (YYYY-MM-DD) or 'horizon_days' (e.g. 365): a goal needs a time frame"))
     if horizon_days is not None and (not isinstance(horizon_days, int) or horizon_days <= 0):

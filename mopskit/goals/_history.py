@@ -34,6 +34,9 @@ MIN_PERIODS = 5
 def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
 
+    The words are a goal's (a label, key or synonym); the counting is :func:`mopskit.metrics.monthly_history`'s,
+    so a goal is judged against the same figures the metrics lesson and reports show.
+
     Args:
         table: the table the metric is counted from (``email_events`` for clicks, opens, unsubscribes...;
             ``contacts`` for new contacts, MQLs, SQLs, customers). Filter it first to narrow the scope, e.g.
@@ -48,39 +51,14 @@ def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
         DataError: the table lacks the columns the metric needs.
 
     >>> from mopskit.data import load
-    >>> clicks = monthly_history(load("email_events"), "clicks")
-    >>> str(clicks.index[0]), int(clicks.sum()) == int((load("email_events")["event_type"] == "clicked").sum())
-    ('2025-11', True)
+    >>> clicks = monthly_history(load("email_events"), "email clicks")
+    >>> str(clicks.index[0]), clicks.name
+    ('2025-11', 'email clicks')
 
     """
-    import pandas as pd
+    from ..metrics.history import monthly_history as counted
 
-    info = metric_info(metric)
-    source = info.source
-    if not source:
-        from ._vocab import goal_metrics
-
-        valid = ", ".join(m.label for m in goal_metrics().values() if m.source)
-        raise ParameterError(f"'{info.label}' is not counted from the sample tables; valid: {valid}")
-    needed = [c for c in (source["date"], source.get("column"), source.get("value")) if c]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"the table has no column '{missing[0]}', which {info.label} are counted from; "
-            f"pass the {source['table']} table (columns: {', '.join(needed)})"
-        )
-    rows = table
-    if source.get("column"):
-        rows = rows[rows[source["column"]] == source["equals"]]
-    when = pd.to_datetime(rows[source["date"]], errors="coerce")
-    keep = when.notna()
-    months = when[keep].dt.to_period("M")
-    values = rows.loc[keep, source["value"]] if source.get("value") else pd.Series(1, index=months.index)
-    counted = values.groupby(months).sum()
-    if counted.empty:
-        return pd.Series([], index=pd.PeriodIndex([], freq="M"), name=info.label, dtype="float64")
-    span = pd.period_range(counted.index.min(), counted.index.max(), freq="M")
-    return counted.reindex(span, fill_value=0).astype("float64").rename(info.label)
+    return counted(table, metric_info(metric).key)
 
 
 def _values(history: pd.Series | Sequence[float]) -> tuple[list[float], list[str]]:

@@ -10,7 +10,6 @@ data before a kernel starts.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from .._html import tile
+from .._validate import dates
 from ..data import load, read, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import check_period, notes, to_datetime
+from ._common import check_period, notes
 
 __all__ = [
     "MetricsReport",
@@ -120,10 +121,14 @@ def load_report_data(dataset: str = BUNDLED, *, events: str | None = None) -> Re
 
 
 def _span(data: ReportData) -> tuple[str, str]:
-    dates = pd.concat(
-        [to_datetime(data.campaigns["start_date"]), to_datetime(data.contacts["created_at"])], ignore_index=True
+    stamps = pd.concat(
+        [
+            dates(data.campaigns["start_date"], function="metrics_report", table="the campaigns table"),
+            dates(data.contacts["created_at"], function="metrics_report", table="the contacts table"),
+        ],
+        ignore_index=True,
     ).dropna()
-    return f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}"
+    return f"{stamps.min():%Y-%m-%d}", f"{stamps.max():%Y-%m-%d}"
 
 
 def validate_parameters(values: Mapping[str, Any]) -> None:
@@ -153,7 +158,8 @@ def validate_parameters(values: Mapping[str, Any]) -> None:
     if channels:
         campaigns = campaigns[campaigns["channel"].isin(channels)]
         contacts = contacts[contacts["source_channel"].isin(channels)]
-    starts, created = to_datetime(campaigns["start_date"]), to_datetime(contacts["created_at"])
+    starts = dates(campaigns["start_date"], function="metrics_report", table="the campaigns table")
+    created = dates(contacts["created_at"], function="metrics_report", table="the contacts table")
     low, high = pd.Timestamp(start or "1900-01-01"), pd.Timestamp(end or "2999-12-31") + pd.Timedelta(days=1)
     if not (((starts >= low) & (starts < high)).any() or ((created >= low) & (created < high)).any()):
         first, last = _span(data)
@@ -421,10 +427,5 @@ def kpi_tiles(report: MetricsReport, *, currency: str = "USD") -> str:
         (_("CAC"), _money(totals["cac"], currency)),
         (_("ROMI (source channel)"), _pct(totals["romi"])),
     ]
-    cells = "".join(
-        '<div style="border:1px solid #ccc;border-radius:6px;padding:8px 12px;min-width:130px">'
-        f'<div style="font-size:0.8em;color:#555">{html.escape(label)}</div>'
-        f'<div style="font-size:1.5em;font-weight:bold">{html.escape(value)}</div></div>'
-        for label, value in tiles
-    )
+    cells = "".join(tile(label, value) for label, value in tiles)
     return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>'

@@ -147,10 +147,11 @@ def scenario(name: str) -> Scenario:
             _("there is no scenario '{name}'; valid: {valid}").format(name=name, valid=", ".join(every))
         )
     raw = every[name]
+    label = _("the bundled scenario '{name}'").format(name=name)
     with content_file(raw["requirements"]) as path:
-        reqs = read_requirements(path)
+        reqs = read_requirements(path, label=label)
     with content_file(raw["vendors"]) as path:
-        offers = read_vendors(path, reqs)
+        offers = read_vendors(path, reqs, label=label)
     usage = None
     if raw.get("usage"):
         with content_file(raw["usage"]) as path:

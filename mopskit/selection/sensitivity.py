@@ -107,9 +107,9 @@ class Sensitivity:
         """The answer in a sentence or two."""
         winner = self.evaluation.winner
         first = (
-            _("No single weight moved by ±{change:g} changes the winner ({winner}).")
+            _("No single weight moved by ±{change:g} changes the winner, {winner}.")
             if self.robust
-            else _("Moving one weight by ±{change:g} can change the winner ({winner}).")
+            else _("Moving one weight by ±{change:g} can change the winner, {winner}.")
         ).format(change=self.change, winner=winner)
         if self.smallest is None:
             return first + " " + _("No weight, however far it moves, makes another offer win.")
