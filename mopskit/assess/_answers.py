@@ -7,6 +7,7 @@ the widget's cell, so they are saved inside the ``.ipynb`` and reach the grader 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
