@@ -120,9 +120,10 @@ def expected_scores(source: Path, plans: dict[str, dict]) -> dict[str, float]:
 
 
 def run(source: Path, subs: Path, db: Path, workers: int, limits: Limits) -> tuple[float, dict[str, float]]:
-    from mopskit.assess import _grade_batch
+    from mopskit.assess import _check_server
 
-    _grade_batch._checks_cache.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
+    _check_server._exercises.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
+    _check_server._warmed.clear()
     started = time.perf_counter()
     summary = grade([subs], source=source, db=db, workers=workers, limits=limits, progress=True)
     seconds = time.perf_counter() - started
