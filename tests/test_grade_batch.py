@@ -339,3 +339,35 @@ def test_an_honest_capstone_with_three_ungradable_answers_keeps_every_other_poin
     rows = [r for r in graded.checks if r.exercise in _UNGRADABLE]
     assert rows and all(r.answered and r.message.startswith("Your answer could not be graded: ") for r in rows)
     assert graded.answers["q2"] is None and graded.answers["q1"] == key["q1"]
+
+
+def test_leaving_a_threaded_batch_early_takes_its_running_sandboxes_down(batch, tmp_path):
+    import psutil
+
+    from mopskit.assess._collect import content_hash
+    from mopskit.assess._grade_batch import GradeTask, _run_tasks
+
+    slow = submission(batch["copy"], tmp_path / "slow" / f"{LESSON}.ipynb", before=["import time\ntime.sleep(300)"])
+    quick = tmp_path / "quick" / f"{LESSON}.ipynb"
+    quick.parent.mkdir()
+    quick.write_text("{ not a notebook")
+    limits = Limits(cell_timeout=400, timeout=600, memory_mb=2048)
+    tasks = [
+        GradeTask(p.parent.name, LESSON, str(p), content_hash(p), str(batch["source"]), limits) for p in (slow, quick)
+    ]
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    results = _run_tasks(tasks, workers=2)
+    started = time.monotonic()
+    first_task, first = next(results)
+    assert first_task.trainee == "quick" and first.status == "unreadable"
+    time.sleep(3)  # the slow one is in its sandbox by now
+    assert any(p.name() == "bwrap" for p in psutil.Process().children(recursive=True))
+    results.close()  # the caller leaves the loop (an error, Ctrl+C): the slow sandbox is stopped, not waited for
+    assert time.monotonic() - started < 60
+    time.sleep(1)
+    leftovers = [
+        (p.name(), p.status())
+        for p in psutil.Process().children(recursive=True)
+        if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert not leftovers, "the sandbox, its kernel and the check servers are gone"

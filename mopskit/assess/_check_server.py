@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,6 +29,8 @@ __all__ = ["CheckServer", "checks_for", "run_checks_warm", "warm"]
 
 _exercises: dict[tuple[str, int], dict[str, Any]] = {}
 _warmed: set[tuple[str, str]] = set()
+_warming = threading.Lock()
+_loading = threading.Lock()
 
 
 def checks_for(source: str) -> dict[str, Any]:
@@ -35,9 +38,10 @@ def checks_for(source: str) -> dict[str, Any]:
     from ._answer_key import load_checks
 
     key = (source, Path(source).stat().st_mtime_ns)
-    if key not in _exercises:
-        _exercises[key] = load_checks(source)
-    return _exercises[key]
+    with _loading:  # loading fills the session's one registry of exercises: one thread at a time
+        if key not in _exercises:
+            _exercises[key] = load_checks(source)
+        return _exercises[key]
 
 
 def warm(source: str, data: Path) -> None:
@@ -49,15 +53,16 @@ def warm(source: str, data: Path) -> None:
     from ..data.variant import use_variant
 
     key = (source, str(data))
-    if key in _warmed:
-        return
-    _warmed.add(key)
-    with use_variant(data):
-        for exercise in checks_for(source).values():
-            try:
-                exercise.expected()
-            except Exception:  # the checks report it, each on its own
-                continue
+    with _warming:  # threads of one process (a Dask worker's) warm each folder once, one after the other
+        if key in _warmed:
+            return
+        _warmed.add(key)
+        with use_variant(data):
+            for exercise in checks_for(source).values():
+                try:
+                    exercise.expected()
+                except Exception:  # the checks report it, each on its own
+                    continue
 
 
 def run_checks_warm(

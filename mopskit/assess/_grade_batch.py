@@ -81,14 +81,6 @@ class GradingSummary:
         return "\n".join(lines)
 
 
-_loading = threading.Lock()  # loading checks fills one registry of exercises: one thread at a time
-
-
-def _exercises(source: str) -> dict[str, Any]:
-    with _loading:
-        return checks_for(source)
-
-
 def _data_dir(assignment: str, seed: int | None) -> Path | None:
     from ..data.variant import _scenarios, cached_variant, scenario_dir, scenario_options
 
@@ -167,7 +159,7 @@ def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSu
             thread); by default they run from this process.
 
     """
-    exercises = _exercises(task.source)
+    exercises = checks_for(task.source)
     path = Path(task.path)
     graded = GradedSubmission(
         trainee=task.trainee,
