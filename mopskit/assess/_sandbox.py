@@ -429,6 +429,7 @@ def run_notebook(
         answer_bytes = int(limits.answer_mb * 1024 * 1024)
         request = {
             "notebook": "submission.ipynb",
+            "cells": _code_cells(notebook),
             "inbox": "/inbox" if sandboxed else str(inbox),
             "workdir": "/scratch" if sandboxed else str(work),
             "runtime": None if sandboxed else str(Path(temp) / "runtime"),
@@ -488,6 +489,14 @@ def run_notebook(
     run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes, answer_bytes=answer_bytes)
     run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
     return run
+
+
+def _code_cells(notebook: Path) -> list[tuple[int, str]]:
+    """The notebook's code cells that hold code, with their index: what the runner runs."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    return [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
 
 
 def _wait(proc: subprocess.Popen[bytes], seconds: float, stop: threading.Event | None) -> None:
