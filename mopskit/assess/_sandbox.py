@@ -493,10 +493,9 @@ def run_notebook(
 
 def _code_cells(notebook: Path) -> list[tuple[int, str]]:
     """The notebook's code cells that hold code, with their index: what the runner runs."""
-    import nbformat
+    from ._answer_key import notebook_cells
 
-    nb = nbformat.read(str(notebook), as_version=4)
-    return [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    return [(i, code) for i, (kind, code) in enumerate(notebook_cells(notebook)) if kind == "code" and code.strip()]
 
 
 def _wait(proc: subprocess.Popen[bytes], seconds: float, stop: threading.Event | None) -> None:
