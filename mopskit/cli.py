@@ -405,11 +405,13 @@ def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
 def _limits(args: argparse.Namespace) -> Any:
     from .assess._sandbox import Limits
 
+    answer = {} if args.answer_mb is None else {"answer_mb": args.answer_mb}
     return Limits(
         cell_timeout=args.cell_timeout,
         timeout=args.timeout,
         memory_mb=args.memory,
         check_timeout=args.check_timeout,
+        **answer,
     )
 
 
@@ -504,6 +506,12 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument("--timeout", type=float, default=600, metavar="S", help="seconds per notebook (default: 600)")
     p.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per process (default: 3072)")
     p.add_argument("--check-timeout", type=float, default=10, metavar="S", help="seconds per check (default: 10)")
+    p.add_argument(
+        "--answer-mb",
+        type=float,
+        metavar="MB",
+        help="size one answer may have as JSON (default: 2); a larger one counts as that exercise's wrong answer",
+    )
     p.add_argument("--feedback", metavar="DIR", help="write a feedback page per trainee and assignment there")
     p.add_argument("--variants", action="store_true", help="trainees got their own data (release --per-trainee)")
     p.add_argument("--roster", metavar="ROSTER.csv", help="record trainees' names and emails from a roster")
