@@ -477,7 +477,12 @@ def _limits(args: argparse.Namespace) -> Any:
 
     return Limits(
         **_given(
-            args, cell_timeout="cell_timeout", timeout="timeout", memory_mb="memory", check_timeout="check_timeout"
+            args,
+            cell_timeout="cell_timeout",
+            timeout="timeout",
+            memory_mb="memory",
+            check_timeout="check_timeout",
+            answer_mb="answer_mb",
         )
     )
 
@@ -580,6 +585,7 @@ def _add_grading_commands(sub: Any) -> None:
         ("--timeout", "timeout", float, "S", "seconds per notebook"),
         ("--memory", "memory_mb", int, "MB", "memory per process"),
         ("--check-timeout", "check_timeout", float, "S", "seconds per check"),
+        ("--answer-mb", "answer_mb", float, "MB", "size one answer may have as JSON; a larger one counts as wrong"),
     ):
         default = FunctionDefault(limits, keyword)
         p.add_argument(flag, type=kind, default=default, metavar=unit, help=f"{what} (default: %(default)s)")
