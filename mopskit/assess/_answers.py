@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,41 @@ def save_answer(exercise_id: str, value: Any, lesson: str | None = None) -> None
     data = read_answers(lesson)
     data[exercise_id] = to_jsonable(value)
     write_answers_file(answers_path(lesson), data)
+
+
+# An answer is a value, or nested dicts of values: each value sits at a path of keys (a "leaf"), the way an
+# exercise widget's inputs sit in it: () for a one-input widget, (item,) for a matching, (row, column) for a grid.
+LeafPath = tuple[str, ...]
+
+
+def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
+    """Split an answer into the values of its leaves, keyed by path (nested dicts give one leaf per value).
+
+    >>> flatten_answer(7)
+    {(): 7}
+    >>> flatten_answer({"Email": {"R": "Ana"}, "Ads": "Joon"})
+    {('Email', 'R'): 'Ana', ('Ads',): 'Joon'}
+    """
+    if isinstance(answer, Mapping):
+        return {(str(key), *path): value for key, sub in answer.items() for path, value in flatten_answer(sub).items()}
+    return {(): answer}
+
+
+def unflatten_answer(leaves: Mapping[LeafPath, Any]) -> Any:
+    """Put leaf values back together into an answer: the inverse of :func:`flatten_answer`.
+
+    >>> unflatten_answer({("Email", "R"): "Ana", ("Ads",): "Joon"})
+    {'Email': {'R': 'Ana'}, 'Ads': 'Joon'}
+    """
+    if () in leaves:
+        return leaves[()]
+    tree: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return tree
 
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024  # one answer, as JSON: a table of a few thousand rows fits
@@ -120,7 +156,7 @@ def _convert(value: Any, depth: int, max_depth: int | None, budget: list[int]) -
         return {"__table__": [_convert(r, deeper + 1, max_depth, budget) for r in rows]}
     if hasattr(value, "to_dict"):  # a Series
         return _convert(value.to_dict(), depth, max_depth, budget)
-    if hasattr(value, "tolist") and getattr(value, "ndim", 0):  # a numpy array
+    if hasattr(value, "tolist") and getattr(value, "ndim", None):  # a numpy array (not a 0-d one)
         _spend(budget, 4 * int(getattr(value, "size", 0)))
         return _convert(value.tolist(), depth, max_depth, budget)
     if hasattr(value, "item"):  # numpy scalar

@@ -25,7 +25,7 @@ from ._answer_key import load_checks
 from ._answers import check_answer
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
 from ._forked_checks import run_checks
-from ._gradebook import Gradebook, GradedSubmission
+from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
@@ -229,7 +229,7 @@ def grade(
     submissions: Sequence[str | Path],
     *,
     source: str | Path,
-    db: str | Path = "gradebook.sqlite",
+    db: str | Path = DEFAULT_DB,
     workers: int = 1,
     scheduler: str | None = None,
     force: bool = False,
