@@ -554,7 +554,7 @@ def _add_grading_commands(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         "  mopskit grade submissions/ --source notebooks/ --db gradebook.sqlite --feedback feedback/\n"
-        "  mopskit grade submissions/ana/ --source notebooks/07_final_assessment.ipynb --force",
+        "  mopskit grade submissions/ana/ --source notebooks/10_final_assessment.ipynb --force",
     )
     p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
@@ -615,7 +615,7 @@ def _add_grading_commands(sub: Any) -> None:
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
     g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
     g.add_argument("trainee", help="trainee id")
-    g.add_argument("assignment", help="assignment id, e.g. 07_final_assessment")
+    g.add_argument("assignment", help="assignment id, e.g. 10_final_assessment")
     g.add_argument("points", type=float, help="points to add (negative to remove)")
     g.add_argument("--reason", required=True, help="why (kept in the gradebook)")
     g.add_argument("--author", required=True, help="who made the change")
