@@ -232,6 +232,13 @@ and the kit's stack inventory. Open health_report.html; evidence/ holds every af
 def _cmd_health(args: argparse.Namespace) -> int:
     from .health import check_folders, health_check
 
+    if args.formats:
+        from .data.exports import describe_layouts
+
+        print(describe_layouts())
+        return 0
+    if not args.exports:
+        raise ParameterError("name the folder of exports to check, e.g. mopskit health exports/ (see --help)")
     options: dict[str, Any] = {
         name: value
         for name, value in (
@@ -272,7 +279,7 @@ def _add_health_command(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_HEALTH_EPILOG,
     )
-    p.add_argument("exports", nargs="+", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
+    p.add_argument("exports", nargs="*", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
     p.add_argument("--out", metavar="DIR", help="where the report goes (default: ./health-report)")
     p.add_argument("--as-of", metavar="DATE", help="check as of this day, YYYY-MM-DD (default: the latest record)")
     p.add_argument("--map", metavar="FILE", help="a mapping file (YAML) for exports the kit does not recognise")
@@ -280,6 +287,9 @@ def _add_health_command(sub: Any) -> None:
     p.add_argument("--min-sends", type=int, metavar="N", help="smallest send judged on its rates (default: 100)")
     p.add_argument("--workers", type=int, metavar="N", help="with several folders: how many at once (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with several folders: a Dask cluster, tcp://host:8786")
+    p.add_argument(
+        "--formats", action="store_true", help="list the exports the kit recognises, with each vendor's quirks"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_health)
 

@@ -17,7 +17,7 @@ from ._import import INVENTORY, ImportedFile, Imports, import_exports, read_expo
 from ._layout import Field, Layout
 from ._mapping import MappedFile, load_mapping
 from ._tables import TABLES, table_columns
-from .vendors import LAYOUTS, STAGES, layout
+from .vendors import LAYOUTS, STAGES, describe_layouts, layout
 
 __all__ = [
     "INVENTORY",
@@ -29,6 +29,7 @@ __all__ = [
     "Imports",
     "Layout",
     "MappedFile",
+    "describe_layouts",
     "import_exports",
     "layout",
     "load_mapping",

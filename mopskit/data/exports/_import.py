@@ -324,8 +324,8 @@ def _inner(source: Source, layout: Layout, found: Mapping[str, str]) -> str:
         # labels and keys are trimmed here; values that are parsed trim only when the first reading fails, and
         # addresses are compared without spaces anyway (trimming ten million cells costs a quarter of the read)
         text = f"nullif(trim({text}), '')" if kind == "text" else f"nullif({text}, '')"
-        if nulls:
-            text = f"CASE WHEN lower(trim(CAST({quoted(header)} AS VARCHAR))) IN ({nulls}) THEN NULL ELSE {text} END"
+        if nulls:  # written exactly so by the vendor ('null'): compared as is, which is cheap
+            text = f"CASE WHEN CAST({quoted(header)} AS VARCHAR) IN ({nulls}) THEN NULL ELSE {text} END"
         parts.append(f"{text} AS r_{column}")
     columns = {h: layout.json_columns[h] for h in layout.json_columns if h in found.values()} or None
     return f"SELECT {', '.join(parts)} FROM {source.scan(columns)}"
