@@ -298,7 +298,7 @@ def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> t
     (2, 1)
 
     """
-    from .assess._answers import from_jsonable
+    from .assess import from_jsonable
 
     answered = correct = 0
     for exercise_id, ex in exercises.items():

@@ -35,8 +35,7 @@ class GoalBuilder(WidgetExercise):
     ) -> None:
         import ipywidgets as w
 
-        from ..goals import goal_metrics
-        from ..goals._vocab import scopes
+        from ..goals import goal_metrics, scopes
 
         labels = list(metrics) if metrics else [m.label for m in goal_metrics().values()]
         wide = w.Layout(width="95%")
