@@ -13,7 +13,9 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── AnswerError              a trainee's answer is of the wrong kind for its check (text for a number, ...)
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
-    └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    ├── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    └── HubError                 a JupyterHub setup cannot be written, a user's server cannot start, or
+                                 submissions cannot be collected from the users' workspaces
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "ExecutorError",
     "ExerciseError",
     "GradingError",
+    "HubError",
     "MopskitError",
     "ParameterError",
     "ReleaseError",
@@ -127,3 +130,7 @@ class WorkspaceError(MopskitError, OSError):
 
 class GradingError(MopskitError, RuntimeError):
     """Submissions cannot be graded as asked: no sandbox can start, a bad limit, an unreadable gradebook."""
+
+
+class HubError(MopskitError, RuntimeError):
+    """A JupyterHub setup cannot be written, a user's server cannot start, or submissions cannot be collected."""
