@@ -96,12 +96,16 @@ def _read_file(name: str, *, dir_fd: int, owner: int | None, limit: int) -> byte
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
     except OSError as exc:
         raise _Skip(f"it cannot be opened without following a link ({exc.strerror})") from None
+    info = os.fstat(fd)
+    problem = ""
+    if not stat.S_ISREG(info.st_mode):
+        problem = "it is not a plain file"
+    elif owner is not None and info.st_uid != owner:
+        problem = f"it belongs to another account (uid {info.st_uid})"
+    if problem:
+        os.close(fd)
+        raise _Skip(problem)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _Skip("it is not a plain file")
-        if owner is not None and info.st_uid != owner:
-            raise _Skip(f"it belongs to another account (uid {info.st_uid})")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise _Skip(f"it is over {limit // (1024 * 1024)} MB")
