@@ -8,7 +8,8 @@ page in a kernel of its own, started in the lesson's folder, so the widgets save
 
 It is for one trainee on their own machine: the server listens on 127.0.0.1 only, behind a random token
 (in the address it prints), and has no accounts. Voilà lets a page's kernel receive widget messages only, never
-code to run. A group is served by JupyterHub, one workspace per user; the kit adds no server of its own.
+code to run. A group is served by JupyterHub, one private workspace per user, with the same app pages
+(``mopskit hub-config``, :mod:`mopskit.hub`).
 """
 
 from __future__ import annotations

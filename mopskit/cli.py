@@ -120,7 +120,8 @@ _APP_EPILOG = """examples:
 The home page lists the lessons in order with your progress (exercises answered, and correct). Answers are
 saved in DIR/.mopskit as you give them, the same files JupyterLab uses: `mopskit start DIR` shows them too.
 The server is for one person on this computer: it listens on 127.0.0.1 only and has no accounts. To serve a
-group, run JupyterHub with one workspace per user (see the README). Ctrl+C stops the server and its kernels."""
+group on one server, write a JupyterHub config with `mopskit hub-config` (one private workspace per user).
+Ctrl+C stops the server and its kernels."""
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
