@@ -23,8 +23,8 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from importlib import resources
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

@@ -68,10 +68,9 @@ class CatalogStatus:
 
     def __str__(self) -> str:
         total = self.translated + self.fuzzy + self.untranslated
-        return (
-            f"{self.lang:<6} {self.catalog:<24} {self.translated:>4}/{total:<4} translated"
-            f"{f', {self.fuzzy} stale' if self.fuzzy else ''}{f', {self.untranslated} to do' if self.untranslated else ''}"
-        )
+        stale = f", {self.fuzzy} stale" if self.fuzzy else ""
+        left = f", {self.untranslated} to do" if self.untranslated else ""
+        return f"{self.lang:<6} {self.catalog:<24} {self.translated:>4}/{total:<4} translated{stale}{left}"
 
 
 def _root(root: str | Path | None) -> Path:
@@ -181,8 +180,7 @@ def stale_note(lang: str) -> str:
     """The note above a Markdown cell shown in English because its translation is out of date, in ``lang``."""
     gettext = translator(lang)
     return gettext(
-        "This part changed in English after it was translated; it is shown in English until the translation "
-        "is updated."
+        "This part changed in English after it was translated; it is shown in English until the translation is updated."
     )
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +35,9 @@ KEYWORDS = frozenset(
 )
 CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print"})
 OPTION_CALLS = {"choice": (1,), "match": (1, 2), "grid": (1, 2, 3)}  # positional args holding option labels
-STALE_NOTE = "This part changed in English after it was translated; it is shown in English until the translation is updated."
+STALE_NOTE = (
+    "This part changed in English after it was translated; it is shown in English until the translation is updated."
+)
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9_.\-/]*_[A-Za-z0-9_.\-/]*$")  # share_pct, data/file.csv: not prose
 
 
@@ -109,9 +110,9 @@ def _parse(source: str) -> ast.Module | None:
 
 
 def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
-    """The translatable strings of a code cell, in source order, as ``(kind, node)``.
+    r"""The translatable strings of a code cell, in source order, as ``(kind, node)``.
 
-    >>> [(k, n.value) for k, n in code_strings('check(points=1, hint="Count the rows.")\\nax.set_xlabel("Share")')]
+    >>> [(k, n.value) for k, n in code_strings('check(points=1, hint="Count the rows.")\nax.set_xlabel("Share")')]
     [('code', 'Count the rows.'), ('code', 'Share')]
     >>> [n.value for _, n in code_strings('choice("q1", ["Email", "Ads"], title="Pick one")')]
     ['Email', 'Ads', 'Pick one']
@@ -166,7 +167,9 @@ def _comment(text: Text) -> str:
         return "Markdown cell: keep the Markdown, code in `backticks`, links' addresses and any <!-- marker -->."
     if text.kind == "option":
         return "An option of a widget: trainees see your words, the answer stays the English one."
-    return "A string in a code cell" + (" (a hidden check: trainees see it only in graded feedback)." if text.hidden else ".")
+    if text.hidden:
+        return "A string in a hidden check: trainees see it only in graded feedback."
+    return "A string in a code cell."
 
 
 def template(nb: Any, name: str) -> Any:
@@ -318,7 +321,7 @@ def _replace_spans(source: str, spans: list[tuple[tuple[int, int], tuple[int, in
 
 
 def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
-    """A code cell in a language: translated strings, ``lang=`` for ``start_lesson``, ``labels=`` for options.
+    r"""A code cell in a language: translated strings, ``lang=`` for ``start_lesson``, ``labels=`` for options.
 
     Args:
         source: the cell's code.
@@ -328,8 +331,10 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
     Returns:
         ``(code, translated, untranslated)``.
 
-    >>> render_code('start_lesson("00_x")\\nhint = check(hint="Count.")', {"Count.": "Numărați."}.get, "ro")[0]
-    'start_lesson("00_x", lang="ro")\\nhint = check(hint="Numărați.")'
+    >>> print(render_code('start_lesson("00_x")\nhint = check(hint="Count.")', {"Count.": "Numărați."}.get, "ro")[0])
+    start_lesson("00_x", lang='ro')
+    hint = check(hint='Numărați.')
+
     """
     tree = _parse(source)
     if tree is None:
