@@ -58,7 +58,7 @@ def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
 def _cmd_start(args: argparse.Namespace) -> int:
     from .workspace import start
 
-    prepared = start(directory=args.directory, launch=not args.no_launch, port=args.port)
+    prepared = start(directory=args.directory, launch=not args.no_launch, port=args.port, lang=args.lang)
     print(prepared)
     if args.no_launch:
         print(f"Open it later with: mopskit start {args.directory}")
@@ -68,7 +68,7 @@ def _cmd_start(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    run_app(directory=args.directory, port=args.port, open_browser=not args.no_browser)
+    run_app(directory=args.directory, port=args.port, open_browser=not args.no_browser, lang=args.lang)
     return 0
 
 
@@ -256,6 +256,16 @@ def _workspace_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lang_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language of the lessons, feedback and charts: en, ro, th or zh-TW (JupyterLab's menus follow "
+        "in ro and zh-TW; it has no Thai); default: the workspace's last, else en. Lessons you worked in are "
+        "kept in their language",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``mopskit`` command."""
     parser = argparse.ArgumentParser(
@@ -276,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p)
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_start)
 
     p = sub.add_parser(
@@ -290,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser(

@@ -24,7 +24,6 @@ import gettext
 import os
 import re
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,7 @@ def normalize_language(lang: str | None) -> str | None:
 
 def locale_dir() -> Path:
     """The folder of the package's catalogs (``<lang>/LC_MESSAGES/<domain>.po`` and ``.mo``)."""
-    return Path(str(resources.files("mopskit"))) / "locale"
+    return Path(__file__).resolve().parent / "locale"  # beside this module: in a wheel, a checkout, a build
 
 
 def _compiled(po: Path, mo: Path) -> Path | None:
@@ -119,21 +118,37 @@ def _compiled(po: Path, mo: Path) -> Path | None:
 
 
 class _Pseudo(gettext.NullTranslations):
-    """The pseudo-language: every message made from its English by :func:`pseudo`."""
+    """The pseudo-language: every message made from its English by :func:`pseudo`.
+
+    With ``known``, only those messages (the template's): a text no catalog could translate stays English, so a
+    page in the pseudo-language shows what a real language would leave in English.
+    """
+
+    def __init__(self, known: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.known = known
 
     def gettext(self, message: str) -> str:
-        return pseudo(message)
+        return pseudo(message) if self.known is None or message in self.known else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return pseudo(msgid1 if n == 1 else msgid2)
 
-    def pgettext(self, context: str, message: str) -> str:
-        return pseudo(message)
+
+def _template_ids(domain: str) -> frozenset[str]:
+    """The messages of a domain's template (``mopskit/locale/<domain>.pot``)."""
+    from babel.messages.pofile import read_po
+
+    pot = locale_dir() / f"{domain}.pot"
+    if not pot.is_file():
+        return frozenset()
+    with pot.open("rb") as handle:
+        return frozenset(str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str))
 
 
 def _load(lang: str | None, domain: str = DOMAIN) -> gettext.NullTranslations:
     if lang == PSEUDO:
-        return _Pseudo()
+        return _Pseudo(None if domain == DOMAIN else _template_ids(domain))
     if not lang or lang.startswith("en"):
         return gettext.NullTranslations()
     folder = locale_dir() / lang / "LC_MESSAGES"
@@ -209,7 +224,7 @@ def content_text(text: str) -> str:
     >>> content_text("The software marketing uses.")
     'The software marketing uses.'
     """
-    if not text:
+    if not text or not isinstance(text, str):
         return text
     return _translations(CONTENT_DOMAIN).gettext(text)
 
