@@ -48,8 +48,9 @@ def _release_step(root: Path) -> Iterator[Any]:
 
 
 def release_lessons(root: Path, out: Path) -> list[Path]:
-    """Write trainee copies of ``root/notebooks/*.ipynb`` (in English and every language) and the reports into
-    ``out``; return what was written.
+    """Write trainee copies of the lessons (in English and every language) and the reports into ``out``.
+
+    Returns the files written.
 
     Raises:
         ReleaseError: a lesson cannot be released, or a report holds a solution or hidden checks.
@@ -104,11 +105,12 @@ class CustomBuildHook(BuildHookInterface):
         release_lessons(root, self._out)
         build_data["force_include"][str(self._out)] = "mopskit/_lessons"
         build_data["force_include"][str(root / "datasets")] = "mopskit/_datasets"
-        for mo in compile_catalogs(root, self._out / "_locale"):
-            build_data["force_include"][str(mo)] = f"mopskit/locale/{mo.relative_to(self._out / '_locale').as_posix()}"
+        self._mo = Path(tempfile.mkdtemp(prefix="mopskit-catalogs-"))
+        for mo in compile_catalogs(root, self._mo):
+            build_data["force_include"][str(mo)] = f"mopskit/locale/{mo.relative_to(self._mo).as_posix()}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the temporary folder."""
-        out = getattr(self, "_out", None)
-        if out is not None:
-            shutil.rmtree(out, ignore_errors=True)
+        for out in (getattr(self, "_out", None), getattr(self, "_mo", None)):
+            if out is not None:
+                shutil.rmtree(out, ignore_errors=True)
