@@ -256,6 +256,32 @@ def _workspace_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _cmd_translations(args: argparse.Namespace) -> int:
+    from .catalogs import catalog_status, render_lesson, update_catalogs
+
+    if args.translations_command == "render":
+        out = args.out or f"{args.lesson.removesuffix('.ipynb').rsplit('/', 1)[-1]}.{args.lang}.ipynb"
+        _, rendered = render_lesson(args.lesson, args.lang, target=out)
+        stale = f", stale (shown in English): {', '.join(rendered.stale)}" if rendered.stale else ""
+        print(f"wrote {out}: {rendered.translated} texts translated, {rendered.untranslated} left in English{stale}")
+        return 0
+    chosen = args.lang or None
+    found = (
+        update_catalogs(languages=chosen) if args.translations_command == "update" else catalog_status(languages=chosen)
+    )
+    for status in found:
+        print(status)
+    return 0 if update or all(s.complete for s in found) else 1
+
+
+_TRANSLATIONS_EPILOG = """a translator's round:
+  mopskit translations update              extract the English, merge it into every catalog (nothing is lost)
+  mopskit translations status --lang th    what is left: texts to translate, and stale ones (English changed)
+  (edit notebooks/locale/th/*.po and mopskit/locale/th/LC_MESSAGES/*.po in a PO editor; clear "fuzzy")
+  mopskit translations render notebooks/03_stack_audit.ipynb --lang th   look at the lesson in Thai
+"""
+
+
 def _lang_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lang",
@@ -303,6 +329,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
     _lang_argument(p)
     p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser(
+        "translations",
+        help="for translators: update the catalogs from the English, see what is left, render a lesson",
+        description="The kit's translations are gettext catalogs (.po) that any PO editor opens: the package's in\n"
+        "mopskit/locale/<lang>/LC_MESSAGES/ and one per lesson in notebooks/locale/<lang>/ (msgctxt = cell id).\n"
+        "Run from a checkout of the repository.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_TRANSLATIONS_EPILOG,
+    )
+    t_sub = p.add_subparsers(dest="translations_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("update", "extract the English of the code, content and lessons, and merge it into every catalog"),
+        ("status", "count what is translated, stale and left to do in each catalog (exit 1 if any is incomplete)"),
+    ):
+        q = t_sub.add_parser(name, help=text, description=text)
+        q.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable): ro, th, zh-TW")
+        q.set_defaults(func=_cmd_translations)
+    q = t_sub.add_parser("render", help="write a lesson in a language", description="Write LESSON in LANG.")
+    q.add_argument("lesson", metavar="LESSON", help="the lesson's notebook (notebooks/NN_name.ipynb)")
+    q.add_argument("--lang", required=True, metavar="LANG", help="ro, th, zh-TW, or en-XA (the pseudo-language)")
+    q.add_argument("-o", "--out", metavar="FILE", help="where to write it (default: LESSON.LANG.ipynb here)")
+    q.set_defaults(func=_cmd_translations)
 
     p = sub.add_parser(
         "release",

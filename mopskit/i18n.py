@@ -290,4 +290,4 @@ def plot_settings(lang: str | None = None) -> dict[str, Any]:
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     families = [f for f in font_families(lang) if f in installed] or ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families}
+    return {"font.family": families}  # a list: matplotlib falls back along it glyph by glyph

@@ -204,6 +204,8 @@ def write_catalog(catalog: Any, path: Path) -> None:
     """Write a catalog as a ``.po`` file, with the previous English of fuzzy entries (``#| msgid``)."""
     from ._package import write
 
+    for message in catalog:  # Babel guesses "python-format" from any "%" as it reads; a lesson's "%" is prose
+        message.flags.discard("python-format")
     write(catalog, path)
 
 
