@@ -266,12 +266,11 @@ def _cmd_translations(args: argparse.Namespace) -> int:
         print(f"wrote {out}: {rendered.translated} texts translated, {rendered.untranslated} left in English{stale}")
         return 0
     chosen = args.lang or None
-    found = (
-        update_catalogs(languages=chosen) if args.translations_command == "update" else catalog_status(languages=chosen)
-    )
+    updating = args.translations_command == "update"
+    found = update_catalogs(languages=chosen) if updating else catalog_status(languages=chosen)
     for status in found:
         print(status)
-    return 0 if update or all(s.complete for s in found) else 1
+    return 0 if updating or all(s.complete for s in found) else 1
 
 
 _TRANSLATIONS_EPILOG = """a translator's round:
