@@ -286,9 +286,9 @@ def counts(catalog: Any) -> dict[str, int]:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-        if message.fuzzy:
+        if message.fuzzy and any(strings):
             found["fuzzy"] += 1
-        elif all(strings):
+        elif all(strings) and not message.fuzzy:
             found["translated"] += 1
         else:
             found["untranslated"] += 1
