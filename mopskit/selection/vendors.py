@@ -257,7 +257,8 @@ def _offers_from_frame(frame: pd.DataFrame, requirements: Requirements, label: s
                 "seat); the file has: {headers}"
             ).format(headers=", ".join(headers))
         )
-    offers, seen = [], {}
+    offers: list[Any] = []
+    seen: dict[str, int] = {}
     for number, record in enumerate(frame.to_dict("records"), first_row):
         vendor, tier = _text(record.get("vendor")), _text(record.get("tier"))
         name = f"{vendor} ({tier})" if tier else vendor
