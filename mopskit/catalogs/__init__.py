@@ -138,10 +138,16 @@ def update_catalogs(
                 write(catalog, path)
                 found.append(CatalogStatus(lang, domain, path, **_counts(counts(catalog))))
     if lessons:
-        for source in sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        sources = sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        for source in sources:
             for lang in chosen:
                 path = lesson_catalog(source.stem, lang, root=base)
                 found.append(CatalogStatus(lang, source.stem, path, **_counts(update_catalog(source, path, lang))))
+        for lang in chosen:  # a lesson renamed or removed: its catalog goes too, unless it holds translations
+            for orphan in sorted((base / "notebooks" / "locale" / lang).glob("*.po")):
+                gone = orphan.stem not in {s.stem for s in sources}
+                if gone and not any(m.id and m.string for m in read_catalog(orphan)):
+                    orphan.unlink()
     return found
 
 

@@ -104,7 +104,15 @@ def write(catalog: Any, path: Path, *, template: bool = False) -> bool:
     from babel.messages.pofile import write_po
 
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_by_file=template, ignore_obsolete=template)
+    write_po(
+        buffer,
+        catalog,
+        width=100,
+        include_previous=True,
+        include_lineno=False,  # a file and no line: an edit elsewhere in the file changes no catalog
+        sort_by_file=template,
+        ignore_obsolete=template,
+    )
     text = re.sub(rb'"POT-Creation-Date: [^"]*\\n"\n', b"", buffer.getvalue())  # no churn from the date
     text = re.sub(rb'"PO-Revision-Date: [^"]*\\n"\n', b"", text)
     path = Path(path)
