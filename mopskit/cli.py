@@ -13,6 +13,8 @@ from typing import Any
 from ._version import __version__
 from .errors import MopskitError, ParameterError
 
+__all__ = ["FunctionDefault", "build_parser", "main"]
+
 _EPILOG = """examples:
   mopskit start                          prepare ./mopskit-workspace and open JupyterLab
   mopskit app                            the same lessons as web apps: no code, only text, charts and widgets
@@ -461,14 +463,14 @@ def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--pattern",
-        default=FunctionDefault("mopskit.assess._release:release", "pattern"),
+        default=FunctionDefault("mopskit.assess:release", "pattern"),
         help="which notebooks to release (default: %(default)s)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
-    from .assess._variants import release_per_trainee
+    from .assess import release_per_trainee
 
     done = release_per_trainee(
         source_dir=args.source_dir,
@@ -483,7 +485,7 @@ def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace) -> Any:
-    from .assess._sandbox import Limits
+    from .assess import Limits
 
     return Limits(
         **_given(
@@ -498,7 +500,7 @@ def _limits(args: argparse.Namespace) -> Any:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .assess._grade_batch import grade
+    from .assess import grade
 
     summary = grade(
         args.submissions,
@@ -518,8 +520,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:
-    from .assess._feedback import export_grades
-    from .assess._gradebook import Gradebook
+    from .assess import Gradebook, export_grades
 
     if args.grades_command == "export":
         text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
@@ -568,7 +569,7 @@ def _add_grading_commands(sub: Any) -> None:
     )
     p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
-    grade = "mopskit.assess._grade_batch:grade"
+    grade = "mopskit.assess:grade"
     p.add_argument(
         "--db", default=FunctionDefault(grade, "db"), help="SQLite file or SQLAlchemy URL (default: %(default)s)"
     )
@@ -589,7 +590,7 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument(
         "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"
     )
-    limits = "mopskit.assess._sandbox:Limits"
+    limits = "mopskit.assess:Limits"
     for flag, keyword, kind, unit, what in (
         ("--cell-timeout", "cell_timeout", float, "S", "seconds per cell"),
         ("--timeout", "timeout", float, "S", "seconds per notebook"),
@@ -617,7 +618,7 @@ def _add_grading_commands(sub: Any) -> None:
     g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
     g.add_argument(
         "--format",
-        default=FunctionDefault("mopskit.assess._feedback:export_grades", "fmt"),
+        default=FunctionDefault("mopskit.assess:export_grades", "fmt"),
         choices=["csv"],
         help="file format (default: %(default)s)",
     )
@@ -633,7 +634,7 @@ def _add_grading_commands(sub: Any) -> None:
     for action in grades_sub.choices.values():
         action.add_argument(
             "--db",
-            default=FunctionDefault("mopskit.assess._gradebook:Gradebook", "db"),
+            default=FunctionDefault("mopskit.assess:Gradebook", "db"),
             help="SQLite file or SQLAlchemy URL (default: %(default)s)",
         )
     p.set_defaults(func=_cmd_grades)

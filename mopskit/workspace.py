@@ -7,7 +7,6 @@ first; in JupyterLab it works the same.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 
 from ._answer_files import answers_dir as answers_dir_of
 from ._answer_files import answers_file, read_answers_file
+from ._html import COLOURS, escape
 from ._resources import datasets_dir
 from .assess import lessons_dir
 from .errors import WorkspaceError
@@ -247,23 +247,23 @@ class WorkspaceProgress:
         for p in self.lessons:
             share = p.correct / p.exercises if p.exercises else 0.0
             bar = (
-                '<div style="width:10em;height:0.8em;background:#e4e4e4;border-radius:4px">'
-                f'<div style="width:{share:.0%};height:100%;background:#1b7f3b;border-radius:4px"></div></div>'
+                f'<div style="width:10em;height:0.8em;background:{COLOURS["shade"]};border-radius:4px">'
+                f'<div style="width:{share:.0%};height:100%;background:{COLOURS["ok"]};border-radius:4px"></div></div>'
             )
             answered = _("{n} of {total}").format(n=p.answered, total=p.exercises)
             correct = _("{n} of {total}").format(n=p.correct, total=p.exercises)
             if p.problem:
-                answered, correct, bar = html.escape(p.problem), "", ""
+                answered, correct, bar = escape(p.problem), "", ""
             tick = " ✓" if p.done else ""
             rows.append(
-                f'<tr class="mopskit-progress-row" data-lesson="{html.escape(p.lesson)}">'
-                f'<td style="text-align:left"><a href="{html.escape(p.notebook)}" target="_self">'
-                f"{html.escape(p.title)}</a>{tick}</td>"
+                f'<tr class="mopskit-progress-row" data-lesson="{escape(p.lesson)}">'
+                f'<td style="text-align:left"><a href="{escape(p.notebook)}" target="_self">'
+                f"{escape(p.title)}</a>{tick}</td>"
                 f'<td class="mopskit-progress-answered">{answered}</td>'
                 f'<td class="mopskit-progress-correct">{correct}</td><td>{bar}</td></tr>'
             )
         head = "".join(
-            f'<th style="text-align:left">{html.escape(h)}</th>'
+            f'<th style="text-align:left">{escape(h)}</th>'
             for h in (_("Lesson"), _("Answered"), _("Correct"), _("Progress"))
         )
         note = _(
@@ -272,9 +272,9 @@ class WorkspaceProgress:
             "and buttons are saved for this table."
         )
         return (
-            f'<div class="mopskit-progress"><p><strong>{html.escape(self.summary())}</strong></p>'
+            f'<div class="mopskit-progress"><p><strong>{escape(self.summary())}</strong></p>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f'<p style="font-size:90%;color:#555">{html.escape(note)}</p></div>'
+            f'<p style="font-size:90%;color:{COLOURS["muted"]}">{escape(note)}</p></div>'
         )
 
 
@@ -298,7 +298,7 @@ def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> t
     (2, 1)
 
     """
-    from .assess._answers import from_jsonable
+    from .assess import from_jsonable
 
     answered = correct = 0
     for exercise_id, ex in exercises.items():

@@ -253,11 +253,6 @@ class Exercise:
         self._solution = func
         return func
 
-    @property
-    def has_solution(self) -> bool:
-        """Whether an answer key was registered with :meth:`solution`."""
-        return self._solution is not None
-
     def expected(self) -> Any:
         """Return the right answer, computed by the registered solution function."""
         if self._solution is None:

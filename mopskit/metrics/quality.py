@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..data import table_spec
-from ..data._schema import EMAIL_PATTERN
+from ..data import EMAIL_PATTERN, table_spec
 from ..i18n import _
 from ._common import CONTACT_DATES, finish, parsed, require_columns
 

@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .. import content
-from ..data._schema import normalize_name, table_spec
+from ..data import normalize_name, table_spec
 from ..errors import ParameterError
 from ..i18n import _
 

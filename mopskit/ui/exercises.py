@@ -26,17 +26,17 @@ from typing import Any
 
 from .._html import escape
 from .._session import SESSION, in_app_mode
-from ..assess._answers import (
+from ..assess import (
     ANSWER_MIME,
     LeafPath,
     current_lesson,
+    exercise,
     flatten_answer,
     read_answers,
     save_answer,
     to_jsonable,
     unflatten_answer,
 )
-from ..assess._exercise import exercise
 from ..i18n import _
 from ..present import answer_text, parse_number
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from .._html import card, escape
 
+__all__ = ["app_note", "setup_notebook"]
+
 
 def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
     """Make tables and plots read well in a lesson: inline static plots, tables for people, readable floats.

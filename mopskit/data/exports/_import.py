@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -272,6 +273,14 @@ def import_exports(
                 unknown.append((label, source.headers))
         if unknown:
             raise _unknown_error(unknown, recognised)
+        if not plan and not inventories:
+            skipped_text = "; ".join(f"{label} ({why})" for label, why in skipped) or "nothing"
+            raise DataError(
+                f"{folder}: no exports in the folder (found: {skipped_text}); put the CSV, Parquet, JSON lines or "
+                "zip files your systems export there (see mopskit health --formats)",
+                problems=["no exports"],
+                source=str(folder),
+            )
         _create_tables(con, [s.label for s, _l, _e in plan], [layout.vendor for _s, layout, _e in plan])
         unused = [e.pattern for e in entries if not any(e.matches(label) for _p, label in found)]
         files = [_import_one(con, source, chosen) for source, chosen, _entry in _progress(plan, progress)]
@@ -485,7 +494,10 @@ def read_export(path: str | Path, *, mapping: str | Path | Sequence[MappedFile] 
     with tempfile.TemporaryDirectory(prefix="mopskit-export-") as tmp:
         single = Path(tmp) / "in"
         single.mkdir()
-        (single / path.name).symlink_to(path.resolve())
+        try:
+            (single / path.name).symlink_to(path.resolve())
+        except OSError:  # no symbolic links here (some Windows setups): a copy will do
+            shutil.copy(path, single / path.name)
         imports = import_exports(single, work_dir=Path(tmp) / "work", mapping=mapping)
         if not imports.files:
             raise DataError(
