@@ -28,10 +28,9 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from numbers import Real
 from typing import Any
 
+from .._validate import _is_bool, _real
 from ..errors import AnswerError, ExerciseError
 from ..i18n import _
 from ._exercise import _unset, exercise
@@ -149,12 +148,8 @@ def _listed(values: Iterable[Any]) -> str:
     return text
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
-
-
 def _is_number(value: Any) -> bool:
-    return not _is_bool(value) and isinstance(value, Real | Decimal)
+    return _real(value) is not None
 
 
 def _is_table(value: Any) -> bool:
