@@ -59,12 +59,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import inspect
 import math
 import numbers
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DataError, ParameterError
 from .i18n import _
@@ -78,6 +81,8 @@ __all__ = [
     "MONTH_RULE",
     "Notes",
     "amounts",
+    "axes",
+    "checked",
     "choice",
     "columns",
     "count",
@@ -94,6 +99,7 @@ __all__ = [
     "number",
     "parse_amount",
     "percent",
+    "percents",
     "period",
     "problem",
     "row_label",
@@ -777,6 +783,39 @@ def amounts(
     return parsed
 
 
+def percents(
+    values: pd.Series, *, function: str, table: str, name: str | None = None, low: float = 0.0, high: float = 100.0
+) -> pd.Series:
+    """Read a column of percents (57.7 for 57.7%): numbers, or text that is one; empty cells stay NaN.
+
+    >>> import pandas as pd
+    >>> percents(pd.Series(["57.7", 12, None]), function="f", table="t").tolist()
+    [57.7, 12.0, nan]
+    """
+    import pandas as pd
+
+    column = str(values.name) if name is None else name
+    rule = _("a percent from {low:g} to {high:g}").format(low=low, high=high)
+    found: list[float] = []
+    bad = []
+    for pos, value in enumerate(values.astype(object)):
+        if is_missing(value):
+            found.append(float("nan"))
+            continue
+        got = _real(value)
+        if got is None and isinstance(value, str) and _real_text(value.strip().rstrip("%")):
+            got = float(value.strip().rstrip("%"))
+        if got is None or not math.isfinite(got) or not low <= got <= high:
+            fix = _type_fix(value, rule) if got is None else ""
+            bad.append((pos, values.index[pos], value, "", fix))
+            found.append(float("nan"))
+        else:
+            found.append(got)
+    if bad:
+        _raise_cells(function, column, table, bad, rule=rule)
+    return pd.Series(found, index=values.index, name=values.name, dtype="float64")
+
+
 # --- notes ----------------------------------------------------------------------------------------------
 
 
@@ -865,3 +904,181 @@ def notes_of(result: Any) -> list[str]:
     if isinstance(found, list | tuple):
         return [str(n) for n in found]
     return []
+
+
+def axes(value: Any, *, function: str) -> None:
+    """Check an ``ax=`` argument: a matplotlib Axes to draw on, or None for a new chart."""
+    if value is not None and not (hasattr(value, "plot") and hasattr(value, "figure")):
+        raise ParameterError(
+            problem(function, "ax", _("a matplotlib Axes, or None for a new chart"), value, fix=_("leave it out"))
+        )
+
+
+# --- the guard on every public function ---------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _split_union(annotation: str) -> list[str]:
+    """``"str | Sequence[str] | None"`` -> ``["str", "Sequence[str]", "None"]`` (brackets kept whole)."""
+    parts, depth, current = [], 0, ""
+    for char in annotation:
+        depth += char == "["
+        depth -= char == "]"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _is_integral(value: Any) -> bool:
+    got = _real(value)
+    return got is not None and math.isfinite(got) and got == int(got)
+
+
+def _kind(name: str, namespace: Mapping[str, Any]) -> tuple[str, Callable[[Any], bool]] | None:
+    """What one part of an annotation accepts: (its words for a message, a test); None when anything goes."""
+    import pandas as pd
+
+    base = name.split("[", 1)[0].strip().rsplit(".", 1)[-1]
+    kinds: dict[str, tuple[str, Callable[[Any], bool]]] = {
+        "None": (_("None"), lambda v: v is None),
+        "str": (_("text"), lambda v: isinstance(v, str)),
+        "int": (_("a whole number"), _is_integral),
+        "float": (_("a number"), lambda v: _real(v) is not None),
+        "bool": (_("True or False"), _is_bool),
+        "DataFrame": (_("a table (a pandas DataFrame)"), lambda v: isinstance(v, pd.DataFrame)),
+        "Series": (_("a column (a pandas Series)"), lambda v: isinstance(v, pd.Series)),
+        "Path": (_("a file path"), lambda v: isinstance(v, os.PathLike)),
+        "PathLike": (_("a file path"), lambda v: isinstance(v, os.PathLike)),
+        "date": (_("a date"), lambda v: isinstance(v, dt.date)),
+        "datetime": (_("a date and time"), lambda v: isinstance(v, dt.datetime)),
+        "Mapping": (_("a dict"), lambda v: isinstance(v, Mapping)),
+        "dict": (_("a dict"), lambda v: isinstance(v, Mapping)),
+    }
+    listing = (
+        _("a list"),
+        lambda v: isinstance(v, list | tuple | pd.Series | pd.Index) or type(v).__name__ == "ndarray",
+    )
+    kinds |= {"Sequence": listing, "list": listing, "tuple": listing}
+    kinds["Iterable"] = (
+        _("a list"),
+        lambda v: isinstance(v, Iterable) and not isinstance(v, str | bytes | pd.DataFrame),
+    )
+    if base in ("Any", "object"):
+        return None
+    if base in kinds:
+        return kinds[base]
+    found = namespace.get(base)
+    if inspect.isclass(found):
+        article = "an" if base[:1].lower() in "aeiou" else "a"
+        return f"{article} {base}", lambda v: isinstance(v, found)
+    return None
+
+
+def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+    """For each annotated parameter, the words and the test its annotation stands for (when it says)."""
+    found = {}
+    for name, param in inspect.signature(function).parameters.items():
+        annotation = param.annotation
+        if annotation is inspect.Parameter.empty or not isinstance(annotation, str):
+            continue
+        namespace = getattr(inspect.unwrap(function), "__globals__", {})
+        kinds = [_kind(part, namespace) for part in _split_union(annotation)]
+        if any(k is None for k in kinds):
+            continue
+        words = [k[0] for k in kinds if k is not None]
+        tests = [k[1] for k in kinds if k is not None]
+        rule = _(" or ").join(dict.fromkeys(words))
+        found[name] = (rule, lambda v, tests=tests: any(t(v) for t in tests))
+    return found
+
+
+def _type_fix(value: Any, rule: str) -> str:
+    if _is_bool(value):
+        return _("True/False stand for yes/no, not for {rule}").format(rule=rule)
+    if isinstance(value, str) and _real_text(value):
+        return _("pass a number, not text (write {v} without quotes)").format(v=value.strip())
+    if isinstance(value, float) and math.isnan(value):
+        return _("the value is missing (NaN)")
+    return ""
+
+
+def _real_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def checked(function: F) -> F:
+    """Guard a public function: each argument must be of the kind its annotation says.
+
+    A wrong kind raises a ParameterError in the kit's message shape, and an unknown or missing argument is
+    named with the ones the function takes. Only the kind is checked here (text, a number, a table...);
+    each function checks the values itself.
+
+    >>> @checked
+    ... def share(part: int, whole: int, *, label: str | None = None) -> float:
+    ...     return part / whole
+    >>> share(1, 4)
+    0.25
+    >>> share("1", 4)
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.ParameterError: share: 'part' must be a whole number (got '1'); pass a number, not text \
+(write 1 without quotes)
+    >>> share(1, 4, lable="x")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.ParameterError: share: unknown argument 'lable'; did you mean 'label'? It takes: part, whole, label
+    """
+    signature = inspect.signature(function)
+    name = function.__name__
+    cache: dict[str, dict[str, tuple[str, Callable[[Any], bool]]]] = {}
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if "checks" not in cache:
+            cache["checks"] = _checks_of(function)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ParameterError(_binding_message(name, signature, args, kwargs, exc)) from None
+        for param, value in bound.arguments.items():
+            check = cache["checks"].get(param)
+            if check is not None and not check[1](value):
+                raise ParameterError(problem(name, param, check[0], value, fix=_type_fix(value, check[0])))
+        return function(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def _binding_message(
+    name: str, signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any], exc: TypeError
+) -> str:
+    params = list(signature.parameters)
+    unknown = [k for k in kwargs if k not in signature.parameters]
+    takes = _("It takes: {names}").format(names=", ".join(params) or _("no arguments"))
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], params, n=1)
+        hint = _("did you mean {near}? ").format(near=describe_value(near[0])) if near else ""
+        return _("{function}: unknown argument {arg}; {hint}{takes}").format(
+            function=name, arg=describe_value(unknown[0]), hint=hint, takes=takes
+        )
+    missing = [
+        p.name
+        for p in signature.parameters.values()
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        and p.name not in kwargs
+    ][len(args) :]
+    if missing:
+        return _("{function}: {arg} is missing; {takes}").format(
+            function=name, arg=", ".join(describe_value(m) for m in missing), takes=takes
+        )
+    return _("{function}: {problem}; {takes}").format(function=name, problem=str(exc), takes=takes)

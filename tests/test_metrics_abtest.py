@@ -91,8 +91,11 @@ def test_sample_size_refuses_impossible_inputs(args, message):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((True, 100, 5, 100), r"^ab_test: 'conversions_a' must be a whole number, 0 or more \(got True\)"),
-        ((float("nan"), 100, 5, 100), r"'conversions_a' .*\(got nan\); the count is missing"),
+        (
+            (True, 100, 5, 100),
+            r"^ab_test: 'conversions_a' must be a whole number \(got True\); True/False stand for yes/no",
+        ),
+        ((float("nan"), 100, 5, 100), r"'conversions_a' .*\(got nan\); the value is missing \(NaN\)"),
         (("5", 100, 5, 100), r"'conversions_a' .*\(got '5'\); pass a number, not text"),
         ((5, 100, 5, None), r"'visitors_b' must be a whole number"),
         ((5, 100.5, 5, 100), r"'visitors_a' must be a whole number"),

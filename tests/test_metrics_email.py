@@ -224,7 +224,10 @@ def test_events_without_a_campaign_id_are_counted_not_dropped(tmp_path):
 
 
 def test_refuses_something_that_is_not_a_table():
-    with pytest.raises(ParameterError, match="must be a DataFrame or the path"):
+    with pytest.raises(
+        ParameterError,
+        match=r"email_metrics: .events. must be a table \(a pandas DataFrame\) or text or a file path \(got \[1, 2",
+    ):
         email_metrics([1, 2, 3])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._validate import checked
 from ._read import load, read, read_raw, validate
 from ._schema import TableSpec, currency, table_names, table_spec
 
@@ -29,11 +30,13 @@ __all__ = [
 ]
 
 
+@checked
 def tables() -> list[str]:
     """List the table names the kit knows (see ``datasets/README.md``)."""
     return table_names()
 
 
+@checked
 def describe(name: str) -> pd.DataFrame:
     """Return the data dictionary of one table: column, type, required, meaning, example.
 
@@ -57,6 +60,7 @@ def describe(name: str) -> pd.DataFrame:
     )
 
 
+@checked
 def dictionary_markdown() -> str:
     """Render the data dictionary (``datasets/README.md``) from ``datasets/schema.yaml``."""
     lines = [

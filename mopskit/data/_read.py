@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import DataError
 from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
 
@@ -285,6 +286,7 @@ def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None
     return frame, sep
 
 
+@checked
 def read(
     path: str | Path,
     *,
@@ -404,6 +406,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return text.reset_index(drop=True).astype(object)
 
 
+@checked
 def validate(
     frame: pd.DataFrame, *, table: str, label: str = "the DataFrame", columns: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -440,6 +443,7 @@ def validate(
     return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix, columns=columns)
 
 
+@checked
 def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
     """Read any CSV or Parquet file with no schema, guessing encoding, separator and column types.
 
@@ -470,6 +474,7 @@ def _load_cached(path: str, name: str, mtime: float) -> pd.DataFrame:
     return read(Path(path), table=name)
 
 
+@checked
 def load(name: str) -> pd.DataFrame:
     """Load one of the sample tables, validated and typed.
 

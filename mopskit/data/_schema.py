@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from .._resources import datasets_dir
-from .._validate import DATE_RULE, MONEY_RULE
+from .._validate import DATE_RULE, MONEY_RULE, checked
 from ..errors import DataError
 
 TYPES = ("id", "text", "email", "category", "int", "money", "float", "percent", "date", "datetime", "month", "bool")
@@ -148,6 +148,7 @@ def _raw_schema() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+@checked
 def currency() -> str:
     """Return the currency every money column of the sample data is in.
 
@@ -157,6 +158,7 @@ def currency() -> str:
     return str(_raw_schema()["currency"])
 
 
+@checked
 @cache
 def table_spec(name: str) -> TableSpec:
     """Return the schema of one table, e.g. ``table_spec("campaigns")``."""

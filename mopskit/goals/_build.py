@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .._validate import day
+from .._validate import checked, day
 from ..errors import ParameterError
 from ..i18n import _
 from ._time import horizon_for
@@ -28,6 +28,7 @@ def _number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+@checked
 def format_date(day: date) -> str:
     """A date as a goal writes it.
 
@@ -37,6 +38,7 @@ def format_date(day: date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
+@checked
 def format_horizon(days: int) -> str:
     """A horizon in words that :func:`parse_goal` reads back as the same number of days.
 
@@ -57,6 +59,7 @@ def format_horizon(days: int) -> str:
     return "within a day" if days == 1 else f"within {days} days"
 
 
+@checked
 def build_goal(
     *,
     metric: str,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._text import PhraseIndex, phrase_key
@@ -68,6 +69,7 @@ def _raw() -> dict[str, Any]:
     return content.load_yaml("goal_metrics")
 
 
+@checked
 @cache
 def goal_metrics() -> dict[str, MetricInfo]:
     """Return the measurable metrics a goal can name, by key.
@@ -97,6 +99,7 @@ def goal_metrics() -> dict[str, MetricInfo]:
     return metrics
 
 
+@checked
 def metric_info(name: str) -> MetricInfo:
     """Return a metric by key, label or synonym ("CTR", "click-through rate" and "click_through_rate" all work).
 
@@ -114,6 +117,7 @@ def metric_info(name: str) -> MetricInfo:
     return found
 
 
+@checked
 def find_metric(name: str) -> MetricInfo | None:
     """Return the metric a name stands for, or None.
 

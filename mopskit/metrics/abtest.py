@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from .._validate import choice, count, number, percent
+from .._validate import checked, choice, count, number, percent
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -191,6 +191,7 @@ def _counts(*values: object, function: str) -> tuple[int, int, int, int]:
     return x_a, n_a, x_b, n_b
 
 
+@checked
 def ab_test(
     conversions_a: int,
     visitors_a: int,
@@ -335,8 +336,9 @@ def _lift_interval(x_a: int, n_a: int, x_b: int, n_b: int, z: float) -> tuple[fl
     return 100 * (ratio * math.exp(-z * se) - 1), 100 * (ratio * math.exp(z * se) - 1)
 
 
+@checked
 def sample_size(
-    baseline_rate: float,
+    baseline_rate: float | str,
     minimum_effect: float,
     *,
     confidence: float = 95.0,

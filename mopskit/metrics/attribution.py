@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, choice, missing_keys, number
+from .._validate import Notes, checked, choice, missing_keys, number
 from ..i18n import _
 from ._common import add_rates, finish, in_period, label_missing, parsed, require_columns
 
@@ -100,6 +100,7 @@ def _touches(touchpoints: pd.DataFrame, *, function: str, notes: Notes) -> pd.Da
     return touches[~no_id & ~undated]
 
 
+@checked
 def touch_credits(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -190,6 +191,7 @@ def _credits(
     return finish(result, notes=notes)
 
 
+@checked
 def attribute(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -230,6 +232,7 @@ def _by_channel(credits: pd.DataFrame) -> pd.DataFrame:
     return finish(result, notes=notes)
 
 
+@checked
 def compare_models(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import checked
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
 from ..i18n import _
@@ -77,6 +78,7 @@ def _entries() -> dict[str, Metric]:
     return metrics
 
 
+@checked
 def metric(name: str) -> Metric:
     """Return one metric of the catalog by name.
 
@@ -89,6 +91,7 @@ def metric(name: str) -> Metric:
     return entries[name]
 
 
+@checked
 def catalog(*, family: str | None = None) -> pd.DataFrame:
     """Return the metric catalog as a table: one row per metric.
 
@@ -127,6 +130,7 @@ def catalog(*, family: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@checked
 def variants() -> pd.DataFrame:
     """Return the other names vendors and articles use for the catalog's metrics, with their formulas.
 

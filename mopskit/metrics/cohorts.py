@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._validate import Notes, amounts, columns, dates, missing_keys, problem, row_label
+from .._validate import Notes, amounts, checked, columns, dates, missing_keys, problem, row_label
 from ..errors import DataError
 from ..i18n import _
 from ._common import finish, percent
@@ -109,6 +109,7 @@ def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: st
             raise DataError(lines[0], problems=lines, source=LOG)
 
 
+@checked
 def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> float:
     """Percent of customers who bought again on a later day than their first purchase.
 
@@ -130,6 +131,7 @@ def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", da
     return 100.0 * frame.loc[frame["repeat_day"], "customer"].nunique() / customers
 
 
+@checked
 def acquisition_cohorts(
     log: pd.DataFrame,
     *,
@@ -180,6 +182,7 @@ def acquisition_cohorts(
     return finish(result[[*columns, "revenue", "revenue_per_customer"]], notes=notes)
 
 
+@checked
 def cohort_revenue(
     log: pd.DataFrame,
     *,
@@ -205,6 +208,7 @@ def cohort_revenue(
     return notes.attach(table.rename_axis(index="cohort_month", columns="month"), keep_index=True)
 
 
+@checked
 def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
     """Percent of each acquisition cohort buying N months after its first month (rows cohorts, columns N).
 
@@ -229,6 +233,7 @@ def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: 
     return notes.attach(matrix.rename_axis(index="cohort_month", columns="months_since"), keep_index=True)
 
 
+@checked
 def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
     """The retention curve: percent of customers buying N months after their first month, over all cohorts.
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, dates, rows
+from .._validate import Notes, checked, dates, rows
 from ..data import table_spec
 from ..data._schema import normalize_name
 from ..errors import DataError, ParameterError
@@ -60,6 +60,7 @@ MISSING_SENDS = "campaign with missing sent events"
 UNKNOWN_CAMPAIGN = "(unknown campaign)"
 
 
+@checked
 def email_metrics(
     events: pd.DataFrame | str | os.PathLike[str],
     *,
@@ -119,6 +120,7 @@ def email_metrics(
     return _summarize(per, types, keys=keys, campaigns=campaigns, start=start, end=end, channels=channels)
 
 
+@checked
 def per_campaign(events: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
     """Return the first step alone: one row per campaign with its raw counts and the day of its first event.
 

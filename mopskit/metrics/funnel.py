@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, choice, missing_keys
+from .._validate import Notes, checked, choice, missing_keys
 from ..data import table_spec
 from ..i18n import _
 from ._common import (
@@ -128,6 +128,7 @@ def _cohort_frame(contacts: pd.DataFrame, start: Any, end: Any, *, function: str
     )
 
 
+@checked
 def funnel(
     contacts: pd.DataFrame,
     *,
@@ -172,6 +173,7 @@ def funnel(
     return finish(result, notes=notes)
 
 
+@checked
 def funnel_stages(
     contacts: pd.DataFrame, *, start: str | None = None, end: str | None = None, channel: str | None = None
 ) -> pd.DataFrame:
@@ -205,6 +207,7 @@ def funnel_stages(
     return finish(result[["stage", "contacts", "from_previous", "from_first", "lost"]], notes=notes)
 
 
+@checked
 def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Days spent between consecutive stages, over the contacts that reached both.
 
@@ -263,6 +266,7 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
     return finish(result, notes=notes)
 
 
+@checked
 def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Month-on-month growth of contacts reaching a stage (lead velocity rate), in percent.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, amounts, dates, money, month, months, number, problem
+from .._validate import Notes, amounts, checked, dates, money, month, months, number, problem
 from ..errors import ParameterError
 from ..i18n import _
 from ._common import (
@@ -35,6 +35,7 @@ from .funnel import reached_stages
 __all__ = ["budget_variance", "channel_economics", "romi"]
 
 
+@checked
 def romi(revenue: float, spend: float) -> float:
     """Return on marketing investment in percent: (revenue - spend) / spend × 100; NaN when nothing was spent.
 
@@ -108,6 +109,7 @@ def campaign_spend(campaigns: pd.DataFrame, *, start: Any, end: Any, function: s
     )
 
 
+@checked
 def channel_economics(
     campaigns: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -226,6 +228,7 @@ def channel_economics(
     return finish(result.drop(columns=["net_return", "spend_unknown"]), notes=notes)
 
 
+@checked
 def budget_variance(
     budget: pd.DataFrame,
     *,

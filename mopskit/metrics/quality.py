@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._validate import checked
 from ..data import table_spec
 from ..data._schema import EMAIL_PATTERN
 from ..i18n import _
@@ -34,6 +35,7 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype("string").str.strip().eq("").fillna(False).astype(bool)
 
 
+@checked
 def completeness(df: pd.DataFrame) -> pd.DataFrame:
     """Share of rows where each column is filled in (blank text counts as empty).
 
@@ -65,6 +67,7 @@ def normalize_email(values: pd.Series) -> pd.Series:
     return values.astype("string").str.replace(r"\s+", "", regex=True).str.lower()
 
 
+@checked
 def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = True) -> pd.DataFrame:
     """Rows whose value in ``column`` repeats an earlier row's, exactly or once normalized (case, spaces).
 
@@ -92,6 +95,7 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     return df[repeated].assign(duplicate_of=first[repeated].astype("int64"))
 
 
+@checked
 def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose email (spaces trimmed) does not look like an address (``name@domain.tld``) or is empty.
 
@@ -103,6 +107,7 @@ def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     return df[~ok]
 
 
+@checked
 def stage_order_violations(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose lifecycle milestones are out of order (e.g. SQL dated before MQL).
 
@@ -132,6 +137,7 @@ def _row(check: str, column: str, checked: int, failing: int, advice: str) -> di
     }
 
 
+@checked
 def quality_scorecard(df: pd.DataFrame, *, expected_filled: Sequence[str] = EXPECTED_FILLED) -> pd.DataFrame:
     """A data-quality scorecard of a contacts table: one row per check, scored 0-100.
 

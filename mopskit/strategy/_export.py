@@ -6,6 +6,7 @@ import html
 from datetime import date
 from pathlib import Path
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._plan import STEP_TITLES, Plan
@@ -36,6 +37,7 @@ def _sections(plan: Plan, today: date) -> list[tuple[str, list[str], list[list[s
     ]  # fmt: skip
 
 
+@checked
 def to_markdown(plan: Plan, *, today: date | None = None) -> str:
     """The plan as one page of Markdown: the six steps as tables, task progress, and the review's open points.
 
@@ -65,6 +67,7 @@ _CSS = (
 )
 
 
+@checked
 def to_html(plan: Plan, *, today: date | None = None) -> str:
     """The plan as a standalone HTML page (no scripts, no outside files); every text is escaped.
 
@@ -95,6 +98,7 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     )
 
 
+@checked
 def export_plan(plan: Plan, path: str | Path, *, today: date | None = None) -> Path:
     """Write the plan to ``path``: ``.md`` as Markdown, ``.html`` as a standalone page. Returns the path.
 
