@@ -90,6 +90,7 @@ __all__ = [
     "dates",
     "day",
     "describe_value",
+    "filled",
     "is_missing",
     "missing_keys",
     "money",
@@ -205,7 +206,15 @@ def row_label(position: int, index: Any, table: str) -> str:
 def _raise_cells(function: str, name: str, table: str, bad: list[tuple[int, Any, Any, str, str]], *, rule: str) -> None:
     """Raise one DataError for the bad cells of a column: (position, index, value, rule, fix) each."""
     lines = [
-        problem(function, name, cell_rule or rule, value, where=row_label(pos, index, table), fix=fix)
+        problem(
+            function,
+            name,
+            cell_rule or rule,
+            value,
+            where=row_label(pos, index, table),
+            fix=fix,
+            shown=_("an empty cell") if is_missing(value) else None,
+        )
         for pos, index, value, cell_rule, fix in bad
     ]
     message = lines[0]
@@ -297,6 +306,26 @@ the events table; export it again with its data, or check the filter that made i
             fix=fix or _("export it again with its data, or check the filter that made it"),
         )
         raise DataError(text, problems=[text], source=table)
+
+
+def filled(values: pd.Series, *, function: str, table: str, name: str | None = None, fix: str = "") -> None:
+    """Refuse a key column with empty cells (where a note cannot stand in), naming every such row.
+
+    >>> import pandas as pd
+    >>> filled(pd.Series(["CRM", None], name="tool"), function="integration_map", table="the inventory")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.DataError: integration_map: 'tool' must be filled in (got an empty cell) in row 3 of the \
+inventory; fill it in, or leave the row out
+    """
+    empty = missing_keys(values).to_numpy()
+    if empty.any():
+        objects = values.astype(object)
+        bad = [
+            (pos, values.index[pos], objects.iloc[pos], "", fix or _("fill it in, or leave the row out"))
+            for pos in empty.nonzero()[0]
+        ]
+        _raise_cells(function, str(values.name) if name is None else name, table, bad, rule=_("filled in"))
 
 
 # --- arguments --------------------------------------------------------------------------------------------
@@ -979,7 +1008,7 @@ def _kind(name: str, namespace: Mapping[str, Any]) -> tuple[str, Callable[[Any],
     return None
 
 
-def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[Any], bool], bool]]:
     """For each annotated parameter, the words and the test its annotation stands for (when it says)."""
     found = {}
     for name, param in inspect.signature(function).parameters.items():
@@ -993,7 +1022,9 @@ def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[A
         words = [k[0] for k in kinds if k is not None]
         tests = [k[1] for k in kinds if k is not None]
         rule = _(" or ").join(dict.fromkeys(words))
-        found[name] = (rule, lambda v, tests=tests: any(t(v) for t in tests))
+        parts = [p.split("[", 1)[0].strip() for p in _split_union(annotation)]
+        whole = "int" in parts and "float" not in parts
+        found[name] = (rule, lambda v, tests=tests: any(t(v) for t in tests), whole)
     return found
 
 
@@ -1039,7 +1070,7 @@ def checked(function: F) -> F:
     """
     signature = inspect.signature(function)
     name = function.__name__
-    cache: dict[str, dict[str, tuple[str, Callable[[Any], bool]]]] = {}
+    cache: dict[str, dict[str, tuple[str, Callable[[Any], bool], bool]]] = {}
 
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -1051,9 +1082,13 @@ def checked(function: F) -> F:
             raise ParameterError(_binding_message(name, signature, args, kwargs, exc)) from None
         for param, value in bound.arguments.items():
             check = cache["checks"].get(param)
-            if check is not None and not check[1](value):
+            if check is None:
+                continue
+            if not check[1](value):
                 raise ParameterError(problem(name, param, check[0], value, fix=_type_fix(value, check[0])))
-        return function(*args, **kwargs)
+            if check[2] and isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+                bound.arguments[param] = int(value)  # 5.0 where a whole number goes is passed on as 5
+        return function(*bound.args, **bound.kwargs)
 
     return guarded  # type: ignore[return-value]
 

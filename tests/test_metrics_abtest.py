@@ -205,3 +205,13 @@ def test_confidence_and_power_change_the_size_the_right_way():
     assert sample_size(4, 1, confidence=99) > sample_size(4, 1) > sample_size(4, 1, power=60)
     with pytest.raises(ParameterError, match="'method' must be one of pooled, cohens_h"):
         sample_size(4, 1, method="exact")
+
+
+def test_the_catalog_names_the_statistical_conventions():
+    from mopskit.metrics import catalog, metric
+
+    lift = metric("conversion_lift").method
+    assert all(word in lift for word in ("Two-sided", "pooled", "Newcombe", "Wald", "Wilson", "Katz"))
+    size = metric("required_sample_size").method
+    assert all(word in size for word in ("two-sided", "pooled", "Fleiss", "Cohen"))
+    assert catalog(family="tests").set_index("name").loc["conversion_lift", "method"] == lift

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import checked
+from .._validate import checked, parse_amount
 from ..errors import DataError
 from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
 
@@ -146,12 +146,25 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             values = values.str.replace(r"^[\s$€£]+|\s+$", "", regex=True)
             if sep != ",":  # Excel in many European locales writes decimal commas
                 values = values.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+            if col.type == "money":  # money is read the kit's one way: '$7', '1,000.00', '12.50 EUR'
+                values = values.map(_money_text, na_action="ignore")
         elif col.type == "bool":
             lowered = values.str.strip().str.lower()
             mapped = lowered.map(lambda v: True if v in _TRUE else False if v in _FALSE else v)
             values = pd.Series(mapped, index=df.index, dtype=object)
         df[name] = values
     return df
+
+
+def _money_text(value: Any) -> Any:
+    """A money cell as plain number text when :func:`mopskit._validate.parse_amount` reads it; else as written."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        amount, _fix = parse_amount(value)
+        if amount is not None and amount >= 0:  # a negative or unreadable cell is reported as the file wrote it
+            return repr(amount)
+    return value
 
 
 def _bool_problems(df: pd.DataFrame, spec: TableSpec, first_row: int) -> list[tuple[int, str]]:

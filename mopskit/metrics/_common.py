@@ -121,8 +121,13 @@ def parsed(
 def label_missing(
     frame: pd.DataFrame, column: str, *, table: str, notes: Notes, sentence: str, label: str = NO_CHANNEL
 ) -> pd.DataFrame:
-    """Put rows whose key is empty under ``label`` (never dropped), and say how many in the notes."""
+    """Put rows whose key is empty under ``label`` (never dropped), and say how many in the notes.
+
+    Keys that are not text (a number typed into a channel column) are kept as text, so groups sort.
+    """
     empty = missing_keys(frame[column])
+    if not frame[column].map(lambda v: isinstance(v, str)).where(~empty, True).all():
+        frame = frame.assign(**{column: frame[column].map(lambda v: v if isinstance(v, str) else str(v))})
     if empty.any():
         frame = frame.copy()
         frame[column] = frame[column].astype(object).where(~empty, label)

@@ -37,6 +37,7 @@ class Metric:
     source: str
     function: str
     variants: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    method: str = ""
 
     @property
     def formula(self) -> str:
@@ -74,6 +75,7 @@ def _entries() -> dict[str, Metric]:
             source=str(entry["source"]),
             function=str(entry["function"]),
             variants=tuple(dict(v) for v in entry.get("variants", ())),
+            method=" ".join(str(entry.get("method") or "").split()),
         )
     return metrics
 
@@ -100,7 +102,8 @@ def catalog(*, family: str | None = None) -> pd.DataFrame:
 
     Returns:
         Columns name, family, label, definition, numerator, denominator, formula, unit, grain, source (its
-        title) and function (the ``mopskit.metrics`` function that computes it).
+        title), function (the ``mopskit.metrics`` function that computes it) and method (the statistical
+        conventions, where a metric has them: which test, which interval, one- or two-sided).
 
     >>> catalog(family="email").set_index("name").loc["open_rate", "denominator"]
     'delivered'
@@ -123,6 +126,7 @@ def catalog(*, family: str | None = None) -> pd.DataFrame:
             "grain": m.grain,
             "source": m.source_title,
             "function": m.function,
+            "method": m.method,
         }
         for m in _entries().values()
         if family is None or m.family == family

@@ -70,17 +70,15 @@ def _prepared(
                 "as purchases."
             ).format(n=int(frame["refund"].sum()), total=float(frame.loc[frame["refund"], "amount"].sum()))
         )
-    bought = frame[~frame["refund"]]
-    first = bought.groupby("customer")["date"].min()
-    orphans = ~frame["customer"].isin(first.index)
+    first_day = frame["date"].where(~frame["refund"]).groupby(frame["customer"]).transform("min")
+    orphans = first_day.isna()
     notes.exclude(
         PURCHASES,
         orphans,
         _("Refunds of customers with no purchase in the log, left out: {n}."),
         reason="refund without a purchase",
     )
-    frame = frame[~orphans]
-    first_day = frame["customer"].map(first)
+    frame, first_day = frame[~orphans], first_day[~orphans]
     frame["cohort_month"] = first_day.dt.to_period("M")
     frame["month"] = frame["date"].dt.to_period("M")
     frame["months_since"] = (frame["month"] - frame["cohort_month"]).apply(lambda offset: offset.n).astype("int64")
@@ -101,6 +99,7 @@ def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: st
                     _("filled in"),
                     log[column].iloc[position],
                     where=row_label(position, log.index[position], LOG),
+                    shown=_("an empty cell"),
                     fix=_(
                         "leave such rows out first ({n} in all), or use acquisition_cohorts, whose notes count them"
                     ).format(n=int(empty.sum())),

@@ -92,7 +92,10 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     present = values.notna() & ~_blank(df[column])
     first = pd.Series(df.index, index=df.index).where(present).groupby(values.where(present)).transform("min")
     repeated = present & values.duplicated(keep="first")
-    return df[repeated].assign(duplicate_of=first[repeated].astype("int64"))
+    originals = first[repeated]
+    if pd.api.types.is_integer_dtype(df.index):
+        originals = originals.astype("int64")
+    return df[repeated].assign(duplicate_of=originals)
 
 
 @checked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._validate import axes, checked, columns, percent, percents
+from .._validate import axes, checked, columns, is_missing, percent, percents
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -84,7 +84,10 @@ def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, high
         from ..content import load_table
 
         survey = load_table("survey_tasks")
-    survey = survey.assign(share_pct=_shares(survey, function="plot_task_survey"))
+    survey = survey.assign(
+        share_pct=_shares(survey, function="plot_task_survey"),
+        task=survey["task"].map(lambda t: _("(no task name)") if is_missing(t) else str(t)),
+    )
     # bottom to top: least common first; ties keep the survey's order when read from the top
     ordered = survey.iloc[::-1].sort_values("share_pct", ascending=True, kind="stable")
     if ax is None:

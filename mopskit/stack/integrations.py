@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .._validate import checked, columns
+from .._validate import checked, columns, filled
 from ..i18n import _
 from .checks import Finding, whole_stack
 from .taxonomy import categories
@@ -79,6 +79,8 @@ def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] 
     import pandas as pd
 
     columns(frame, ["tool", "category", "integrates_with"], function="integration_map", table=_("the inventory"))
+    filled(frame["tool"], function="integration_map", table=_("the inventory"))
+    frame = frame.assign(tool=frame["tool"].astype(str))
     kinds = {c.id: c for c in categories()}
     names = {_key(t): t for t in frame["tool"]}
     ignored = {_key(t) for t in others}
