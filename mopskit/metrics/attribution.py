@@ -15,6 +15,7 @@ so the credit still sums to the revenue attributed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,8 +108,8 @@ def touch_credits(
     *,
     model: str = "linear",
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Return one row per touch that counts, with its weight and the credit (share of revenue) it earns.
 
@@ -198,8 +199,8 @@ def attribute(
     *,
     model: str = "linear",
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Credit won revenue to channels under one attribution model.
 
@@ -240,8 +241,8 @@ def compare_models(
     *,
     models: Sequence[str] = MODELS,
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Revenue and ROMI per channel under several attribution models, side by side.
 

@@ -10,6 +10,7 @@ events of a send fall in one month and a rate never mixes months.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -66,8 +67,8 @@ def email_metrics(
     *,
     by: str | Sequence[str] | None = None,
     campaigns: pd.DataFrame | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
     channels: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compute the email metrics, one row per group; rates in percent.

@@ -7,6 +7,7 @@ contact's source channel.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -133,8 +134,8 @@ def funnel(
     contacts: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Count the contacts reaching each stage and the conversion from stage to stage, per group.
 
@@ -175,7 +176,11 @@ def funnel(
 
 @checked
 def funnel_stages(
-    contacts: pd.DataFrame, *, start: str | None = None, end: str | None = None, channel: str | None = None
+    contacts: pd.DataFrame,
+    *,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    channel: str | None = None,
 ) -> pd.DataFrame:
     """Return the funnel as one row per stage, for drop-off plots.
 

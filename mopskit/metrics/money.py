@@ -7,6 +7,7 @@ the CRM date it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,8 +116,8 @@ def channel_economics(
     contacts: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = "channel",
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Spend, leads, pipeline, customers and won revenue per channel, with CPL, CAC and (source-channel) ROMI.
 
@@ -234,8 +235,8 @@ def budget_variance(
     *,
     by: str | Sequence[str] | None = ("month", "channel"),
     tolerance_pct: float = 5.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Actual spend against plan and forecast, with overspend flags.
 
