@@ -46,7 +46,7 @@ NOT_FACT_LISTS = {
     "stack_categories",
     "stack_statuses",
     "stack_benchmarks",
-    "goal_metrics",
+    "goal_words",
     "strategy_plans",
     "requirement_priorities",
     "selection_email_requirements",
@@ -54,6 +54,7 @@ NOT_FACT_LISTS = {
     "selection_email_usage",
     "selection_event_requirements",
     "selection_event_vendors",
+    "selection_switch_template",
     "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)
 }
 FACT_FILES = [n for n in content.names() if n not in NOT_FACT_LISTS]

@@ -95,7 +95,7 @@ def test_every_score_is_explained_with_its_arithmetic():
 def test_a_tier_too_small_for_the_seats_is_refused():
     small = Offer("Beta", tier="Starter", max_seats=3, scores=OFFERS.get("Beta").scores)
     evaluation = score_vendors(REQS, Offers((small, OFFERS.get("Alpha"))), seats=5)
-    assert evaluation.refused == {"Beta": "the Starter tier allows at most 3 seats and 5 are needed"}
+    assert evaluation.refused == {"Beta": "holds at most 3 seats on its Starter tier, and 5 are needed"}
     assert evaluation.winner == "Alpha"
 
 
@@ -357,6 +357,10 @@ def test_adoption_against_seats_over_time():
     assert result.table["utilization_pct"].tolist() == [37.5, 50.0, 62.5, 75.0, 75.0, 87.5, 87.5]
     assert result.reached_on == dt.date(2027, 7, 1)
     assert "1 seat(s) sit idle ($1,200 a year)" in result.summary()
+
+
+def test_a_scenario_prices_the_idle_seats_of_its_new_tool():
+    assert "1 seat(s) sit idle ($1,200 a year)" in scenario("email_vendor").adoption("Mailvane").summary()
 
 
 def test_adoption_from_one_inventory_per_export():

@@ -27,8 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .._answer_files import KIT_DIR
 from .._resources import datasets_dir
 from .._session import SESSION
+from .._textfile import read_json_dict
 from ..errors import DataError
 
 __all__ = [
@@ -45,7 +47,7 @@ __all__ = [
     "write_marker",
 ]
 
-MARKER = Path(".mopskit") / "variant.json"
+MARKER = Path(KIT_DIR) / "variant.json"
 
 
 @contextmanager
@@ -98,11 +100,7 @@ def data_dir() -> Path:
 
 
 def _from_marker(path: Path, lesson: str) -> Path | None:
-    try:
-        marker = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    entry = marker.get("lessons", {}).get(lesson) if isinstance(marker, dict) else None
+    entry = read_json_dict(path).get("lessons", {}).get(lesson)
     if not isinstance(entry, dict) or not isinstance(entry.get("data"), str):
         return None
     folder = (path.parent.parent / entry["data"]).resolve()
@@ -133,7 +131,7 @@ def _scenarios() -> dict[str, Any]:
 def scenario_options(lesson: str) -> dict[str, Any]:
     """What a lesson's own company changes in its data (inventory, people); empty for the sample company.
 
-    >>> scenario_options("07_final_assessment")["stack"]
+    >>> scenario_options("10_final_assessment")["stack"]
     'capstone_stack'
     >>> scenario_options("03_stack_audit")
     {}
@@ -147,7 +145,7 @@ def scenario_options(lesson: str) -> dict[str, Any]:
 def company_name(lesson: str | None = None) -> str:
     """The name of the company a lesson's data is about (the current lesson by default).
 
-    >>> company_name("07_final_assessment"), company_name("03_stack_audit")
+    >>> company_name("10_final_assessment"), company_name("03_stack_audit")
     ('Larkspur Cloud', 'Northwind Analytics')
     """
     from ..content import load_yaml
@@ -159,7 +157,7 @@ def company_name(lesson: str | None = None) -> str:
 def company_people(lesson: str | None = None) -> list[str]:
     """The people who own campaigns and tools at the company a lesson is about (the current lesson by default).
 
-    >>> company_people("07_final_assessment")[0], company_people("03_stack_audit")[0]
+    >>> company_people("10_final_assessment")[0], company_people("03_stack_audit")[0]
     ('Mara Lind', 'Ana Pop')
     """
     from ..content import load_yaml

@@ -15,7 +15,7 @@ history even for that, it says what data would decide it instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._validate import checked
 from ..errors import DataError, ParameterError
@@ -36,6 +36,9 @@ MIN_PERIODS = 5
 def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
 
+    The words are a goal's (a label, key or synonym); the counting is :func:`mopskit.metrics.monthly_history`'s,
+    so a goal is judged against the same figures the metrics lesson and reports show.
+
     Args:
         table: the table the metric is counted from (``email_events`` for clicks, opens, unsubscribes...;
             ``contacts`` for new contacts, MQLs, SQLs, customers). Filter it first to narrow the scope, e.g.
@@ -50,46 +53,22 @@ def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
         DataError: the table lacks the columns the metric needs.
 
     >>> from mopskit.data import load
-    >>> clicks = monthly_history(load("email_events"), "clicks")
-    >>> str(clicks.index[0]), int(clicks.sum()) == int((load("email_events")["event_type"] == "clicked").sum())
-    ('2025-11', True)
+    >>> clicks = monthly_history(load("email_events"), "email clicks")
+    >>> str(clicks.index[0]), clicks.name
+    ('2025-11', 'email clicks')
 
     """
-    import pandas as pd
+    from ..metrics.history import monthly_history as counted
 
-    info = metric_info(metric)
-    source = info.source
-    if not source:
-        from ._vocab import goal_metrics
-
-        valid = ", ".join(m.label for m in goal_metrics().values() if m.source)
-        raise ParameterError(f"'{info.label}' is not counted from the sample tables; valid: {valid}")
-    needed = [c for c in (source["date"], source.get("column"), source.get("value")) if c]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"the table has no column '{missing[0]}', which {info.label} are counted from; "
-            f"pass the {source['table']} table (columns: {', '.join(needed)})"
-        )
-    rows = table
-    if source.get("column"):
-        rows = rows[rows[source["column"]] == source["equals"]]
-    when = pd.to_datetime(rows[source["date"]], errors="coerce")
-    keep = when.notna()
-    months = when[keep].dt.to_period("M")
-    values = rows.loc[keep, source["value"]] if source.get("value") else pd.Series(1, index=months.index)
-    counted = values.groupby(months).sum()
-    if counted.empty:
-        return pd.Series([], index=pd.PeriodIndex([], freq="M"), name=info.label, dtype="float64")
-    span = pd.period_range(counted.index.min(), counted.index.max(), freq="M")
-    return counted.reindex(span, fill_value=0).astype("float64").rename(info.label)
+    return counted(table, metric_info(metric).key)
 
 
 def _values(history: pd.Series | Sequence[float]) -> tuple[list[float], list[str]]:
     labels: list[str]
-    if hasattr(history, "index") and hasattr(history, "tolist"):
-        values = history.tolist()
-        labels = [str(i) for i in history.index]
+    if hasattr(history, "index") and hasattr(history, "tolist"):  # a pandas Series
+        series: Any = history
+        values = series.tolist()
+        labels = [str(i) for i in series.index]
     else:
         values = list(history)
         labels = [str(i + 1) for i in range(len(values))]
@@ -163,13 +142,14 @@ def attainability(
     values, labels = _values(history)
     horizon = max(1, round(horizon_days / DAYS_PER_MONTH))
     growth, names = _windows(values, labels, horizon, aggregate)
-    window, basis, compared = horizon, "horizon", required
+    window, compared = horizon, required
+    basis: str | None = "horizon"
     if len(growth) < min_periods:
         basis = None
         for shorter in (s for s in (6, 3, 1) if s < horizon):  # half-years, quarters, months
-            g, n = _windows(values, labels, shorter, aggregate)
+            g, shorter_names = _windows(values, labels, shorter, aggregate)
             if len(g) >= min_periods and required > -1.0:
-                growth, names, window, basis = g, n, shorter, "pace"
+                growth, names, window, basis = g, shorter_names, shorter, "pace"
                 compared = (1.0 + required) ** (shorter / horizon) - 1.0
                 break
     up = compared > 0 or (compared == 0 and better == "higher")

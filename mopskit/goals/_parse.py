@@ -33,7 +33,7 @@ class Goal:
     Attributes:
         text: the sentence as written.
         metric: what is measured, as the kit names it (``"email clicks"``), or ``None``.
-        metric_key: the metric's id in the vocabulary (``"email_clicks"``), or ``None``.
+        metric_key: the metric's name in the catalog (``"total_clicks"``), or ``None``.
         direction: ``"increase"``, ``"decrease"``, ``"maintain"`` or ``None`` when the sentence does not say.
         amount: the size of the change (always positive; ``direction`` gives the sign): "by 25%" is 25.
         unit: the unit of ``amount``: ``"%"`` for a change relative to today's level, ``"pp"`` for percentage
@@ -255,7 +255,6 @@ def _parse(text: str, today: date) -> Goal:
     resources = _resources(tokens, free, text)
     vague_terms = _scan_vague(tokens, free)
 
-    metric_keys = _refine(metric_keys, scope_labels)
     metric = goal_metrics()[metric_keys[0]] if metric_keys else None
     scope = tuple(dict.fromkeys(([metric.scope] if metric and metric.scope else []) + scope_labels))
 
@@ -406,19 +405,6 @@ def _scan_vague(tokens: list[Token], free: list[bool]) -> list[str]:
             if hit[1] not in values:
                 values.append(hit[1])
     return values
-
-
-def _refine(keys: list[str], scope_labels: list[str]) -> list[str]:
-    metrics = goal_metrics()
-    refined: list[str] = []
-    for key in keys:
-        for word, better in metrics[key].refine:
-            if word in scope_labels:
-                key = better
-                break
-        if key not in refined:
-            refined.append(key)
-    return refined
 
 
 def _owner(tokens: list[Token], free: list[bool]) -> tuple[str | None, set[int]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data import table_spec
+from ..data._duckdb import connect as _connect
 from ..data._schema import normalize_name
 from ..errors import DataError
 
@@ -26,13 +27,7 @@ def is_path(value: Any) -> bool:
 
 def connect() -> Any:
     """Open an in-memory DuckDB connection with the kit's memory and thread limits."""
-    import duckdb
-
-    config = {
-        "memory_limit": os.environ.get("MOPSKIT_DUCKDB_MEMORY", "600MB"),
-        "threads": int(os.environ.get("MOPSKIT_DUCKDB_THREADS", str(os.cpu_count() or 1))),
-    }
-    return duckdb.connect(config=config)
+    return _connect()
 
 
 def _literal(text: str) -> str:
@@ -45,16 +40,12 @@ def csv_encoding(path: Path) -> str | None:
     Excel saves "CSV" in the Windows code page (cp1252) unless told otherwise; DuckDB reads those bytes as
     latin-1, which matches cp1252 for every letter of Western European languages.
     """
+    from .._textfile import encoding_of
+
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut in half at the end of the sample
-            return "latin-1"
-    return None
+    found = encoding_of(head, sample=True)
+    return None if found == "utf-8-sig" else "utf-16" if found == "utf-16" else "latin-1"
 
 
 def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tuple[str, str]:

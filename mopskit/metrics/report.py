@@ -10,7 +10,6 @@ data before a kernel starts.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._html import tile
 from .._validate import dates
 from ..data import load, read, table_spec
 from ..errors import DataError, ParameterError
@@ -213,11 +213,11 @@ def build_report(
     email_total = email_metrics(data.events, **email_options)
     email_by_month = email_metrics(data.events, by="month", **email_options)
     economics = channel_economics(campaigns, contacts, **period)
-    attribution = compare_models(data.touchpoints, data.contacts, campaigns, **period)
+    attribution = compare_models(data.touchpoints, data.contacts, campaigns, start=start, end=end)
     if chosen:
         economics = economics[economics["channel"].isin(chosen)].reset_index(drop=True)
         attribution = attribution[attribution["channel"].isin(chosen)].reset_index(drop=True)
-    months = {"start": start[:7] if start else None, "end": end[:7] if end else None}
+    first_month, last_month = (start[:7] if start else None), (end[:7] if end else None)
     raw = data.raw_contacts
     quality = quality_scorecard(raw if raw is not None else data.contacts)
     report = MetricsReport(
@@ -231,8 +231,8 @@ def build_report(
         funnel_by_channel=funnel(contacts, by="channel", **period),
         stages=funnel_stages(contacts, **period),
         economics=economics,
-        budget=budget_variance(budget, **months),
-        budget_by_channel=budget_variance(budget, by="channel", **months),
+        budget=budget_variance(budget, start=first_month, end=last_month),
+        budget_by_channel=budget_variance(budget, by="channel", start=first_month, end=last_month),
         attribution=attribution,
         quality=quality,
         quality_label=_("raw contacts (before cleaning)") if raw is not None else _("contacts"),
@@ -427,10 +427,5 @@ def kpi_tiles(report: MetricsReport, *, currency: str = "USD") -> str:
         (_("CAC"), _money(totals["cac"], currency)),
         (_("ROMI (source channel)"), _pct(totals["romi"])),
     ]
-    cells = "".join(
-        '<div style="border:1px solid #ccc;border-radius:6px;padding:8px 12px;min-width:130px">'
-        f'<div style="font-size:0.8em;color:#555">{html.escape(label)}</div>'
-        f'<div style="font-size:1.5em;font-weight:bold">{html.escape(value)}</div></div>'
-        for label, value in tiles
-    )
+    cells = "".join(tile(label, value) for label, value in tiles)
     return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>'

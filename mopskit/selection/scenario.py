@@ -131,7 +131,10 @@ class Scenario:
         """Adoption of the new tool after the switch, from the scenario's usage exports."""
         if self.usage is None:
             raise ParameterError(_("the scenario '{name}' has no usage data after a switch").format(name=self.name))
-        seat_price = self.offers.get(tool).seat_price if tool in self.offers.names() else None
+        try:
+            seat_price: float | None = self.offers.get(tool).seat_price  # by offer, or by vendor with one offer
+        except ParameterError:
+            seat_price = None
         return adoption(self.usage, tool, target_pct=self.adoption_target_pct, seat_price=seat_price)
 
 
@@ -147,10 +150,11 @@ def scenario(name: str) -> Scenario:
             _("there is no scenario '{name}'; valid: {valid}").format(name=name, valid=", ".join(every))
         )
     raw = every[name]
+    label = _("the bundled scenario '{name}'").format(name=name)
     with content_file(raw["requirements"]) as path:
-        reqs = read_requirements(path)
+        reqs = read_requirements(path, label=label)
     with content_file(raw["vendors"]) as path:
-        offers = read_vendors(path, reqs)
+        offers = read_vendors(path, reqs, label=label)
     usage = None
     if raw.get("usage"):
         with content_file(raw["usage"]) as path:

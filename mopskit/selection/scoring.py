@@ -125,7 +125,7 @@ class Evaluation:
                 )
             )
         for name, reason in self.refused.items():
-            parts.append(_("{offer} is refused: {reason}.").format(offer=name, reason=reason))
+            parts.append(_("{offer} is refused: it {reason}.").format(offer=name, reason=reason))
         return " ".join(parts)
 
     def _repr_html_(self) -> str:
@@ -218,7 +218,7 @@ def score_vendors(
             )
         if seats is not None and not offer.fits(seats):
             reasons.append(
-                _("the {tier} tier allows at most {most} seats and {seats} are needed").format(
+                _("holds at most {most} seats on its {tier} tier, and {seats} are needed").format(
                     tier=offer.tier or offer.name, most=offer.max_seats, seats=seats
                 )
             )
