@@ -474,6 +474,32 @@ def _build_goal(draw: st.DrawFn) -> tuple[tuple, dict]:
     return (), kwargs
 
 
+@case("metrics.monthly_history")
+def _metrics_history(draw: st.DrawFn) -> tuple[tuple, dict]:
+    table = draw(st.sampled_from(["email_events", "contacts", "campaigns"]))
+    name = draw(anything("clicks", "mqls", "total_opens", "spend", "nps"))
+    return (draw(spoiled(sample(table, 40))), name), {}
+
+
+text_arg("metrics.metric_name", "cac", "mql_to_sql_rate")
+
+
+@case("goals.goal_from_fields")
+def _goal_from_fields(draw: st.DrawFn) -> tuple[tuple, dict]:
+    fields = draw(
+        st.fixed_dictionaries(
+            {"metric": anything("MQLs", "open rate")},
+            optional={
+                "amount": anything("15", "12,5", 10),
+                "deadline": st.sampled_from([*DAYS, "within 6 months", "next quarter"]),
+                "direction": anything("increase", "decrease"),
+                "owner": anything("Priya"),
+            },
+        )
+    )
+    return (draw(st.one_of(st.just(fields), st.sampled_from(BAD_SCALARS))),), {"today": dt.date(2026, 11, 1)}
+
+
 @case("goals.monthly_history")
 def _monthly_history(draw: st.DrawFn) -> tuple[tuple, dict]:
     return (draw(spoiled(sample("email_events", 40))),), draw(
@@ -671,6 +697,15 @@ def public_functions() -> dict[str, Callable[..., Any]]:
             if callable(obj) and not inspect.isclass(obj):
                 found[f"{package}.{name}"] = obj
     return found
+
+
+def test_every_public_function_is_guarded():
+    unguarded = [
+        name
+        for name, f in public_functions().items()
+        if getattr(f, "__code__", None) is None or f.__code__.co_name != "guarded"
+    ]
+    assert unguarded == [], "decorate these with mopskit._validate.checked"
 
 
 def test_every_public_function_is_covered():

@@ -167,6 +167,7 @@ def build_goal(
     return " ".join(words) + "."
 
 
+@checked
 def goal_from_fields(fields: Mapping[str, Any], *, today: date | None = None) -> str:
     """Write the goal sentence from a goal builder's fields, as typed (the widget's answer).
 
