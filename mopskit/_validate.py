@@ -5,7 +5,8 @@ its arguments and the cells it computes with here, so a bad value gets the same 
 
     <function>: '<name>' must be <rule> (got <value>)[ in row N of <table>][; <fix>]
 
-for example ``ab_test: 'conversions_a' must be a whole number, 0 or more (got True); pass a count, like 5``.
+for example ``ab_test: 'conversions_a' must be a whole number (got True); True/False stand for yes/no, not for a
+whole number``.
 An argument that is wrong raises :class:`~mopskit.errors.ParameterError`; a cell of a table that is wrong
 raises :class:`~mopskit.errors.DataError`, naming the first bad rows and listing every one in ``problems``.
 Rows are counted as in a spreadsheet (the header is row 1, the table's first row is row 2), as
@@ -14,9 +15,10 @@ when it differs.
 
 How to use it, in a domain function::
 
-    from .._validate import Notes, amounts, choice, count, dates, percent
+    from .._validate import Notes, amounts, checked, choice, count, dates, percent
 
-    def my_metric(log, *, model="linear", confidence=95.0):
+    @checked  # an argument of the wrong kind (by its annotation), or an unknown one: a ParameterError
+    def my_metric(log: pd.DataFrame, *, model: str = "linear", confidence: float = 95.0) -> pd.DataFrame:
         model = choice(model, "model", MODELS, function="my_metric")
         confidence = percent(confidence, "confidence", function="my_metric", low=50, high=99.9)
         when = dates(log["date"], function="my_metric", table="the purchase log")
@@ -27,6 +29,10 @@ How to use it, in a domain function::
         ...
         return notes.attach(result)   # result.attrs["notes"] and result.attrs["data_quality"]["rows"]
 
+A public function that returns a bare number cannot carry notes, so it refuses rows it would have to leave out
+(see :func:`mopskit.metrics.repeat_purchase_rate`). ``tests/test_validate_api.py`` feeds every public
+function bad frames and arguments, and fails on one that is not decorated or not covered.
+
 The rules, decided once:
 
 - **Dates**: ISO 8601 only (``2026-03-31``, ``2026-03-31T14:05:00``, with or without a UTC offset; times
@@ -36,13 +42,17 @@ The rules, decided once:
   comma thousands separators are taken away (``'$7'`` is 7, ``'1,000.00'`` is 1000). Decimal commas
   (``'1,5'``), ``'abc'`` and True/False are refused with the fix. Negative amounts are refused unless the
   column allows them (refunds).
-- **Counts**: whole numbers, 0 or more; never True/False, NaN or text.
+- **Counts**: whole numbers, 0 or more (5.0 is 5); never True/False, NaN or text.
+- **Months**: ``YYYY-MM``, or a date in the month.
 - **Percents**: 0 to 100. A value between 0 and 1 where a percent is expected reads as a fraction and is
   refused ("0.04 looks like a fraction; write 4 for 4%"); text with a percent sign (``'0.5%'``) says it
   really is under 1%.
 - **Choices**: one of a list, which the message names, with the closest spelling suggested.
 - **Keys** (channel, customer, campaign): a row without one is never dropped silently; the caller files it
-  under a label or leaves it out, and :class:`Notes` counts it.
+  under a label (``(no channel)``) or leaves it out, and :class:`Notes` counts it; where neither can be
+  said, :func:`filled` refuses it with its rows.
+- **Kinds of arguments** (:func:`checked`): text, a number, a table... as each public function's annotations
+  say; a whole-number argument given as 5.0 is passed on as 5.
 
 >>> count(5, "visitors_a", function="ab_test")
 5
