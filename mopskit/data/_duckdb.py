@@ -31,4 +31,5 @@ def connect(database: str | Path | None = None, *, temp_directory: str | Path | 
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(":memory:" if database is None else str(database), config=config)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # the kit shows its own progress; DuckDB's would print over it
     return con

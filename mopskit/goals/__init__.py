@@ -14,7 +14,7 @@ from ._build import build_goal, format_date, format_horizon, goal_from_fields
 from ._history import attainability, attainable_change, monthly_history
 from ._parse import Goal, parse_goal
 from ._smart import Criterion, GoalAssessment, assess_goal, required_growth
-from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
+from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info, scopes
 
 
 @checked
@@ -50,4 +50,5 @@ __all__ = [
     "parse_goal",
     "plot_attainability",
     "required_growth",
+    "scopes",
 ]

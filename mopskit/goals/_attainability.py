@@ -65,11 +65,6 @@ class Attainability:
         """In how many past periods the metric moved less than the goal needs."""
         return self.periods - self.reached
 
-    @property
-    def percentile(self) -> float | None:
-        """The share of past periods (0-100) the goal is more ambitious than."""
-        return None if not self.growth else 100.0 * self.more_ambitious_than / self.periods
-
     def plot(self, **kwargs: Any) -> Any:
         """Draw the past growth against the target (see :func:`plot_attainability`)."""
         return plot_attainability(self, **kwargs)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import checked
 from ..errors import DataError, ParameterError
-from ..i18n import _
+from ..i18n import _, _n
 from ._attainability import Attainability
 from ._vocab import metric_info
 
@@ -97,7 +97,7 @@ def _windows(values: list[float], labels: list[str], h: int, aggregate: str) -> 
 
 
 def _months(n: int) -> str:
-    return _("1 month") if n == 1 else _("{n} months").format(n=n)
+    return _n("{n} month", "{n} months", n).format(n=n)
 
 
 @checked

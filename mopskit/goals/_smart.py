@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .._html import COLOURS, escape
 from .._validate import checked
 from ..i18n import _
 from ._attainability import Attainability
@@ -111,16 +111,16 @@ class GoalAssessment:
         return str(self)
 
     def _repr_html_(self) -> str:
-        colours = {"✓": "#1b7f3b", "✗": "#b3261e", "?": "#6b6b6b"}
+        colours = {"✓": COLOURS["ok"], "✗": COLOURS["bad"], "?": COLOURS["muted"]}
         rows = "".join(
             f"<tr><td style='color:{colours[c.mark]};font-weight:bold'>{c.mark}</td>"
-            f"<td><b>{html.escape(c.title)}</b></td><td style='text-align:left'>{html.escape(c.reason)}</td></tr>"
+            f"<td><b>{escape(c.title)}</b></td><td style='text-align:left'>{escape(c.reason)}</td></tr>"
             for c in self.criteria
         )
         verdict = _("SMART: yes") if self.passed else _("SMART: not yet")
         return (
-            f"<div class='mopskit-goal-assessment'><p><q>{html.escape(self.goal.text.strip())}</q> · "
-            f"<b>{html.escape(verdict)}</b></p><table>{rows}</table></div>"
+            f"<div class='mopskit-goal-assessment'><p><q>{escape(self.goal.text.strip())}</q> · "
+            f"<b>{escape(verdict)}</b></p><table>{rows}</table></div>"
         )
 
 

@@ -18,8 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .._validate import Notes, checked, dates, rows
-from ..data import table_spec
-from ..data._schema import normalize_name
+from ..data import normalize_name, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from ._common import add_rates, as_keys, check_keys, check_period, finish, require_columns

@@ -33,7 +33,7 @@ from ._common import (
 )
 from .funnel import reached_stages
 
-__all__ = ["budget_variance", "channel_economics", "romi"]
+__all__ = ["budget_variance", "campaign_spend", "channel_economics", "romi"]
 
 
 @checked

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .._validate import checked
-from ..data import table_spec
-from ..data._schema import EMAIL_PATTERN
+from ..data import EMAIL_PATTERN, table_spec
 from ..i18n import _
 from ._common import CONTACT_DATES, finish, parsed, require_columns
 
 __all__ = [
     "completeness",
+    "duplicate_sample",
     "duplicates",
     "invalid_emails",
     "normalize_email",
@@ -65,6 +65,31 @@ def normalize_email(values: pd.Series) -> pd.Series:
     ['ana.pop@example.com', 'ana.pop@example.com']
     """
     return values.astype("string").str.replace(r"\s+", "", regex=True).str.lower()
+
+
+def duplicate_sample(df: pd.DataFrame, *, column: str = "email", groups: int = 3, others: int = 7) -> pd.DataFrame:
+    """A short excerpt to find duplicates in by eye: the first ``groups`` duplicate groups and ``others`` other rows.
+
+    Every row of each chosen group is kept (the original and its copies, once normalized), with the first
+    ``others`` rows that repeat nothing, in the table's order, so the same excerpt comes back every time.
+
+    Args:
+        df: the table, e.g. ``contacts_raw``.
+        column: the column that should be unique.
+        groups: how many duplicate groups to include.
+        others: how many rows that repeat nothing to include.
+
+    >>> df = pd.DataFrame({"email": ["a@x.com", "b@x.com", " A@X.com", "c@x.com", "d@x.com"]})
+    >>> duplicate_sample(df, groups=1, others=1)["email"].tolist()
+    ['a@x.com', 'b@x.com', ' A@X.com']
+
+    """
+    copies = duplicates(df, column=column)
+    originals = list(dict.fromkeys(copies["duplicate_of"]))[:groups]
+    chosen = set(originals) | set(copies.index[copies["duplicate_of"].isin(originals)])
+    involved = set(copies.index) | set(copies["duplicate_of"])
+    alone = [i for i in df.index if i not in involved][:others]
+    return df.loc[sorted(chosen | set(alone))]
 
 
 @checked

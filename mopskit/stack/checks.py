@@ -28,8 +28,13 @@ __all__ = [
     "SEVERITIES",
     "Finding",
     "Thresholds",
+    "checked_thresholds",
+    "findings_frame",
+    "label_findings",
     "money",
+    "resolve_actions",
     "thresholds",
+    "whole_stack",
 ]
 
 SEVERITIES = ("info", "low", "medium", "high")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .. import content
 from .._validate import checked
-from ..data._schema import normalize_name, table_spec
+from ..data import normalize_name, table_spec
 from ..errors import ParameterError
 from ..i18n import _
 

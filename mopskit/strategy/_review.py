@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .._validate import checked
-from ..i18n import _
+from ..i18n import _, _n
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
 __all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
@@ -92,9 +92,11 @@ class PlanReview:
 def _count_factor(n: int, section: str, label: str, reasons: list[str]) -> float:
     need = MIN_ROWS.get(section, 1)
     if n < need:
-        reasons.append(_("Add at least {need} {label} (there {are} {n}).").format(
-            need=need, label=label, n=n, are=_("is") if n == 1 else _("are")
-        ))  # fmt: skip
+        reasons.append(
+            _n("Add at least {need} {label} (there is {n}).", "Add at least {need} {label} (there are {n}).", n).format(
+                need=need, label=label, n=n
+            )
+        )
     return min(1.0, n / need)
 
 
