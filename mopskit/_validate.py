@@ -1018,9 +1018,13 @@ def _kind(name: str, namespace: Mapping[str, Any]) -> tuple[str, Callable[[Any],
     return None
 
 
+def _any_of(tests: list[Callable[[Any], bool]], value: Any) -> bool:
+    return any(test(value) for test in tests)
+
+
 def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[Any], bool], bool]]:
     """For each annotated parameter, the words and the test its annotation stands for (when it says)."""
-    found = {}
+    found: dict[str, tuple[str, Callable[[Any], bool], bool]] = {}
     for name, param in inspect.signature(function).parameters.items():
         annotation = param.annotation
         if annotation is inspect.Parameter.empty or not isinstance(annotation, str):
@@ -1034,7 +1038,7 @@ def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[A
         rule = _(" or ").join(dict.fromkeys(words))
         parts = [p.split("[", 1)[0].strip() for p in _split_union(annotation)]
         whole = "int" in parts and "float" not in parts
-        found[name] = (rule, lambda v, tests=tests: any(t(v) for t in tests), whole)
+        found[name] = (rule, functools.partial(_any_of, tests), whole)
     return found
 
 
@@ -1097,7 +1101,7 @@ def checked(function: F) -> F:
             if not check[1](value):
                 raise ParameterError(problem(name, param, check[0], value, fix=_type_fix(value, check[0])))
             if check[2] and isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-                bound.arguments[param] = int(value)  # 5.0 where a whole number goes is passed on as 5
+                bound.arguments[param] = int(float(value))  # 5.0 where a whole number goes is passed on as 5
         return function(*bound.args, **bound.kwargs)
 
     return guarded  # type: ignore[return-value]

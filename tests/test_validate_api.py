@@ -361,6 +361,7 @@ def _raw_contacts_case(name: str, **options: st.SearchStrategy[Any]) -> None:
 
 
 _raw_contacts_case("completeness")
+_raw_contacts_case("duplicate_sample", column=anything("email"), groups=anything(1, 3), others=anything(0, 7))
 _raw_contacts_case("duplicates", column=anything("email", "contact_id"), normalize=st.booleans())
 _raw_contacts_case("invalid_emails")
 _raw_contacts_case("quality_scorecard", expected_filled=st.sampled_from([("email",), ("nope",), []]))
@@ -663,7 +664,14 @@ CASES["strategy.export_plan"] = Case(
 
 # data -------------------------------------------------------------------------------------------------------
 
-no_args("data.currency", "data.dictionary_markdown", "data.tables")
+no_args("data.currency", "data.dictionary_markdown", "data.tables", "data.table_names", "goals.scopes")
+text_arg("data.normalize_name", "  Became a Customer Date ")
+CASES["data.connect"] = Case(
+    lambda draw: (
+        (draw(st.sampled_from([None, "{tmp}/kit.duckdb", 3, True])),),
+        draw(st.fixed_dictionaries({}, optional={"temp_directory": st.sampled_from(["{tmp}", None, 3])})),
+    )
+)
 text_arg("data.describe", "budget")
 text_arg("data.load", "budget", "campaigns")
 text_arg("data.table_spec", "contacts")
@@ -771,6 +779,7 @@ def test_bad_input_gets_a_mopskit_error_or_an_accounted_result(name, tmp_path):
     def run(drawn: tuple[tuple, dict]) -> None:
         args, kwargs = drawn
         args = tuple(_materialize(a, tmp_path) for a in args)
+        kwargs = {k: _materialize(v, tmp_path) for k, v in kwargs.items()}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -779,6 +788,8 @@ def test_bad_input_gets_a_mopskit_error_or_an_accounted_result(name, tmp_path):
             return
         finally:
             plt.close("all")
+        if hasattr(result, "close") and not isinstance(result, pd.DataFrame):
+            result.close()  # a database connection
         inputs = _inputs(function, args, kwargs)
         if isinstance(result, pd.DataFrame):
             _check_rows(result, inputs)

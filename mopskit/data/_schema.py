@@ -33,6 +33,7 @@ RULE_TEXT = {
 }
 
 
+@checked
 def normalize_name(name: str) -> str:
     """Turn a column header into the form names are compared in.
 
@@ -187,6 +188,7 @@ def table_spec(name: str) -> TableSpec:
     )
 
 
+@checked
 def table_names() -> list[str]:
     """List the tables the kit knows, in the order of the data dictionary.
 

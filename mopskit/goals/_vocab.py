@@ -160,6 +160,7 @@ def vague_suggestions(term: str) -> list[MetricInfo]:
     return [goal_metrics()[k] for k in keys]
 
 
+@checked
 @cache
 def scopes() -> dict[str, Scope]:
     """Return every scope a goal can name, by label: the data dictionary's channels and the content file's scopes.

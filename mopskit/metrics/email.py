@@ -297,8 +297,8 @@ def _summarize(
     *,
     keys: list[str],
     campaigns: pd.DataFrame | None,
-    start: str | None,
-    end: str | None,
+    start: str | dt.date | None,
+    end: str | dt.date | None,
     channels: Sequence[str] | None,
 ) -> pd.DataFrame:
     notes = Notes()

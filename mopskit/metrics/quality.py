@@ -67,6 +67,7 @@ def normalize_email(values: pd.Series) -> pd.Series:
     return values.astype("string").str.replace(r"\s+", "", regex=True).str.lower()
 
 
+@checked
 def duplicate_sample(df: pd.DataFrame, *, column: str = "email", groups: int = 3, others: int = 7) -> pd.DataFrame:
     """A short excerpt to find duplicates in by eye: the first ``groups`` duplicate groups and ``others`` other rows.
 
