@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .._validate import checked
 from ..i18n import _, _n
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
@@ -273,6 +274,7 @@ def _overdue(task: Task, today: date) -> bool:
     return task.due is not None and task.due < today and task.status not in ("done", "")
 
 
+@checked
 def review_plan(plan: Plan, *, today: date | None = None) -> PlanReview:
     """Check every step of a plan: what is right, what is missing, and a score per step for partial credit.
 
@@ -324,6 +326,7 @@ class PlanProgress:
         )
 
 
+@checked
 def plan_progress(plan: Plan, *, today: date | None = None) -> PlanProgress:
     """Count a plan's tasks: done, overdue (past due and not done), and how many have each status.
 
