@@ -29,6 +29,7 @@ _LAZY = {
     "Gradebook": "._gradebook",
     "GradingSummary": "._grade_batch",
     "Limits": "._sandbox",
+    "MAX_NOTEBOOK_BYTES": "._collect",
     "export_grades": "._feedback",
     "grade": "._grade_batch",
     "read_roster": "._variants",
@@ -39,6 +40,7 @@ _LAZY = {
 
 __all__ = [
     "ANSWER_MIME",
+    "MAX_NOTEBOOK_BYTES",
     "Check",
     "CheckResult",
     "Exercise",

@@ -117,8 +117,7 @@ def _with_answers(notebook: bytes, lesson: str, answers: dict[str, Any]) -> byte
     import nbformat
     from nbformat.v4 import new_output
 
-    from ..assess import ANSWER_MIME
-    from ..assess._answers import answers_in_notebook
+    from ..assess import ANSWER_MIME, answers_in_notebook
 
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
     carried = answers_in_notebook(nb)
@@ -153,7 +152,7 @@ def _saved_answers(name: str, kit: int, *, owner: int | None, work: UserWork) ->
 
 
 def _collect_one(user: str, workspace: Path, target: Path, *, owner: int | None, lessons: str) -> UserWork:
-    from ..assess._collect import MAX_NOTEBOOK_BYTES
+    from ..assess import MAX_NOTEBOOK_BYTES
 
     work = UserWork(user, workspace)
     try:
