@@ -897,13 +897,13 @@ class Notes:
     def exclude(self, table: str, mask: Any, sentence: str, *, reason: str) -> int:
         """Count the rows of ``table`` left out for one reason (``mask`` true, or a number) and say so.
 
-        ``sentence`` is formatted with ``n``, the number of rows; nothing is said when it is 0.
+        ``sentence`` is formatted with ``n``, the number of rows (``1,234``); nothing is said when it is 0.
         """
         n = int(mask) if isinstance(mask, numbers.Integral) else int(getattr(mask, "sum", lambda: sum(mask))())
         if n:
             excluded = self.tables.setdefault(table, {"in": 0, "excluded": {}})["excluded"]
             excluded[reason] = excluded.get(reason, 0) + n
-            self.add(sentence.format(n=n))
+            self.add(sentence.format(n=f"{n:,}"))
         return n
 
     def merge(self, other: Notes | pd.DataFrame | Any) -> None:
