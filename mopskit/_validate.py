@@ -438,6 +438,8 @@ def money(value: Any, name: str, *, function: str, negative: bool = False) -> fl
     amount, fix = parse_amount(value)
     rule = MONEY_RULE if not negative else _("an amount of money, like 1200.50")
     if amount is None or math.isnan(amount) or not math.isfinite(amount):
+        missing = amount is not None and math.isnan(amount)
+        fix = _("the amount is missing (NaN or empty): pass a number, 0 if nothing") if missing else fix
         raise ParameterError(problem(function, name, rule, value, fix=fix or _("pass the amount as a number")))
     if amount < 0 and not negative:
         raise ParameterError(
