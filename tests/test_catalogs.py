@@ -23,7 +23,7 @@ from mopskit.i18n import font_families, plot_settings
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS)]
-DONE = {(lang, catalog) for lang in TRANSLATED for catalog in ("00_start_here",)}  # translated in full
+DONE = {(lang, catalog) for lang in TRANSLATED for catalog in ("mopskit", "00_start_here")}  # translated in full
 PENDING = {(lang, catalog) for lang in TRANSLATED for catalog in CATALOGS} - DONE
 STATUS: dict = {}
 

@@ -103,6 +103,9 @@ def write(catalog: Any, path: Path, *, template: bool = False) -> bool:
     """Write a catalog (``.po``) or template (``.pot``); return whether the file changed."""
     from babel.messages.pofile import write_po
 
+    for message in catalog:  # Babel guesses "python-format" again from any "%" as it reads a file
+        if message.id:
+            _flags(message)
     buffer = io.BytesIO()
     write_po(
         buffer,
