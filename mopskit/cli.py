@@ -98,7 +98,7 @@ def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
 def _cmd_start(args: argparse.Namespace) -> int:
     from .workspace import start
 
-    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port)
+    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port, lang=args.lang)
     print(prepared)
     if args.no_launch:
         print(f"Open it later with: mopskit start {_value(args.directory)}")
@@ -108,7 +108,7 @@ def _cmd_start(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser)
+    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser, lang=args.lang)
     return 0
 
 
@@ -322,6 +322,41 @@ def _workspace_argument(parser: argparse.ArgumentParser, function: str) -> None:
     )
 
 
+def _cmd_translations(args: argparse.Namespace) -> int:
+    from .catalogs import catalog_status, render_lesson, update_catalogs
+
+    if args.translations_command == "render":
+        out = args.out or f"{args.lesson.removesuffix('.ipynb').rsplit('/', 1)[-1]}.{args.lang}.ipynb"
+        _, rendered = render_lesson(args.lesson, args.lang, target=out)
+        stale = f", stale (shown in English): {', '.join(rendered.stale)}" if rendered.stale else ""
+        print(f"wrote {out}: {rendered.translated} texts translated, {rendered.untranslated} left in English{stale}")
+        return 0
+    chosen = args.lang or None
+    updating = args.translations_command == "update"
+    found = update_catalogs(languages=chosen) if updating else catalog_status(languages=chosen)
+    for status in found:
+        print(status)
+    return 0 if updating or all(s.complete for s in found) else 1
+
+
+_TRANSLATIONS_EPILOG = """a translator's round:
+  mopskit translations update              extract the English, merge it into every catalog (nothing is lost)
+  mopskit translations status --lang th    what is left: texts to translate, and stale ones (English changed)
+  (edit notebooks/locale/th/*.po and mopskit/locale/th/LC_MESSAGES/*.po in a PO editor; clear "fuzzy")
+  mopskit translations render notebooks/03_stack_audit.ipynb --lang th   look at the lesson in Thai
+"""
+
+
+def _lang_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language of the lessons, feedback and charts: en, ro, th or zh-TW (JupyterLab's menus follow "
+        "in ro and zh-TW; it has no Thai); default: the workspace's last, else en. Lessons you worked in are "
+        "kept in their language",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``mopskit`` command."""
     parser = argparse.ArgumentParser(
@@ -342,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p, "mopskit.workspace:start")
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_start)
 
     p = sub.add_parser(
@@ -356,7 +392,31 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p, "mopskit.app:run_app")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser(
+        "translations",
+        help="for translators: update the catalogs from the English, see what is left, render a lesson",
+        description="The kit's translations are gettext catalogs (.po) that any PO editor opens: the package's in\n"
+        "mopskit/locale/<lang>/LC_MESSAGES/ and one per lesson in notebooks/locale/<lang>/ (msgctxt = cell id).\n"
+        "Run from a checkout of the repository.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_TRANSLATIONS_EPILOG,
+    )
+    t_sub = p.add_subparsers(dest="translations_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("update", "extract the English of the code, content and lessons, and merge it into every catalog"),
+        ("status", "count what is translated, stale and left to do in each catalog (exit 1 if any is incomplete)"),
+    ):
+        q = t_sub.add_parser(name, help=text, description=text)
+        q.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable): ro, th, zh-TW")
+        q.set_defaults(func=_cmd_translations)
+    q = t_sub.add_parser("render", help="write a lesson in a language", description="Write LESSON in LANG.")
+    q.add_argument("lesson", metavar="LESSON", help="the lesson's notebook (notebooks/NN_name.ipynb)")
+    q.add_argument("--lang", required=True, metavar="LANG", help="ro, th, zh-TW, or en-XA (the pseudo-language)")
+    q.add_argument("-o", "--out", metavar="FILE", help="where to write it (default: LESSON.LANG.ipynb here)")
+    q.set_defaults(func=_cmd_translations)
 
     p = sub.add_parser(
         "release",

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._html import escape, table
-from .i18n import _
+from .i18n import _, _n
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,7 +136,7 @@ def answer_text(value: Any, *, limit: int = 600) -> str:
     """
     if isinstance(value, Mapping) and set(value) == {"__table__"}:
         rows = len(value["__table__"])
-        return _("a table of {n} row").format(n=rows) if rows == 1 else _("a table of {n} rows").format(n=rows)
+        return _n("a table of {n} row", "a table of {n} rows", rows).format(n=rows)
     if isinstance(value, Mapping):
         parts = [f"{k}: {answer_text(v, limit=limit)}" for k, v in value.items()]
         text = "; ".join(parts) if parts else _("nothing chosen")

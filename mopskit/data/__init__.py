@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._validate import checked
 from ._duckdb import connect
 from ._read import load, read, read_raw, validate
 from ._schema import EMAIL_PATTERN, TableSpec, currency, normalize_name, table_names, table_spec
@@ -34,11 +35,13 @@ __all__ = [
 ]
 
 
+@checked
 def tables() -> list[str]:
     """List the table names the kit knows (see ``datasets/README.md``)."""
     return table_names()
 
 
+@checked
 def describe(name: str) -> pd.DataFrame:
     """Return the data dictionary of one table: column, type, required, meaning, example.
 
@@ -62,6 +65,7 @@ def describe(name: str) -> pd.DataFrame:
     )
 
 
+@checked
 def dictionary_markdown() -> str:
     """Render the data dictionary (``datasets/README.md``) from ``datasets/schema.yaml``."""
     lines = [

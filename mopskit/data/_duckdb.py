@@ -10,9 +10,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .._validate import checked
+
 __all__ = ["connect"]
 
 
+@checked
 def connect(database: str | Path | None = None, *, temp_directory: str | Path | None = None) -> Any:
     """Open a DuckDB connection with the kit's memory and thread limits, its clock in UTC.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._validate import axes, checked
 from ..i18n import _
 
 __all__ = ["Attainability", "plot_attainability"]
@@ -69,6 +70,7 @@ class Attainability:
         return plot_attainability(self, **kwargs)
 
 
+@checked
 def plot_attainability(att: Attainability, *, ax: Any = None, metric: str = "", title: str | None = None) -> Any:
     """Draw the past periods' growth, smallest to largest, and a line at the growth the goal needs.
 
@@ -86,6 +88,7 @@ def plot_attainability(att: Attainability, *, ax: Any = None, metric: str = "", 
     """
     import matplotlib.pyplot as plt
 
+    axes(ax, function="plot_attainability")
     if ax is None:
         _fig, ax = plt.subplots(figsize=(8, 3.6))
     window = _("{n}-month").format(n=att.window_months)

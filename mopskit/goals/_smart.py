@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .._html import COLOURS, escape
+from .._validate import checked
 from ..i18n import _
 from ._attainability import Attainability
 from ._build import format_date
@@ -307,6 +308,7 @@ def _history_level(values: list[float], months: int, aggregate: str) -> float | 
     return values[-1]
 
 
+@checked
 def required_growth(goal: Goal, history: pd.Series | Sequence[float] | None = None) -> float | None:
     """The growth a goal needs over its horizon, as a fraction (+25% is 0.25), or ``None`` if it cannot tell.
 
@@ -400,8 +402,9 @@ def _attainable(
     return Criterion("attainable", att.passed, att.verdict), att
 
 
+@checked
 def assess_goal(
-    goal: str | Goal,
+    goal: str | Goal | None,
     history: pd.Series | Sequence[float] | None = None,
     *,
     today: date | datetime | str | None = None,

@@ -49,6 +49,12 @@ def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tu
     >>> scan_sql(datasets_dir() / "email_events.csv")[0].startswith("read_csv(")
     True
     """
+    if not str(path).strip():
+        raise DataError(
+            "no file was given (an empty path); pass the path of a .csv or .parquet file, or a folder of Parquet files",
+            problems=["empty path"],
+            source="",
+        )
     source = Path(path)
     label = source.name or str(source)
     if source.is_dir():

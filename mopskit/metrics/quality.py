@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._validate import checked
 from ..data import EMAIL_PATTERN, table_spec
 from ..i18n import _
 from ._common import CONTACT_DATES, finish, parsed, require_columns
@@ -34,6 +35,7 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype("string").str.strip().eq("").fillna(False).astype(bool)
 
 
+@checked
 def completeness(df: pd.DataFrame) -> pd.DataFrame:
     """Share of rows where each column is filled in (blank text counts as empty).
 
@@ -65,6 +67,7 @@ def normalize_email(values: pd.Series) -> pd.Series:
     return values.astype("string").str.replace(r"\s+", "", regex=True).str.lower()
 
 
+@checked
 def duplicate_sample(df: pd.DataFrame, *, column: str = "email", groups: int = 3, others: int = 7) -> pd.DataFrame:
     """A short excerpt to find duplicates in by eye: the first ``groups`` duplicate groups and ``others`` other rows.
 
@@ -90,6 +93,7 @@ def duplicate_sample(df: pd.DataFrame, *, column: str = "email", groups: int = 3
     return df.loc[sorted(chosen | set(alone))]
 
 
+@checked
 def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = True) -> pd.DataFrame:
     """Rows whose value in ``column`` repeats an earlier row's, exactly or once normalized (case, spaces).
 
@@ -114,9 +118,13 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     present = values.notna() & ~_blank(df[column])
     first = pd.Series(df.index, index=df.index).where(present).groupby(values.where(present)).transform("min")
     repeated = present & values.duplicated(keep="first")
-    return df[repeated].assign(duplicate_of=first[repeated].astype("int64"))
+    originals = first[repeated]
+    if pd.api.types.is_integer_dtype(df.index):
+        originals = originals.astype("int64")
+    return df[repeated].assign(duplicate_of=originals)
 
 
+@checked
 def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose email (spaces trimmed) does not look like an address (``name@domain.tld``) or is empty.
 
@@ -128,6 +136,7 @@ def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     return df[~ok]
 
 
+@checked
 def stage_order_violations(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose lifecycle milestones are out of order (e.g. SQL dated before MQL).
 
@@ -157,6 +166,7 @@ def _row(check: str, column: str, checked: int, failing: int, advice: str) -> di
     }
 
 
+@checked
 def quality_scorecard(df: pd.DataFrame, *, expected_filled: Sequence[str] = EXPECTED_FILLED) -> pd.DataFrame:
     """A data-quality scorecard of a contacts table: one row per check, scored 0-100.
 

@@ -42,12 +42,17 @@ __all__ = [
 
 PLAN_FILE = ".mopskit/onboarding.json"  # the hire's path, as the home page reads it
 HOME_CODE = "from mopskit.onboarding import path_progress\n\npath_progress()"
-_HOME_INTRO = (
-    "# Your onboarding path\n\n"
-    "The lessons of your role, in order, with the day each one is due, and how far you got in each. Below them, "
-    "the skills your role needs and how your practice on them is going. It is counted from your saved answers "
-    "each time this page opens; your instructor sees your graded level."
-)
+
+
+def _home_intro() -> str:
+    from ..i18n import _
+
+    return _(
+        "# Your onboarding path\n\n"
+        "The lessons of your role, in order, with the day each one is due, and how far you got in each. Below "
+        "them, the skills your role needs and how your practice on them is going. It is counted from your saved "
+        "answers each time this page opens; your instructor sees your graded level."
+    )
 
 
 @dataclass
@@ -126,6 +131,7 @@ def prepare_workspace_for(
     lessons: str | Path | None = None,
     db: str | Path | None = None,
     variants: bool = True,
+    lang: str | None = None,
 ) -> PreparedHire:
     """Prepare one person's workspace for their role's path; run again any time, their work is kept.
 
@@ -144,6 +150,8 @@ def prepare_workspace_for(
         lessons: the folder of source lessons (default: the kit's).
         db: a gradebook to record the role, start date and each lesson's seed in (None: record nothing).
         variants: give the hire their own data for each lesson that reads data (false: the data everyone shares).
+        lang: the language of the kit's lessons and home page (``ro``, ``th``, ``zh-TW``; default: the
+            workspace's, else English); lessons from a folder of your own (``lessons``) are released as written.
 
     Raises:
         OnboardingError: no role given and ``user`` is not in the roster, or a folder that cannot be written.
@@ -153,7 +161,7 @@ def prepare_workspace_for(
     from .._validate import day
     from ..assess import release_notebook, variant_seed
     from ..data.variant import MARKER, build_variant, scenario_options, write_marker
-    from ..workspace import HOME_NOTEBOOK, prepare_workspace, write_home
+    from ..workspace import HOME_NOTEBOOK, prepare_workspace, workspace_language, write_home
 
     if role is None or start is None or not (name or email):
         if roster is None and role is None:
@@ -172,12 +180,12 @@ def prepare_workspace_for(
         raise OnboardingError(f"'{folder}' is a file, not a folder; choose another workspace folder for {user}")
     folder.mkdir(parents=True, exist_ok=True)
     prepared = PreparedHire(user, folder.resolve(), path)
-    for lesson in path.lesson_ids():
+    for lesson in path.lesson_ids() if lessons is not None else []:  # the kit's own: released in the language
         target = folder / f"{lesson}.ipynb"
         if not target.exists():  # never overwrite a trainee's work
             release_notebook(source / f"{lesson}.ipynb", target)
             prepared.added.append(target)
-    prepared.added += prepare_workspace(folder, lessons=path.lesson_ids()).added
+    prepared.added += prepare_workspace(folder, lang=lang, lessons=path.lesson_ids()).added
     marker = _read_json(folder / MARKER)
     entries: dict[str, dict[str, Any]] = dict(marker.get("lessons") or {})
     if variants:
@@ -196,7 +204,8 @@ def prepare_workspace_for(
             prepared.seeds[lesson] = seed
         write_marker(folder, trainee=user, lessons=entries)
     _write_plan(folder, user, name, email, path)
-    write_home(folder / HOME_NOTEBOOK, code=HOME_CODE, intro=_HOME_INTRO)  # generated, holds no work: kept current
+    home = folder / HOME_NOTEBOOK  # generated, holds no work: kept current
+    write_home(home, workspace_language(folder) or "en", code=HOME_CODE, intro=_home_intro())
     if db is not None:
         from ..assess import Gradebook
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .._html import escape, page, table
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._plan import STEP_TITLES, Plan
@@ -36,6 +37,7 @@ def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str,
     ]  # fmt: skip
 
 
+@checked
 def to_markdown(plan: Plan, *, today: date | None = None, review: bool = True) -> str:
     """The plan as one page of Markdown: the six steps as tables, task progress, and the review's open points.
 
@@ -64,6 +66,7 @@ def to_markdown(plan: Plan, *, today: date | None = None, review: bool = True) -
 _CSS = "th,td{border:1px solid #d0d4da}.todo{color:#a15c00}.status{color:#555}"  # on top of the kit's stylesheet
 
 
+@checked
 def to_html(plan: Plan, *, today: date | None = None) -> str:
     """The plan as a standalone HTML page (no scripts, no outside files); every text is escaped.
 
@@ -88,6 +91,7 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     return page(title, "".join(body), style=_CSS)
 
 
+@checked
 def export_plan(plan: Plan, path: str | Path, *, today: date | None = None) -> Path:
     """Write the plan to ``path``: ``.md`` as Markdown, ``.html`` as a standalone page. Returns the path.
 
