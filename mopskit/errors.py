@@ -15,7 +15,9 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
     │   └── LrsError             a learning record store refused statements or could not be reached
     ├── OnboardingError          a roster of hires cannot be read, or a path released, as asked
-    └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    ├── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    └── HubError                 a JupyterHub setup cannot be written, a user's server cannot start, or
+                                 submissions cannot be collected from the users' workspaces
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "ExecutorError",
     "ExerciseError",
     "GradingError",
+    "HubError",
     "LrsError",
     "MopskitError",
     "OnboardingError",
@@ -157,3 +160,7 @@ class OnboardingError(MopskitError, ValueError):
     def __init__(self, message: str, *, problems: list[str] | None = None):
         self.problems = list(problems or [])
         super().__init__(message)
+
+
+class HubError(MopskitError, RuntimeError):
+    """A JupyterHub setup cannot be written, a user's server cannot start, or submissions cannot be collected."""

@@ -29,6 +29,7 @@ _LAZY = {
     "Gradebook": "._gradebook",
     "GradingSummary": "._grade_batch",
     "Limits": "._sandbox",
+    "MAX_NOTEBOOK_BYTES": "._collect",
     "Person": "._variants",
     "export_grades": "._feedback",
     "grade": "._grade_batch",
@@ -40,6 +41,7 @@ _LAZY = {
 
 __all__ = [
     "ANSWER_MIME",
+    "MAX_NOTEBOOK_BYTES",
     "Check",
     "CheckResult",
     "Exercise",
