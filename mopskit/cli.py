@@ -23,6 +23,7 @@ _EPILOG = """examples:
   mopskit report dataset_profile -p dataset=contacts
   mopskit data list                      list the sample tables
   mopskit health exports/                the MOps health check on a folder of your own exports
+  mopskit onboard hires.csv              each hire's path for their role: lessons, own data, schedule, home page
   mopskit hub-config --users ana,bob     a JupyterHub config: the kit for a cohort on one server"""
 
 
@@ -127,6 +128,21 @@ Ctrl+C stops the server and its kernels."""
 def _cmd_release(args: argparse.Namespace) -> int:
     from .assess import release
 
+    if args.retake:
+        if args.per_trainee:
+            raise ParameterError("--retake and --per-trainee do not go together: give one")
+        from .onboarding import retake
+
+        trainee, lesson = args.retake
+        done = retake(
+            trainee,
+            lesson,
+            directory=Path(args.out_dir) / trainee,
+            lessons=args.source_dir,
+            **_given(args, db="db"),
+        )
+        print(done)
+        return 0
     if args.per_trainee:
         return _cmd_release_per_trainee(args)
     summaries = release(
@@ -414,7 +430,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder for trainee copies (created if needed)")
     p.add_argument("--keep-existing", action="store_true", help="leave copies already in OUT_DIR untouched")
     _add_per_trainee_options(p)
+    r = p.add_argument_group("a second attempt")
+    r.add_argument(
+        "--retake",
+        nargs=2,
+        metavar=("TRAINEE", "LESSON"),
+        help="a fresh copy of LESSON in OUT_DIR/TRAINEE with new data (a new seed, recorded in --db); the earlier "
+        "attempt moves to OUT_DIR/TRAINEE/attempts/",
+    )
+    r.add_argument(
+        "--db",
+        default=FunctionDefault("mopskit.onboarding:retake", "db"),
+        help="the gradebook that records the retake's seed (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_release)
+    _add_onboard_command(sub)
 
     p = sub.add_parser(
         "report",
@@ -516,6 +546,67 @@ def build_parser() -> argparse.ArgumentParser:
     _add_grading_commands(sub)
     _add_hub_commands(sub)
     return parser
+
+
+_ONBOARD_EPILOG = """roster columns (a CSV saved by Excel is fine):
+  name,email,role,start date
+  Ana Pop,ana@acme.example,CRM administrator,2026-03-02
+  Bo Li,bo@acme.example,MOps lead,2026-03-04
+roles: an id, name or alias of the kit's role catalog (crm_admin, campaign manager, marketing analyst, MOps lead,
+marketing automation specialist, ...); an optional id column gives each hire's id (their JupyterHub user name).
+
+examples:
+  mopskit onboard hires.csv                         paths in ./onboarding/<id>/, recorded in ./gradebook.sqlite
+  mopskit onboard hires.csv --out /srv/hires --db grades/gradebook.sqlite
+  mopskit start onboarding/ana@acme.example         the hire opens their path (mopskit app for no code)
+  mopskit release notebooks/ onboarding --retake ana@acme.example 05_metrics"""
+
+
+def _cmd_onboard(args: argparse.Namespace) -> int:
+    from .onboarding import onboard
+
+    options = _given(args, out_dir="out", lessons="source", db="db")
+    if args.no_db:
+        options["db"] = None
+    summary = onboard(args.roster, **options, variants=not args.no_variants, progress=not args.quiet)
+    print(summary)
+    return 0
+
+
+def _add_onboard_command(sub: Any) -> None:
+    onboard = "mopskit.onboarding:onboard"
+    p = sub.add_parser(
+        "onboard",
+        help="release each hire's path for their role: lessons, own data, a schedule and a home page",
+        description="Read a roster of hires (name, email, role, start date) and release each one's path: the\n"
+        "lessons that assess the competencies their role needs, their own data for each lesson, the due dates\n"
+        "from their start date, and a home page with the path and their progress. Every bad row is named and\n"
+        "nothing is released until the roster is right; existing work is never overwritten.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ONBOARD_EPILOG,
+    )
+    p.add_argument("roster", metavar="ROSTER.csv", help="the hires: name, email, role, start date (and optionally id)")
+    p.add_argument(
+        "--out",
+        default=FunctionDefault(onboard, "out_dir"),
+        metavar="DIR",
+        help="hires' folders (default: %(default)s)",
+    )
+    p.add_argument(
+        "--source",
+        metavar="DIR",
+        default=FunctionDefault(onboard, "lessons"),
+        help="the source lessons (default: the kit's own)",
+    )
+    p.add_argument(
+        "--db",
+        default=FunctionDefault(onboard, "db"),
+        help="gradebook recording roles, start dates and seeds (default: %(default)s)",
+    )
+    p.add_argument("--no-db", action="store_true", help="record nothing in a gradebook")
+    p.add_argument("--no-variants", action="store_true", help="every hire works on the data everyone shares")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_onboard)
 
 
 def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:

@@ -45,6 +45,7 @@ class GradeTask:
     limits: Limits
     sandboxed: bool = True
     variant_seed: int | None = None
+    attempt: int | None = None
 
 
 @dataclass
@@ -159,6 +160,8 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         sandboxed=task.sandboxed,
         title=Path(task.source).stem,
         exercise_titles={k: ex.title for k, ex in exercises.items()},
+        variant_seed=task.variant_seed,
+        attempt=task.attempt,
     )
     if not task.sandboxed:
         graded.notes.append(UNSANDBOXED_WARNING)
@@ -255,8 +258,9 @@ def grade(
             where no sandbox can start.
         limits: time, memory, output and per-check limits.
         feedback_dir: write each trainee's feedback page there (``TRAINEE/ASSIGNMENT.html``).
-        variants: each trainee's data is their own variant (``mopskit release --per-trainee``); the grader
-            regenerates it from trainee and assignment.
+        variants: each trainee's data is their own variant (``mopskit release --per-trainee``, ``mopskit
+            onboard``); the grader regenerates it from the seed the gradebook recorded for the trainee's latest
+            attempt (a retake's), or from trainee and assignment when none was recorded.
         roster: a roster CSV (id, name, email) whose names and emails the gradebook records.
         progress: show a progress bar.
         on_result: called with each result after it is recorded.
@@ -288,11 +292,14 @@ def grade(
             if not force and book.is_graded(trainee=found.trainee, assignment=found.assignment, content_hash=digest):
                 summary.unchanged.append(found)
                 continue
-            seed = None
+            seed = attempt = None
             if variants:
                 from ._variants import variant_seed
 
-                seed = variant_seed(found.trainee, found.assignment)
+                attempt, seed = book.latest_release(found.trainee, found.assignment) or (
+                    1,
+                    variant_seed(found.trainee, found.assignment),
+                )
             tasks.append(
                 GradeTask(
                     found.trainee,
@@ -303,6 +310,7 @@ def grade(
                     limits,
                     not unsandboxed,
                     seed,
+                    attempt,
                 )
             )
         bar = _progress(len(tasks), enabled=progress)
