@@ -83,9 +83,9 @@ class Session:
         """The lesson whose data ``load`` reads: the innermost ``lesson_scope``, else the current lesson.
 
         >>> session = Session(lesson="04_smart_goals")
-        >>> with session.in_lesson_scope("07_final_assessment"):
+        >>> with session.in_lesson_scope("10_final_assessment"):
         ...     session.data_lesson()
-        '07_final_assessment'
+        '10_final_assessment'
         >>> session.data_lesson()
         '04_smart_goals'
         """

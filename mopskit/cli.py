@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 from ._version import __version__
 from .errors import MopskitError, ParameterError
 
+__all__ = ["FunctionDefault", "build_parser", "main"]
+
 _EPILOG = """examples:
   mopskit start                          prepare ./mopskit-workspace and open JupyterLab
   mopskit app                            the same lessons as web apps: no code, only text, charts and widgets
@@ -18,7 +22,9 @@ _EPILOG = """examples:
   mopskit report --list                  list reports and their parameters
   mopskit report dataset_profile -p dataset=contacts
   mopskit data list                      list the sample tables
-  mopskit health exports/                the MOps health check on a folder of your own exports"""
+  mopskit health exports/                the MOps health check on a folder of your own exports
+  mopskit onboard hires.csv              each hire's path for their role: lessons, own data, schedule, home page
+  mopskit hub-config --users ana,bob     a JupyterHub config: the kit for a cohort on one server"""
 
 
 _REPORT_EPILOG = """examples:
@@ -31,6 +37,41 @@ _REPORT_EPILOG = """examples:
   mopskit report my_reports/region.ipynb --batch regions.yaml --scheduler tcp://10.0.0.5:8786
         a report notebook of your own, on a Dask cluster (pip install 'mopskit[dask]' everywhere)
 exit status: 0 every run ok, 1 a run failed or the input is wrong, 130 stopped with Ctrl+C"""
+
+
+class FunctionDefault:
+    """The default of one keyword of the function a command calls, read from that function when needed.
+
+    The CLI never writes a default of its own: an option left out stays a :class:`FunctionDefault`, the command
+    passes only the options given (:func:`_given`), and ``--help`` shows the function's default, importing the
+    module only then (so ``mopskit start`` does not import the grader).
+    """
+
+    def __init__(self, function: str, name: str) -> None:
+        self.function, self.name = function, name  # "module:callable", keyword
+
+    def value(self) -> Any:
+        """The function's default for the keyword."""
+        module, _sep, attribute = self.function.partition(":")
+        target = getattr(importlib.import_module(module), attribute)
+        return inspect.signature(target).parameters[self.name].default
+
+    def __str__(self) -> str:
+        return str(self.value())
+
+    def __repr__(self) -> str:
+        return f"FunctionDefault({self.function!r}, {self.name!r})"
+
+
+def _given(args: argparse.Namespace, **names: str) -> dict[str, Any]:
+    """The options given on the command line, as keywords (``keyword="option_dest"``); defaults left out."""
+    values = {keyword: getattr(args, dest) for keyword, dest in names.items()}
+    return {keyword: value for keyword, value in values.items() if not isinstance(value, FunctionDefault)}
+
+
+def _value(value: Any) -> Any:
+    """An option's value, the function's default when it was left out."""
+    return value.value() if isinstance(value, FunctionDefault) else value
 
 
 def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
@@ -58,17 +99,17 @@ def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
 def _cmd_start(args: argparse.Namespace) -> int:
     from .workspace import start
 
-    prepared = start(directory=args.directory, launch=not args.no_launch, port=args.port)
+    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port, lang=args.lang)
     print(prepared)
     if args.no_launch:
-        print(f"Open it later with: mopskit start {args.directory}")
+        print(f"Open it later with: mopskit start {_value(args.directory)}")
     return 0
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    run_app(directory=args.directory, port=args.port, open_browser=not args.no_browser)
+    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser, lang=args.lang)
     return 0
 
 
@@ -80,16 +121,35 @@ _APP_EPILOG = """examples:
 The home page lists the lessons in order with your progress (exercises answered, and correct). Answers are
 saved in DIR/.mopskit as you give them, the same files JupyterLab uses: `mopskit start DIR` shows them too.
 The server is for one person on this computer: it listens on 127.0.0.1 only and has no accounts. To serve a
-group, run JupyterHub with one workspace per user (see the README). Ctrl+C stops the server and its kernels."""
+group on one server, write a JupyterHub config with `mopskit hub-config` (one private workspace per user).
+Ctrl+C stops the server and its kernels."""
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
     from .assess import release
 
+    if args.retake:
+        if args.per_trainee:
+            raise ParameterError("--retake and --per-trainee do not go together: give one")
+        from .onboarding import retake
+
+        trainee, lesson = args.retake
+        done = retake(
+            trainee,
+            lesson,
+            directory=Path(args.out_dir) / trainee,
+            lessons=args.source_dir,
+            **_given(args, db="db"),
+        )
+        print(done)
+        return 0
     if args.per_trainee:
         return _cmd_release_per_trainee(args)
     summaries = release(
-        source_dir=args.source_dir, out_dir=args.out_dir, overwrite=not args.keep_existing, pattern=args.pattern
+        source_dir=args.source_dir,
+        out_dir=args.out_dir,
+        overwrite=not args.keep_existing,
+        **_given(args, pattern="pattern"),
     )
     for s in summaries:
         hidden = sum(s.hidden_checks.values())
@@ -104,17 +164,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         result = run_batch(
             args.name,
             args.batch,
-            out_dir=args.out,
             parameters=_parse_params(args.param, args.param_file),
             workers=args.workers,
             scheduler=args.scheduler,
             force=args.force,
             show_code=args.show_code,
-            timeout=args.timeout,
             progress=not args.quiet,
+            **_given(args, out_dir="out", timeout="timeout"),
         )
     except KeyboardInterrupt:
-        index = Path(args.out) / "index.html"
+        index = Path(_value(args.out)) / "index.html"
         print(
             f"\nmopskit: stopped; every kernel was shut down and finished runs are kept (see {index}).\n"
             "Run the same command again to do only what is left.",
@@ -146,10 +205,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = run_report(
         args.name,
         parameters=_parse_params(args.param, args.param_file),
-        out_dir=args.out,
         show_code=args.show_code,
-        timeout=args.timeout,
         progress=not args.quiet,
+        **_given(args, out_dir="out", timeout="timeout"),
     )
     print(f"Report '{result.name}' done in {result.seconds:.1f} s:\n  {result.html}\n  {result.notebook}")
     return 0
@@ -172,7 +230,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     from .data.generate import generate
 
     written = generate(
-        seed=args.seed, scale=args.scale, out_dir=args.out, parquet=args.parquet, progress=not args.quiet
+        parquet=args.parquet, progress=not args.quiet, **_given(args, seed="seed", scale="scale", out_dir="out")
     )
     for path in written:
         print(path)
@@ -194,6 +252,13 @@ and the kit's stack inventory. Open health_report.html; evidence/ holds every af
 def _cmd_health(args: argparse.Namespace) -> int:
     from .health import check_folders, health_check
 
+    if args.formats:
+        from .data.exports import describe_layouts
+
+        print(describe_layouts())
+        return 0
+    if not args.exports:
+        raise ParameterError("name the folder of exports to check, e.g. mopskit health exports/ (see --help)")
     options: dict[str, Any] = {
         name: value
         for name, value in (
@@ -234,7 +299,7 @@ def _add_health_command(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_HEALTH_EPILOG,
     )
-    p.add_argument("exports", nargs="+", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
+    p.add_argument("exports", nargs="*", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
     p.add_argument("--out", metavar="DIR", help="where the report goes (default: ./health-report)")
     p.add_argument("--as-of", metavar="DATE", help="check as of this day, YYYY-MM-DD (default: the latest record)")
     p.add_argument("--map", metavar="FILE", help="a mapping file (YAML) for exports the kit does not recognise")
@@ -242,17 +307,55 @@ def _add_health_command(sub: Any) -> None:
     p.add_argument("--min-sends", type=int, metavar="N", help="smallest send judged on its rates (default: 100)")
     p.add_argument("--workers", type=int, metavar="N", help="with several folders: how many at once (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with several folders: a Dask cluster, tcp://host:8786")
+    p.add_argument(
+        "--formats", action="store_true", help="list the exports the kit recognises, with each vendor's quirks"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_health)
 
 
-def _workspace_argument(parser: argparse.ArgumentParser) -> None:
+def _workspace_argument(parser: argparse.ArgumentParser, function: str) -> None:
     parser.add_argument(
         "directory",
         nargs="?",
-        default="mopskit-workspace",
+        default=FunctionDefault(function, "directory"),
         metavar="DIR",
-        help="workspace folder (default: ./mopskit-workspace)",
+        help="workspace folder (default: ./%(default)s)",
+    )
+
+
+def _cmd_translations(args: argparse.Namespace) -> int:
+    from .catalogs import catalog_status, render_lesson, update_catalogs
+
+    if args.translations_command == "render":
+        out = args.out or f"{args.lesson.removesuffix('.ipynb').rsplit('/', 1)[-1]}.{args.lang}.ipynb"
+        _, rendered = render_lesson(args.lesson, args.lang, target=out)
+        stale = f", stale (shown in English): {', '.join(rendered.stale)}" if rendered.stale else ""
+        print(f"wrote {out}: {rendered.translated} texts translated, {rendered.untranslated} left in English{stale}")
+        return 0
+    chosen = args.lang or None
+    updating = args.translations_command == "update"
+    found = update_catalogs(languages=chosen) if updating else catalog_status(languages=chosen)
+    for status in found:
+        print(status)
+    return 0 if updating or all(s.complete for s in found) else 1
+
+
+_TRANSLATIONS_EPILOG = """a translator's round:
+  mopskit translations update              extract the English, merge it into every catalog (nothing is lost)
+  mopskit translations status --lang th    what is left: texts to translate, and stale ones (English changed)
+  (edit notebooks/locale/th/*.po and mopskit/locale/th/LC_MESSAGES/*.po in a PO editor; clear "fuzzy")
+  mopskit translations render notebooks/03_stack_audit.ipynb --lang th   look at the lesson in Thai
+"""
+
+
+def _lang_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language of the lessons, feedback and charts: en, ro, th or zh-TW (JupyterLab's menus follow "
+        "in ro and zh-TW; it has no Thai); default: the workspace's last, else en. Lessons you worked in are "
+        "kept in their language",
     )
 
 
@@ -273,9 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Put trainee copies of the lessons and the sample datasets in DIR (existing "
         "files are never overwritten), then open JupyterLab there.",
     )
-    _workspace_argument(p)
+    _workspace_argument(p, "mopskit.workspace:start")
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_start)
 
     p = sub.add_parser(
@@ -287,10 +391,34 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_APP_EPILOG,
     )
-    _workspace_argument(p)
+    _workspace_argument(p, "mopskit.app:run_app")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser(
+        "translations",
+        help="for translators: update the catalogs from the English, see what is left, render a lesson",
+        description="The kit's translations are gettext catalogs (.po) that any PO editor opens: the package's in\n"
+        "mopskit/locale/<lang>/LC_MESSAGES/ and one per lesson in notebooks/locale/<lang>/ (msgctxt = cell id).\n"
+        "Run from a checkout of the repository.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_TRANSLATIONS_EPILOG,
+    )
+    t_sub = p.add_subparsers(dest="translations_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("update", "extract the English of the code, content and lessons, and merge it into every catalog"),
+        ("status", "count what is translated, stale and left to do in each catalog (exit 1 if any is incomplete)"),
+    ):
+        q = t_sub.add_parser(name, help=text, description=text)
+        q.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable): ro, th, zh-TW")
+        q.set_defaults(func=_cmd_translations)
+    q = t_sub.add_parser("render", help="write a lesson in a language", description="Write LESSON in LANG.")
+    q.add_argument("lesson", metavar="LESSON", help="the lesson's notebook (notebooks/NN_name.ipynb)")
+    q.add_argument("--lang", required=True, metavar="LANG", help="ro, th, zh-TW, or en-XA (the pseudo-language)")
+    q.add_argument("-o", "--out", metavar="FILE", help="where to write it (default: LESSON.LANG.ipynb here)")
+    q.set_defaults(func=_cmd_translations)
 
     p = sub.add_parser(
         "release",
@@ -302,7 +430,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder for trainee copies (created if needed)")
     p.add_argument("--keep-existing", action="store_true", help="leave copies already in OUT_DIR untouched")
     _add_per_trainee_options(p)
+    r = p.add_argument_group("a second attempt")
+    r.add_argument(
+        "--retake",
+        nargs=2,
+        metavar=("TRAINEE", "LESSON"),
+        help="a fresh copy of LESSON in OUT_DIR/TRAINEE with new data (a new seed, recorded in --db); the earlier "
+        "attempt moves to OUT_DIR/TRAINEE/attempts/",
+    )
+    r.add_argument(
+        "--db",
+        default=FunctionDefault("mopskit.onboarding:retake", "db"),
+        help="the gradebook that records the retake's seed (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_release)
+    _add_onboard_command(sub)
 
     p = sub.add_parser(
         "report",
@@ -326,9 +468,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PARAMS.yaml",
         help="read parameters from a YAML file of 'name: value' lines (-p wins over it)",
     )
-    p.add_argument("--out", default="reports-out", metavar="DIR", help="output folder (default: ./reports-out)")
+    report = "mopskit.reports:run_report"
+    p.add_argument(
+        "--out",
+        default=FunctionDefault(report, "out_dir"),
+        metavar="DIR",
+        help="output folder (default: ./%(default)s)",
+    )
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (hidden by default)")
-    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per cell (default: 600)")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=FunctionDefault(report, "timeout"),
+        metavar="SECONDS",
+        help="time limit per cell (default: %(default)s)",
+    )
     p.add_argument("--list", action="store_true", help="list the reports and their parameters, then stop")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b = p.add_argument_group("batch runs (many parameter sets at once)")
@@ -366,15 +520,93 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every sample table from a seed. --scale multiplies the event "
         "tables (scale 1 is what datasets/ holds), in bounded memory.",
     )
-    d.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026, the committed data)")
-    d.add_argument("--scale", type=float, default=1.0, help="size factor for the event tables (default: 1)")
-    d.add_argument("--out", default="datasets-out", metavar="DIR", help="output folder (default: ./datasets-out)")
+    generate = "mopskit.data.generate:generate"
+    d.add_argument(
+        "--seed",
+        type=int,
+        default=FunctionDefault(generate, "seed"),
+        help="random seed (default: %(default)s, the committed data)",
+    )
+    d.add_argument(
+        "--scale",
+        type=float,
+        default=FunctionDefault(generate, "scale"),
+        help="size factor for the event tables (default: %(default)s)",
+    )
+    d.add_argument(
+        "--out",
+        default=FunctionDefault(generate, "out_dir"),
+        metavar="DIR",
+        help="output folder (default: ./%(default)s)",
+    )
     d.add_argument("--parquet", action="store_true", help="also write Parquet copies of the event tables")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_data)
     _add_health_command(sub)
     _add_grading_commands(sub)
+    _add_hub_commands(sub)
     return parser
+
+
+_ONBOARD_EPILOG = """roster columns (a CSV saved by Excel is fine):
+  name,email,role,start date
+  Ana Pop,ana@acme.example,CRM administrator,2026-03-02
+  Bo Li,bo@acme.example,MOps lead,2026-03-04
+roles: an id, name or alias of the kit's role catalog (crm_admin, campaign manager, marketing analyst, MOps lead,
+marketing automation specialist, ...); an optional id column gives each hire's id (their JupyterHub user name).
+
+examples:
+  mopskit onboard hires.csv                         paths in ./onboarding/<id>/, recorded in ./gradebook.sqlite
+  mopskit onboard hires.csv --out /srv/hires --db grades/gradebook.sqlite
+  mopskit start onboarding/ana@acme.example         the hire opens their path (mopskit app for no code)
+  mopskit release notebooks/ onboarding --retake ana@acme.example 05_metrics"""
+
+
+def _cmd_onboard(args: argparse.Namespace) -> int:
+    from .onboarding import onboard
+
+    options = _given(args, out_dir="out", lessons="source", db="db")
+    if args.no_db:
+        options["db"] = None
+    summary = onboard(args.roster, **options, variants=not args.no_variants, progress=not args.quiet)
+    print(summary)
+    return 0
+
+
+def _add_onboard_command(sub: Any) -> None:
+    onboard = "mopskit.onboarding:onboard"
+    p = sub.add_parser(
+        "onboard",
+        help="release each hire's path for their role: lessons, own data, a schedule and a home page",
+        description="Read a roster of hires (name, email, role, start date) and release each one's path: the\n"
+        "lessons that assess the competencies their role needs, their own data for each lesson, the due dates\n"
+        "from their start date, and a home page with the path and their progress. Every bad row is named and\n"
+        "nothing is released until the roster is right; existing work is never overwritten.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ONBOARD_EPILOG,
+    )
+    p.add_argument("roster", metavar="ROSTER.csv", help="the hires: name, email, role, start date (and optionally id)")
+    p.add_argument(
+        "--out",
+        default=FunctionDefault(onboard, "out_dir"),
+        metavar="DIR",
+        help="hires' folders (default: %(default)s)",
+    )
+    p.add_argument(
+        "--source",
+        metavar="DIR",
+        default=FunctionDefault(onboard, "lessons"),
+        help="the source lessons (default: the kit's own)",
+    )
+    p.add_argument(
+        "--db",
+        default=FunctionDefault(onboard, "db"),
+        help="gradebook recording roles, start dates and seeds (default: %(default)s)",
+    )
+    p.add_argument("--no-db", action="store_true", help="record nothing in a gradebook")
+    p.add_argument("--no-variants", action="store_true", help="every hire works on the data everyone shares")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_onboard)
 
 
 def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
@@ -383,19 +615,23 @@ def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
         metavar="ROSTER.csv",
         help="a folder per trainee (roster columns: id, name, email) with their own dataset variant of each lesson",
     )
-    p.add_argument("--pattern", default="*.ipynb", help="which notebooks to release (default: *.ipynb)")
+    p.add_argument(
+        "--pattern",
+        default=FunctionDefault("mopskit.assess:release", "pattern"),
+        help="which notebooks to release (default: %(default)s)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
-    from .assess._variants import release_per_trainee
+    from .assess import release_per_trainee
 
     done = release_per_trainee(
         source_dir=args.source_dir,
         out_dir=args.out_dir,
         roster=args.per_trainee,
-        pattern=args.pattern,
         progress=not args.quiet,
+        **_given(args, pattern="pattern"),
     )
     for trainee, summaries in done.items():
         print(f"{Path(args.out_dir) / trainee}: {len(summaries)} lessons released, each with its own data")
@@ -403,26 +639,27 @@ def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace) -> Any:
-    from .assess._sandbox import Limits
+    from .assess import Limits
 
-    answer = {} if args.answer_mb is None else {"answer_mb": args.answer_mb}
     return Limits(
-        cell_timeout=args.cell_timeout,
-        timeout=args.timeout,
-        memory_mb=args.memory,
-        check_timeout=args.check_timeout,
-        **answer,
+        **_given(
+            args,
+            cell_timeout="cell_timeout",
+            timeout="timeout",
+            memory_mb="memory",
+            check_timeout="check_timeout",
+            answer_mb="answer_mb",
+        )
     )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .assess._grade_batch import grade
+    from .assess import grade
 
     summary = grade(
         args.submissions,
         source=args.source,
-        db=args.db,
-        workers=args.workers,
+        **_given(args, db="db", workers="workers"),
         scheduler=args.scheduler,
         force=args.force,
         unsandboxed=args.unsandboxed,
@@ -437,17 +674,16 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:
-    from .assess._feedback import export_grades
-    from .assess._gradebook import Gradebook
+    from .assess import Gradebook, export_grades
 
     if args.grades_command == "export":
-        text = export_grades(db=args.db, out=args.out, long=args.long, fmt=args.format)
+        text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
         if args.out:
             print(f"grades written to {args.out}")
         else:
             print(text, end="")
         return 0
-    with Gradebook(args.db) as book:
+    with Gradebook(**_given(args, db="db")) as book:
         if args.grades_command == "adjust":
             number = book.adjust(
                 trainee=args.trainee,
@@ -460,16 +696,13 @@ def _cmd_grades(args: argparse.Namespace) -> int:
             done = " (marked reviewed)" if args.reviewed else ""
             print(f"adjustment {number}: {args.points:+g} points for {args.trainee} on {args.assignment}{done}")
             return 0
-        scores = book.scores(assignment=args.assignment)
-        if args.trainee:
-            scores = scores[scores["trainee"] == args.trainee]
-            results = book.check_results(assignment=args.assignment)
-            results = results[results["trainee"] == args.trainee]
+        scores = book.scores(assignment=args.assignment, trainee=args.trainee)
         if scores.empty:
             print("no graded submissions match")
             return 0
         print(scores.drop(columns=["submitted_at"]).to_string(index=False))
         if args.trainee:
+            results = book.check_results(assignment=args.assignment, trainee=args.trainee)
             print()
             print(results[["assignment", "exercise", "check", "earned", "points", "message"]].to_string(index=False))
     return 0
@@ -486,12 +719,21 @@ def _add_grading_commands(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         "  mopskit grade submissions/ --source notebooks/ --db gradebook.sqlite --feedback feedback/\n"
-        "  mopskit grade submissions/ana/ --source notebooks/07_final_assessment.ipynb --force",
+        "  mopskit grade submissions/ana/ --source notebooks/10_final_assessment.ipynb --force",
     )
     p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
-    p.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL (default: gradebook.sqlite)")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="submissions graded at once (default: 1)")
+    grade = "mopskit.assess:grade"
+    p.add_argument(
+        "--db", default=FunctionDefault(grade, "db"), help="SQLite file or SQLAlchemy URL (default: %(default)s)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=FunctionDefault(grade, "workers"),
+        metavar="N",
+        help="submissions graded at once (default: %(default)s)",
+    )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -502,16 +744,16 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument(
         "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"
     )
-    p.add_argument("--cell-timeout", type=float, default=60, metavar="S", help="seconds per cell (default: 60)")
-    p.add_argument("--timeout", type=float, default=600, metavar="S", help="seconds per notebook (default: 600)")
-    p.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per process (default: 3072)")
-    p.add_argument("--check-timeout", type=float, default=10, metavar="S", help="seconds per check (default: 10)")
-    p.add_argument(
-        "--answer-mb",
-        type=float,
-        metavar="MB",
-        help="size one answer may have as JSON (default: 2); a larger one counts as that exercise's wrong answer",
-    )
+    limits = "mopskit.assess:Limits"
+    for flag, keyword, kind, unit, what in (
+        ("--cell-timeout", "cell_timeout", float, "S", "seconds per cell"),
+        ("--timeout", "timeout", float, "S", "seconds per notebook"),
+        ("--memory", "memory_mb", int, "MB", "memory per process"),
+        ("--check-timeout", "check_timeout", float, "S", "seconds per check"),
+        ("--answer-mb", "answer_mb", float, "MB", "size one answer may have as JSON; a larger one counts as wrong"),
+    ):
+        default = FunctionDefault(limits, keyword)
+        p.add_argument(flag, type=kind, default=default, metavar=unit, help=f"{what} (default: %(default)s)")
     p.add_argument("--feedback", metavar="DIR", help="write a feedback page per trainee and assignment there")
     p.add_argument("--variants", action="store_true", help="trainees got their own data (release --per-trainee)")
     p.add_argument("--roster", metavar="ROSTER.csv", help="record trainees' names and emails from a roster")
@@ -528,19 +770,192 @@ def _add_grading_commands(sub: Any) -> None:
     g.add_argument("--trainee", help="show this trainee's check results too")
     g.add_argument("--assignment", help="only this assignment")
     g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
-    g.add_argument("--format", default="csv", choices=["csv"], help="file format (default: csv)")
+    g.add_argument(
+        "--format",
+        default=FunctionDefault("mopskit.assess:export_grades", "fmt"),
+        choices=["csv"],
+        help="file format (default: %(default)s)",
+    )
     g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
     g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
     g.add_argument("trainee", help="trainee id")
-    g.add_argument("assignment", help="assignment id, e.g. 07_final_assessment")
+    g.add_argument("assignment", help="assignment id, e.g. 10_final_assessment")
     g.add_argument("points", type=float, help="points to add (negative to remove)")
     g.add_argument("--reason", required=True, help="why (kept in the gradebook)")
     g.add_argument("--author", required=True, help="who made the change")
     g.add_argument("--reviewed", action="store_true", help="the answers flagged 'needs review' were read")
     for action in grades_sub.choices.values():
-        action.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL")
+        action.add_argument(
+            "--db",
+            default=FunctionDefault("mopskit.assess:Gradebook", "db"),
+            help="SQLite file or SQLAlchemy URL (default: %(default)s)",
+        )
     p.set_defaults(func=_cmd_grades)
+
+
+_HUB_EPILOG = """examples:
+  mopskit hub-config --users ana,bob,carla --admins lead
+        the server's own accounts log in (PAM) on port 8000; then, as root: jupyterhub -f jupyterhub_config.py
+  mopskit hub-config --users ana,bob --authenticator dummy --ip 127.0.0.1 --out /tmp/try_hub.py
+        try it on this computer: any password is accepted (the accounts must exist all the same)
+  mopskit hub-config --users ana,bob --landing app
+        trainees open the lessons as apps, with no code, rather than JupyterLab
+
+Each user needs an account on the server (sudo adduser ana). Their server runs under that account, in
+~/mopskit-workspace (prepared at their first login, their work never overwritten, readable by them only):
+JupyterLab at /user/<name>/lab and the lessons as apps at /user/<name>/voila/render/mopskit_home.ipynb.
+The hub needs JupyterHub (pip install 'mopskit[hub]') and configurable-http-proxy
+(npm install -g configurable-http-proxy). The instructor's folder (--instructor-dir) is made root's only."""
+
+_COLLECT_EPILOG = """examples:
+  sudo mopskit collect /srv/mopskit/submissions              every account that has a workspace
+  sudo mopskit collect /srv/mopskit/submissions --hub-users ana bob --lessons "10_*"
+  sudo mopskit grade /srv/mopskit/submissions --source notebooks/ --db /srv/mopskit/gradebook.sqlite
+
+Each user's lessons go to OUT_DIR/<user>/<lesson>.ipynb, carrying the answers their widgets saved (also kept in
+OUT_DIR/<user>/.mopskit/), which is what `mopskit grade` reads. Links, other accounts' files and oversized files
+in a workspace are skipped and listed."""
+
+
+def _cmd_hub_config(args: argparse.Namespace) -> int:
+    from .hub import write_hub_config
+
+    written = write_hub_config(
+        users=args.users,
+        admins=args.admins,
+        create_users=args.create_users,
+        force=args.force,
+        **_given(
+            args,
+            out="out",
+            authenticator="authenticator",
+            workspace="workspace",
+            instructor_dir="instructor_dir",
+            ip="ip",
+            port="port",
+            hub_port="hub_port",
+            proxy_api_port="proxy_api_port",
+            python="python",
+            landing="landing",
+        ),
+    )
+    print(written)
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from .hub import collect
+
+    result = collect(
+        args.out_dir,
+        users=args.hub_users or None,
+        **_given(args, workspace="workspace", lessons="lessons"),
+    )
+    print(result)
+    return 0
+
+
+def _add_hub_commands(sub: Any) -> None:
+    config = "mopskit.hub:write_hub_config"
+    p = sub.add_parser(
+        "hub-config",
+        help="write a jupyterhub_config.py: the lessons for a cohort on one server, a private workspace each",
+        description="Write a JupyterHub config for a cohort on this Linux server: each user logs in with their\n"
+        "own account, gets their own server and workspace (prepared at spawn, private to them), with JupyterLab\n"
+        "and the lessons as apps (Voilà); the instructor's folder stays readable by root only.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_HUB_EPILOG,
+    )
+    p.add_argument(
+        "--users", action="append", default=[], metavar="NAMES", help="trainees' account names: ana,bob (repeatable)"
+    )
+    p.add_argument(
+        "--admins", action="append", default=[], metavar="NAMES", help="instructors' account names (admins of the hub)"
+    )
+    p.add_argument(
+        "--out", default=FunctionDefault(config, "out"), metavar="FILE", help="the file to write (default: %(default)s)"
+    )
+    p.add_argument(
+        "--authenticator",
+        default=FunctionDefault(config, "authenticator"),
+        metavar="NAME",
+        help="pam (the server's accounts), dummy (any password; this computer only) or another JupyterHub "
+        "authenticator (default: %(default)s)",
+    )
+    p.add_argument(
+        "--workspace",
+        default=FunctionDefault(config, "workspace"),
+        metavar="DIR",
+        help="each user's workspace, a folder in their home (default: %(default)s)",
+    )
+    p.add_argument(
+        "--instructor-dir",
+        default=FunctionDefault(config, "instructor_dir"),
+        metavar="DIR",
+        help="gradebook, submissions and the hub's files, root's only (default: %(default)s)",
+    )
+    p.add_argument(
+        "--ip", default=FunctionDefault(config, "ip"), help="address to listen on (default: all of the server's)"
+    )
+    p.add_argument(
+        "--port", type=int, default=FunctionDefault(config, "port"), help="port to listen on (default: %(default)s)"
+    )
+    for flag, keyword, what in (
+        ("--hub-port", "hub_port", "the hub's own API"),
+        ("--proxy-api-port", "proxy_api_port", "the proxy's API"),
+    ):
+        p.add_argument(
+            flag,
+            type=int,
+            default=FunctionDefault(config, keyword),
+            metavar="PORT",
+            help=f"port of {what}, on 127.0.0.1 (default: %(default)s)",
+        )
+    p.add_argument(
+        "--python",
+        default=FunctionDefault(config, "python"),
+        metavar="PATH",
+        help="the Python, with the kit installed, that runs each user's server (default: this one)",
+    )
+    p.add_argument(
+        "--landing",
+        choices=["lab", "app"],
+        default=FunctionDefault(config, "landing"),
+        help="what users see first: JupyterLab, or the lessons as apps (default: %(default)s)",
+    )
+    p.add_argument(
+        "--create-users", action="store_true", help="with pam: create the account of a user added from /hub/admin"
+    )
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=_cmd_hub_config)
+
+    gather = "mopskit.hub:collect"
+    p = sub.add_parser(
+        "collect",
+        help="gather the hub users' lessons and answers into a folder for mopskit grade",
+        description="Copy each hub user's lessons, with the answers their widgets saved, to OUT_DIR/<user>/ (run\n"
+        "as root on the hub's server). Then grade them with: mopskit grade OUT_DIR --source notebooks/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_COLLECT_EPILOG,
+    )
+    p.add_argument("out_dir", metavar="OUT_DIR", help="where the submissions go (a folder per user)")
+    p.add_argument(
+        "--hub-users", nargs="+", metavar="NAME", help="these accounts only (default: every account with a workspace)"
+    )
+    p.add_argument(
+        "--workspace",
+        default=FunctionDefault(gather, "workspace"),
+        metavar="DIR",
+        help="the workspace in each home, as in the hub's config (default: %(default)s)",
+    )
+    p.add_argument(
+        "--lessons",
+        default=FunctionDefault(gather, "lessons"),
+        metavar="PATTERN",
+        help='which lessons, e.g. "10_*" (default: %(default)s)',
+    )
+    p.set_defaults(func=_cmd_collect)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

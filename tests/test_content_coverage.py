@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mopskit.assess.coverage import fact_coverage, facts_taught
+from mopskit.assess.coverage import exercise_tags, fact_coverage, facts_assessed, facts_taught
 from mopskit.facts import facts, leaf_competencies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,23 @@ def test_an_exercise_without_a_competency_is_reported(tmp_path):
     assert fact_coverage([lesson]).without_competency == ["91_fixture:q1"]
 
 
-@pytest.mark.xfail(strict=True, reason="lessons gain their fact and competency tags lesson by lesson")
+def _tags(found):
+    return sorted((t.exercise, t.facts, t.competencies) for t in found)
+
+
+def test_tags_read_without_running_the_checks_agree_with_the_checks_run(lesson, tmp_path):
+    assert (
+        _tags(exercise_tags(lesson))
+        == _tags(facts_assessed(lesson))
+        == [("q1", ("solo_mops_share", "mops_reports_to"), ("foundations.profession",))]
+    )
+    from mopskit.assess import lessons_dir
+
+    for source in LESSONS:  # the sources and the released copies a workspace holds declare the same
+        assert _tags(exercise_tags(source)) == _tags(facts_assessed(source)), source.stem
+        assert _tags(exercise_tags(lessons_dir() / source.name)) == _tags(exercise_tags(source)), source.stem
+
+
 def test_the_lessons_teach_every_fact_and_assess_nine_in_ten():
     coverage = fact_coverage(LESSONS)
     print(coverage)
@@ -117,4 +133,17 @@ def test_the_lessons_teach_every_fact_and_assess_nine_in_ten():
     assert coverage.untaught == [], str(coverage)
     assert coverage.assessed_share >= 0.9, str(coverage)
     assert coverage.without_competency == [], str(coverage)
+
+
+def test_the_capstone_assesses_something_from_every_lesson():
+    capstone = fact_coverage([ROOT / "notebooks" / "10_final_assessment.ipynb"])
+    named = {c for e in capstone.exercises for c in e.competencies}
+    areas = {c.split(".")[0] for c in named}
+    # 00-02: foundations and roles; 03 stack; 04 goals; 05 metrics and data; 06 strategy (08 and 09 to come)
+    assert {"foundations", "roles", "stack", "goals", "metrics", "strategy"} <= areas, sorted(areas)
+
+
+@pytest.mark.xfail(strict=True, reason="lesson 08 (lead management) has not landed: leads.* have no exercise yet")
+def test_every_competency_is_assessed_by_an_exercise():
+    coverage = fact_coverage(LESSONS)
     assert coverage.unassessed_competencies == [], str(coverage)

@@ -306,7 +306,7 @@ def test_an_honest_capstone_with_three_ungradable_answers_keeps_every_other_poin
     from mopskit.assess import ANSWER_MIME, answer_key, load_checks, release_notebook
     from mopskit.assess._answers import to_jsonable
 
-    source = root / "notebooks" / "07_final_assessment.ipynb"
+    source = root / "notebooks" / "10_final_assessment.ipynb"
     copy = tmp_path / "released" / source.name
     release_notebook(source, copy)
     key = {k: to_jsonable(v) for k, v in answer_key(source).items()}

@@ -320,7 +320,7 @@ def layouts(tmp_path_factory):
     for _python, where in found.values():
         if where is not None:  # a checkout's history holds every source: it must stay out of reach as well
             (where / ".git" / "objects").mkdir(parents=True)
-            shutil.copy(where / "notebooks" / "07_final_assessment.ipynb", where / ".git" / "objects" / "07.ipynb")
+            shutil.copy(where / "notebooks" / "10_final_assessment.ipynb", where / ".git" / "objects" / "07.ipynb")
     return found
 
 
@@ -329,7 +329,7 @@ def layouts(tmp_path_factory):
 def test_no_source_lesson_is_readable_from_trainee_code_whatever_the_install(layouts, layout, tmp_path, root):
     python, checkout = layouts[layout]
     sources = (checkout or root) / "notebooks"
-    direct = [str(sources / "07_final_assessment.ipynb"), str((checkout or root) / ".git" / "objects" / "07.ipynb")]
+    direct = [str(sources / "10_final_assessment.ipynb"), str((checkout or root) / ".git" / "objects" / "07.ipynb")]
     snoop = _notebook(tmp_path / "snoop.ipynb", [_SNOOP.format(direct=direct)])
     done = subprocess.run(
         [python, "-c", _GRADER, str(snoop), str(sources)], capture_output=True, text=True, timeout=300, cwd=tmp_path

@@ -11,11 +11,16 @@ from typing import Any
 from ._answer_key import answer_key, collect_answers, grade_answers, load_checks
 from ._answers import (
     ANSWER_MIME,
+    LeafPath,
     answers_in_notebook,
     current_lesson,
+    flatten_answer,
+    from_jsonable,
     read_answers,
     save_answer,
     start_lesson,
+    to_jsonable,
+    unflatten_answer,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
 from ._release import ReleaseSummary, lessons_dir, release, release_notebook
@@ -24,6 +29,8 @@ _LAZY = {
     "Gradebook": "._gradebook",
     "GradingSummary": "._grade_batch",
     "Limits": "._sandbox",
+    "MAX_NOTEBOOK_BYTES": "._collect",
+    "Person": "._variants",
     "export_grades": "._feedback",
     "grade": "._grade_batch",
     "read_roster": "._variants",
@@ -34,12 +41,15 @@ _LAZY = {
 
 __all__ = [
     "ANSWER_MIME",
+    "MAX_NOTEBOOK_BYTES",
     "Check",
     "CheckResult",
     "Exercise",
     "Gradebook",
     "GradingSummary",
+    "LeafPath",
     "Limits",
+    "Person",
     "ReleaseSummary",
     "Verdict",
     "answer_key",
@@ -49,6 +59,8 @@ __all__ = [
     "current_lesson",
     "exercise",
     "export_grades",
+    "flatten_answer",
+    "from_jsonable",
     "get_exercise",
     "grade",
     "grade_answers",
@@ -61,6 +73,8 @@ __all__ = [
     "release_per_trainee",
     "save_answer",
     "start_lesson",
+    "to_jsonable",
+    "unflatten_answer",
     "variant_seed",
     "write_feedback",
 ]

@@ -10,26 +10,35 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .._answer_files import answers_file, read_answers_file, write_answers_file
 from .._session import SESSION, current_lesson
 from ..errors import AnswerRefused, ExerciseError
-from ..i18n import _
+from ..i18n import _, set_language
 
 ANSWER_MIME = "application/vnd.mopskit.answer+json"
 
 
-def start_lesson(lesson_id: str) -> str:
+def start_lesson(lesson_id: str, *, lang: str | None = None) -> str:
     """Name the lesson this notebook is, so saved answers are kept apart from other lessons'.
+
+    Args:
+        lesson_id: the lesson's name, its file name without ``.ipynb``.
+        lang: the language the lesson is written in (a lesson rendered in a language passes it): the kit's
+            messages, verdicts and charts follow it. Default: ``MOPSKIT_LANG``, else English.
 
     >>> start_lesson("00_start_here")
     '00_start_here'
+
     """
     if not lesson_id or any(c in lesson_id for c in "/\\:"):
         raise ExerciseError(f"'lesson_id' must be a plain name like '00_start_here' (got {lesson_id!r})")
     SESSION.lesson = lesson_id
+    if lang:
+        set_language(lang)
     return lesson_id
 
 
@@ -48,6 +57,41 @@ def save_answer(exercise_id: str, value: Any, lesson: str | None = None) -> None
     data = read_answers(lesson)
     data[exercise_id] = to_jsonable(value)
     write_answers_file(answers_path(lesson), data)
+
+
+# An answer is a value, or nested dicts of values: each value sits at a path of keys (a "leaf"), the way an
+# exercise widget's inputs sit in it: () for a one-input widget, (item,) for a matching, (row, column) for a grid.
+LeafPath = tuple[str, ...]
+
+
+def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
+    """Split an answer into the values of its leaves, keyed by path (nested dicts give one leaf per value).
+
+    >>> flatten_answer(7)
+    {(): 7}
+    >>> flatten_answer({"Email": {"R": "Ana"}, "Ads": "Joon"})
+    {('Email', 'R'): 'Ana', ('Ads',): 'Joon'}
+    """
+    if isinstance(answer, Mapping):
+        return {(str(key), *path): value for key, sub in answer.items() for path, value in flatten_answer(sub).items()}
+    return {(): answer}
+
+
+def unflatten_answer(leaves: Mapping[LeafPath, Any]) -> Any:
+    """Put leaf values back together into an answer: the inverse of :func:`flatten_answer`.
+
+    >>> unflatten_answer({("Email", "R"): "Ana", ("Ads",): "Joon"})
+    {'Email': {'R': 'Ana'}, 'Ads': 'Joon'}
+    """
+    if () in leaves:
+        return leaves[()]
+    tree: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return tree
 
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024  # one answer, as JSON: a table of a few thousand rows fits
@@ -120,7 +164,7 @@ def _convert(value: Any, depth: int, max_depth: int | None, budget: list[int]) -
         return {"__table__": [_convert(r, deeper + 1, max_depth, budget) for r in rows]}
     if hasattr(value, "to_dict"):  # a Series
         return _convert(value.to_dict(), depth, max_depth, budget)
-    if hasattr(value, "tolist") and getattr(value, "ndim", 0):  # a numpy array
+    if hasattr(value, "tolist") and getattr(value, "ndim", None):  # a numpy array (not a 0-d one)
         _spend(budget, 4 * int(getattr(value, "size", 0)))
         return _convert(value.tolist(), depth, max_depth, budget)
     if hasattr(value, "item"):  # numpy scalar

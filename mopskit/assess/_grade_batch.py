@@ -26,7 +26,7 @@ from ..i18n import _
 from ._answers import check_answer
 from ._check_server import CheckServer, checks_for, run_checks_warm
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
-from ._gradebook import Gradebook, GradedSubmission
+from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
@@ -47,6 +47,7 @@ class GradeTask:
     limits: Limits
     sandboxed: bool = True
     variant_seed: int | None = None
+    attempt: int | None = None
 
 
 @dataclass
@@ -171,6 +172,8 @@ def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSu
         sandboxed=task.sandboxed,
         title=Path(task.source).stem,
         exercise_titles={k: ex.title for k, ex in exercises.items()},
+        variant_seed=task.variant_seed,
+        attempt=task.attempt,
     )
     if not task.sandboxed:
         graded.notes.append(UNSANDBOXED_WARNING)
@@ -286,7 +289,7 @@ def grade(
     submissions: Sequence[str | Path],
     *,
     source: str | Path,
-    db: str | Path = "gradebook.sqlite",
+    db: str | Path = DEFAULT_DB,
     workers: int = 1,
     scheduler: str | None = None,
     force: bool = False,
@@ -312,8 +315,9 @@ def grade(
             where no sandbox can start.
         limits: time, memory, output and per-check limits.
         feedback_dir: write each trainee's feedback page there (``TRAINEE/ASSIGNMENT.html``).
-        variants: each trainee's data is their own variant (``mopskit release --per-trainee``); the grader
-            regenerates it from trainee and assignment.
+        variants: each trainee's data is their own variant (``mopskit release --per-trainee``, ``mopskit
+            onboard``); the grader regenerates it from the seed the gradebook recorded for the trainee's latest
+            attempt (a retake's), or from trainee and assignment when none was recorded.
         roster: a roster CSV (id, name, email) whose names and emails the gradebook records.
         progress: show a progress bar.
         on_result: called with each result after it is recorded.
@@ -345,11 +349,14 @@ def grade(
             if not force and book.is_graded(trainee=found.trainee, assignment=found.assignment, content_hash=digest):
                 summary.unchanged.append(found)
                 continue
-            seed = None
+            seed = attempt = None
             if variants:
                 from ._variants import variant_seed
 
-                seed = variant_seed(found.trainee, found.assignment)
+                attempt, seed = book.latest_release(found.trainee, found.assignment) or (
+                    1,
+                    variant_seed(found.trainee, found.assignment),
+                )
             tasks.append(
                 GradeTask(
                     found.trainee,
@@ -360,6 +367,7 @@ def grade(
                     limits,
                     not unsandboxed,
                     seed,
+                    attempt,
                 )
             )
         bar = _progress(len(tasks), enabled=progress)

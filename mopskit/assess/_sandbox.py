@@ -197,8 +197,8 @@ def _parents(paths: list[Path]) -> list[str]:
             if str(parent) not in seen:
                 seen.append(str(parent))
     args: list[str] = []
-    for parent in sorted(seen, key=lambda p: p.count("/")):
-        args += ["--perms", "0755", "--dir", parent]
+    for folder in sorted(seen, key=lambda p: p.count("/")):
+        args += ["--perms", "0755", "--dir", folder]
     return args
 
 

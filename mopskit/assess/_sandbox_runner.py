@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     user = tuple(request["kernel_user"]) if request.get("kernel_user") else None
     runtime = request.get("runtime") or _RUNTIME
     Path(runtime).mkdir(mode=0o755, parents=True, exist_ok=True)
-    launch = Launch(runtime=runtime, user=user, nested=bool(request.get("nested")))  # type: ignore[arg-type]
+    launch = Launch(runtime=runtime, user=user, nested=bool(request.get("nested")))
     workdir = Path(request["workdir"])
     request["notebook"] = str(workdir / Path(request["notebook"]).name)
     try:

@@ -28,22 +28,34 @@ _EMAIL_COLUMNS = ("email", "e_mail", "mail", "email_address")
 
 @dataclass(frozen=True)
 class Person:
-    """One roster row."""
+    """One roster row: id, name, email, the row's number (as a spreadsheet counts) and its other columns."""
 
     id: str
     name: str = ""
     email: str = ""
+    row: int = 0
+    fields: tuple[tuple[str, str], ...] = ()  # (column name in snake_case, cell) for every other column
+
+    def field(self, *names: str) -> str:
+        """The first non-empty cell among other columns called one of ``names`` (snake_case); empty if none."""
+        found = dict(self.fields)
+        return next((found[n] for n in names if found.get(n)), "")
 
 
-def variant_seed(trainee: str, assignment: str) -> int:
+def variant_seed(trainee: str, assignment: str, *, attempt: int = 1) -> int:
     """The dataset seed of one trainee's variant of one assignment: the same everywhere, every time.
 
-    >>> variant_seed("ana", "07_final_assessment") == variant_seed("ana", "07_final_assessment")
+    A retake (``attempt`` 2, 3, ...) gets a seed of its own, so its data differs from every earlier attempt's.
+
+    >>> variant_seed("ana", "10_final_assessment") == variant_seed("ana", "10_final_assessment")
     True
-    >>> variant_seed("ana", "07_final_assessment") != variant_seed("bob", "07_final_assessment")
+    >>> variant_seed("ana", "10_final_assessment") != variant_seed("bob", "10_final_assessment")
+    True
+    >>> variant_seed("ana", "10_final_assessment", attempt=2) != variant_seed("ana", "10_final_assessment")
     True
     """
-    digest = hashlib.sha256(f"mopskit-variant\0{assignment}\0{trainee}".encode()).digest()
+    key = f"mopskit-variant\0{assignment}\0{trainee}" + (f"\0attempt {attempt}" if attempt != 1 else "")
+    digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % (2**31 - 1)
 
 
@@ -105,7 +117,10 @@ def read_roster(path: str | Path) -> list[Person]:
                 f"roster '{path}', rows {seen[trainee]} and {number}: both are '{trainee}'; ids must be unique"
             )
         seen[trainee] = number
-        people.append(Person(trainee, cell(names), cell(emails)))
+        others = tuple(
+            (header[i], row[i].strip()) for i in range(min(len(header), len(row))) if i not in (ids, names, emails)
+        )
+        people.append(Person(trainee, cell(names), cell(emails), number, others))
     return people
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from .._resources import datasets_dir
-from .._validate import DATE_RULE, MONEY_RULE
+from .._validate import DATE_RULE, MONEY_RULE, checked
 from ..errors import DataError
 
 TYPES = ("id", "text", "email", "category", "int", "money", "float", "percent", "date", "datetime", "month", "bool")
@@ -33,6 +33,7 @@ RULE_TEXT = {
 }
 
 
+@checked
 def normalize_name(name: str) -> str:
     """Turn a column header into the form names are compared in.
 
@@ -113,7 +114,8 @@ def _column(name: str, raw: dict[str, Any], *, loose: bool, key: tuple[str, ...]
         raise DataError(f"schema.yaml: column '{name}' has unknown type '{ctype}'; valid: {', '.join(TYPES)}")
     unique = bool(raw.get("unique", ctype == "id"))
     values = tuple(raw.get("values", ()))
-    vocabulary, value_aliases = raw.get("vocabulary"), {}
+    vocabulary = raw.get("vocabulary")
+    value_aliases: dict[str, str] = {}
     if vocabulary:  # values, and the labels people use for them, come from a content file
         values, value_aliases = _vocabulary(vocabulary)
     is_open = bool(raw.get("open", False))
@@ -148,6 +150,7 @@ def _raw_schema() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+@checked
 def currency() -> str:
     """Return the currency every money column of the sample data is in.
 
@@ -157,6 +160,7 @@ def currency() -> str:
     return str(_raw_schema()["currency"])
 
 
+@checked
 @cache
 def table_spec(name: str) -> TableSpec:
     """Return the schema of one table, e.g. ``table_spec("campaigns")``."""
@@ -184,6 +188,7 @@ def table_spec(name: str) -> TableSpec:
     )
 
 
+@checked
 def table_names() -> list[str]:
     """List the tables the kit knows, in the order of the data dictionary.
 
@@ -230,7 +235,8 @@ def pandera_schema(spec: TableSpec, present: list[str]) -> Any:
         col = spec.columns[name]
         checks = []
         if col.type in DATE_TYPES:
-            dtype: Any = pandas_engine.DateTime(to_datetime_kwargs={"format": "ISO8601"})
+            # pandera passes to_datetime_kwargs on to pandas, though its own type hints leave the keyword out
+            dtype: Any = pandas_engine.DateTime(to_datetime_kwargs={"format": "ISO8601"})  # type: ignore[call-arg]
         elif col.type == "int":
             dtype = "Int64" if col.nullable else "int64"
         elif col.type in ("money", "float", "percent"):

@@ -15,10 +15,11 @@ history even for that, it says what data would decide it instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import DataError, ParameterError
-from ..i18n import _
+from ..i18n import _, _n
 from ._attainability import Attainability
 from ._vocab import metric_info
 
@@ -31,6 +32,7 @@ DAYS_PER_MONTH = 365 / 12
 MIN_PERIODS = 5
 
 
+@checked
 def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
 
@@ -63,9 +65,10 @@ def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
 
 def _values(history: pd.Series | Sequence[float]) -> tuple[list[float], list[str]]:
     labels: list[str]
-    if hasattr(history, "index") and hasattr(history, "tolist"):
-        values = history.tolist()
-        labels = [str(i) for i in history.index]
+    if hasattr(history, "index") and hasattr(history, "tolist"):  # a pandas Series
+        series: Any = history
+        values = series.tolist()
+        labels = [str(i) for i in series.index]
     else:
         values = list(history)
         labels = [str(i + 1) for i in range(len(values))]
@@ -94,9 +97,10 @@ def _windows(values: list[float], labels: list[str], h: int, aggregate: str) -> 
 
 
 def _months(n: int) -> str:
-    return _("1 month") if n == 1 else _("{n} months").format(n=n)
+    return _n("{n} month", "{n} months", n).format(n=n)
 
 
+@checked
 def attainability(
     history: pd.Series | Sequence[float],
     required: float,
@@ -138,13 +142,14 @@ def attainability(
     values, labels = _values(history)
     horizon = max(1, round(horizon_days / DAYS_PER_MONTH))
     growth, names = _windows(values, labels, horizon, aggregate)
-    window, basis, compared = horizon, "horizon", required
+    window, compared = horizon, required
+    basis: str | None = "horizon"
     if len(growth) < min_periods:
         basis = None
         for shorter in (s for s in (6, 3, 1) if s < horizon):  # half-years, quarters, months
-            g, n = _windows(values, labels, shorter, aggregate)
+            g, shorter_names = _windows(values, labels, shorter, aggregate)
             if len(g) >= min_periods and required > -1.0:
-                growth, names, window, basis = g, n, shorter, "pace"
+                growth, names, window, basis = g, shorter_names, shorter, "pace"
                 compared = (1.0 + required) ** (shorter / horizon) - 1.0
                 break
     up = compared > 0 or (compared == 0 and better == "higher")
@@ -219,6 +224,7 @@ def attainability(
     return result(True, pace + f"{words} ({more}). {tail}")
 
 
+@checked
 def attainable_change(
     history: pd.Series | Sequence[float],
     *,

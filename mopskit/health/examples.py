@@ -11,20 +11,28 @@ regenerates it byte for byte.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._resources import datasets_dir
 
-__all__ = ["AS_OF", "Planted", "example_exports", "write_example_exports"]
+if TYPE_CHECKING:
+    from .result import HealthCheck
+
+__all__ = ["AS_OF", "Planted", "example_check", "example_exports", "write_example_exports"]
 
 AS_OF = "2026-10-31"
 FOLDER = "northwind"
@@ -113,6 +121,19 @@ def example_exports() -> Path:
     return datasets_dir() / "exports" / FOLDER
 
 
+@lru_cache(maxsize=1)
+def example_check() -> HealthCheck:
+    """The health check of the bundled example exports as of :data:`AS_OF`, computed once per process.
+
+    Lessons and their checks read it (its evidence CSVs go to a temporary folder removed when Python exits).
+    """
+    from .check import health_check
+
+    out = Path(tempfile.mkdtemp(prefix="mopskit-northwind-"))
+    atexit.register(shutil.rmtree, out, True)
+    return health_check(example_exports(), out_dir=out, as_of=AS_OF, write_report=False)
+
+
 def _sample(name: str) -> pd.DataFrame:
     return pd.read_csv(datasets_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
 
@@ -124,7 +145,7 @@ def _stamp(values: pd.Series, fmt: str = "%Y-%m-%d %H:%M") -> pd.Series:
 
 def _write_csv(frame: pd.DataFrame, path: Path, **kwargs: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", **kwargs)  # type: ignore[arg-type]
+    frame.to_csv(path, index=False, lineterminator="\n", **kwargs)
 
 
 def _gzip_bytes(data: bytes, path: Path) -> None:
@@ -148,6 +169,8 @@ class _Company:
         self.contacts["created_ts"] = created
         self.email_of = dict(zip(self.contacts["contact_id"], self.contacts["email"], strict=True))
         self.optout: dict[str, pd.Timestamp] = {}  # contact_id -> when HubSpot recorded the opt-out
+        self.late_touch: list[str] = []  # MQLs sales followed up after the SLA (set with the CRM's tasks)
+        self.no_touch: list[str] = []  # MQLs sales never followed up
 
     def pick(self, candidates: Iterable[str], n: int) -> list[str]:
         pool = sorted(set(candidates))
@@ -298,7 +321,7 @@ def _first_touch(co: _Company, planted: Planted) -> pd.Series:
     hours = pd.Series(co.rng.uniform(2, 40, len(mql)), index=mql.index)
     touch = mql + pd.to_timedelta(hours, unit="h")
     touch = touch.where(touch <= co.as_of)
-    co.late_touch, co.no_touch = [], []  # type: ignore[attr-defined]
+    co.late_touch, co.no_touch = [], []
     if not co.clean:
         due = co.contacts.index[(mql < co.as_of - pd.Timedelta(days=10)).fillna(False)]
         late = co.pick(co.contacts.loc[due, "contact_id"], 25)
@@ -306,7 +329,7 @@ def _first_touch(co: _Company, planted: Planted) -> pd.Series:
         is_late = co.contacts["contact_id"].isin(late)
         touch[is_late] = mql[is_late] + pd.to_timedelta(co.rng.uniform(4 * 24, 9 * 24, int(is_late.sum())), unit="h")
         touch[co.contacts["contact_id"].isin(waiting)] = pd.NaT
-        co.late_touch, co.no_touch = late, waiting  # type: ignore[attr-defined]
+        co.late_touch, co.no_touch = late, waiting
     return touch
 
 
@@ -618,8 +641,8 @@ def _marketo(co: _Company, out: Path, planted: Planted) -> None:
         reminder = asset.endswith("Reminder")
         if reminder:
             again = sorted(unsubscribed)[:3]  # a reminder list built before the unsubscribes were synced
-        for lead in leads:
-            lead = int(lead)
+        for raw_lead in leads:
+            lead = int(raw_lead)
             if lead in unsubscribed and lead not in again:
                 continue
             at = start + pd.Timedelta(seconds=int(rng.integers(0, 600)))
@@ -733,6 +756,8 @@ def _ga4(co: _Company, out: Path, planted: Planted) -> None:
     records = []
     for row in c.itertuples():
         created = row.created_ts
+        source: str | None
+        medium: str | None
         source, medium = _UTM[row.source_channel]
         campaign = None
         if row.source_channel in ("email", "webinar", "paid_search", "paid_social"):

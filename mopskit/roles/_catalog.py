@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
+from .._validate import checked
 from ..content import cite, load_yaml
 from ..errors import MopskitError
 
@@ -63,6 +64,9 @@ class Role:
         archetype: the id of the archetype whose work the role mostly does.
         source: the id of the article that names the role.
         views: where the articles disagree on whether the role is MOps: each view with how a lesson cites it.
+        aliases: other titles a roster may give the role (``"MOps lead"`` for the manager); found by :func:`role`.
+        needs: what a new hire in the role must show: ``(competency id, target level)`` pairs, the level
+            ``proficient`` or ``mastered`` (see ``content/onboarding.yaml``).
 
     """
 
@@ -74,6 +78,8 @@ class Role:
     archetype: str
     source: str
     views: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    needs: tuple[tuple[str, str], ...] = ()
 
     @property
     def archetype_name(self) -> str:
@@ -120,8 +126,18 @@ def _roles() -> dict[str, Role]:
     built = {}
     for key, e in load_yaml("roles").items():
         views = tuple((v["view"], cite(v["source"])) for v in e.get("views", []))
+        onboarding = e.get("onboarding") or {}
         built[key] = Role(
-            key, e["name"], e["remit"], tuple(e["tasks"]), tuple(e["tools"]), e["archetype"], e["source"], views
+            key,
+            e["name"],
+            e["remit"],
+            tuple(e["tasks"]),
+            tuple(e["tools"]),
+            e["archetype"],
+            e["source"],
+            views,
+            tuple(onboarding.get("aliases") or ()),
+            tuple((str(c), str(level)) for c, level in (onboarding.get("needs") or {}).items()),
         )
     return built
 
@@ -138,16 +154,18 @@ _T = TypeVar("_T", Archetype, Role, TeamModel)
 
 
 def _lookup(kind: str, known: dict[str, _T], key: str) -> _T:
-    """Find a record by id or by name, ignoring case; say which exist when none fits."""
+    """Find a record by id, name or alias, ignoring case; say which exist when none fits."""
     if key in known:
         return known[key]
-    wanted = key.strip().casefold()
+    wanted = " ".join(key.split()).casefold()
     for record in known.values():
-        if wanted in {record.id.casefold(), record.name.casefold()}:
+        aliases: tuple[str, ...] = getattr(record, "aliases", ())
+        if wanted in {n.casefold() for n in (record.id, record.name, *aliases)}:
             return record
     raise MopskitError(f"unknown {kind} '{key}'; valid: {', '.join(known)}")
 
 
+@checked
 def archetypes(*, mops_only: bool = False) -> list[Archetype]:
     """Return Brinker's archetypes and the Managers layer, in the order of ``archetypes.yaml``.
 
@@ -161,6 +179,7 @@ def archetypes(*, mops_only: bool = False) -> list[Archetype]:
     return [a for a in _archetypes().values() if a.mops or not mops_only]
 
 
+@checked
 def archetype(key: str) -> Archetype:
     """Return one archetype by id (``"maestro"``) or name (``"Maestros"``).
 
@@ -170,6 +189,7 @@ def archetype(key: str) -> Archetype:
     return _lookup("archetype", _archetypes(), key)
 
 
+@checked
 def roles(*, archetype: str | None = None, source: str | None = None) -> list[Role]:
     """Return the role catalog, in the order of ``roles.yaml``, optionally narrowed down.
 
@@ -190,19 +210,23 @@ def roles(*, archetype: str | None = None, source: str | None = None) -> list[Ro
     return chosen
 
 
+@checked
 def role(key: str) -> Role:
-    """Return one role by id (``"crm_admin"``) or name (``"CRM administrator"``), ignoring case.
+    """Return one role by id (``"crm_admin"``), name (``"CRM administrator"``) or alias, ignoring case.
 
     Raises:
         MopskitError: no such role; the message lists the valid ids.
 
     >>> role("crm administrator").archetype_name
     'Maestros'
+    >>> role("MOps lead").id
+    'mops_manager'
 
     """
     return _lookup("role", _roles(), key)
 
 
+@checked
 def team_models() -> list[TeamModel]:
     """Return the three team models.
 
@@ -212,6 +236,7 @@ def team_models() -> list[TeamModel]:
     return list(_team_models().values())
 
 
+@checked
 def team_model(key: str) -> TeamModel:
     """Return one team model by id or name.
 
@@ -221,6 +246,7 @@ def team_model(key: str) -> TeamModel:
     return _lookup("team model", _team_models(), key)
 
 
+@checked
 def role_table(*, archetype: str | None = None) -> pd.DataFrame:
     """Return the role catalog as a table: name, archetype, remit, where the role is named.
 

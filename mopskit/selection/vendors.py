@@ -220,8 +220,7 @@ def _score_columns(
     headers: list[str], requirements: Requirements, label: str
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """Which header holds each requirement's scores (by id or by text), what is missing, and what names none."""
-    from ..data import table_spec
-    from ..data._schema import normalize_name
+    from ..data import normalize_name, table_spec
 
     fixed = set(table_spec(TABLE).columns)
     by_name = {normalize_name(h): h for h in headers if h not in fixed}
@@ -257,7 +256,8 @@ def _offers_from_frame(frame: pd.DataFrame, requirements: Requirements, label: s
                 "seat); the file has: {headers}"
             ).format(headers=", ".join(headers))
         )
-    offers, seen = [], {}
+    offers: list[Any] = []
+    seen: dict[str, int] = {}
     for number, record in enumerate(frame.to_dict("records"), first_row):
         vendor, tier = _text(record.get("vendor")), _text(record.get("tier"))
         name = f"{vendor} ({tier})" if tier else vendor

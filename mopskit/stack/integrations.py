@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .._validate import checked, columns, filled
 from ..i18n import _
 from .checks import Finding, whole_stack
 from .taxonomy import categories
@@ -58,6 +59,7 @@ class IntegrationMap:
         return dict(zip(self.nodes["tool"], self.nodes["connections"], strict=True))
 
 
+@checked
 def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] = ()) -> IntegrationMap:
     """Build the integration graph of the live tools of an inventory.
 
@@ -76,6 +78,9 @@ def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] 
     """
     import pandas as pd
 
+    columns(frame, ["tool", "category", "integrates_with"], function="integration_map", table=_("the inventory"))
+    filled(frame["tool"], function="integration_map", table=_("the inventory"))
+    frame = frame.assign(tool=frame["tool"].astype(str))
     kinds = {c.id: c for c in categories()}
     names = {_key(t): t for t in frame["tool"]}
     ignored = {_key(t) for t in others}
@@ -154,7 +159,7 @@ def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] 
 
 def integration_findings(graph: IntegrationMap) -> list[Finding]:
     """No hub at all; tools that cannot reach a hub; tools reaching one only through others; unknown names."""
-    findings = []
+    findings: list[Any] = []
     if not graph.hubs:
         findings.append(
             Finding(
@@ -202,7 +207,7 @@ def integration_findings(graph: IntegrationMap) -> list[Finding]:
 
 
 def _unknown_target_findings(graph: IntegrationMap) -> list[Finding]:
-    findings = []
+    findings: list[Any] = []
     if graph.unknown_targets is None:
         return findings
     for row in graph.unknown_targets.itertuples():

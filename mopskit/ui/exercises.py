@@ -13,7 +13,7 @@ controls and passes them as ``leaves``: saving, restoring, checking and the page
 
 In the page, the widget's box has the CSS classes ``mopskit-exercise`` and ``mopskit-ex-<id>``, and each leaf
 has ``mopskit-leaf`` and :func:`leaf_class` of its path, so a browser test can answer any kind of exercise
-from the answer alone (:func:`flatten_answer`).
+from the answer alone (:func:`mopskit.assess.flatten_answer`).
 """
 
 from __future__ import annotations
@@ -26,51 +26,31 @@ from typing import Any
 
 from .._html import escape
 from .._session import SESSION, in_app_mode
-from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
-from ..assess._exercise import exercise
-from ..i18n import _
-from ..present import answer_text
+from ..assess import (
+    ANSWER_MIME,
+    LeafPath,
+    current_lesson,
+    exercise,
+    flatten_answer,
+    read_answers,
+    save_answer,
+    to_jsonable,
+    unflatten_answer,
+)
+from ..i18n import _, content_text
+from ..present import answer_text, parse_number
 
 __all__ = [
     "WidgetExercise",
     "choice",
     "exercise_class",
-    "flatten_answer",
     "grid",
     "leaf_class",
     "match",
     "number",
-    "parse_number",
     "text",
     "widget_for",
 ]
-
-LeafPath = tuple[str, ...]
-
-
-def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
-    """Split an answer into the values of its leaves, keyed by path (nested dicts give one leaf per value).
-
-    >>> flatten_answer(7)
-    {(): 7}
-    >>> flatten_answer({"Email": {"R": "Ana"}, "Ads": "Joon"})
-    {('Email', 'R'): 'Ana', ('Ads',): 'Joon'}
-    """
-    if isinstance(answer, Mapping):
-        return {(str(key), *path): value for key, sub in answer.items() for path, value in flatten_answer(sub).items()}
-    return {(): answer}
-
-
-def _unflatten(leaves: Mapping[LeafPath, Any]) -> Any:
-    if () in leaves:
-        return leaves[()]
-    tree: dict[str, Any] = {}
-    for path, value in leaves.items():
-        node = tree
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = value
-    return tree
 
 
 def leaf_class(path: LeafPath) -> str:
@@ -176,7 +156,7 @@ class WidgetExercise:
         values = {path: _read_leaf(leaf) for path, leaf in self.leaves.items()}
         if all(v is None for v in values.values()):
             return None
-        return _unflatten(values)
+        return unflatten_answer(values)
 
     @value.setter
     def value(self, new: Any) -> None:
@@ -199,10 +179,10 @@ class WidgetExercise:
             return
         options = getattr(leaf, "options", None)
         if options is not None:
-            labels = [o[0] if isinstance(o, tuple) else o for o in options]
+            values = [o[1] if isinstance(o, tuple) else o for o in options]  # (label shown, value) pairs
             if isinstance(value, list | tuple):
-                value = tuple(v for v in value if v in labels)
-            elif value is not None and value not in labels:
+                value = tuple(v for v in value if v in values)
+            elif value is not None and value not in values:
                 value = None
         current = getattr(leaf, "value", None)
         if value is None and isinstance(current, str) and options is None:  # text boxes hold "" when empty
@@ -254,7 +234,29 @@ class WidgetExercise:
         display(self._bundle(), raw=True, display_id=self._display_id)
 
 
-def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multiple: bool = False) -> WidgetExercise:
+def _shown(text: Any, labels: Mapping[str, str] | None) -> str:
+    """What a trainee reads for an option or row: its label in ``labels``, else its translation, else itself.
+
+    >>> _shown("Email", {"Email": "E-mail"}), _shown("Email", None)
+    ('E-mail', 'Email')
+    """
+    text = str(text)
+    return (labels or {}).get(text) or content_text(text)
+
+
+def _options(options: Sequence[Any], labels: Mapping[str, str] | None) -> list[Any]:
+    """Options as ``(label shown, value)`` pairs where a label differs from its value, else as they are."""
+    return [(_shown(o, labels), o) if _shown(o, labels) != str(o) else o for o in options]
+
+
+def choice(
+    exercise_id: str,
+    options: Sequence[str],
+    *,
+    title: str = "",
+    multiple: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> WidgetExercise:
     """An exercise answered by picking one option (or several, with ``multiple=True``).
 
     Args:
@@ -262,38 +264,18 @@ def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multipl
         options: the labels to choose from.
         title: a few words shown in the verdict.
         multiple: let the trainee tick several options; the answer is then a tuple of labels.
+        labels: what to show for some options (a lesson in another language passes its translations); the
+            answer stays the option itself, so it means the same in every language.
 
     """
     import ipywidgets as w
 
+    shown = _options(options, labels)
     if multiple:
-        widget = w.SelectMultiple(options=list(options), rows=min(len(options), 8), layout=w.Layout(width="90%"))
+        widget = w.SelectMultiple(options=shown, rows=min(len(options), 8), layout=w.Layout(width="90%"))
     else:
-        widget = w.RadioButtons(options=list(options), value=None, layout=w.Layout(width="max-content"))
+        widget = w.RadioButtons(options=shown, value=None, layout=w.Layout(width="max-content"))
     return WidgetExercise(exercise_id, widget, title=title)
-
-
-def parse_number(text: str) -> float | None:
-    """Read a number as people type it: ``12.5``, ``12,5``, ``1,234``, ``$1 234.50``, ``12.5%``; ``None`` if empty.
-
-    Raises:
-        ValueError: the text is not a number.
-
-    >>> [parse_number(t) for t in ["12.5", "12,5", "1,234", "$1 234.50", "12.5%", "-3", "1.234,5", ""]]
-    [12.5, 12.5, 1234.0, 1234.5, 12.5, -3.0, 1234.5, None]
-
-    """
-    cleaned = "".join(ch for ch in text.strip() if ch not in " \u00a0$€£%")
-    if not cleaned:
-        return None
-    if "," in cleaned and "." in cleaned:  # the later one is the decimal mark
-        thousands = "," if cleaned.rfind(",") < cleaned.rfind(".") else "."
-        cleaned = cleaned.replace(thousands, "").replace(",", ".")
-    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
-        cleaned = cleaned.replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    return float(cleaned)
 
 
 def _number_text(value: float) -> str:
@@ -354,7 +336,13 @@ def text(
 
 
 def match(
-    exercise_id: str, items: Sequence[str], options: Sequence[str], *, title: str = "", live: bool = False
+    exercise_id: str,
+    items: Sequence[str],
+    options: Sequence[str],
+    *,
+    title: str = "",
+    live: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> WidgetExercise:
     """An exercise answered by matching each item to one option (a dropdown per item, e.g. task → role).
 
@@ -366,6 +354,7 @@ def match(
         options: the choices each item can be matched to.
         title: a few words shown in the verdict.
         live: show the verdict on every change.
+        labels: what to show for some items and options (see :func:`choice`); the answer keeps the originals.
 
     """
     import ipywidgets as w
@@ -373,9 +362,9 @@ def match(
     children: list[Any] = []
     leaves: dict[LeafPath, Any] = {}
     for item in items:
-        dropdown = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+        dropdown = w.Dropdown(options=_options(options, labels), value=None, layout=w.Layout(width="auto"))
         leaves[(str(item),)] = dropdown
-        children += [w.HTML(f"<span>{escape(item)}</span>"), dropdown]
+        children += [w.HTML(f"<span>{escape(_shown(item, labels))}</span>"), dropdown]
     box = w.GridBox(children, layout=w.Layout(grid_template_columns="minmax(200px, 2fr) minmax(160px, 1fr)"))
     return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
 
@@ -388,6 +377,7 @@ def grid(
     *,
     title: str = "",
     live: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> WidgetExercise:
     """An exercise answered by filling a table of dropdowns (e.g. a RACI: tasks × roles, each R, A, C or I).
 
@@ -400,16 +390,18 @@ def grid(
         options: the choices each cell can hold.
         title: a few words shown in the verdict.
         live: show the verdict on every change.
+        labels: what to show for some rows, columns and options (see :func:`choice`); the answer keeps the
+            originals.
 
     """
     import ipywidgets as w
 
-    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(c)}</b>") for c in columns]
+    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(_shown(c, labels))}</b>") for c in columns]
     leaves: dict[LeafPath, Any] = {}
     for row in rows:
-        children.append(w.HTML(f"<span>{escape(row)}</span>"))
+        children.append(w.HTML(f"<span>{escape(_shown(row, labels))}</span>"))
         for column in columns:
-            cell = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+            cell = w.Dropdown(options=_options(options, labels), value=None, layout=w.Layout(width="auto"))
             leaves[(str(row), str(column))] = cell
             children.append(cell)
     template = "minmax(180px, 2fr) " + " ".join(["minmax(70px, 1fr)"] * len(columns))
