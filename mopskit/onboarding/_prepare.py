@@ -405,7 +405,7 @@ def retake(
         write_marker(folder, trainee=trainee, lessons=entries)
         if book is not None:
             if book.latest_release(trainee, lesson) is None:
-                book.record_release(trainee, lesson, attempt=int(first["attempt"]), seed=int(first["seed"]))
+                book.record_release(trainee, lesson, attempt=int(first.get("attempt", 1)), seed=int(first["seed"]))
             book.record_release(trainee, lesson, attempt=attempt, seed=seed)
     else:  # the data everyone shares: only the attempt's number is kept
         entries[lesson] = {"attempt": attempt}
