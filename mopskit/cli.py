@@ -859,6 +859,7 @@ def _cmd_hub_config(args: argparse.Namespace) -> int:
             proxy_api_port="proxy_api_port",
             python="python",
             landing="landing",
+            roster="roster",
         ),
     )
     print(written)
@@ -944,6 +945,13 @@ def _add_hub_commands(sub: Any) -> None:
         choices=["lab", "app"],
         default=FunctionDefault(config, "landing"),
         help="what users see first: JupyterLab, or the lessons as apps (default: %(default)s)",
+    )
+    p.add_argument(
+        "--roster",
+        default=FunctionDefault(config, "roster"),
+        metavar="HIRES.csv",
+        help="a roster of hires (name, email, role, start date): each gets their role's path; its ids are the users "
+        "when --users is left out",
     )
     p.add_argument(
         "--create-users", action="store_true", help="with pam: create the account of a user added from /hub/admin"
