@@ -676,6 +676,12 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_grades(args: argparse.Namespace) -> int:
     from .assess import Gradebook, export_grades
 
+    if args.grades_command == "readiness":
+        from .assess.readiness import write_readiness
+
+        pages = write_readiness(**_given(args, db="db", out_dir="out", as_of="as_of", lessons="source"))
+        print(f"{len(pages) - 1} readiness page(s) written; open {pages[0]}")
+        return 0
     if args.grades_command == "export":
         text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
         if args.out:
@@ -778,6 +784,21 @@ def _add_grading_commands(sub: Any) -> None:
     )
     g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
+    readiness = "mopskit.assess.readiness:write_readiness"
+    g = grades_sub.add_parser(
+        "readiness",
+        help="a page per hire for their manager: ready for their role or not, each competency's level, what next",
+    )
+    g.add_argument(
+        "--out", default=FunctionDefault(readiness, "out_dir"), metavar="DIR", help="folder (default: %(default)s)"
+    )
+    g.add_argument("--as-of", default=FunctionDefault(readiness, "as_of"), metavar="DATE", help="judge on this day")
+    g.add_argument(
+        "--source",
+        default=FunctionDefault(readiness, "lessons"),
+        metavar="DIR",
+        help="the lessons (default: the kit's)",
+    )
     g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
     g.add_argument("trainee", help="trainee id")
     g.add_argument("assignment", help="assignment id, e.g. 10_final_assessment")
@@ -838,6 +859,7 @@ def _cmd_hub_config(args: argparse.Namespace) -> int:
             proxy_api_port="proxy_api_port",
             python="python",
             landing="landing",
+            roster="roster",
         ),
     )
     print(written)
@@ -923,6 +945,13 @@ def _add_hub_commands(sub: Any) -> None:
         choices=["lab", "app"],
         default=FunctionDefault(config, "landing"),
         help="what users see first: JupyterLab, or the lessons as apps (default: %(default)s)",
+    )
+    p.add_argument(
+        "--roster",
+        default=FunctionDefault(config, "roster"),
+        metavar="HIRES.csv",
+        help="a roster of hires (name, email, role, start date): each gets their role's path; its ids are the users "
+        "when --users is left out",
     )
     p.add_argument(
         "--create-users", action="store_true", help="with pam: create the account of a user added from /hub/admin"

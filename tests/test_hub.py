@@ -18,10 +18,11 @@ from traitlets.config import PyFileConfigLoader
 
 import mopskit.hub
 from mopskit._answer_files import answers_file, write_answers_file
+from mopskit._resources import sources_dir
 from mopskit.assess import answers_in_notebook
 from mopskit.assess._collect import find_submissions, read_submission
 from mopskit.cli import main
-from mopskit.errors import HubError
+from mopskit.errors import HubError, OnboardingError
 from mopskit.hub import (
     collect_workspaces,
     hub_config_text,
@@ -29,7 +30,8 @@ from mopskit.hub import (
     secure_instructor_dir,
     write_hub_config,
 )
-from mopskit.hub._spawn import _unreachable, pre_spawn_hook
+from mopskit.hub._spawn import _unreachable, pre_spawn_hook, roster_environment
+from mopskit.onboarding import PLAN_FILE
 
 
 def _load(path: Path):
@@ -262,3 +264,40 @@ def test_collect_refuses_unknown_accounts_and_an_empty_server(tmp_path):
 def test_the_command_collects_into_a_folder_per_user(tmp_path, capsys):
     code = main(["collect", str(tmp_path / "out"), "--hub-users", "mopskit-no-such-user"])
     assert code == 1 and "no account on this server" in capsys.readouterr().err
+
+
+ROSTER = "name,email,role,start date\nAna Pop,ana@acme.example,Marketing analyst,2026-03-02\n"
+
+
+def test_a_roster_gives_each_hire_their_role_path_through_the_servers_environment(tmp_path):
+    roster = tmp_path / "hires.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert roster_environment("ana", roster) == {
+        "MOPSKIT_HUB_ROLE": "data_analyst",
+        "MOPSKIT_HUB_START": "2026-03-02",
+        "MOPSKIT_HUB_NAME": "Ana Pop",
+    }
+    assert roster_environment("lead", roster) == {}, "someone not on the roster gets the whole kit"
+    broken = tmp_path / "broken.csv"
+    broken.write_text("name,email,role,start date\nBo,bo@acme.example,Astronaut,2026-03-02\n", encoding="utf-8")
+    with pytest.raises(OnboardingError):
+        roster_environment("bo", broken)
+
+
+def test_the_config_with_a_roster_lets_its_hires_in_and_passes_it_to_the_hook(tmp_path):
+    roster = tmp_path / "hires.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    written = write_hub_config(
+        users=[], admins=["lead"], roster=roster, out=tmp_path / "hub.py", instructor_dir=tmp_path / "i"
+    )
+    assert written.users == ("ana", "lead")
+    hook = _load(written.path).Spawner.pre_spawn_hook
+    assert hook.func is mopskit.hub.pre_spawn_hook and hook.keywords == {"roster": str(roster)}
+
+
+def test_a_hires_workspace_holds_their_path_and_is_private(tmp_path):
+    root = prepare_user_workspace(tmp_path / "ws", user="ana", role="data_analyst", start="2026-03-02", name="Ana")
+    lessons = sorted(p.name for p in root.glob("[0-9][0-9]_*.ipynb"))
+    assert lessons and len(lessons) < len(list(sources_dir().glob("[0-9][0-9]_*.ipynb"))), lessons
+    assert (root / PLAN_FILE).is_file()
+    assert root.stat().st_mode & 0o777 == 0o700

@@ -148,7 +148,8 @@ def release_per_trainee(
         Per trainee id, what was released.
 
     """
-    from ..data.variant import build_variant, scenario_options, write_marker
+    from .._textfile import read_json_dict
+    from ..data.variant import MARKER, build_variant, scenario_options, write_marker
 
     people = read_roster(roster)
     source_dir, out_dir = Path(source_dir), Path(out_dir)
@@ -159,17 +160,20 @@ def release_per_trainee(
     bar = _bar(len(people) * len(sources), progress)
     for person in people:
         folder = out_dir / person.id
-        lessons: dict[str, dict[str, object]] = {}
+        # a lesson released before (a retake's included) keeps its attempt, seed and data
+        lessons: dict[str, dict[str, object]] = dict(read_json_dict(folder / MARKER).get("lessons") or {})
         done[person.id] = []
         for src in sources:
             target = folder / src.name
             if not target.exists():  # never overwrite a trainee's work
                 done[person.id].append(release_notebook(src, target))
-            seed = variant_seed(person.id, src.stem)
-            data = folder / "data" / src.stem
+            entry = lessons.get(src.stem)
+            if not (isinstance(entry, dict) and "seed" in entry and "data" in entry):
+                entry = {"seed": variant_seed(person.id, src.stem), "data": f"data/{src.stem}", "attempt": 1}
+            data = folder / str(entry["data"])
             if not (data / "campaigns.csv").is_file():
-                build_variant(data, seed=seed, **scenario_options(src.stem))
-            lessons[src.stem] = {"seed": seed, "data": f"data/{src.stem}"}
+                build_variant(data, seed=int(str(entry["seed"])), **scenario_options(src.stem))
+            lessons[src.stem] = entry
             bar()
         write_marker(folder, trainee=person.id, lessons=lessons)
     bar(close=True)

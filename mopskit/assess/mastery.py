@@ -40,6 +40,7 @@ __all__ = [
     "LEVELS",
     "Mastery",
     "MasteryRule",
+    "competency_evidence",
     "competency_tags",
     "level_label",
     "level_rank",
@@ -157,6 +158,56 @@ def _data_set(assignment: str) -> str:
     return company_name(assignment)
 
 
+def competency_evidence(
+    evidence: pd.DataFrame, tags: pd.DataFrame, *, as_of: date, rule: MasteryRule | None = None
+) -> pd.DataFrame:
+    """Each graded submission's evidence for each competency it holds checks of (answered ones only).
+
+    Args:
+        evidence: points per submission and exercise (:meth:`mopskit.assess.Gradebook.evidence`).
+        tags: which exercise evidences which competency (:func:`competency_tags`).
+        as_of: the day to judge on (submissions after it are left out).
+        rule: the rule; default :func:`mastery_rule`.
+
+    Returns:
+        One row per submission and competency: ``submission``, ``trainee``, ``competency``, ``assignment``,
+        ``submitted_at``, ``earned``, ``points``, ``share`` (0 to 1), ``proficient`` (at the bar),
+        ``fresh`` (at the bar and younger than ``proficient_within_days``), ``data_set`` (company and seed),
+        ``attempt``; oldest first.
+
+    """
+    import numpy as np
+
+    rule = rule or mastery_rule()
+    cutoff = _cutoff(as_of)
+    used = evidence[evidence["submitted_at"] < cutoff]
+    joined = used.merge(tags, on=["assignment", "exercise"])
+    per = joined.groupby(["submission", "competency"], sort=False).agg(
+        trainee=("trainee", "first"),
+        assignment=("assignment", "first"),
+        earned=("earned", "sum"),
+        points=("points", "sum"),
+        answered=("answered", "max"),
+        submitted_at=("submitted_at", "first"),
+        seed=("variant_seed", "first"),
+        attempt=("attempt", "first"),
+    )
+    per = per[per["answered"]].reset_index()
+    per["share"] = np.where(per["points"] > 0, per["earned"] / per["points"].where(per["points"] > 0, 1), 0.0)
+    per["proficient"] = per["share"] >= rule.proficient_share - 1e-9
+    per["fresh"] = per["proficient"] & ((cutoff - per["submitted_at"]).dt.days <= rule.proficient_within_days)
+    seeds = per["seed"].map(lambda s: "shared" if s is None or s != s else str(int(s))).astype(str)
+    per["data_set"] = per["assignment"].map(_data_set).astype(str) + "|" + seeds
+    columns = ["submission", "trainee", "competency", "assignment", "submitted_at", "earned", "points", "share"]
+    return per.sort_values("submitted_at", kind="stable")[[*columns, "proficient", "fresh", "data_set", "attempt"]]
+
+
+def _cutoff(as_of: date) -> Any:
+    import pandas as pd
+
+    return pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
+
+
 def mastery_levels(
     evidence: pd.DataFrame,
     tags: pd.DataFrame,
@@ -194,31 +245,32 @@ def mastery_levels(
     ('proficient', 2, 1.0, 0.5)
 
     """
+    return _levels(
+        competency_evidence(evidence, tags, as_of=as_of, rule=rule),
+        tags,
+        as_of=as_of,
+        rule=rule,
+        trainees=trainees,
+        competencies=competencies,
+    )
+
+
+def _levels(
+    per: pd.DataFrame,
+    tags: pd.DataFrame,
+    *,
+    as_of: date,
+    rule: MasteryRule | None,
+    trainees: Iterable[str],
+    competencies: Iterable[str],
+) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
     rule = rule or mastery_rule()
+    cutoff = _cutoff(as_of)
     columns = ["trainee", "competency", "level", "evidence", "best_share", "latest_share", "variants"]
     columns += ["last_proficient", "last_evidence", "assignments"]
-    cutoff = pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
-    used = evidence[evidence["submitted_at"] < cutoff]
-    joined = used.merge(tags, on=["assignment", "exercise"])
-    per = joined.groupby(["submission", "competency"], sort=False).agg(
-        trainee=("trainee", "first"),
-        assignment=("assignment", "first"),
-        earned=("earned", "sum"),
-        points=("points", "sum"),
-        answered=("answered", "max"),
-        submitted_at=("submitted_at", "first"),
-        seed=("variant_seed", "first"),
-    )
-    per = per[per["answered"]].reset_index()
-    per["share"] = np.where(per["points"] > 0, per["earned"] / per["points"].where(per["points"] > 0, 1), 0.0)
-    age = (cutoff - per["submitted_at"]).dt.days
-    per["fresh"] = (per["share"] >= rule.proficient_share - 1e-9) & (age <= rule.proficient_within_days)
-    seeds = per["seed"].map(lambda s: "shared" if s is None or s != s else str(int(s)))
-    per["data_set"] = per["assignment"].map(_data_set) + "|" + seeds
-    per = per.sort_values("submitted_at", kind="stable")
     keys = ["trainee", "competency"]
     grouped = per.groupby(keys, sort=False)
     table = grouped.agg(
@@ -260,6 +312,8 @@ class Mastery:
         names: trainee id to name (from the gradebook).
         as_of: the day judged on.
         rule: the rule used.
+        evidence: each submission's evidence per competency (:func:`competency_evidence`).
+        tags: which exercise of which lesson evidences which competency (:func:`competency_tags`).
 
     """
 
@@ -268,6 +322,8 @@ class Mastery:
     names: dict[str, str]
     as_of: date
     rule: MasteryRule
+    evidence: pd.DataFrame
+    tags: pd.DataFrame
 
     def level(self, trainee: str, competency: str) -> str:
         """One trainee's level in one competency (``not_started`` when neither is known)."""
@@ -305,12 +361,9 @@ def load_mastery(
         enrolments = book.enrolments()
         known = book.trainees()
     names = {t: n or t for t, n in zip(known["trainee"], known["name"], strict=True)}
-    levels = mastery_levels(
-        evidence,
-        tags,
-        as_of=when,
-        rule=rule,
-        trainees=enrolments["trainee"],
-        competencies=[c.id for c in leaf_competencies()],
-    )
-    return Mastery(levels, enrolments, names, when, rule or mastery_rule())
+    rule = rule or mastery_rule()
+    per = competency_evidence(evidence, tags, as_of=when, rule=rule)
+    leaves = [c.id for c in leaf_competencies()]
+    everyone = [*known["trainee"], *enrolments["trainee"]]
+    levels = _levels(per, tags, as_of=when, rule=rule, trainees=everyone, competencies=leaves)
+    return Mastery(levels, enrolments, names, when, rule, per, tags)

@@ -127,6 +127,20 @@ def _check_listen(ip: str, port: int, authenticator: str) -> None:
         )
 
 
+def _roster_users(roster: Path) -> tuple[str, ...]:
+    """The account names of a roster of hires: their ids, or the part of their email before ``@``."""
+    from ..onboarding import read_hires
+
+    hires = read_hires(roster)
+    names = [h.id if _ACCOUNT.match(h.id.lower()) or not h.email else h.email.split("@")[0] for h in hires]
+    try:
+        return user_names(names)
+    except HubError as exc:
+        raise HubError(
+            f"roster '{roster}': {exc}; give the roster an id column with each hire's account name"
+        ) from None
+
+
 def _set_text(names: Iterable[str]) -> str:
     """A set of names as Python source, sorted so the same options always write the same file.
 
@@ -150,6 +164,7 @@ def hub_config_text(
     proxy_api_port: int = 8001,
     python: str | Path | None = None,
     landing: str = "lab",
+    roster: str | Path | None = None,
     create_users: bool = False,
 ) -> str:
     """The text of a ``jupyterhub_config.py`` for a cohort (see :func:`write_hub_config` for the options).
@@ -159,8 +174,11 @@ def hub_config_text(
 
     """
     trainees, admin_names = user_names(users), user_names(admins)
+    if roster is not None:
+        roster = Path(roster).expanduser().absolute()
+        trainees = trainees or _roster_users(roster)
     if not trainees and not admin_names:
-        raise HubError("name who may log in: --users ana,bob (and --admins for instructors)")
+        raise HubError("name who may log in: --users ana,bob or --roster hires.csv (and --admins for instructors)")
     if not _CLASS_NAME.match(authenticator):
         raise HubError(
             f"'--authenticator' must be pam, dummy, or a JupyterHub authenticator's name (got '{authenticator}')"
@@ -196,6 +214,7 @@ def hub_config_text(
         "/user/<name>/lab and the lessons as apps, with no code, at /user/<name>/voila/render/mopskit_home.ipynb.",
         '"""',
         "",
+        "import functools" if roster is not None else "",
         "import mopskit.hub",
         "",
         "# Who may log in. Each user needs an account on this server (adduser ana); admins may also stop",
@@ -226,7 +245,15 @@ def hub_config_text(
         f"c.Spawner.cmd = [{python!r}, '-m', 'mopskit.hub']",
         f"c.Spawner.notebook_dir = {('~/' + workspace) if not Path(workspace).is_absolute() else workspace!r}",
         f"c.Spawner.default_url = {LANDING_PAGES[landing]!r}",
-        "c.Spawner.pre_spawn_hook = mopskit.hub.pre_spawn_hook  # checks the account, before anything starts",
+        *(
+            [
+                "# Checks the account and, from the roster (name, email, role, start date), passes each user's role",
+                "# path to their server: their lessons, schedule and home page. Users not on it get the whole kit.",
+                f"c.Spawner.pre_spawn_hook = functools.partial(mopskit.hub.pre_spawn_hook, roster={str(roster)!r})",
+            ]
+            if roster is not None
+            else ["c.Spawner.pre_spawn_hook = mopskit.hub.pre_spawn_hook  # checks the account, before anything starts"]
+        ),
         "c.Spawner.start_timeout = 120  # seconds: the first start copies the lessons and data",
         "c.Spawner.http_timeout = 120",
         "",
@@ -253,6 +280,7 @@ def write_hub_config(
     proxy_api_port: int = 8001,
     python: str | Path | None = None,
     landing: str = "lab",
+    roster: str | Path | None = None,
     create_users: bool = False,
     force: bool = False,
 ) -> WrittenConfig:
@@ -274,6 +302,9 @@ def write_hub_config(
         python: the Python that runs each user's server, with the kit installed (default: this one).
         landing: what a user sees first: ``lab`` (JupyterLab on the home page) or ``app`` (the home page as an
             app, no code).
+        roster: a roster of hires (name, email, role, start date; :func:`mopskit.onboarding.read_hires`): each
+            user on it gets their role's path; without ``users``, its ids are the users. Keep it in the
+            instructor's folder.
         create_users: with ``pam``, create the account of a user an admin adds from ``/hub/admin``.
         force: replace ``out`` if it exists.
 
@@ -284,6 +315,7 @@ def write_hub_config(
         HubError: an option that cannot work, or ``out`` exists (without ``force``).
 
     """
+    users, admins = list(users), list(admins)
     target = Path(out)
     if target.exists() and not force:
         raise HubError(f"'{target}' exists; choose another --out, or add --force to replace it")
@@ -299,11 +331,14 @@ def write_hub_config(
         proxy_api_port=proxy_api_port,
         python=python,
         landing=landing,
+        roster=roster,
         create_users=create_users,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return WrittenConfig(target.resolve(), user_names([*users, *admins]), tuple(_server_warnings(python)))
+    trainees = user_names(users) if users or roster is None else _roster_users(Path(roster).expanduser().absolute())
+    everyone = user_names([*trainees, *admins])
+    return WrittenConfig(target.resolve(), everyone, tuple(_server_warnings(python)))
 
 
 def _server_warnings(python: str | Path | None) -> list[str]:

@@ -21,11 +21,13 @@ from ..errors import HubError, MopskitError
 from ._config import DEFAULT_WORKSPACE
 
 __all__ = [
+    "ROLE_VARIABLES",
     "SERVER_CONFIG_DIR",
     "kit_warnings",
     "main",
     "pre_spawn_hook",
     "prepare_user_workspace",
+    "roster_environment",
     "secure_instructor_dir",
     "start_user_server",
 ]
@@ -34,11 +36,37 @@ SERVER_CONFIG_DIR = f"{KIT_DIR}/hub"  # in the workspace: the user's server conf
 _PRIVATE = 0o700
 
 
-def pre_spawn_hook(spawner: Any) -> None:
-    """JupyterHub's pre-spawn hook: refuse a user with no account or with root's, and give a missing home.
+# What the hub tells a user's server about its user's row of the roster (their path): environment variables.
+ROLE_VARIABLES = {"role": "MOPSKIT_HUB_ROLE", "start": "MOPSKIT_HUB_START", "name": "MOPSKIT_HUB_NAME"}
+
+
+def roster_environment(user: str, roster: str | Path) -> dict[str, str]:
+    """The environment that gives ``user``'s server their role path: role, first day and name from the roster.
+
+    Empty when the roster does not list them (an instructor, say): their server prepares the whole kit.
+
+    Raises:
+        OnboardingError: the roster cannot be read (every bad row named).
+
+    """
+    from ..errors import OnboardingError
+    from ..onboarding import find_hire, read_hires
+
+    read_hires(roster)  # a broken roster is an error to show, never a reason to give someone the wrong path
+    try:
+        hire = find_hire(user, roster)
+    except OnboardingError:
+        return {}
+    values = {"role": hire.role, "start": hire.start.isoformat(), "name": hire.name}
+    return {variable: str(values[key]) for key, variable in ROLE_VARIABLES.items()}
+
+
+def pre_spawn_hook(spawner: Any, *, roster: str | Path | None = None) -> None:
+    """JupyterHub's pre-spawn hook: refuse a user with no account or with root's, give a missing home, pass the path.
 
     It runs in the hub's process (as root), before the user's server starts; the workspace itself is prepared
-    later, by the user's own server (:func:`start_user_server`).
+    later, by the user's own server (:func:`start_user_server`), which cannot read the roster (it is in the
+    instructor's folder): the user's role, first day and name travel in its environment (:func:`roster_environment`).
 
     Raises:
         HubError: no account of that name on this server, or it is root's; the hub shows the message.
@@ -67,7 +95,10 @@ def pre_spawn_hook(spawner: Any) -> None:
     if not home.is_dir():  # a new home, made by root in a folder only root controls, then given to the user
         home.mkdir(mode=_PRIVATE, parents=True)
         os.chown(home, entry.pw_uid, entry.pw_gid)
-    spawner.log.info("mopskit: starting %s's server (account %s, home %s)", name, entry.pw_uid, home)
+    path = roster_environment(name, roster) if roster is not None else {}
+    spawner.environment.update(path)
+    role = path.get(ROLE_VARIABLES["role"], "the whole kit")
+    spawner.log.info("mopskit: starting %s's server (account %s, home %s, path: %s)", name, entry.pw_uid, home, role)
 
 
 def _unreachable(program: str, entry: Any) -> str:
@@ -93,24 +124,33 @@ def _unreachable(program: str, entry: Any) -> str:
     return ""
 
 
-def prepare_user_workspace(directory: str | Path) -> Path:
-    """Prepare a user's workspace as ``mopskit start`` does, and make it private to its owner.
+def prepare_user_workspace(
+    directory: str | Path, *, user: str = "", role: str = "", start: str = "", name: str = ""
+) -> Path:
+    """Prepare a user's workspace, for their role's path if they have one, and make it private to its owner.
 
-    Run as the user (their server's start command does). Existing files are kept, so a returning trainee finds
-    their work; new lessons of an updated kit are added.
+    Run as the user (their server's start command does). With a role, the workspace holds their path's lessons,
+    schedule and home page (:func:`mopskit.onboarding.prepare_workspace_for`); without, the whole kit, as
+    ``mopskit start`` makes it. Existing files are kept, so a returning trainee finds their work.
 
     Returns:
         The workspace, resolved.
 
     Raises:
-        WorkspaceError: the folder cannot be made or written.
+        WorkspaceError, OnboardingError: the folder cannot be made or written, or the role is unknown.
 
     """
-    from ..workspace import prepare_workspace
+    folder = Path(directory).expanduser()
+    if role:
+        from ..onboarding import prepare_workspace_for
 
-    prepared = prepare_workspace(directory)
-    os.chmod(prepared.path, _PRIVATE)  # other users cannot even list it, whatever the home's mode
-    return prepared.path
+        path = prepare_workspace_for(user, role, directory=folder, start=start or None, name=name).workspace
+    else:
+        from ..workspace import prepare_workspace
+
+        path = prepare_workspace(folder).path
+    os.chmod(path, _PRIVATE)  # other users cannot even list it, whatever the home's mode
+    return path
 
 
 def start_user_server(argv: Sequence[str] = ()) -> None:
@@ -131,7 +171,12 @@ def start_user_server(argv: Sequence[str] = ()) -> None:
     from ..workspace import lab_arguments
 
     os.umask(0o077)
-    root = prepare_user_workspace(Path(os.environ.get("JUPYTERHUB_ROOT_DIR") or f"~/{DEFAULT_WORKSPACE}").expanduser())
+    path = {key: os.environ.get(variable, "") for key, variable in ROLE_VARIABLES.items()}
+    root = prepare_user_workspace(
+        os.environ.get("JUPYTERHUB_ROOT_DIR") or f"~/{DEFAULT_WORKSPACE}",
+        user=os.environ.get("JUPYTERHUB_USER", ""),
+        **path,
+    )
     config = write_server_config(root / SERVER_CONFIG_DIR)
     os.environ["JUPYTERHUB_ROOT_DIR"] = str(root)  # '~' already expanded, for the server and its kernels
     paths = [str(config.parent), *filter(None, os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep))]

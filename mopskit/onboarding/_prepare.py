@@ -35,6 +35,7 @@ __all__ = [
     "OnboardingSummary",
     "PreparedHire",
     "Retake",
+    "find_hire",
     "onboard",
     "prepare_workspace_for",
     "retake",
@@ -105,7 +106,13 @@ def _write_plan(folder: Path, trainee: str, name: str, email: str, path: RolePat
     return target
 
 
-def _find_hire(user: str, roster: str | Path) -> Any:
+def find_hire(user: str, roster: str | Path) -> Any:
+    """The roster's row for ``user``, found by id, email or the email's part before ``@`` (a JupyterHub name).
+
+    Raises:
+        OnboardingError: ``user`` is not in the roster (or the roster cannot be read).
+
+    """
     from ._roster import read_hires
 
     wanted = user.strip().casefold()
@@ -167,7 +174,7 @@ def prepare_workspace_for(
         if roster is None and role is None:
             raise OnboardingError(f"no role for '{user}': give their role, or a roster that lists them")
         if roster is not None:
-            hire = _find_hire(user, roster)
+            hire = find_hire(user, roster)
             role = role or hire.role
             start = start or hire.start
             name, email = name or hire.name, email or hire.email
@@ -405,7 +412,7 @@ def retake(
         write_marker(folder, trainee=trainee, lessons=entries)
         if book is not None:
             if book.latest_release(trainee, lesson) is None:
-                book.record_release(trainee, lesson, attempt=int(first["attempt"]), seed=int(first["seed"]))
+                book.record_release(trainee, lesson, attempt=int(first.get("attempt", 1)), seed=int(first["seed"]))
             book.record_release(trainee, lesson, attempt=attempt, seed=seed)
     else:  # the data everyone shares: only the attempt's number is kept
         entries[lesson] = {"attempt": attempt}
