@@ -28,8 +28,8 @@ from nbformat.v4 import new_code_cell, new_output
 
 from mopskit.assess import ANSWER_MIME, answer_key, load_checks, release_notebook
 from mopskit.assess._answers import to_jsonable
-from mopskit.assess._checkrun import run_checks
-from mopskit.assess._grade import _data_dir, grade
+from mopskit.assess._forked_checks import run_checks
+from mopskit.assess._grade_batch import _data_dir, grade
 from mopskit.assess._gradebook import Gradebook
 from mopskit.assess._sandbox import Limits
 from mopskit.data.variant import use_variant
@@ -120,9 +120,9 @@ def expected_scores(source: Path, plans: dict[str, dict]) -> dict[str, float]:
 
 
 def run(source: Path, subs: Path, db: Path, workers: int, limits: Limits) -> tuple[float, dict[str, float]]:
-    from mopskit.assess import _grade
+    from mopskit.assess import _grade_batch
 
-    _grade._checks_cache.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
+    _grade_batch._checks_cache.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
     started = time.perf_counter()
     summary = grade([subs], source=source, db=db, workers=workers, limits=limits, progress=True)
     seconds = time.perf_counter() - started

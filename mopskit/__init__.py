@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._version import __version__
 from .assess._answers import start_lesson
 from .assess._exercise import check
 from .errors import DataError, ExerciseError, MopskitError, ParameterError, ReportError
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DataError",

@@ -1,9 +1,9 @@
 """App mode: a workspace's lessons served as web apps by Voilà (narrative, tables, charts and widgets; no code).
 
 ``mopskit app`` prepares the workspace as ``mopskit start`` does, then starts Voilà on it: the home page
-(``mopskit_home.ipynb``, see :func:`mopskit.workspace.progress`) lists the lessons with the trainee's progress,
-and each lesson opens as a page that shows the outputs of its cells but never their code. Voilà runs every page
-in a kernel of its own, started in the lesson's folder, so the widgets save answers to the same
+(``mopskit_home.ipynb``, see :func:`mopskit.workspace.workspace_progress`) lists the lessons with the trainee's
+progress, and each lesson opens as a page that shows the outputs of its cells but never their code. Voilà runs every
+page in a kernel of its own, started in the lesson's folder, so the widgets save answers to the same
 ``.mopskit/`` files as in JupyterLab: a trainee can switch between the two and find the same answers.
 
 It is for one trainee on their own machine: the server listens on 127.0.0.1 only, behind a random token
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ._session import in_app_mode
 from .errors import WorkspaceError
 from .i18n import _
 from .workspace import HOME_NOTEBOOK, PreparedWorkspace, prepare_workspace
@@ -42,15 +43,6 @@ DEFAULT_PORT = 8866  # Voilà's own default, so the address stays the same from 
 VOILA_REQUIREMENT = "voila>=0.5.8,<0.6"  # as in pyproject.toml
 _STOP_GRACE = 20.0  # seconds Voilà gets to shut its kernels down before it is killed
 _LOG_LIMIT = 5_000_000  # bytes of .mopskit/app.log kept from earlier runs
-
-
-def in_app_mode() -> bool:
-    """Whether this code runs in a page of app mode (Voilà names itself to its kernels as ``voila/<version>``).
-
-    >>> in_app_mode() == os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
-    True
-    """
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
 
 
 def _voila_missing() -> str | None:

@@ -9,6 +9,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── ExecutorError            many runs cannot be sent where asked (Dask extra missing, scheduler unreachable)
     ├── TaskFailed               raised by a task of the executor to fail while still handing back a value
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
+    ├── AnswerError              a trainee's answer is of the wrong kind for its check (text for a number, ...)
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
     └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
@@ -17,6 +18,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
 from __future__ import annotations
 
 __all__ = [
+    "AnswerError",
     "DataError",
     "ExecutorError",
     "ExerciseError",
@@ -95,6 +97,14 @@ class TaskFailed(MopskitError):
 
 class ExerciseError(MopskitError, LookupError):
     """An exercise is unknown, or defined in a way the kit cannot use."""
+
+
+class AnswerError(MopskitError, AssertionError):
+    """A trainee's answer is of the wrong kind for its check (text where a number is asked, a list for a choice).
+
+    It is an ``AssertionError``, so a check that lets it through fails with its message, which says what the
+    answer is and what to give instead; the trainee never sees a traceback.
+    """
 
 
 class ReleaseError(MopskitError, ValueError):

@@ -11,10 +11,11 @@ import gettext
 import os
 from importlib import resources
 
+from ._session import SESSION
+
 __all__ = ["_", "get_language", "set_language"]
 
 _DOMAIN = "mopskit"
-_state: dict[str, object] = {"lang": None, "translations": None}
 
 
 def _load(lang: str | None) -> gettext.NullTranslations:
@@ -32,15 +33,15 @@ def set_language(lang: str | None) -> None:
     >>> set_language("en"); _("Correct!")
     'Correct!'
     """
-    _state["lang"] = lang
-    _state["translations"] = _load(lang)
+    SESSION.language = lang
+    SESSION.translations = _load(lang)
 
 
 def get_language() -> str:
     """Return the language in use, ``"en"`` unless one was set."""
-    if _state["translations"] is None:
+    if SESSION.translations is None:
         set_language(os.environ.get("MOPSKIT_LANG"))
-    return str(_state["lang"] or "en")
+    return str(SESSION.language or "en")
 
 
 def _(message: str) -> str:
@@ -49,8 +50,8 @@ def _(message: str) -> str:
     >>> _("Not answered yet.")
     'Not answered yet.'
     """
-    if _state["translations"] is None:
+    if SESSION.translations is None:
         set_language(os.environ.get("MOPSKIT_LANG"))
-    translations = _state["translations"]
+    translations = SESSION.translations
     assert isinstance(translations, gettext.NullTranslations)
     return translations.gettext(message)

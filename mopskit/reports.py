@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._resources import notebooks_dir
+from ._resources import reports_dir as _reports_dir
 from .errors import ParameterError, ReportError
 
 __all__ = [
@@ -89,7 +89,7 @@ class ReportResult:
 
 def reports_dir() -> Path:
     """The folder of report notebooks."""
-    return notebooks_dir() / "reports"
+    return _reports_dir()
 
 
 def _title(path: Path) -> str:

@@ -1,7 +1,7 @@
 """A trainee's workspace: released lessons plus the datasets (never overwriting their work), and their progress.
 
 The workspace also holds a home page, ``mopskit_home.ipynb``: the lessons in order with each one's progress,
-counted from the answers saved in ``.mopskit/`` (:func:`progress`). App mode (:mod:`mopskit.app`) opens it
+counted from the answers saved in ``.mopskit/`` (:func:`workspace_progress`). App mode (:mod:`mopskit.app`) opens it
 first; in JupyterLab it works the same.
 """
 
@@ -18,23 +18,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._resources import datasets_dir, notebooks_dir
-from .assess import release_notebook
+from ._resources import datasets_dir
+from .assess import lessons_dir
 from .errors import WorkspaceError
 from .i18n import _
 
 __all__ = [
     "HOME_NOTEBOOK",
+    "LAB_SETTINGS",
     "LessonProgress",
     "PreparedWorkspace",
     "WorkspaceProgress",
+    "lab_arguments",
     "prepare_workspace",
-    "progress",
     "score_answers",
     "start",
+    "workspace_progress",
 ]
 
 HOME_NOTEBOOK = "mopskit_home.ipynb"
+LAB_SETTINGS = ".mopskit/lab/user-settings"  # JupyterLab's settings for this workspace (lab_arguments())
+# JupyterLab settings a prepared workspace starts with: no pop-up asking to fetch Jupyter news, no update check.
+_LAB_DEFAULTS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
+}
 LESSONS = "[0-9][0-9]_*.ipynb"  # lesson files, in the order to take them
 
 
@@ -77,36 +84,47 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
             f"cannot create the workspace '{path}' ({exc.strerror}); choose a folder you can write to"
         ) from None
     result = PreparedWorkspace(path.resolve())
-    for lesson in sorted(notebooks_dir().glob("*.ipynb")):
-        target = path / lesson.name
+    lessons = sorted(lessons_dir().glob("*.ipynb"))  # released copies: no solution, no hidden check
+    data = sorted(p for p in datasets_dir().iterdir() if p.is_file() and p.suffix in {".csv", ".md", ".yaml"})
+    for source, target in [(p, path / p.name) for p in lessons] + [(p, path / "datasets" / p.name) for p in data]:
         if target.exists():
             result.kept.append(target)
         else:
-            release_notebook(lesson, target)
+            shutil.copyfile(source, target)
             result.added.append(target)
-    for source in sorted(datasets_dir().iterdir()):
-        if source.is_file() and source.suffix in {".csv", ".md", ".yaml"}:
-            target = path / "datasets" / source.name
-            if target.exists():
-                result.kept.append(target)
-            else:
-                shutil.copy2(source, target)
-                result.added.append(target)
     home = path / HOME_NOTEBOOK
     if home.exists():
         result.kept.append(home)
     else:
         _write_home(home)
         result.added.append(home)
+    for name, settings in _LAB_DEFAULTS.items():
+        target = path / LAB_SETTINGS / name
+        if target.exists():  # the trainee may have changed it in JupyterLab's settings: theirs wins
+            result.kept.append(target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+            result.added.append(target)
     return result
 
 
+def lab_arguments(workspace: str | Path) -> list[str]:
+    """The JupyterLab options that serve a prepared workspace: its folder, and its own settings (no news pop-up).
+
+    >>> lab_arguments("/tmp/ws")[1]
+    '--LabApp.user_settings_dir=/tmp/ws/.mopskit/lab/user-settings'
+    """
+    root = Path(workspace)
+    return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
+
+
 def _write_home(target: Path) -> None:
-    """Write the workspace's home page: a notebook whose one code cell shows :func:`progress`."""
+    """Write the workspace's home page: a notebook whose one code cell shows :func:`workspace_progress`."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    lesson = nbformat.read(str(notebooks_dir() / "00_start_here.ipynb"), as_version=4)
+    lesson = nbformat.read(str(lessons_dir() / "00_start_here.ipynb"), as_version=4)
     intro = _(
         "# Your MOps lessons\n\n"
         "Open a lesson from the table below, in order. The table shows how far you got in each one: how many "
@@ -118,7 +136,7 @@ def _write_home(target: Path) -> None:
         "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
         "again to bring the table up to date."
     )
-    code = "from mopskit.workspace import progress\n\nprogress()"
+    code = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
     nbformat.write(nb, str(target))
@@ -137,7 +155,7 @@ def start(
     """
     prepared = prepare_workspace(directory)
     if launch:
-        command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={prepared.path}"]
+        command = [sys.executable, "-m", "jupyterlab", *lab_arguments(prepared.path)]
         first = sorted(prepared.path.glob("00_*.ipynb"))
         if first:
             command.append(str(first[0]))
@@ -326,7 +344,7 @@ def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> Les
     return LessonProgress(notebook.stem, _title(nb, notebook.stem), name, len(exercises), answered, correct)
 
 
-def progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
+def workspace_progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:
     """The progress of every lesson in a workspace: exercises answered, and answered correctly.
 
     Answers are read from the lesson's answer file (``.mopskit/<lesson>.answers.json``, where the lesson's

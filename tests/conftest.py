@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mopskit.assess import _answers, _exercise
+from mopskit._session import SESSION
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
@@ -14,8 +14,7 @@ FILES = Path(__file__).resolve().parent / "files"
 def _isolated(tmp_path, monkeypatch):
     """Each test answers into its own folder and starts with no exercises defined."""
     monkeypatch.setenv("MOPSKIT_ANSWERS_DIR", str(tmp_path / ".mopskit"))
-    _exercise._registries[:] = [{}]
-    _answers._current["lesson"] = None  # load() reads a lesson's own data: no lesson carries over between tests
+    SESSION.reset()  # no lesson, exercise or widget carries over between tests (load() reads a lesson's data)
     yield
 
 

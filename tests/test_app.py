@@ -147,7 +147,7 @@ def test_the_server_shows_progress_and_lessons_without_code_then_stops_with_its_
         assert not server.kernels(), "no page opened yet, so no kernel"
         _url, home = _get(server.page_url())
         assert "mopskit-progress-row" in home and "1 of 2" in home, "the home page counts the saved answer"
-        assert "from mopskit.workspace import progress" not in home, "no code in the page"
+        assert "from mopskit.workspace import workspace_progress" not in home, "no code in the page"
 
         landed, _page = _get(server.page_url("00_start_here.ipynb", with_token=False))
         assert "/login" in landed, "without the token (or its cookie) a page asks for it"

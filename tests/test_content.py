@@ -46,8 +46,16 @@ NOT_FACT_LISTS = {
     "stack_categories",
     "stack_statuses",
     "stack_benchmarks",
-    "goal_metrics",
+    "goal_words",
     "strategy_plans",
+    "requirement_priorities",
+    "selection_email_requirements",
+    "selection_email_vendors",
+    "selection_email_usage",
+    "selection_event_requirements",
+    "selection_event_vendors",
+    "selection_switch_template",
+    "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)
 }
 # The kit's own models and rules, each one document with one source (checked below).
 MODEL_FILES = {"lead_scoring", "mql_criteria", "lead_routing"}

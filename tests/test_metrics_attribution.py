@@ -1,10 +1,11 @@
 """Attribution models against credits worked out by hand on tests/files/metrics/ (K4 has three touches before
 its deal and one after; K6 one touch)."""
 
+import pandas as pd
 import pytest
 
 from mopskit.data import read
-from mopskit.errors import ParameterError
+from mopskit.errors import DataError, ParameterError
 from mopskit.metrics import attribute, compare_models, notes, touch_credits
 
 # K4 (10,000): email 2026-01-08, webinar 01-12, seo 02-12, deal 02-19 (events 02-20 comes after, so it earns nothing)
@@ -74,7 +75,95 @@ def test_compare_models_side_by_side(tables):
 
 
 def test_unknown_model_lists_the_valid_ones(tables):
-    with pytest.raises(ParameterError, match="unknown attribution model 'u_shape'; valid: first_touch"):
+    with pytest.raises(
+        ParameterError,
+        match=r"'model' must be one of first_touch, last_touch, linear, time_decay, position_based \(got 'u_shape'\)",
+    ):
         attribute(tables["touchpoints"], tables["contacts"], model="u_shape")
-    with pytest.raises(ParameterError, match="'half_life_days' must be more than 0"):
+    with pytest.raises(ParameterError, match="'half_life_days' must be a number, more than 0"):
         attribute(tables["touchpoints"], tables["contacts"], model="time_decay", half_life_days=0)
+
+
+# --- bad input the way exports deliver it (each case failed before the validation layer) ------------------
+
+
+def _won(**amounts):
+    return pd.DataFrame(
+        {
+            "contact_id": list(amounts),
+            "customer_at": ["2026-01-10T12:00:00"] * len(amounts),
+            "deal_amount": list(amounts.values()),
+        }
+    )
+
+
+def test_a_touch_without_a_channel_keeps_its_revenue_under_a_label():
+    touches = pd.DataFrame(
+        {"contact_id": ["a", "b"], "channel": ["seo", None], "occurred_at": ["2026-01-01", "2026-01-02"]}
+    )
+    credit = attribute(touches, _won(a=50.0, b=100.0))
+    assert credit["revenue"].sum() == 150.0
+    assert credit.set_index("channel").loc["(no channel)", "revenue"] == 100.0
+    assert any("no channel" in n for n in notes(credit))
+
+
+def test_time_decay_does_not_lose_revenue_to_underflow():
+    touches = pd.DataFrame(
+        {"contact_id": ["c", "c"], "channel": ["email", "seo"], "occurred_at": ["2024-06-01", "2024-06-03"]}
+    )
+    credit = attribute(touches, _won(c=100.0), model="time_decay", half_life_days=0.5)
+    assert credit["revenue"].sum() == pytest.approx(100.0)
+    # 588 days old and 0.5-day half-life: 0.5 ** 1176 is 0 in floating point, yet the touches are 2 days apart,
+    # so seo (the newer) weighs 1 and email 0.5 ** 4: 100 / 1.0625 = 94.12 and 5.88
+    assert credit.set_index("channel")["revenue"].to_dict() == pytest.approx({"email": 5.882353, "seo": 94.117647})
+
+
+def test_a_same_day_touch_counts_when_the_deal_has_no_time():
+    touches = pd.DataFrame({"contact_id": ["a"], "channel": ["seo"], "occurred_at": ["2026-01-10T15:00:00"]})
+    won = pd.DataFrame({"contact_id": ["a"], "customer_at": ["2026-01-10"], "deal_amount": [50.0]})
+    credit = attribute(touches, won)
+    assert credit["channel"].tolist() == ["seo"]
+    decayed = touch_credits(touches, won, model="time_decay")
+    assert decayed["weight"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize("amount", ["abc", "(7)", True])
+def test_bad_deal_amounts_are_refused_with_their_row(amount):
+    won = _won(a=10.0, b=20.0).astype(object)
+    won.loc[1, "deal_amount"] = amount
+    touches = pd.DataFrame({"contact_id": ["a"], "channel": ["seo"], "occurred_at": ["2026-01-01"]})
+    with pytest.raises(
+        DataError, match=r"^attribute: 'deal_amount' must be an amount of money.* in row 3 of the contacts table"
+    ):
+        attribute(touches, won)
+
+
+def test_money_text_in_deal_amounts_is_read():
+    won = _won(a="$7", b="1,000.00")
+    touches = pd.DataFrame({"contact_id": ["a", "b"], "channel": ["seo", "seo"], "occurred_at": ["2026-01-01"] * 2})
+    assert attribute(touches, won)["revenue"].sum() == 1007.0
+
+
+def test_a_day_first_deal_date_is_explained():
+    won = _won(a=10.0)
+    won.loc[0, "customer_at"] = "13/02/2026"
+    touches = pd.DataFrame({"contact_id": ["a"], "channel": ["seo"], "occurred_at": ["2026-01-01"]})
+    with pytest.raises(DataError, match=r"'customer_at' must be a date .* day-first \(13 February 2026\)"):
+        attribute(touches, won)
+
+
+def test_compare_models_without_start_date_names_the_column(tables):
+    touchpoints, contacts, campaigns = (tables[t] for t in ("touchpoints", "contacts", "campaigns"))
+    with pytest.raises(
+        DataError,
+        match=r"^compare_models: 'start_date' must be a column of the campaigns table \(got columns campaign_id, name",
+    ):
+        compare_models(touchpoints, contacts, campaigns.drop(columns="start_date"))
+
+
+def test_negative_spend_is_refused_before_it_ranks_first(tables):
+    touchpoints, contacts, campaigns = (tables[t] for t in ("touchpoints", "contacts", "campaigns"))
+    campaigns = campaigns.copy()
+    campaigns.loc[0, "spend"] = -1000.0
+    with pytest.raises(DataError, match=r"^compare_models: 'spend' must be an amount of money, 0 or more"):
+        compare_models(touchpoints, contacts, campaigns)

@@ -141,7 +141,9 @@ def test_a_file_missing_a_column_names_it_and_the_accepted_spellings(tmp_path):
     path.write_text("event_id,campaign_id,event_type,occurred_at\nE1,A,sent,2026-01-01T00:00:00\n")
     with pytest.raises(DataError, match=r"column 'contact_id' is missing \(accepted spellings: contact_id, lead_id"):
         email_metrics(path)
-    with pytest.raises(DataError, match=r"no column 'contact_id'"):
+    with pytest.raises(
+        DataError, match=r"'contact_id' must be a column of the email_events table \(got columns event_id, campaign_id"
+    ):
         email_metrics(pd.read_csv(path))
 
 
@@ -256,7 +258,11 @@ def test_excel_csv_exports_are_read_at_scale(tmp_path, name, content, sent):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("header.csv", b"event_id,campaign_id,contact_id,event_type,occurred_at\n", "has a header but no rows"),
+        (
+            "header.csv",
+            b"event_id,campaign_id,contact_id,event_type,occurred_at\n",
+            "must be a table with at least one row \\(got a header only\\) in header.csv",
+        ),
         ("broken.parquet", b"not parquet at all", r"broken.parquet: cannot be read \(Invalid Input Error"),
     ],
 )
@@ -265,3 +271,37 @@ def test_files_without_data_get_a_clear_error(tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(DataError, match=message):
         email_metrics(path)
+
+
+# --- bad input the way exports deliver it (each case failed before the validation layer) ------------------
+
+
+def test_bounces_without_sent_events_never_give_negative_delivered_or_rates():
+    events = pd.DataFrame(
+        {
+            "campaign_id": ["A", "A", "A", "B", "B", "B"],
+            "contact_id": ["c1", "c2", "c1", "c1", "c1", "c2"],
+            "event_type": ["bounced", "bounced", "opened", "sent", "sent", "opened"],
+            "occurred_at": ["2026-01-05T09:00:00"] * 6,
+        }
+    )
+    result = email_metrics(events)
+    row = result.iloc[0]
+    assert row.delivered >= 0 and row.sent == 2 and row.bounced == 0
+    assert all(result[c].dropna().ge(0).all() for c in EMAIL_COLUMNS if c.endswith("rate"))
+    assert float(row.open_rate) == 50.0  # campaign B alone: 1 opener of 2 delivered
+    said = " ".join(notes(result))
+    assert "A" in said and "sent" in said
+    assert data_quality(result)["rows"]["events"] == {"in": 6, "excluded": {"campaign with missing sent events": 3}}
+
+
+def test_header_only_events_are_refused_the_same_way_from_a_file_and_a_dataframe(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("campaign_id,contact_id,event_type,occurred_at\n")
+    messages = []
+    for source in (path, pd.read_csv(path)):
+        with pytest.raises(DataError) as info:
+            email_metrics(source)
+        messages.append(str(info.value))
+    assert messages[0].replace("events.csv", "the events table") == messages[1]
+    assert messages[1].startswith("email_metrics: 'events' must be a table with at least one row (got a header only)")

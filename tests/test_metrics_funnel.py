@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mopskit.data import read
-from mopskit.errors import ParameterError
+from mopskit.errors import DataError, ParameterError
 from mopskit.metrics import funnel, funnel_stages, lead_velocity, notes, time_in_stage
 
 STAGE_COUNTS = ["contacts", "leads", "mqls", "sqls", "opportunities", "customers"]
@@ -91,9 +91,49 @@ def test_lead_velocity_by_channel_lists_empty_months_as_zero(contacts):
     ("call", "message"),
     [
         (lambda c: funnel(c, by="colour"), r"cannot group by 'colour'; valid: cohort_month, channel"),
-        (lambda c: lead_velocity(c, stage="won"), r"unknown stage 'won'; valid: lead, mql"),
+        (
+            lambda c: lead_velocity(c, stage="won"),
+            r"lead_velocity: 'stage' must be one of lead, mql, sql, opportunity, customer \(got 'won'\)",
+        ),
     ],
 )
 def test_bad_options_list_the_valid_ones(contacts, call, message):
     with pytest.raises(ParameterError, match=message):
         call(contacts)
+
+
+# --- bad input the way exports deliver it (each case failed before the validation layer) ------------------
+
+
+def test_a_milestone_that_is_not_a_date_is_refused_not_counted(contacts):
+    contacts = contacts.astype({"mql_at": object})
+    contacts.loc[0, "mql_at"] = "not a date"
+    with pytest.raises(
+        DataError, match=r"^funnel: 'mql_at' must be a date written YYYY-MM-DD.*in row 2 of the contacts"
+    ):
+        funnel(contacts)
+
+
+def test_an_unknown_lifecycle_stage_is_not_counted_as_a_lead_and_is_noted(contacts):
+    contacts = contacts.copy()
+    contacts.loc[1, "lifecycle_stage"] = "banana"  # K2, a lead with no milestone
+    [row] = funnel(contacts).to_dict(orient="records")
+    assert [row[c] for c in STAGE_COUNTS] == [7, 5, 5, 4, 3, 2]
+    said = " ".join(notes(funnel(contacts)))
+    assert "'banana'" in said
+
+
+def test_lifecycle_labels_in_other_cases_are_read(contacts):
+    contacts = contacts.copy()
+    contacts["lifecycle_stage"] = contacts["lifecycle_stage"].str.upper()
+    assert funnel(contacts)[STAGE_COUNTS].values.tolist() == [[7, 6, 5, 4, 3, 2]]
+
+
+def test_contacts_left_out_of_a_period_are_counted_in_the_notes(contacts):
+    contacts = contacts.copy()
+    contacts.loc[0, "created_at"] = pd.NaT
+    result = funnel(contacts, start="2026-01-01")
+    assert result["contacts"].sum() == 6
+    rows = result.attrs["data_quality"]["rows"]["contacts"]
+    assert rows["in"] == 7 and sum(rows["excluded"].values()) == 1
+    assert any("no creation date" in n for n in notes(result))

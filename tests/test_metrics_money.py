@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mopskit.data import read
-from mopskit.errors import ParameterError
+from mopskit.errors import DataError, ParameterError
 from mopskit.metrics import budget_variance, channel_economics, notes, romi
 
 
@@ -92,7 +92,99 @@ def test_zero_plan_gives_an_empty_variance_with_a_note():
 def test_bad_options(tables):
     with pytest.raises(ParameterError, match="cannot group by 'week'"):
         budget_variance(tables["budget"], by="week")
-    with pytest.raises(ParameterError, match="'tolerance_pct' must be 0 or more"):
+    with pytest.raises(
+        ParameterError, match="budget_variance: 'tolerance_pct' must be a number, 0 or more \\(got -1\\)"
+    ):
         budget_variance(tables["budget"], tolerance_pct=-1)
     with pytest.raises(ParameterError, match="'start' must be on or before 'end'"):
         channel_economics(tables["campaigns"], tables["contacts"], start="2026-03-01", end="2026-01-01")
+
+
+# --- bad input the way exports deliver it (each case failed before the validation layer) ------------------
+
+
+def test_negative_spend_is_refused_with_its_row(tables):
+    campaigns = tables["campaigns"].copy()
+    campaigns.loc[1, "spend"] = -600.0
+    with pytest.raises(DataError) as info:
+        channel_economics(campaigns, tables["contacts"])
+    assert str(info.value).startswith(
+        "channel_economics: 'spend' must be an amount of money, 0 or more, like 1200.50 (got -600.0) in row 3 of "
+        "the campaigns table"
+    )
+
+
+def test_missing_spend_is_not_called_organic(tables):
+    campaigns = tables["campaigns"].copy()
+    campaigns.loc[1, "spend"] = float("nan")
+    result = channel_economics(campaigns, tables["contacts"]).set_index("channel")
+    email = result.loc["email"]
+    assert math.isnan(email.spend) and math.isnan(email.cost_per_lead) and math.isnan(email.romi)
+    said = " ".join(notes(result))
+    assert "email" not in said.split("no campaign spend")[0].split(".")[-1]
+    assert "spend is empty" in said and "B" in said
+
+
+@pytest.mark.parametrize(("text", "value"), [("$7", 7.0), ("1,000.00", 1000.0)])
+def test_money_written_as_text_is_read(tables, text, value):
+    campaigns = tables["campaigns"].astype({"spend": object})
+    campaigns.loc[2, "spend"] = text
+    result = channel_economics(campaigns, tables["contacts"]).set_index("channel")
+    assert result.loc["webinar", "spend"] == value
+
+
+def test_text_that_is_not_money_is_refused(tables):
+    campaigns = tables["campaigns"].astype({"spend": object})
+    campaigns.loc[2, "spend"] = "abc"
+    with pytest.raises(DataError, match=r"'spend' must be .* \(got 'abc'\) in row 4 of the campaigns table; write"):
+        channel_economics(campaigns, tables["contacts"])
+    contacts = tables["contacts"].astype({"deal_amount": object})
+    contacts.loc[contacts["deal_amount"].notna().idxmax(), "deal_amount"] = "1.000,00"
+    with pytest.raises(DataError, match=r"'deal_amount' must be an amount"):
+        channel_economics(tables["campaigns"], contacts)
+
+
+def test_a_contact_without_a_source_channel_is_counted_under_a_label(tables):
+    contacts = tables["contacts"].copy()
+    contacts.loc[1, "source_channel"] = None  # K2, a lead
+    result = channel_economics(tables["campaigns"], contacts)
+    assert "(no channel)" in result["channel"].tolist()
+    assert result["leads"].sum() == channel_economics(tables["campaigns"], tables["contacts"])["leads"].sum()
+    assert any("no source channel" in n for n in notes(result))
+
+
+@pytest.mark.parametrize("bad", ["abc", "$7x", True])
+def test_budget_cells_that_are_not_money_are_refused(tables, bad):
+    budget = tables["budget"].astype({"actual": object})
+    budget.loc[0, "actual"] = bad
+    with pytest.raises(DataError, match=r"^budget_variance: 'actual' must be .* in row 2 of the budget table"):
+        budget_variance(budget)
+
+
+def test_budget_money_text_is_read(tables):
+    budget = tables["budget"].astype({"actual": object, "planned": object})
+    budget.loc[0, "actual"] = "$1,200.00"
+    budget.loc[0, "planned"] = "1,000"
+    row = budget_variance(budget).iloc[0]
+    assert (row.actual, row.planned, row.variance) == (1200.0, 1000.0, 200.0)
+
+
+def test_budget_bad_month_is_refused(tables):
+    budget = tables["budget"].astype({"month": object})
+    budget.loc[1, "month"] = "13/2026"
+    with pytest.raises(DataError, match=r"'month' must be a month written YYYY-MM.* in row 3 of the budget table"):
+        budget_variance(budget)
+
+
+@pytest.mark.parametrize(
+    ("revenue", "spend", "message"),
+    [
+        ("100", "abc", r"romi: 'spend' must be an amount of money"),
+        (float("nan"), 50, r"romi: 'revenue' must be an amount of money.*\(got nan\)"),
+        (100, -5, r"romi: 'spend' must be an amount of money, 0 or more"),
+        (True, 5, r"romi: 'revenue' .*True/False"),
+    ],
+)
+def test_romi_refuses_what_is_not_money(revenue, spend, message):
+    with pytest.raises(ParameterError, match=message):
+        romi(revenue, spend)

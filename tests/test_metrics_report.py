@@ -19,7 +19,10 @@ GOOD = {"dataset": "bundled", "start": "2026-01-01", "end": "2026-03-31", "chann
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"start": "2026-04-01"}, r"'start' must be on or before 'end' \(got start 2026-04-01, end 2026-03-31\)"),
+        (
+            {"start": "2026-04-01"},
+            r"metrics_report: 'start' must be on or before 'end' \(2026-03-31\) \(got '2026-04-01'\); swap",
+        ),
         ({"end": "31.03.2026"}, r"'end' must be a date written YYYY-MM-DD"),
         ({"channels": ["email", "tv"]}, r"unknown channel\(s\) 'tv'; valid: content, direct, direct_mail, email"),
         (

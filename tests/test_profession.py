@@ -22,7 +22,7 @@ def test_every_figure_has_a_number_a_sentence_a_year_and_a_source(f):
     assert isinstance(f.value, int | float)
     assert "{" not in f.sentence and format_number(f.value, f.unit) in f.sentence
     assert f.source in SOURCES and f.cited_in
-    assert 2000 <= f.year <= 2026
+    assert 1920 <= f.year <= 2026  # the 1920s: where some trace MOps back to
     assert f.qualifier in {"exactly", "about", "almost", "over", "under", "at least", "up to"}
 
 

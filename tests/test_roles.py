@@ -254,6 +254,31 @@ def test_reasons_quote_the_figures_and_cite_their_sources():
     assert any("smb_stack_apps_max" in n.figures for n in rec.notes), "a big stack for one person is flagged"
 
 
+def test_reasons_state_only_what_the_source_says_and_mark_the_kits_own_advice():
+    alone = str(recommend_team(employees=40, marketers=3, apps=20, dedicated_mops=False))
+    assert figure("dedicated_mops_share").sentence in alone
+    assert "35%" not in alone and "without a dedicated team" not in alone, "a share the source never gives"
+    big = str(recommend_team(employees=2000, marketers=45, apps=120, dedicated_mops=True))
+    assert "one pair of hands" not in big and "The kit's rule of thumb, not the article's" in big
+
+
+def test_only_the_one_person_band_has_its_archetypes_from_the_article():
+    assert {m.id: m.owns_source for m in team_models()} == {
+        "one_person_band": "martech_2022",
+        "supporting_marketing": "mopskit",
+        "cmo_partner": "mopskit",
+    }
+
+
+@pytest.mark.parametrize("key", ["campaign_manager", "lead_nurturing"])
+def test_roles_the_articles_disagree_on_show_both_views_with_their_sources(key):
+    r = role(key)
+    assert r.archetype == "marketer"
+    cited = [c for _, c in r.views]
+    assert any("purpose, responsibilities" in c for c in cited) and any("Brinker" in c for c in cited)
+    assert "mature MOps function" in role_table().set_index("role").loc[r.name, "note"]
+
+
 def test_thresholds_come_from_the_figures_file(monkeypatch):
     """Change the 'small company' figure and the recommendation follows: the number is read, not retyped."""
     from mopskit.roles import _team

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from grading_helpers import KERNEL, needs_sandbox
 from nbformat import write
 from nbformat.v4 import new_code_cell, new_notebook
 
+from mopskit.assess._release import instructor_material
 from mopskit.assess._sandbox import Limits, _parse, bwrap_command, run_notebook, sandbox_problem
 from mopskit.errors import GradingError
 
@@ -49,7 +51,10 @@ attempt("fill_root_tmpfs", lambda: Path("/pwned").write_text("pwned"))
 attempt("fill_dev_shm", lambda: Path("/dev/shm/pwned").write_text("pwned"))
 attempt("connect_loopback", lambda: socket.create_connection(("127.0.0.1", {port}), timeout=3))
 attempt("read_shadow", lambda: Path("/etc/shadow").read_text())
-attempt("source_lessons_in_package", lambda: [p for p in Path({package!r}).rglob("*.ipynb")] or 1 / 0)
+attempt(
+    "source_lessons_in_package",
+    lambda: [p for p in Path({package!r}).rglob("*.ipynb") if "HIDDEN" + " CHECKS" in p.read_text()] or 1 / 0,
+)
 q1 = json.dumps(attempts)
 """
 
@@ -234,3 +239,97 @@ def test_a_kit_installed_under_tmp_stays_visible_and_tmp_stays_private(tmp_path,
     assert lines[0] == "kit", f"the kit under /tmp is hidden in the sandbox: {done.stdout!r}"
     assert lines[1] == "1777", f"/tmp in the sandbox: mode {lines[1]}"
     assert lines[-1] == "hidden", "a file beside the kit under /tmp is visible in the sandbox"
+
+
+_SNOOP = """
+import json, os
+marks = ("HIDDEN" + " CHECKS", "# " + "SOLUTION", "BEGIN" + " SOLUTION")
+found, released, walked = [], [], 0
+for top, dirs, names in os.walk("/"):
+    dirs[:] = [d for d in dirs if os.path.join(top, d) not in ("/proc", "/sys", "/dev")]
+    for name in names:
+        walked += 1
+        path = os.path.join(top, name)
+        if name.endswith(".ipynb") or top.endswith((".git", "objects")):
+            try:
+                text = open(path, encoding="utf-8", errors="replace").read()
+            except OSError:
+                continue
+            if any(mark in text for mark in marks) or "/.git" in path:
+                found.append(path)
+            elif name.endswith(".ipynb") and '"released": true' in text:
+                released.append(path)
+direct = []
+for path in {direct!r}:
+    try:
+        open(path).read()
+        direct.append(path)
+    except OSError:
+        pass
+q1 = json.dumps({{"found": found, "released": released, "walked": walked, "direct": direct}})
+"""
+
+_GRADER = """
+import json, sys
+from pathlib import Path
+import mopskit
+from mopskit._resources import sources_dir
+from mopskit.assess import lessons_dir
+from mopskit.assess._sandbox import Limits, run_notebook
+lessons = lessons_dir()
+run = run_notebook(Path(sys.argv[1]), exercise_ids=["q1"], lesson="x", hide=[Path(p) for p in sys.argv[2:]],
+                   limits=Limits(memory_mb=2048, cell_timeout=120))
+print(json.dumps({"package": mopskit.__file__, "lessons": str(lessons), "sources": str(sources_dir()),
+                  "q1": run.answers.get("q1"), "notes": run.notes}))
+"""
+
+
+LAYOUTS = ["wheel in a venv", "editable, venv in the checkout", "editable, checkout in the venv"]
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    """The kit installed three ways under /tmp, each with its own Python: the one that grades in that layout."""
+    from packaging_helpers import build_editable, build_wheel, copy_checkout, site_packages, venv
+
+    base = tmp_path_factory.mktemp("layouts")
+    wheel = build_wheel(base / "wheel")
+    found = {"wheel in a venv": (venv(base / "venv", wheel), None)}
+    checkout = copy_checkout(base / "checkout")  # a CI checkout with its venv inside
+    found["editable, venv in the checkout"] = (venv(checkout / ".venv", build_editable(checkout, base / "e")), checkout)
+    env = base / "env"  # pip install -e git+...: the checkout inside the venv (venv/src/mopskit), bound with it
+    python = venv(env)
+    inside = copy_checkout(env / "src" / "mopskit")
+    zipfile.ZipFile(build_editable(inside, base / "e2")).extractall(site_packages(python))
+    found["editable, checkout in the venv"] = (python, inside)
+    for _python, where in found.values():
+        if where is not None:  # a checkout's history holds every source: it must stay out of reach as well
+            (where / ".git" / "objects").mkdir(parents=True)
+            shutil.copy(where / "notebooks" / "07_final_assessment.ipynb", where / ".git" / "objects" / "07.ipynb")
+    return found
+
+
+@needs_sandbox
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_no_source_lesson_is_readable_from_trainee_code_whatever_the_install(layouts, layout, tmp_path, root):
+    python, checkout = layouts[layout]
+    sources = (checkout or root) / "notebooks"
+    direct = [str(sources / "07_final_assessment.ipynb"), str((checkout or root) / ".git" / "objects" / "07.ipynb")]
+    snoop = _notebook(tmp_path / "snoop.ipynb", [_SNOOP.format(direct=direct)])
+    done = subprocess.run(
+        [python, "-c", _GRADER, str(snoop), str(sources)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["package"].startswith(str(python.parent.parent if checkout is None else checkout)), report
+    assert report["q1"] is not None, report["notes"]
+    seen = json.loads(report["q1"])
+    assert seen["walked"] > 5000, "the walk saw the system: finding nothing means something"
+    assert seen["released"], "the trainee copies of the lessons are visible (what start and app read)"
+    assert not seen["found"], f"source lessons readable in the sandbox: {seen['found'][:5]}"
+    assert not seen["direct"]
+    if checkout is None:  # the wheel: no source in the environment at all, in the sandbox or out of it
+        assert report["sources"] == "None"
+        site = Path(report["package"]).parent
+        leaks = [p for p in site.rglob("*.ipynb") if instructor_material(p)]
+        assert not leaks

@@ -348,9 +348,15 @@ def test_a_bad_dataframe_names_its_row_too():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"today": "31/10/2026"}, "'today' must be a date written YYYY-MM-DD, like 2026-10-31 (got '31/10/2026')"),
-        ({"renewal_window_days": -5}, "'renewal_window_days' must be a whole number of days, 0 or more (got -5)"),
-        ({"low_utilization_pct": 150}, "'low_utilization_pct' must be a percentage from 0 to 100 (got 150)"),
+        (
+            {"today": "31/10/2026"},
+            "audit: 'today' must be a date written YYYY-MM-DD, like 2026-03-31 (got '31/10/2026'); it looks day-first "
+            "(31 October 2026): write 2026-10-31",
+        ),
+        ({"renewal_window_days": -5}, "audit: 'renewal_window_days' must be a whole number, 0 or more (got -5)"),
+        ({"stale_after_days": True}, "audit: 'stale_after_days' must be a whole number, 0 or more (got True)"),
+        ({"low_utilization_pct": 150}, "audit: 'low_utilization_pct' must be a percent from 0 to 100 (got 150)"),
+        ({"low_utilization_pct": 0.5}, "0.5 looks like a fraction: write 50 for 50%"),
         ({"company_size": "huge"}, "'company_size' must be one of smb, enterprise (got 'huge')"),
         ({"health_weights": {"fun": 1}}, "unknown health part(s) fun in 'health_weights'; valid: utilization"),
     ],
@@ -362,7 +368,7 @@ def test_bad_thresholds_are_refused_by_name(options, message):
 
 
 def test_every_bad_threshold_is_named_at_once():
-    with pytest.raises(ParameterError, match=r"'today' must be .*; 'stale_after_days' must be"):
+    with pytest.raises(ParameterError, match=r"thresholds: 'today' must be .*\nthresholds: 'stale_after_days' must be"):
         thresholds(today="soon", stale_after_days=-1)
 
 
@@ -409,6 +415,26 @@ def test_the_practice_stack_has_flaws_of_its_own():
     }
     assert _found(result, "Drift", "integration_target")["evidence"].startswith("integrates_with names 'SFDC'")
     assert "Campaign Monitor" not in actions
+
+
+def test_the_capstone_stack_plants_only_duplicates_a_mops_lead_agrees_with():
+    from mopskit.content import load_table
+
+    result = audit(load_table("capstone_stack"), today=as_of())
+    jobs = {g["job"]: g["tools"] for g in result.redundant}
+    assert jobs == {
+        "email": ["Marketo Engage", "Mailchimp"],  # marketing email from the automation platform and a second tool
+        "webinar": ["ON24", "Livestorm"],
+        "chat": ["Intercom", "Drift"],
+    }
+    actions = dict(zip(result.actions["tool"], result.actions["action"], strict=True))
+    assert {t for t, a in actions.items() if a == "consolidate"} == {"Mailchimp", "Drift"}
+    # look-alikes that do different jobs: product vs web analytics, documents vs chat, sales sequences vs ABM
+    frame = result.inventory.frame
+    categories = dict(zip(frame["tool"], frame["category"], strict=True))
+    assert categories["Mixpanel"] == "product_analytics" and categories["Notion"] == "project_management"
+    assert categories["Outreach"] == "sales_engagement"
+    assert "SendGrid" not in actions, "transactional email is not the automation platform's job"
 
 
 def test_findings_use_only_the_documented_vocabularies():

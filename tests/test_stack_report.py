@@ -57,9 +57,12 @@ def test_the_report_defaults_are_the_audit_defaults():
     ("values", "message"),
     [
         ({"inventory": "exports/stack.csv"}, r"there is no file 'exports/stack.csv' \(working folder: .+\)"),
-        ({"today": "2026-02-30"}, r"'today' must be a date written YYYY-MM-DD, like 2026-10-31 \(got '2026-02-30'\)"),
-        ({"renewal_window_days": "-1"}, r"'renewal_window_days' must be a whole number of days, 0 or more \(got -1\)"),
-        ({"low_utilization_pct": "120"}, r"'low_utilization_pct' must be a percentage from 0 to 100 \(got 120.0\)"),
+        (
+            {"today": "2026-02-30"},
+            r"'today' must be a date written YYYY-MM-DD, like 2026-03-31 \(got '2026-02-30'\); no such day",
+        ),
+        ({"renewal_window_days": "-1"}, r"'renewal_window_days' must be a whole number, 0 or more \(got -1\)"),
+        ({"low_utilization_pct": "120"}, r"'low_utilization_pct' must be a percent from 0 to 100 \(got 120.0\)"),
         ({"company_size": "mid"}, r"'company_size' must be one of smb, enterprise \(got 'mid'\)"),
         ({"renewal_window_days": "soon"}, r"'renewal_window_days' must be int \(got 'soon'\)"),
     ],

@@ -20,7 +20,7 @@ from mopskit.strategy import (
     example_plan,
     export_plan,
     plan_options,
-    progress,
+    plan_progress,
     review_date,
     review_plan,
     scenario,
@@ -84,12 +84,12 @@ def test_each_step_is_graded_with_a_reason(change, step, score, reason):
 def test_overdue_tasks_are_tracked_and_flagged():
     plan = example_plan()
     now = review_date("email_program")
-    tracked = progress(plan, today=now)
+    tracked = plan_progress(plan, today=now)
     assert (tracked.total, tracked.done, tracked.percent_done) == (4, 1, 25.0)
     assert [t.title for t in tracked.overdue] == ["Audit the current email marketing workflows"]
     tasks = review_plan(plan, today=now).step(6)
     assert not tasks.passed and "has no status" in tasks.reason and "is overdue" in tasks.reason
-    assert progress(Plan(), today=now).percent_done == 0.0
+    assert plan_progress(Plan(), today=now).percent_done == 0.0
 
 
 def test_plan_round_trips_through_plain_json():
@@ -201,9 +201,20 @@ def test_a_step_review_as_a_check_gives_partial_credit_with_the_reason():
     assert broken.results[0].earned == 0 and "could not run" in broken.results[0].message
 
 
-def test_the_plan_validates_tracks_and_exports_itself():
+def test_the_plan_is_data_that_the_review_tracking_and_export_read():
     plan = example_plan()
-    assert plan.validate(today=TODAY) == review_plan(plan, today=TODAY)
-    assert str(plan.progress(today=TODAY)) == "1 of 4 tasks done (25%), 1 overdue"
-    assert plan.to_markdown(today=TODAY) == to_markdown(plan, today=TODAY)
-    assert plan.to_html(today=TODAY) == to_html(plan, today=TODAY)
+    assert str(plan_progress(plan, today=TODAY)) == "1 of 4 tasks done (25%), 1 overdue"
+    assert to_markdown(Plan.from_dict(plan.to_dict()), today=TODAY) == to_markdown(plan, today=TODAY)
+
+
+def test_the_example_plan_marks_its_sla_numbers_and_counts_as_the_kits_own():
+    from mopskit.content import load_yaml
+    from mopskit.strategy import example_plan_note
+
+    phrases = load_yaml("strategy_plans")["email_program"]["illustration"]
+    plan = example_plan()
+    for sla in [s.sla for s in plan.stakeholders]:
+        assert any(p in sla for p in phrases), f"an SLA with numbers the article does not give: {sla!r}"
+    for task in plan.tasks[2:]:
+        assert any(p in task.title.lower() for p in phrases), task.title
+    assert all(p in example_plan_note() for p in phrases)

@@ -166,3 +166,37 @@ def test_the_saved_answer_line_shows_a_number_as_typed(typed, shown):
     w = number("q12")
     w.leaves[()].value = typed
     assert w._bundle()["text/plain"] == f"Saved answer to q12: {shown}"
+
+
+def test_the_saved_answer_line_reads_as_words():
+    start_lesson("ui_lesson")
+    m = match("q13", ["Send the newsletter", "Route the leads"], ["Email operations", "Lead rotation"])
+    m.fill({"Send the newsletter": "Email operations", "Route the leads": "Lead rotation"})
+    line = m._bundle()["text/plain"]
+    assert line == "Saved answer to q13: Send the newsletter: Email operations; Route the leads: Lead rotation"
+    picks = choice("q14", ["a", "b", "c"], multiple=True)
+    picks.fill(["a", "c"])
+    assert picks._bundle()["text/plain"] == "Saved answer to q14: a and c"
+
+
+def test_in_app_mode_no_static_copy_goes_stale_beside_the_widgets_verdict(monkeypatch):
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.8")
+    from mopskit.assess import exercise
+
+    start_lesson("ui_lesson")
+    w = number("q15")
+    exercise("q15").check()(lambda answer: answer == 4)
+    assert w._bundle()["text/plain"] == "", "the page is never saved: no 'Saved answer ... not answered yet' line"
+    stale = check("q15")
+    assert repr(stale) == "" and "Not answered" not in stale._repr_html_()
+    w.leaves[()].value = "4"
+    w._on_check()
+    assert "Correct" in w.feedback.value, "the widget's own Check gives the live verdict"
+    assert check("q15").status == "correct" and repr(check("q15")) == ""
+
+
+def test_outside_app_mode_check_shows_its_verdict(monkeypatch):
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    start_lesson("ui_lesson")
+    number("q16")
+    assert "Not answered yet" in repr(check("q16"))

@@ -7,7 +7,7 @@ import json
 import pytest
 from grading_helpers import LESSON, make_source, needs_sandbox, submission
 
-from mopskit.assess._grade import grade
+from mopskit.assess._grade_batch import grade
 from mopskit.assess._sandbox import Limits
 from mopskit.assess._variants import read_roster, release_per_trainee, variant_seed
 from mopskit.cli import main

@@ -6,14 +6,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from mopskit._resources import notebooks_dir
+from mopskit._resources import sources_dir
 from mopskit.assess import answer_key, load_checks
 from mopskit.assess._answers import to_jsonable
 from mopskit.errors import WorkspaceError
-from mopskit.workspace import HOME_NOTEBOOK, LessonProgress, prepare_workspace, progress
+from mopskit.workspace import HOME_NOTEBOOK, LessonProgress, prepare_workspace, workspace_progress
 
-LESSONS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-START = notebooks_dir() / "00_start_here.ipynb"
+LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
+START = sources_dir() / "00_start_here.ipynb"
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def _lesson(found, lesson) -> LessonProgress:
 
 
 def test_a_fresh_workspace_lists_every_lesson_in_order_with_nothing_answered(workspace):
-    found = progress(workspace)
+    found = workspace_progress(workspace)
     assert [p.lesson for p in found.lessons] == [p.stem for p in LESSONS]
     for lesson, source in zip(found.lessons, LESSONS, strict=True):
         assert lesson.exercises == len(load_checks(source)) > 0
@@ -50,15 +50,15 @@ def test_a_fresh_workspace_lists_every_lesson_in_order_with_nothing_answered(wor
 def test_saved_answers_are_counted_and_checked(workspace):
     key = _key(START)
     _save(workspace, "00_start_here", key)
-    assert _lesson(progress(workspace), "00_start_here").done
+    assert _lesson(workspace_progress(workspace), "00_start_here").done
 
     wrong = next(o for o in ("Operate martech products as an administrator", "Pay for it") if o != key["q2"])
     _save(workspace, "00_start_here", {**key, "q2": wrong})
-    lesson = _lesson(progress(workspace), "00_start_here")
+    lesson = _lesson(workspace_progress(workspace), "00_start_here")
     assert (lesson.answered, lesson.correct, lesson.done) == (2, 1, False)
 
     _save(workspace, "00_start_here", {"q1": None, "q2": key["q2"], "q99": 5})  # None: cleared; q99: no such exercise
-    lesson = _lesson(progress(workspace), "00_start_here")
+    lesson = _lesson(workspace_progress(workspace), "00_start_here")
     assert (lesson.exercises, lesson.answered, lesson.correct) == (2, 1, 1)
 
 
@@ -66,7 +66,7 @@ def test_correct_means_the_public_checks_pass_and_hidden_checks_never_run(worksp
     """Lesson 00's q1: its public checks take any whole number from 0 to 22, a hidden one wants the survey's count."""
     right = _key(START)["q1"]
     _save(workspace, "00_start_here", {"q1": right + 1})
-    found = progress(workspace)
+    found = workspace_progress(workspace)
     assert _lesson(found, "00_start_here").correct == 1, "as the lesson's Check button says: public checks passed"
     hidden = [c for c in load_checks(START)["q1"].checks.values() if c.hidden]
     assert hidden, "lesson 00's q1 has a hidden check to keep back"
@@ -83,7 +83,7 @@ def test_a_lesson_whose_checks_cannot_be_read_is_named_and_the_others_still_coun
     nbformat.write(nb, lesson)
     _save(workspace, "00_start_here", _key(START))
 
-    found = progress(workspace)
+    found = workspace_progress(workspace)
     broken = _lesson(found, lesson.stem)
     assert "could not be read (ValueError: a check cell edited by hand)" in broken.problem
     assert "open it in JupyterLab" in broken.problem
@@ -95,7 +95,7 @@ def test_an_unreadable_answer_file_counts_as_nothing_answered_and_is_left_in_pla
     _save(workspace, "00_start_here", {})
     answers = workspace / ".mopskit" / "00_start_here.answers.json"
     answers.write_text("{not json", encoding="utf-8")
-    assert _lesson(progress(workspace), "00_start_here").answered == 0
+    assert _lesson(workspace_progress(workspace), "00_start_here").answered == 0
     assert answers.read_text(encoding="utf-8") == "{not json"
 
 
@@ -103,19 +103,19 @@ def test_answers_are_read_where_the_lessons_save_them(workspace, tmp_path, monke
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "00_start_here.answers.json").write_text(json.dumps(_key(START)), encoding="utf-8")
-    assert _lesson(progress(workspace, answers_dir=elsewhere), "00_start_here").done
+    assert _lesson(workspace_progress(workspace, answers_dir=elsewhere), "00_start_here").done
     monkeypatch.setenv("MOPSKIT_ANSWERS_DIR", str(elsewhere))  # the lessons save there too
-    assert _lesson(progress(workspace), "00_start_here").done
+    assert _lesson(workspace_progress(workspace), "00_start_here").done
 
 
 def test_a_folder_that_is_not_there_is_a_clear_error(tmp_path):
     with pytest.raises(WorkspaceError, match=r"'.*nowhere' is not a folder; give the workspace made by"):
-        progress(tmp_path / "nowhere")
+        workspace_progress(tmp_path / "nowhere")
 
 
 def test_the_table_links_every_lesson_in_the_same_tab_and_shows_its_counts(workspace):
     _save(workspace, "00_start_here", _key(START))
-    found = progress(workspace)
+    found = workspace_progress(workspace)
     page = found._repr_html_()
     for lesson in found.lessons:
         assert f'<a href="{lesson.notebook}" target="_self">{lesson.title}</a>' in page
@@ -130,7 +130,7 @@ def test_the_home_page_is_added_once_and_then_kept_as_it_is(workspace):
     home = workspace / HOME_NOTEBOOK
     nb = nbformat.read(home, as_version=4)
     assert [c.source for c in nb.cells if c.cell_type == "code"] == [
-        "from mopskit.workspace import progress\n\nprogress()"
+        "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     ]
     assert nb.metadata.kernelspec.name == "python3"
     home.write_text(home.read_text(encoding="utf-8").replace("Your MOps lessons", "My lessons"), encoding="utf-8")
@@ -148,3 +148,24 @@ def test_the_home_page_shows_the_table_when_run_in_a_kernel(workspace):
     [html] = [o.data["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert '<tr class="mopskit-progress-row" data-lesson="00_start_here">' in html
     assert "2 of 2" in html and "You have answered 2 of" in html
+
+
+def test_a_workspace_holds_released_lessons_only(workspace):
+    from mopskit.assess._release import instructor_material
+
+    lessons = sorted(workspace.glob("*.ipynb"))
+    assert len(lessons) == len(LESSONS) + 1  # and the home page
+    assert not {p.name: instructor_material(p) for p in lessons if instructor_material(p)}
+    assert all(instructor_material(p) for p in LESSONS), "each source lesson holds what the copies must not"
+
+
+def test_a_prepared_workspace_switches_off_jupyterlabs_news_pop_up_and_keeps_the_trainees_choice(tmp_path):
+    from mopskit.workspace import LAB_SETTINGS, lab_arguments, prepare_workspace
+
+    prepare_workspace(tmp_path / "ws")
+    settings = tmp_path / "ws" / LAB_SETTINGS / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    assert json.loads(settings.read_text()) == {"fetchNews": "false", "checkForUpdates": False}
+    settings.write_text('{"fetchNews": "true"}')
+    again = prepare_workspace(tmp_path / "ws")
+    assert settings in again.kept and json.loads(settings.read_text()) == {"fetchNews": "true"}
+    assert f"--LabApp.user_settings_dir={tmp_path / 'ws' / LAB_SETTINGS}" in lab_arguments(tmp_path / "ws")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._answer_key import answer_key, collect_answers, grade_answers, load_checks
 from ._answers import (
     ANSWER_MIME,
     answers_in_notebook,
@@ -17,15 +18,14 @@ from ._answers import (
     start_lesson,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
-from ._grading import answer_key, collect_answers, grade_answers, load_checks
-from ._release import ReleaseSummary, release, release_notebook
+from ._release import ReleaseSummary, lessons_dir, release, release_notebook
 
 _LAZY = {
     "Gradebook": "._gradebook",
-    "GradingSummary": "._grade",
+    "GradingSummary": "._grade_batch",
     "Limits": "._sandbox",
     "export_grades": "._feedback",
-    "grade": "._grade",
+    "grade": "._grade_batch",
     "read_roster": "._variants",
     "release_per_trainee": "._variants",
     "variant_seed": "._variants",
@@ -52,6 +52,7 @@ __all__ = [
     "get_exercise",
     "grade",
     "grade_answers",
+    "lessons_dir",
     "load_checks",
     "read_answers",
     "read_roster",

@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .._session import SESSION, current_lesson
 from ..errors import ExerciseError
 
 ANSWER_MIME = "application/vnd.mopskit.answer+json"
-_current: dict[str, str | None] = {"lesson": None}
 
 
 def start_lesson(lesson_id: str) -> str:
@@ -28,13 +28,8 @@ def start_lesson(lesson_id: str) -> str:
     """
     if not lesson_id or any(c in lesson_id for c in "/\\:"):
         raise ExerciseError(f"'lesson_id' must be a plain name like '00_start_here' (got {lesson_id!r})")
-    _current["lesson"] = lesson_id
+    SESSION.lesson = lesson_id
     return lesson_id
-
-
-def current_lesson() -> str:
-    """The lesson named by :func:`start_lesson`, or ``"scratch"`` if none was."""
-    return _current["lesson"] or "scratch"
 
 
 def answers_dir() -> Path:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import html
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
+from .._session import SESSION
 from ..errors import ExerciseError
 from ..i18n import _
 
@@ -128,6 +129,7 @@ class Verdict:
     results: list[CheckResult] = field(default_factory=list)
     hidden_pending: int = 0
     review: bool = False
+    quiet: bool = False  # shown as nothing: in app mode the widget's own Check gives the live verdict
 
     @property
     def earned(self) -> float:
@@ -188,9 +190,11 @@ class Verdict:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return str(self)
+        return "" if self.quiet else str(self)
 
     def _repr_html_(self) -> str:
+        if self.quiet:
+            return '<div class="mopskit-verdict-quiet"></div>'
         colour = {"correct": "#1b7f3b", "partial": "#a15c00", "wrong": "#b3261e", "unanswered": "#555"}[self.status]
         items = ""
         if self.answered:
@@ -217,6 +221,9 @@ class Exercise:
         self.checks: dict[str, Check] = {}
         self.hidden_declared = 0
         self.review = False  # an instructor reads the answer too: its points are provisional until then
+        self.quiet_check = False  # check() shows nothing: a live widget gives the verdict (app mode)
+        self.facts: tuple[str, ...] = ()  # ids in content/facts.yaml that the exercise assesses
+        self.competencies: tuple[str, ...] = ()  # ids in content/competencies.yaml it gives evidence of
 
     def check(
         self,
@@ -286,20 +293,25 @@ class Exercise:
         return Verdict(self.id, self.title, answered, results, pending, self.review)
 
 
-_registries: list[dict[str, Exercise]] = [{}]
-
-
 @contextmanager
 def registry_scope() -> Iterator[dict[str, Exercise]]:
     """Use a fresh exercise registry inside the block (graders load checks this way)."""
-    _registries.append({})
+    SESSION.registries.append({})
     try:
-        yield _registries[-1]
+        yield SESSION.registries[-1]
     finally:
-        _registries.pop()
+        SESSION.registries.pop()
 
 
-def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, review: bool = False) -> Exercise:
+def exercise(
+    exercise_id: str,
+    *,
+    title: str = "",
+    hidden_checks: int = 0,
+    review: bool = False,
+    facts: Sequence[str] = (),
+    competency: str | Sequence[str] = (),
+) -> Exercise:
     """Define an exercise, or return it if this notebook defined it already.
 
     Args:
@@ -308,6 +320,11 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
         hidden_checks: in trainee copies, how many hidden checks run at grading (set by release).
         review: free text that checks can only partly judge: graded answers are flagged "needs review" in
             the gradebook, and their points count as provisional until an instructor adjusts or accepts them.
+        facts: the facts it assesses (ids in ``content/facts.yaml``, see :mod:`mopskit.facts`).
+        competency: the competency (or competencies) it gives evidence of (ids in ``content/competencies.yaml``).
+
+    Raises:
+        ExerciseError: a fact or competency id that the content does not know; the message names it.
 
     >>> ex = exercise("demo", title="Two plus two")
     >>> @ex.check(points=1, failure="Add the two numbers.")
@@ -316,9 +333,11 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
     >>> print(ex.run(answer=4))
     demo Two plus two: Correct! (1/1 points)
       ✓ Passed.
+    >>> exercise("demo", facts=["solo_mops_share"], competency="roles.team").competencies
+    ('roles.team',)
 
     """
-    registry = _registries[-1]
+    registry: dict[str, Exercise] = SESSION.registries[-1]
     ex = registry.get(exercise_id)
     if ex is None:
         ex = registry[exercise_id] = Exercise(exercise_id, title=title)
@@ -326,12 +345,29 @@ def exercise(exercise_id: str, *, title: str = "", hidden_checks: int = 0, revie
         ex.title = title
     ex.hidden_declared = max(ex.hidden_declared, hidden_checks)
     ex.review = ex.review or review
+    if facts or competency:
+        _declare(ex, facts, competency)
     return ex
+
+
+def _declare(ex: Exercise, facts: Sequence[str], competency: str | Sequence[str]) -> None:
+    from ..errors import MopskitError
+    from ..facts import competency as find_competency
+    from ..facts import fact as find_fact
+
+    wanted = (competency,) if isinstance(competency, str) else tuple(competency)
+    try:
+        known = [find_fact(f).id for f in ([facts] if isinstance(facts, str) else facts)]
+        skills = [find_competency(c).id for c in wanted]
+    except MopskitError as exc:
+        raise ExerciseError(f"exercise '{ex.id}': {exc}") from None
+    ex.facts = tuple(dict.fromkeys([*ex.facts, *known]))
+    ex.competencies = tuple(dict.fromkeys([*ex.competencies, *skills]))
 
 
 def get_exercise(exercise_id: str) -> Exercise:
     """Return a defined exercise, or say which ones exist."""
-    registry = _registries[-1]
+    registry: dict[str, Exercise] = SESSION.registries[-1]
     if exercise_id not in registry:
         known = ", ".join(sorted(registry)) or _("none yet")
         raise ExerciseError(
@@ -352,9 +388,12 @@ def check(exercise_id: str) -> Verdict:
         exercise_id: the exercise, e.g. ``"q1"``.
 
     """
-    return get_exercise(exercise_id).run()
+    ex = get_exercise(exercise_id)
+    verdict = ex.run()
+    verdict.quiet = ex.quiet_check
+    return verdict
 
 
 def defined_exercises() -> dict[str, Exercise]:
     """Return the exercises defined so far in this kernel, by id."""
-    return dict(_registries[-1])
+    return dict(SESSION.registries[-1])

@@ -12,12 +12,12 @@ one column per assignment (points, manual adjustments included), or the long for
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 from ..errors import GradingError
 from ..i18n import _
+from ..present import answer_html
 from ._gradebook import Gradebook, GradedSubmission
 
 __all__ = ["export_grades", "feedback_html", "write_feedback"]
@@ -28,18 +28,13 @@ h1{font-size:1.5em;margin-bottom:.2em}.score{font-size:1.25em;margin:.3em 0 1em}
 .ex{border-left:4px solid #999;padding:.3em .9em;margin:1em 0;background:#fafafa}
 .correct{border-color:#1b7f3b}.partial{border-color:#a15c00}.wrong{border-color:#b3261e}
 .unanswered{border-color:#888}.ok{color:#1b7f3b}.no{color:#b3261e}.hint{color:#555;font-style:italic}
-.answer{font-family:ui-monospace,monospace;background:#eee;padding:.1em .3em;white-space:pre-wrap}
+.answer{background:#f3f3f3;padding:.1em .3em;white-space:pre-wrap}
 .notes{background:#fff6e0;padding:.5em 1em}.review{color:#7a4b00}small{color:#666}
 """
 
 
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _answer_text(value: Any, limit: int = 600) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def _status(rows: list[Any]) -> str:
@@ -75,8 +70,8 @@ def feedback_html(graded: GradedSubmission) -> str:
         heading = f"{exercise_id} {graded.exercise_titles.get(exercise_id, '')}".strip()
         parts.append(f"<div class='ex {status}'><h3>{_esc(heading)} <small>{earned:g} / {possible:g}</small></h3>")
         if exercise_id in graded.answers and graded.answers[exercise_id] is not None:
-            answer = _answer_text(graded.answers[exercise_id])
-            parts.append(f"<div>{_esc(_('Your answer'))}: <span class='answer'>{_esc(answer)}</span></div>")
+            answer = answer_html(graded.answers[exercise_id])  # a sentence or a small table, escaped
+            parts.append(f"<div>{_esc(_('Your answer'))}: <span class='answer'>{answer}</span></div>")
         if status == "unanswered":
             parts.append(f"<p>{_esc(_('Not answered.'))}</p>")
         parts.append("<ul>")

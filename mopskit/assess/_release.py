@@ -14,6 +14,9 @@ Markers, in a source notebook:
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +105,36 @@ def _strip_markdown(source: str, where: str) -> tuple[str, int]:
     return new, count
 
 
+def instructor_material(nb: Any) -> list[str]:
+    """Say where a notebook still holds instructor material: solutions, hidden checks, instructor cells.
+
+    A released copy gives an empty list; a source lesson one line per cell that would leak.
+
+    Args:
+        nb: a notebook as read by ``nbformat.read``, or a path to one.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> instructor_material(new_notebook(cells=[new_code_cell("x = 4  # SOLUTION"), new_code_cell("y = 1")]))
+    ['cell 1: a solution']
+
+    """
+    if isinstance(nb, str | Path):
+        import nbformat
+
+        nb = nbformat.read(str(nb), as_version=4)
+    found = []
+    for index, cell in enumerate(nb.cells, 1):
+        source = cell.get("source", "")
+        first = source.lstrip().splitlines()[0] if source.strip() else ""
+        if "instructor" in cell.get("metadata", {}).get("tags", []):
+            found.append(f"cell {index}: an instructor cell")
+        elif cell.get("cell_type") == "code" and _HIDDEN.match(first):
+            found.append(f"cell {index}: hidden checks")
+        elif "BEGIN SOLUTION" in source or any(_LINE_SOLUTION.match(line) for line in source.splitlines()):
+            found.append(f"cell {index}: a solution")
+    return found
+
+
 def release_notebook(source: Path, target: Path) -> ReleaseSummary:
     """Write the trainee copy of one source notebook.
 
@@ -182,3 +215,68 @@ def release(
             continue
         summaries.append(release_notebook(src, target))
     return summaries
+
+
+_MANIFEST = ".released-from.json"  # in a checkout's released folder: the sources each copy was made from
+
+
+def lessons_dir() -> Path:
+    """Return the folder of released lessons: trainee copies, with no solution or hidden check in them.
+
+    An installed wheel carries them (released when it was built). From a checkout they are released on first
+    use into ``mopskit/_lessons`` (a user cache folder when the checkout is read-only), and again when a
+    source changed since.
+
+    Raises:
+        ReleaseError: a source lesson in the checkout cannot be released (names the cell).
+        MopskitError: an installed kit without its lessons (a broken install).
+
+    """
+    from .._resources import LESSONS, package_dir, packaged_lessons, sources_dir
+
+    packaged = packaged_lessons()
+    if packaged is not None:
+        return packaged
+    sources = sources_dir()
+    assert sources is not None  # no packaged lessons means a checkout
+    target = package_dir() / LESSONS
+    try:
+        target.mkdir(exist_ok=True)
+        probe = target / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:  # a read-only checkout: keep the copies in the user's cache instead
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha256(str(sources.resolve()).encode()).hexdigest()[:12]
+        target = cache / "mopskit" / f"lessons-{digest}"
+        target.mkdir(parents=True, exist_ok=True)
+    _refresh(sources, target)
+    return target
+
+
+def _refresh(sources: Path, target: Path) -> None:
+    manifest = target / _MANIFEST
+    try:
+        made = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made = {}
+    made = made if isinstance(made, dict) else {}
+    now: dict[str, list[int]] = {}
+    for source in sorted(sources.glob("*.ipynb")):
+        stat = source.stat()
+        now[source.name] = [stat.st_mtime_ns, stat.st_size]
+        copy = target / source.name
+        if made.get(source.name) != now[source.name] or not copy.is_file():
+            partial = target / f".{source.stem}-{os.getpid()}.partial"  # no other process sees half a copy
+            try:
+                release_notebook(source, partial)
+                os.replace(partial, copy)
+            finally:
+                partial.unlink(missing_ok=True)
+    for gone in set(made) - set(now):  # a source removed: its copy goes too
+        if Path(gone).name == gone:
+            (target / gone).unlink(missing_ok=True)
+    if now != made:
+        partial = target / f"{_MANIFEST}-{os.getpid()}.partial"
+        partial.write_text(json.dumps(now, indent=1), encoding="utf-8")
+        os.replace(partial, manifest)

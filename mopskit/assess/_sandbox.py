@@ -7,8 +7,10 @@ The grader never runs trainee code in its own process. For each submission it st
   ``--die-with-parent`` and ``--new-session``;
 - read-only binds of the system (``/usr`` and what links into it, a few files of ``/etc``), the Python
   installation, the virtual environment, the ``mopskit`` package folder and the sample-data folder it reads;
-  and nothing else: not the home folder, not the source notebooks, not the gradebook, not other submissions
-  (a ``mopskit/_notebooks`` folder inside an installed wheel is covered with an empty one);
+  and nothing else: not the home folder, not the source notebooks, not the gradebook, not other submissions;
+  a secret folder that a bind would show (the grader's source lessons, a checkout with its ``notebooks/`` and
+  history, however the kit is installed) is covered with an empty one, and only what the kernel needs in it
+  comes back;
 - the submission itself in a read-only inbox, a size-limited private ``/scratch`` it runs in, a size-limited
   private ``/tmp``; everything else read-only, ``/`` and ``/dev`` included (no unbounded tmpfs to fill);
 - setrlimit limits on memory (address space), CPU time, processes, file size and core dumps;
@@ -35,7 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .._resources import datasets_dir, notebooks_dir
+from .._resources import datasets_dir, package_dir, sources_dir
 from ..errors import GradingError
 from ..i18n import _
 
@@ -126,9 +128,12 @@ def _namespaces() -> list[str]:
     return ["--unshare-all"]
 
 
+_SYSTEM = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+
+
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
-    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+    for name in _SYSTEM:
         path = Path("/") / name
         if path.is_symlink():
             args += ["--symlink", os.readlink(path), str(path)]
@@ -139,13 +144,35 @@ def _system_binds() -> list[str]:
     return args
 
 
-def _package_dirs() -> list[Path]:
-    """Folders the kernel needs: the Python installation, the environment, mopskit itself and its data."""
-    import mopskit
+def _needed_dirs() -> list[Path]:
+    """Every folder the kernel reads: Python, the environment, site folders on ``sys.path``, mopskit, its data.
 
-    package = Path(mopskit.__file__).resolve().parent
-    found = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package, datasets_dir().resolve()]
-    return sorted({p for p in found if not any(p != q and p.is_relative_to(q) for q in found)})
+    A site folder outside the environment (an environment reaching another's packages through a ``.pth`` file)
+    is needed too; other ``sys.path`` entries (the script's folder, a checkout's top) are not.
+    """
+    found = [Path(sys.base_prefix), Path(sys.prefix), package_dir(), datasets_dir()]
+    found += [Path(e) for e in sys.path if e and os.path.isabs(e) and _is_site(Path(e))]
+    return sorted({p.resolve() for p in found if p.is_dir()})
+
+
+def _is_site(path: Path) -> bool:
+    return path.is_dir() and any(part in {"site-packages", "dist-packages"} for part in path.parts)
+
+
+def _package_dirs() -> list[Path]:
+    """The folders bound into the sandbox: the needed ones, without those already inside another."""
+    found = _needed_dirs()
+    return [p for p in found if not any(p != q and p.is_relative_to(q) for q in found)]
+
+
+def _secrets(hide: list[Path]) -> list[Path]:
+    """Folders no trainee may read: the grader's source lessons, a checkout (its sources, its history)."""
+    found = [Path(p) if Path(p).is_dir() else Path(p).parent for p in hide]
+    sources = sources_dir()
+    if sources is not None:
+        found.append(sources.parent)  # the whole checkout: notebooks/, .git/, tests/ (the package is bound again)
+    found.append(package_dir() / "_notebooks")  # an older wheel's copy of the sources
+    return sorted({p.resolve() for p in found if p.exists()}, key=lambda p: len(p.parts))
 
 
 def _parents(paths: list[Path]) -> list[str]:
@@ -161,20 +188,50 @@ def _parents(paths: list[Path]) -> list[str]:
     return args
 
 
-def _masks(binds: list[Path]) -> list[str]:
-    """Cover anything secret that lies inside a bound folder (a wheel's copy of the source lessons)."""
+def _masks(binds: list[Path], hide: list[Path]) -> list[str]:
+    """Cover every secret folder a bind makes visible, then bind again what the kernel needs inside it.
+
+    A checkout inside the environment (``pip install -e git+...`` puts one in ``venv/src``) or an environment
+    inside the instructor's folder: the secret is covered with an empty tmpfs and only the needed folders in
+    it (the package, its data, the environment) come back.
+    """
+    layers = [(Path("/usr"), True)] + [(Path("/") / n, True) for n in _SYSTEM] + [(b, True) for b in binds]
+    needed = _needed_dirs()
+
+    def visible(path: Path) -> bool:
+        holders = [(where, shown) for where, shown in layers if path.is_relative_to(where)]
+        return bool(holders) and max(holders, key=lambda h: len(h[0].parts))[1]
+
     args: list[str] = []
-    try:
-        secret = notebooks_dir().resolve()
-    except Exception:  # no bundled lessons at all: nothing to hide
-        return args
-    if any(secret.is_relative_to(b) for b in binds):
+    for secret in _secrets(hide):
+        if not visible(secret):
+            continue
         args += ["--tmpfs", str(secret)]
+        layers.append((secret, False))
+        for path in needed:
+            if (
+                path != secret
+                and path.is_relative_to(secret)
+                and not any(path != q and path.is_relative_to(q) and q.is_relative_to(secret) for q in needed)
+            ):
+                args += ["--ro-bind", str(path), str(path)]
+                layers.append((path, True))
     return args
 
 
-def bwrap_command(*, inbox: Path, data_dir: Path, limits: Limits, runner: list[str]) -> list[str]:
-    """The bubblewrap command line that runs ``runner`` with only what it needs mounted."""
+def bwrap_command(
+    *, inbox: Path, data_dir: Path, limits: Limits, runner: list[str], hide: list[Path] | None = None
+) -> list[str]:
+    """The bubblewrap command line that runs ``runner`` with only what it needs mounted.
+
+    Args:
+        inbox: the folder bound read-only at ``/inbox`` (the submission and the runner's request).
+        data_dir: the folder bound read-only at ``/data`` (what ``load`` reads in the kernel).
+        limits: the disk limits of ``/scratch`` and ``/tmp``.
+        runner: the command to run inside.
+        hide: more folders (or files, meaning their folder) that must stay unreadable: the source lessons.
+
+    """
     binds = _package_dirs()
     data = data_dir.resolve()
     disk = str(int(limits.disk_mb * 1024 * 1024))
@@ -185,7 +242,7 @@ def bwrap_command(*, inbox: Path, data_dir: Path, limits: Limits, runner: list[s
     args += _parents(binds)
     for path in binds:
         args += ["--ro-bind", str(path), str(path)]
-    args += _masks(binds)
+    args += _masks(binds, list(hide or []))
     args += ["--ro-bind", str(inbox), "/inbox", "--ro-bind", str(data), "/data"]
     args += ["--perms", "0777", "--size", disk, "--tmpfs", "/scratch"]
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
@@ -273,6 +330,7 @@ def run_notebook(
     carried_answers: dict[str, Any] | None = None,
     limits: Limits | None = None,
     sandboxed: bool = True,
+    hide: list[Path] | None = None,
 ) -> NotebookRun:
     """Execute one submitted notebook in a fresh kernel, contained, and return what it reported.
 
@@ -285,6 +343,7 @@ def run_notebook(
         carried_answers: the widget answers the notebook carried, written where the widgets restore them from.
         limits: time, memory, disk and process limits.
         sandboxed: run under bubblewrap; ``False`` runs with the grader's permissions (limits still apply).
+        hide: the source lessons (files or folders): kept out of the sandbox even where a bind would show them.
 
     Raises:
         GradingError: sandboxed was asked for and bubblewrap cannot start here.
@@ -323,7 +382,8 @@ def run_notebook(
         runner += ["/inbox/request.json" if sandboxed else str(inbox / "request.json"), "--result-fd", str(write_end)]
         data = Path(data_dir) if data_dir else datasets_dir()
         if sandboxed:
-            command, env, cwd = bwrap_command(inbox=inbox, data_dir=data, limits=limits, runner=runner), None, None
+            command = bwrap_command(inbox=inbox, data_dir=data, limits=limits, runner=runner, hide=hide)
+            env, cwd = None, None
         else:
             work.mkdir()
             command, cwd = runner, str(work)

@@ -46,7 +46,7 @@ _REAP = (  # run in the kernel after its stray children were killed, so their zo
     "del _os"
 )
 _COLLECT = (
-    "__import__('json').dumps(__import__('mopskit.assess._grading', fromlist=['collect_answers'])"
+    "__import__('json').dumps(__import__('mopskit.assess._answer_key', fromlist=['collect_answers'])"
     ".collect_answers({ids!r}, lesson={lesson!r}))"
 )
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ExecutorError, ReportError, TaskFailed
 from ..reports import execute_report, report_info
 from ._index import write_outputs, write_whole

@@ -11,13 +11,9 @@ import os
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import Any
 
-from ._results import _first_line
-
-if TYPE_CHECKING:
-    from ._results import BatchResult
+from ._results import BatchResult, render_table
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2933; }
@@ -33,62 +29,6 @@ code { font-size: 0.85rem; } .param { white-space: nowrap; }
 .skipped { background: #e6f6ff; color: #035388; } .not-run { background: #fff3c4; color: #8d2b0b; }
 details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3rem 0; }
 """
-
-
-_TIPS = {
-    "ok": "ran in this batch and succeeded",
-    "failed": "ran in this batch and failed: see the error, and the notebook for the failing cell",
-    "skipped": "up to date from an earlier batch (same report, same parameters), so not run again",
-    "not run": "the batch was stopped before this run finished; run the batch again to do it",
-}
-
-
-def _href(path: Path | None, out_dir: Path) -> str | None:
-    if path is None:
-        return None
-    return quote(os.path.relpath(path, out_dir).replace(os.sep, "/"))
-
-
-def _parameters_html(parameters: dict[str, Any]) -> str:
-    if not parameters:
-        return "<em>defaults</em>"
-    return "<br>".join(
-        f'<span class="param"><code>{escape(k)}</code> = <code>{escape(json.dumps(v, ensure_ascii=False))}</code>'
-        "</span>"
-        for k, v in parameters.items()
-    )
-
-
-def _error_html(error: str | None) -> str:
-    if not error:
-        return ""
-    return f"<details><summary>{escape(_first_line(error, 160))}</summary><pre>{escape(error)}</pre></details>"
-
-
-def render_table(result: BatchResult, *, base: Path | None = None) -> str:
-    """The runs as an HTML table: name (linked to its page), status, duration, parameters, error.
-
-    Links are relative to ``base`` (default: the batch's output folder, where the index page is).
-    """
-    rows = []
-    base = base or result.out_dir
-    for record in result.runs:
-        html, notebook = _href(record.html, base), _href(record.notebook, base)
-        name = f'<a href="{html}">{escape(record.name)}</a>' if html else escape(record.name)
-        if notebook:
-            name += f' <small>(<a href="{notebook}">notebook</a>)</small>'
-        seconds = "" if record.seconds is None else f"{record.seconds:.1f} s"
-        css = record.status.replace(" ", "-")
-        rows.append(
-            f'<tr><td>{name}</td><td><span class="status {css}" title="{_TIPS[record.status]}">'
-            f"{escape(record.status)}</span></td>"
-            f'<td class="num">{seconds}</td><td>{_parameters_html(record.parameters)}</td>'
-            f"<td>{_error_html(record.error)}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>run</th><th>status</th><th>duration</th><th>parameters</th><th>error</th></tr>"
-        "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
-    )
 
 
 def render_index(result: BatchResult) -> str:

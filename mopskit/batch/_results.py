@@ -1,10 +1,14 @@
-"""What a batch returns: one record per run, and the batch's result with its counts and outputs."""
+"""What a batch returns: one record per run, and the batch's result with its counts, outputs and table of runs."""
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 RUN_FILE = "run.json"
 INDEX_FILE = "index.html"
@@ -87,11 +91,65 @@ class BatchResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ._index import render_table
-
         return render_table(self, base=Path.cwd())  # a notebook serves files relative to its folder
 
 
 def _first_line(text: str | None, limit: int = 200) -> str:
     line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
     return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+_TIPS = {
+    "ok": "ran in this batch and succeeded",
+    "failed": "ran in this batch and failed: see the error, and the notebook for the failing cell",
+    "skipped": "up to date from an earlier batch (same report, same parameters), so not run again",
+    "not run": "the batch was stopped before this run finished; run the batch again to do it",
+}
+
+
+def _href(path: Path | None, out_dir: Path) -> str | None:
+    if path is None:
+        return None
+    return quote(os.path.relpath(path, out_dir).replace(os.sep, "/"))
+
+
+def _parameters_html(parameters: dict[str, Any]) -> str:
+    if not parameters:
+        return "<em>defaults</em>"
+    return "<br>".join(
+        f'<span class="param"><code>{escape(k)}</code> = <code>{escape(json.dumps(v, ensure_ascii=False))}</code>'
+        "</span>"
+        for k, v in parameters.items()
+    )
+
+
+def _error_html(error: str | None) -> str:
+    if not error:
+        return ""
+    return f"<details><summary>{escape(_first_line(error, 160))}</summary><pre>{escape(error)}</pre></details>"
+
+
+def render_table(result: BatchResult, *, base: Path | None = None) -> str:
+    """The runs as an HTML table: name (linked to its page), status, duration, parameters, error.
+
+    Links are relative to ``base`` (default: the batch's output folder, where the index page is).
+    """
+    rows = []
+    base = base or result.out_dir
+    for record in result.runs:
+        html, notebook = _href(record.html, base), _href(record.notebook, base)
+        name = f'<a href="{html}">{escape(record.name)}</a>' if html else escape(record.name)
+        if notebook:
+            name += f' <small>(<a href="{notebook}">notebook</a>)</small>'
+        seconds = "" if record.seconds is None else f"{record.seconds:.1f} s"
+        css = record.status.replace(" ", "-")
+        rows.append(
+            f'<tr><td>{name}</td><td><span class="status {css}" title="{_TIPS[record.status]}">'
+            f"{escape(record.status)}</span></td>"
+            f'<td class="num">{seconds}</td><td>{_parameters_html(record.parameters)}</td>'
+            f"<td>{_error_html(record.error)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>run</th><th>status</th><th>duration</th><th>parameters</th><th>error</th></tr>"
+        "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,38 @@ def _sniff_separator(text: str) -> str:
 
 def _problem(row: int | None, text: str) -> tuple[int, str]:
     return (row if row is not None else 0, f"row {row}: {text}" if row is not None else text)
+
+
+def _mapped(df: pd.DataFrame, spec: TableSpec, columns: Mapping[str, str], label: str) -> pd.DataFrame:
+    """Rename the file's columns as the caller's mapping says (``{"their header": "table column"}``).
+
+    A header is found as written or as :func:`normalize_name` spells it; a mapping naming a header the file lacks,
+    or a column the table lacks, is refused with the names that would work.
+    """
+    headers = {normalize_name(str(h)): str(h) for h in df.columns}
+    renames: dict[str, str] = {}
+    problems = []
+    for theirs, ours in columns.items():
+        header = str(theirs) if str(theirs) in df.columns else headers.get(normalize_name(str(theirs)))
+        if header is None:
+            problems.append(
+                f"the column mapping names '{theirs}', which is not a column of the file; the file has: "
+                + ", ".join(str(h) for h in df.columns)
+            )
+        elif str(ours) not in spec.columns:
+            problems.append(
+                f"the column mapping maps '{theirs}' to '{ours}', which is not a column of the '{spec.name}' "
+                f"table; valid: {', '.join(spec.columns)}"
+            )
+        else:
+            renames[header] = str(ours)
+    if problems:
+        raise DataError(
+            f"{label}: " + "; ".join(problems) + ". Fix the mapping ({'header in the file': 'column of the table'})",
+            problems=problems,
+            source=label,
+        )
+    return df.rename(columns=renames)
 
 
 def _rename(df: pd.DataFrame, spec: TableSpec, problems: list[tuple[int, str]]) -> pd.DataFrame:
@@ -258,6 +291,7 @@ def read(
     table: str,
     sep: str | None = None,
     encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read a CSV or Parquet file and validate it against one of the kit's tables.
 
@@ -271,6 +305,8 @@ def read(
         table: the table the file holds, e.g. ``"campaigns"``; see :func:`mopskit.data.tables`.
         sep: the column separator, if guessing it is not wanted.
         encoding: the text encoding, if guessing it is not wanted.
+        columns: the file's own column names for the table's columns, ``{"Supplier": "vendor"}``, for headers
+            the usual spellings do not cover (the file keeps its names).
 
     Returns:
         A DataFrame with the schema's column names and types (dates as ``datetime64``), extra columns kept.
@@ -297,17 +333,26 @@ def read(
             problems=["no rows"],
             source=label,
         )
-    return _validated(df, spec, label=label, sep=sep, first_row=first_row)
+    return _validated(df, spec, label=label, sep=sep, first_row=first_row, columns=columns)
 
 
 def _validated(
-    df: pd.DataFrame, spec: TableSpec, *, label: str, sep: str, first_row: int, how_to_fix: str = _HOW_TO_FIX
+    df: pd.DataFrame,
+    spec: TableSpec,
+    *,
+    label: str,
+    sep: str,
+    first_row: int,
+    how_to_fix: str = _HOW_TO_FIX,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Rename, clean and validate a table of text cells; raise one DataError listing every problem."""
     import pandera.pandas as pa
 
     problems: list[tuple[int, str]] = []
     original_headers = [str(c) for c in df.columns]
+    if columns:
+        df = _mapped(df, spec, columns, label)
     df = _rename(df, spec, problems)
     present = [c for c in spec.columns if c in df.columns]
     for name, col in spec.columns.items():
@@ -359,7 +404,9 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return text.reset_index(drop=True).astype(object)
 
 
-def validate(frame: pd.DataFrame, *, table: str, label: str = "the DataFrame") -> pd.DataFrame:
+def validate(
+    frame: pd.DataFrame, *, table: str, label: str = "the DataFrame", columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Validate a DataFrame against one of the kit's tables, as :func:`read` validates a file.
 
     Column names and labels are matched as :func:`read` matches them (aliases, case, spacing); the DataFrame
@@ -369,6 +416,7 @@ def validate(frame: pd.DataFrame, *, table: str, label: str = "the DataFrame") -
         frame: the table, typed or as text.
         table: the kit table it holds, e.g. ``"martech_stack"``.
         label: how error messages name it.
+        columns: the frame's own column names for the table's columns, as :func:`read` takes them.
 
     Returns:
         A new DataFrame with the schema's column names and types.
@@ -389,7 +437,7 @@ def validate(frame: pd.DataFrame, *, table: str, label: str = "the DataFrame") -
         "Fix these cells and validate again (rows are numbered as in a spreadsheet: the header is row 1, the "
         "DataFrame's first row is row 2); the data dictionary is in datasets/README.md."
     )
-    return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix)
+    return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix, columns=columns)
 
 
 def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:

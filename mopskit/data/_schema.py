@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from .._resources import datasets_dir
+from .._validate import DATE_RULE, MONEY_RULE
 from ..errors import DataError
 
 TYPES = ("id", "text", "email", "category", "int", "money", "float", "percent", "date", "datetime", "month", "bool")
@@ -22,10 +23,10 @@ RULE_TEXT = {
     "text": "text",
     "email": "an email address like ana.pop@example.com",
     "int": "a whole number",
-    "money": "an amount of money, 0 or more, like 1200.50",
+    "money": MONEY_RULE,
     "float": "a number",
     "percent": "a percentage between 0 and 100, like 57.7",
-    "date": "a date written YYYY-MM-DD, like 2026-03-31",
+    "date": DATE_RULE,
     "datetime": "a date and time written YYYY-MM-DDTHH:MM:SS, like 2026-03-31T14:05:00",
     "month": "a month written YYYY-MM, like 2026-03",
     "bool": "true or false (yes/no and 1/0 are accepted too)",
@@ -67,7 +68,7 @@ class ColumnSpec:
         if self.type == "category":
             return "one of " + ", ".join(self.values)
         text = RULE_TEXT[self.type]
-        if self.min is not None and self.type == "int":
+        if self.min is not None and self.type in ("int", "float"):
             text += f" of at least {self.min:g}"
         return text
 

@@ -86,6 +86,11 @@ TABLES = (
     "budget",
     "martech_stack",
     "practice_stack",
+    "requirements",
+    "vendors",
+    "tool_usage",
+    "practice_requirements",
+    "practice_vendors",
     "email_events",
     "activities",
     "sales_team",
@@ -243,6 +248,17 @@ def _stream(seed: int, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, sum(ord(c) * 31**i for i, c in enumerate(part)) % 2**32])
 
 
+# Tables that are content files as they are (table: content file), copied into the sample data unchanged.
+COPIED = {
+    "practice_stack": "practice_stack",
+    "requirements": "selection_email_requirements",
+    "vendors": "selection_email_vendors",
+    "tool_usage": "selection_email_usage",
+    "practice_requirements": "selection_event_requirements",
+    "practice_vendors": "selection_event_vendors",
+}
+
+
 def generate(
     *,
     seed: int = DEFAULT_SEED,
@@ -313,8 +329,9 @@ def generate(
         sink.table("touchpoints", _touchpoints(_stream(seed, "touchpoints"), people, campaigns))
     sink.table("budget", _budget(_stream(seed, "budget"), campaigns))
     sink.table("martech_stack", load_table("sample_stack").astype({"notice_period_days": "Int64"}))
-    if "practice_stack" in wanted:  # an export as a team keeps it: copied byte for byte
-        sink.copy("practice_stack", (resources.files("mopskit.content") / "practice_stack.csv").read_bytes())
+    for table, name in COPIED.items():  # files as a team keeps them: copied byte for byte
+        if table in wanted:
+            sink.copy(table, (resources.files("mopskit.content") / f"{name}.csv").read_bytes())
     if "activities" in wanted:
         chunks = activity_chunks(
             _stream(seed, "activities"),

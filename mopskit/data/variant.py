@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .._resources import datasets_dir
+from .._session import SESSION
 from ..errors import DataError
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
 ]
 
 MARKER = Path(".mopskit") / "variant.json"
-_active: list[Path] = []
-_lessons: list[str] = []
 
 
 @contextmanager
@@ -62,11 +61,11 @@ def use_variant(path: str | Path) -> Iterator[Path]:
     folder = Path(path)
     if not (folder / "campaigns.csv").is_file():
         raise DataError(f"'{folder}' is not a dataset variant (it has no campaigns.csv); build one with build_variant")
-    _active.append(folder)
+    SESSION.variants.append(folder)
     try:
         yield folder
     finally:
-        _active.pop()
+        SESSION.variants.pop()
 
 
 @contextmanager
@@ -75,23 +74,21 @@ def lesson_scope(lesson: str) -> Iterator[str]:
 
     Graders run a lesson's checks this way: they compute expected answers from the data that lesson reads.
     """
-    _lessons.append(lesson)
+    SESSION.lesson_scopes.append(lesson)
     try:
         yield lesson
     finally:
-        _lessons.pop()
+        SESSION.lesson_scopes.pop()
 
 
 def data_dir() -> Path:
     """Return the folder :func:`mopskit.data.load` reads now (see the module's docstring for the order)."""
-    if _active:
-        return _active[-1]
+    if SESSION.variants:
+        return SESSION.variants[-1]
     env = os.environ.get("MOPSKIT_DATA_DIR")
     if env:
         return Path(env)
-    from ..assess._answers import current_lesson
-
-    lesson = _lessons[-1] if _lessons else current_lesson()
+    lesson = SESSION.data_lesson()
     marked = _from_marker(Path.cwd() / MARKER, lesson)
     if marked is not None:
         return marked
@@ -153,10 +150,9 @@ def company_name(lesson: str | None = None) -> str:
     >>> company_name("07_final_assessment"), company_name("03_stack_audit")
     ('Larkspur Cloud', 'Northwind Analytics')
     """
-    from ..assess._answers import current_lesson
     from ..content import load_yaml
 
-    entry = _scenarios().get(lesson or (_lessons[-1] if _lessons else current_lesson()))
+    entry = _scenarios().get(lesson or SESSION.data_lesson())
     return str(entry["company"]) if entry else str(load_yaml("sample_company")["name"])
 
 
@@ -166,10 +162,9 @@ def company_people(lesson: str | None = None) -> list[str]:
     >>> company_people("07_final_assessment")[0], company_people("03_stack_audit")[0]
     ('Mara Lind', 'Ana Pop')
     """
-    from ..assess._answers import current_lesson
     from ..content import load_yaml
 
-    owners = scenario_options(lesson or (_lessons[-1] if _lessons else current_lesson())).get("owners")
+    owners = scenario_options(lesson or SESSION.data_lesson()).get("owners")
     return list(owners) if owners else list(load_yaml("sample_company")["owners"])
 
 

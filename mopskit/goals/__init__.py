@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-from ._assess import Criterion, GoalAssessment, assess_goal, required_growth
+from ._attainability import Attainability, plot_attainability
 from ._build import build_goal, format_date, format_horizon
-from ._chart import plot_attainability
-from ._history import Attainability, attainability, attainable_change, monthly_history
+from ._history import attainability, attainable_change, monthly_history
 from ._parse import Goal, parse_goal
+from ._smart import Criterion, GoalAssessment, assess_goal, required_growth
 from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
 
 

@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from .._validate import day
 from ..errors import ParameterError
 from ..i18n import _
 from ._time import horizon_for
@@ -54,21 +55,6 @@ def format_horizon(days: int) -> str:
         weeks = days // 7
         return "within a week" if weeks == 1 else f"within {weeks} weeks"
     return "within a day" if days == 1 else f"within {days} days"
-
-
-def _as_date(value: date | datetime | str, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            _("'{name}' must be a date written YYYY-MM-DD, like 2027-03-31 (got {value!r})").format(
-                name=name, value=value
-            )
-        ) from None
 
 
 def build_goal(
@@ -147,9 +133,6 @@ def build_goal(
                 scope=unknown[0], valid=", ".join(sorted(known, key=str.lower))
             )
         )
-    for word, sharper in info.refine:  # "clicks" on the newsletter are email clicks
-        if word in named:
-            info = metric_info(sharper)
     if deadline is None and horizon_days is None:
         raise ParameterError(_("give 'deadline' (YYYY-MM-DD) or 'horizon_days' (e.g. 365): a goal needs a time frame"))
     if horizon_days is not None and (not isinstance(horizon_days, int) or horizon_days <= 0):
@@ -172,7 +155,7 @@ def build_goal(
         else:
             words.append(f"by {_level(info, amount)}")
     if deadline is not None:
-        words.append("by " + format_date(_as_date(deadline, "deadline")))
+        words.append("by " + format_date(day(deadline, "deadline", function="build_goal")))
     else:
         assert horizon_days is not None
         words.append(format_horizon(horizon_days))

@@ -15,17 +15,17 @@ history even for that, it says what data would decide it instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, ParameterError
 from ..i18n import _
+from ._attainability import Attainability
 from ._vocab import metric_info
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Attainability", "attainability", "attainable_change", "monthly_history"]
+__all__ = ["attainability", "attainable_change", "monthly_history"]
 
 DAYS_PER_MONTH = 365 / 12
 MIN_PERIODS = 5
@@ -33,6 +33,9 @@ MIN_PERIODS = 5
 
 def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
+
+    The words are a goal's (a label, key or synonym); the counting is :func:`mopskit.metrics.monthly_history`'s,
+    so a goal is judged against the same figures the metrics lesson and reports show.
 
     Args:
         table: the table the metric is counted from (``email_events`` for clicks, opens, unsubscribes...;
@@ -48,97 +51,14 @@ def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
         DataError: the table lacks the columns the metric needs.
 
     >>> from mopskit.data import load
-    >>> clicks = monthly_history(load("email_events"), "clicks")
-    >>> str(clicks.index[0]), int(clicks.sum()) == int((load("email_events")["event_type"] == "clicked").sum())
-    ('2025-11', True)
+    >>> clicks = monthly_history(load("email_events"), "email clicks")
+    >>> str(clicks.index[0]), clicks.name
+    ('2025-11', 'email clicks')
 
     """
-    import pandas as pd
+    from ..metrics.history import monthly_history as counted
 
-    info = metric_info(metric)
-    source = info.source
-    if not source:
-        from ._vocab import goal_metrics
-
-        valid = ", ".join(m.label for m in goal_metrics().values() if m.source)
-        raise ParameterError(f"'{info.label}' is not counted from the sample tables; valid: {valid}")
-    needed = [c for c in (source["date"], source.get("column"), source.get("value")) if c]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"the table has no column '{missing[0]}', which {info.label} are counted from; "
-            f"pass the {source['table']} table (columns: {', '.join(needed)})"
-        )
-    rows = table
-    if source.get("column"):
-        rows = rows[rows[source["column"]] == source["equals"]]
-    when = pd.to_datetime(rows[source["date"]], errors="coerce")
-    keep = when.notna()
-    months = when[keep].dt.to_period("M")
-    values = rows.loc[keep, source["value"]] if source.get("value") else pd.Series(1, index=months.index)
-    counted = values.groupby(months).sum()
-    if counted.empty:
-        return pd.Series([], index=pd.PeriodIndex([], freq="M"), name=info.label, dtype="float64")
-    span = pd.period_range(counted.index.min(), counted.index.max(), freq="M")
-    return counted.reindex(span, fill_value=0).astype("float64").rename(info.label)
-
-
-@dataclass(frozen=True)
-class Attainability:
-    """How a goal's required growth compares with the metric's own past growth.
-
-    Attributes:
-        required: the growth the goal needs over its horizon, as a fraction (0.25 is +25%).
-        horizon_months: the goal's horizon in months.
-        window_months: the length of the past periods compared (the horizon, or shorter; see ``basis``).
-        basis: ``"horizon"`` (periods as long as the goal's), ``"pace"`` (shorter periods at the same steady
-            pace) or ``None`` (too little history to judge).
-        compared: the growth compared with the past periods (``required``, or its steady pace per window).
-        growth: each past period's growth, as a fraction, oldest first.
-        labels: the month each past period ends.
-        reached: past periods that did at least as well as ``compared``.
-        aggregate: ``"sum"`` (totals of flows compared) or ``"level"``.
-        upward: whether reaching the goal means growing (``True``) or falling.
-        history_months: how many months of history there were.
-        passed: whether the target is within what history has done (``None`` when it cannot be judged).
-        verdict: the judgement in a sentence, with a suggestion when it fails.
-
-    """
-
-    required: float
-    horizon_months: int
-    window_months: int
-    basis: str | None
-    compared: float
-    growth: tuple[float, ...]
-    labels: tuple[str, ...]
-    reached: int
-    aggregate: str
-    upward: bool
-    history_months: int
-    passed: bool | None
-    verdict: str
-
-    @property
-    def periods(self) -> int:
-        """How many past periods were compared."""
-        return len(self.growth)
-
-    @property
-    def more_ambitious_than(self) -> int:
-        """In how many past periods the metric moved less than the goal needs."""
-        return self.periods - self.reached
-
-    @property
-    def percentile(self) -> float | None:
-        """The share of past periods (0-100) the goal is more ambitious than."""
-        return None if not self.growth else 100.0 * self.more_ambitious_than / self.periods
-
-    def plot(self, **kwargs: Any) -> Any:
-        """Draw the past growth against the target (see :func:`mopskit.goals.plot_attainability`)."""
-        from ._chart import plot_attainability
-
-        return plot_attainability(self, **kwargs)
+    return counted(table, metric_info(metric).key)
 
 
 def _values(history: pd.Series | Sequence[float]) -> tuple[list[float], list[str]]:

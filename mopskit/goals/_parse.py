@@ -261,7 +261,6 @@ def _parse(text: str, today: date) -> Goal:
     resources = _resources(tokens, free, text)
     vague_terms = _scan_vague(tokens, free)
 
-    metric_keys = _refine(metric_keys, scope_labels)
     metric = goal_metrics()[metric_keys[0]] if metric_keys else None
     scope = tuple(dict.fromkeys(([metric.scope] if metric and metric.scope else []) + scope_labels))
 
@@ -412,19 +411,6 @@ def _scan_vague(tokens: list[Token], free: list[bool]) -> list[str]:
             if hit[1] not in values:
                 values.append(hit[1])
     return values
-
-
-def _refine(keys: list[str], scope_labels: list[str]) -> list[str]:
-    metrics = goal_metrics()
-    refined: list[str] = []
-    for key in keys:
-        for word, better in metrics[key].refine:
-            if word in scope_labels:
-                key = better
-                break
-        if key not in refined:
-            refined.append(key)
-    return refined
 
 
 def _owner(tokens: list[Token], free: list[bool]) -> tuple[str | None, set[int]]:

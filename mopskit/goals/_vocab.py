@@ -1,8 +1,10 @@
-"""The goal vocabulary: measurable metrics, vague words and scopes (``mopskit/content/goal_metrics.yaml``).
+"""The goal vocabulary: measurable metrics, vague words and scopes.
 
-Channel scopes come from the data dictionary (the ``channel`` columns of ``campaigns`` and ``contacts``), so a
-goal can name any channel the sample data knows; other scopes (regions, segments, programs) come from the
-content file.
+The metrics a goal can name are the catalog's (``mopskit/content/metrics.yaml``, read through
+:mod:`mopskit.metrics.catalog`): every metric with a ``goal`` block, keyed by its catalog name, whose aliases
+(``cac``, ``cpl``, ...) still find it. Vague words and scopes are in ``mopskit/content/goal_words.yaml``. Channel
+scopes come from the data dictionary (the ``channel`` columns of ``campaigns`` and ``contacts``), so a goal can
+name any channel the sample data knows.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class MetricInfo:
     """A measurable metric a goal can name.
 
     Attributes:
-        key: its id, e.g. ``"email_clicks"``.
+        key: its name in the metric catalog, e.g. ``"total_clicks"``.
         label: how the kit writes it, e.g. ``"email clicks"``.
         synonyms: other ways to write it.
         kind: ``count``, ``rate`` (a percentage), ``money``, ``ratio``, ``score`` or ``time``.
@@ -43,8 +45,8 @@ class MetricInfo:
     better: str
     aggregate: str
     scope: str | None = None
-    refine: tuple[tuple[str, str], ...] = ()
     measured_from: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
 
     @property
     def source(self) -> dict[str, str]:
@@ -65,46 +67,55 @@ class Scope:
 def _raw() -> dict[str, Any]:
     from .. import content
 
-    return content.load_yaml("goal_metrics")
+    return content.load_yaml("goal_words")
+
+
+# the catalog's unit -> a goal's kind of metric (a percent that can leave 0-100 is a ratio)
+_KINDS = {"count": "count", "percent": "rate", "points": "rate", "money": "money", "days": "time", "hours": "time"}
 
 
 @cache
 def goal_metrics() -> dict[str, MetricInfo]:
-    """Return the measurable metrics a goal can name, by key.
+    """Return the measurable metrics a goal can name, by their catalog name.
 
-    >>> goal_metrics()["email_clicks"].label
+    >>> goal_metrics()["total_clicks"].label
     'email clicks'
-    >>> goal_metrics()["cac"].better
+    >>> goal_metrics()["customer_acquisition_cost"].better
     'lower'
     """
     from ..data import currency
+    from ..metrics.catalog import catalog, metric
 
     metrics = {}
-    for key, raw in _raw()["metrics"].items():
-        kind = raw["kind"]
-        metrics[key] = MetricInfo(
-            key=key,
-            label=raw["label"],
-            synonyms=tuple(raw.get("synonyms", ())),
+    for name in catalog()["name"]:
+        entry = metric(name)
+        if entry.goal is None:
+            continue
+        kind = "ratio" if entry.unbounded else _KINDS.get(entry.unit, entry.unit)
+        units = {"count": entry.goal.noun, "percent": "%", "points": "%", "money": currency(), "score": "points"}
+        metrics[name] = MetricInfo(
+            key=name,
+            label=entry.goal.label,
+            synonyms=entry.goal.synonyms,
             kind=kind,
-            unit=currency() if kind == "money" else str(raw.get("unit", "")),
-            better=raw.get("better", "higher"),
-            aggregate=raw.get("aggregate", "level"),
-            scope=raw.get("scope"),
-            refine=tuple(sorted(raw.get("refine", {}).items())),
-            measured_from=tuple(raw.get("measured_from", {}).items()),
+            unit=units.get(entry.unit, entry.unit),
+            better=entry.goal.better,
+            aggregate=entry.goal.aggregate,
+            scope=entry.goal.scope or None,
+            measured_from=entry.measured_from,
+            aliases=entry.aliases,
         )
     return metrics
 
 
 def metric_info(name: str) -> MetricInfo:
-    """Return a metric by key, label or synonym ("CTR", "click-through rate" and "click_through_rate" all work).
+    """Return a metric by name, alias, label or synonym ("CTR", "click-through rate", "click_through_rate").
 
     Raises:
         ParameterError: the name is not a metric the kit knows; the message lists the valid labels.
 
-    >>> metric_info("CTR").key
-    'click_through_rate'
+    >>> metric_info("CTR").key, metric_info("cac").key
+    ('click_through_rate', 'customer_acquisition_cost')
 
     """
     found = find_metric(name)
@@ -125,6 +136,9 @@ def find_metric(name: str) -> MetricInfo | None:
     metrics = goal_metrics()
     if name in metrics:
         return metrics[name]
+    aliased = next((m for m in metrics.values() if name in m.aliases), None)
+    if aliased is not None:
+        return aliased
     key = phrase_key(str(name))
     hit = indexes().metrics.match(list(key), 0, [True] * len(key))
     if hit is None or hit[0] != len(key):
@@ -179,7 +193,7 @@ def indexes() -> _Indexes:
     """The phrase indexes the parser looks words up in."""
     metric_phrases = [(m.label, k) for k, m in goal_metrics().items()]
     metric_phrases += [(s, k) for k, m in goal_metrics().items() for s in m.synonyms]
-    metric_phrases += [(k.replace("_", " "), k) for k in goal_metrics()]
+    metric_phrases += [(a.replace("_", " "), k) for k, m in goal_metrics().items() for a in (k, *m.aliases)]
     return _Indexes(
         metrics=PhraseIndex(metric_phrases),
         vague=PhraseIndex((term, term) for term in _raw()["vague"]),

@@ -3,8 +3,9 @@
 Each family has a module: :mod:`~mopskit.metrics.email`, :mod:`~mopskit.metrics.funnel`,
 :mod:`~mopskit.metrics.money`, :mod:`~mopskit.metrics.abtest`, :mod:`~mopskit.metrics.attribution`,
 :mod:`~mopskit.metrics.quality` and :mod:`~mopskit.metrics.cohorts`; the catalog (definitions, formulas,
-units, sources) is :func:`catalog`. Results are DataFrames with rates in percent; :func:`notes` explains what a
-reader must know about one (a rate left empty by a 0 denominator, unknown event types or campaigns).
+units, sources, the words goals use) is :func:`catalog`, and :func:`monthly_history` counts a metric per month.
+Results are DataFrames with rates in percent; :func:`notes` explains what a reader must know about one (a rate
+left empty by a 0 denominator, unknown event types or campaigns).
 
 >>> from mopskit.data import load
 >>> email_metrics(load("email_events"), by="channel", campaigns=load("campaigns"))["channel"].tolist()
@@ -16,10 +17,11 @@ from __future__ import annotations
 from ._common import data_quality, notes, percent, rate
 from .abtest import ABTestResult, ab_test, sample_size
 from .attribution import MODELS, attribute, compare_models, touch_credits
-from .catalog import Metric, catalog, metric, variants
+from .catalog import Metric, catalog, metric, metric_name, variants
 from .cohorts import acquisition_cohorts, cohort_revenue, repeat_purchase_rate, retention_curve, retention_matrix
 from .email import EMAIL_RATES, email_metrics, per_campaign
 from .funnel import funnel, funnel_stages, lead_velocity, time_in_stage
+from .history import monthly_history
 from .money import budget_variance, channel_economics, romi
 from .quality import completeness, duplicates, invalid_emails, quality_scorecard, stage_order_violations
 
@@ -45,6 +47,8 @@ __all__ = [
     "invalid_emails",
     "lead_velocity",
     "metric",
+    "metric_name",
+    "monthly_history",
     "notes",
     "per_campaign",
     "percent",

@@ -1,8 +1,10 @@
-"""What every metric family shares: rates with safe denominators, grouping keys, and notes on a result.
+"""What every metric family shares: rates with safe denominators, grouping keys, tables read one way, notes.
 
 A result is a plain DataFrame. What a reader must know about it (a rate left empty because its denominator
-was 0, events of a type nobody knows, campaigns missing from the campaign list) is kept in its
-``attrs["notes"]`` as sentences, and in ``attrs["data_quality"]`` as counts; :func:`notes` reads them back.
+was 0, events of a type nobody knows, rows left out because a date or a key is missing) is kept in its
+``attrs["notes"]`` as sentences, and in ``attrs["data_quality"]`` as counts, with ``"rows"`` accounting for
+every input row (see :class:`mopskit._validate.Notes`); :func:`notes` and :func:`data_quality` read them back.
+Dates, amounts and keys are read through :mod:`mopskit._validate`, so a bad cell is named with its row.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import Notes, amounts, columns, dates, missing_keys, period
 from ..errors import ParameterError
 from ..i18n import _
 
 __all__ = ["as_keys", "data_quality", "notes", "percent", "rate"]
+
+NO_CHANNEL = "(no channel)"
+CONTACT_DATES = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at")
 
 
 def rate(numerator: float, denominator: float) -> float:
@@ -70,25 +76,57 @@ def check_keys(keys: Iterable[str], valid: Sequence[str], *, function: str, extr
         )
 
 
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, table: str) -> None:
+def table_label(table: str) -> str:
+    """How messages name one of the kit's tables: ``the campaigns table``."""
+    return _("the {table} table").format(table=table)
+
+
+def require_columns(frame: pd.DataFrame, needed: Sequence[str], *, table: str, function: str) -> None:
     """Raise a :class:`~mopskit.errors.DataError` naming the missing columns and the ones the table has.
 
-    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="campaigns")
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="campaigns", function="channel_economics")
     Traceback (most recent call last):
     ...
-    mopskit.errors.DataError: the campaigns table has no column 'b'; it has: a. Load it with load('campaigns').
+    mopskit.errors.DataError: channel_economics: 'b' must be a column of the campaigns table (got columns a); add \
+it or rename one to 'b', or load the table with load('campaigns')
     """
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in needed if c not in frame.columns]
     if missing:
-        from ..errors import DataError
-
-        raise DataError(
-            _("the {table} table has no column {missing}; it has: {present}. Load it with load('{table}').").format(
-                table=table, missing=", ".join(repr(m) for m in missing), present=", ".join(map(str, frame.columns))
-            ),
-            problems=[f"column '{m}' is missing" for m in missing],
-            source=table,
+        fix = _("add it or rename one to '{name}', or load the table with load('{table}')").format(
+            name=missing[0], table=table
         )
+        columns(frame, needed, function=function, table=table_label(table), fix=fix)
+
+
+def parsed(
+    frame: pd.DataFrame, *, function: str, table: str, date_columns: Iterable[str] = (), money: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A copy of a table with its date columns parsed (:func:`mopskit._validate.dates`) and money read.
+
+    Only the columns present are read; a bad cell raises a DataError naming its row.
+    """
+    frame = frame.copy()
+    label = table_label(table)
+    for column in date_columns:
+        if column in frame.columns:
+            frame[column] = dates(frame[column], function=function, table=label)
+    for column in money:
+        if column in frame.columns:
+            frame[column] = amounts(frame[column], function=function, table=label)
+    return frame
+
+
+def label_missing(
+    frame: pd.DataFrame, column: str, *, table: str, notes: Notes, sentence: str, label: str = NO_CHANNEL
+) -> pd.DataFrame:
+    """Put rows whose key is empty under ``label`` (never dropped), and say how many in the notes."""
+    empty = missing_keys(frame[column])
+    if empty.any():
+        frame = frame.copy()
+        frame[column] = frame[column].astype(object).where(~empty, label)
+        notes.add(sentence.format(n=int(empty.sum()), label=label))
+        notes.quality.setdefault("labelled", {})[f"{table}.{column}"] = int(empty.sum())
+    return frame
 
 
 def group_label(row: Mapping[str, Any], keys: Sequence[str]) -> str:
@@ -101,7 +139,7 @@ def add_rates(
     rates: Mapping[str, tuple[str, str]],
     keys: Sequence[str],
     *,
-    notes: list[str],
+    notes: Notes,
     scale: float = 100.0,
 ) -> pd.DataFrame:
     """Add columns ``name = numerator / denominator × scale``; explain every value left empty by a 0 denominator."""
@@ -112,7 +150,7 @@ def add_rates(
             missing.setdefault(f"{den}|{group_label(row, keys)}", []).append(name)
     for where, names in missing.items():
         den, label = where.split("|", 1)
-        notes.append(
+        notes.add(
             _("{label}: {rates} left empty because {den} is 0 (nothing to divide by).").format(
                 label=label, rates=", ".join(names), den=den
             )
@@ -120,20 +158,76 @@ def add_rates(
     return frame
 
 
-def finish(frame: pd.DataFrame, *, notes: list[str], quality: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def in_period(stamps: pd.Series, start: Any, end: Any, *, function: str) -> pd.Series:
+    """True for timestamps on or after ``start`` and on or before the end of ``end`` (bounds checked)."""
+    first, last = period(start, end, function=function)
+    keep = pd.Series(True, index=stamps.index)
+    if first:
+        keep &= stamps >= pd.Timestamp(first)
+    if last:
+        keep &= stamps < pd.Timestamp(last) + pd.Timedelta(days=1)
+    return keep.fillna(False).astype(bool)
+
+
+def period_text(start: Any, end: Any, *, function: str) -> str:
+    """The period in words for a note: ``2026-01-01 to 2026-03-31``, ``from 2026-01-01``, ``up to ...``."""
+    first, last = period(start, end, function=function)
+    if first and last:
+        return f"{first.isoformat()} to {last.isoformat()}"
+    if first:
+        return _("from {day}").format(day=first.isoformat())
+    return _("up to {day}").format(day=last.isoformat()) if last else _("all dates")
+
+
+def exclude_outside(
+    frame: pd.DataFrame,
+    stamps: pd.Series,
+    *,
+    start: Any,
+    end: Any,
+    function: str,
+    table: str,
+    notes: Notes,
+    what: str,
+) -> pd.DataFrame:
+    """Keep the rows dated inside the period; count those left out (undated ones apart) in the notes."""
+    if start in (None, "") and end in (None, ""):
+        return frame
+    keep = in_period(stamps, start, end, function=function)
+    undated = stamps.isna()
+    notes.exclude(
+        table,
+        undated,
+        _("{what} with no {column}, left out of the period: {{n}}.").format(what=what, column=stamps.name),
+        reason=f"no {stamps.name}",
+    )
+    notes.exclude(
+        table,
+        ~keep & ~undated,
+        _("{what} outside {period}, left out: {{n}}.").format(
+            what=what, period=period_text(start, end, function=function)
+        ),
+        reason="outside the period",
+    )
+    return frame[keep]
+
+
+def finish(
+    frame: pd.DataFrame, *, notes: Notes | Sequence[str], quality: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
     """Attach notes and data-quality counts to a result and give it a clean 0..n-1 index."""
-    frame = frame.reset_index(drop=True)
-    frame.attrs["notes"] = list(notes)
-    frame.attrs["data_quality"] = dict(quality or {})
-    return frame
+    if not isinstance(notes, Notes):
+        notes = Notes(notes)
+    notes.quality.update(quality or {})
+    return notes.attach(frame)
 
 
 def notes(result: pd.DataFrame) -> list[str]:
     """Return what a reader must know about a metrics result: empty rates explained, unknown data counted.
 
     >>> from mopskit.metrics import email_metrics
-    >>> events = pd.DataFrame({"campaign_id": ["A"], "contact_id": ["c1"], "event_type": ["forwarded"],
-    ...                        "occurred_at": ["2026-01-05T09:00:00"]})
+    >>> events = pd.DataFrame({"campaign_id": ["A", "A"], "contact_id": ["c1", "c1"],
+    ...                        "event_type": ["sent", "forwarded"], "occurred_at": ["2026-01-05T09:00:00"] * 2})
     >>> notes(email_metrics(events))[0]
     "1 event of a type the kit does not know was counted here and left out of every metric: 'forwarded' (1)."
     """
@@ -145,63 +239,20 @@ def data_quality(result: pd.DataFrame) -> dict[str, Any]:
     return dict(result.attrs.get("data_quality", {}))
 
 
-def month_of(values: pd.Series) -> pd.Series:
-    """The calendar month (``YYYY-MM``) of timestamps or ISO date strings; empty stays empty.
+def month_of(stamps: pd.Series) -> pd.Series:
+    """The calendar month (``YYYY-MM``) of parsed timestamps; empty stays empty.
 
-    >>> month_of(pd.Series(["2026-03-31T23:59:00", None])).tolist()
+    >>> month_of(pd.Series(pd.to_datetime(["2026-03-31T23:59:00", None]))).tolist()
     ['2026-03', nan]
     """
-    stamps = values if pd.api.types.is_datetime64_any_dtype(values) else to_datetime(values)
     return stamps.dt.strftime("%Y-%m").where(stamps.notna(), np.nan).astype(object)
 
 
-def check_day(name: str, value: str | None) -> str | None:
-    """Check a period bound written ``YYYY-MM-DD`` and return it as such (None stays None).
+def check_period(start: Any, end: Any, *, function: str) -> tuple[str | None, str | None]:
+    """Check a period's bounds (see :func:`mopskit._validate.period`) and return them as ``YYYY-MM-DD`` text.
 
-    >>> check_day("start", "2026-03-01")
-    '2026-03-01'
+    >>> check_period("2026-03-01", None, function="funnel")
+    ('2026-03-01', None)
     """
-    if value is None or value == "":
-        return None
-    import datetime as dt
-    import re
-
-    text = str(value).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ParameterError(
-            _("'{name}' must be a date written YYYY-MM-DD, like 2026-03-31 (got {value!r})").format(
-                name=name, value=value
-            )
-        ) from None
-
-
-def check_period(start: str | None, end: str | None) -> tuple[str | None, str | None]:
-    """Check both bounds of a period and that the start is not after the end."""
-    first, last = check_day("start", start), check_day("end", end)
-    if first and last and first > last:
-        raise ParameterError(
-            _("'start' must be on or before 'end' (got start {first}, end {last})").format(first=first, last=last)
-        )
-    return first, last
-
-
-def to_datetime(values: pd.Series) -> pd.Series:
-    """Parse ISO 8601 dates and times (the kit's format); empty cells become NaT."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    try:
-        return pd.to_datetime(values.replace("", None), format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        from ..errors import DataError
-
-        raise DataError(
-            _("'{column}' must hold dates written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS ({detail})").format(
-                column=values.name, detail=str(exc).splitlines()[0].split(". You might")[0]
-            ),
-            problems=[str(exc)],
-            source=str(values.name),
-        ) from None
+    first, last = period(start, end, function=function)
+    return (first.isoformat() if first else None), (last.isoformat() if last else None)

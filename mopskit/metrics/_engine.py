@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data import table_spec
+from ..data._duckdb import connect as _connect
 from ..data._schema import normalize_name
 from ..errors import DataError
 
@@ -26,13 +27,7 @@ def is_path(value: Any) -> bool:
 
 def connect() -> Any:
     """Open an in-memory DuckDB connection with the kit's memory and thread limits."""
-    import duckdb
-
-    config = {
-        "memory_limit": os.environ.get("MOPSKIT_DUCKDB_MEMORY", "600MB"),
-        "threads": int(os.environ.get("MOPSKIT_DUCKDB_THREADS", str(os.cpu_count() or 1))),
-    }
-    return duckdb.connect(config=config)
+    return _connect()
 
 
 def _literal(text: str) -> str:

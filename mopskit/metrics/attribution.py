@@ -16,13 +16,14 @@ so the credit still sums to the revenue attributed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from .._validate import Notes, choice, missing_keys, number
 from ..i18n import _
-from ._common import add_rates, check_period, finish, require_columns, to_datetime
+from ._common import add_rates, finish, in_period, label_missing, parsed, require_columns
 
 __all__ = ["MODELS", "attribute", "compare_models", "touch_credits"]
 
@@ -30,23 +31,73 @@ MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
 NO_TOUCH = "(no touchpoint)"
 
 
-def _conversions(contacts: pd.DataFrame, start: str | None, end: str | None) -> tuple[pd.DataFrame, list[str]]:
-    require_columns(contacts, ["contact_id", "customer_at", "deal_amount"], table="contacts")
-    start, end = check_period(start, end)
-    won = contacts.assign(converted_at=to_datetime(contacts["customer_at"]))
-    won = won[won["converted_at"].notna()]
-    if start:
-        won = won[won["converted_at"] >= pd.Timestamp(start)]
-    if end:
-        won = won[won["converted_at"] < pd.Timestamp(end) + pd.Timedelta(days=1)]
-    notes = []
+def _conversions(contacts: pd.DataFrame, start: Any, end: Any, *, function: str, notes: Notes) -> pd.DataFrame:
+    """One row per won deal in the period: deal (a number), contact_id, converted_at, revenue, day_only."""
+    require_columns(contacts, ["contact_id", "customer_at", "deal_amount"], table="contacts", function=function)
+    notes.rows("contacts", len(contacts))
+    people = parsed(contacts, function=function, table="contacts", date_columns=["customer_at"], money=["deal_amount"])
+    won = people[people["customer_at"].notna()]
+    if start not in (None, "") or end not in (None, ""):
+        inside = in_period(won["customer_at"], start, end, function=function)
+        notes.exclude(
+            "contacts", ~inside, _("Deals won outside the period, left out: {n}."), reason="outside the period"
+        )
+        won = won[inside]
     no_value = won["deal_amount"].isna()
     if no_value.any():
-        notes.append(
+        notes.add(
             _("{n} customers have no deal amount; they count as conversions worth 0.").format(n=int(no_value.sum()))
         )
-    won = won.assign(revenue=won["deal_amount"].astype("float64").fillna(0.0))
-    return won[["contact_id", "converted_at", "revenue"]], notes
+    no_id = missing_keys(won["contact_id"])
+    if no_id.any():
+        notes.add(
+            _(
+                "{n} customers have no contact id, so no touch can be matched; their revenue is shown as '{label}'."
+            ).format(n=int(no_id.sum()), label=NO_TOUCH)
+        )
+    converted = won["customer_at"]
+    return pd.DataFrame(
+        {
+            "deal": np.arange(len(won)),
+            "contact_id": won["contact_id"].astype(object).where(~no_id, None),
+            "converted_at": converted,
+            "revenue": won["deal_amount"].fillna(0.0).astype("float64"),
+            "day_only": (converted == converted.dt.normalize()).to_numpy(),
+        }
+    )
+
+
+def _touches(touchpoints: pd.DataFrame, *, function: str, notes: Notes) -> pd.DataFrame:
+    require_columns(touchpoints, ["contact_id", "occurred_at", "channel"], table="touchpoints", function=function)
+    notes.rows("touchpoints", len(touchpoints))
+    touches = parsed(
+        touchpoints[["contact_id", "occurred_at", "channel"]],
+        function=function,
+        table="touchpoints",
+        date_columns=["occurred_at"],
+    )
+    touches = label_missing(
+        touches,
+        "channel",
+        table="touchpoints",
+        notes=notes,
+        sentence=_("Touches with no channel, credited under '{label}': {n}."),
+    )
+    no_id = missing_keys(touches["contact_id"])
+    notes.exclude(
+        "touchpoints",
+        no_id,
+        _("Touches with no contact id, left out (no deal to credit): {n}."),
+        reason="no contact_id",
+    )
+    undated = touches["occurred_at"].isna() & ~no_id
+    notes.exclude(
+        "touchpoints",
+        undated,
+        _("Touches with no date, left out (their order is unknown): {n}."),
+        reason="no occurred_at",
+    )
+    return touches[~no_id & ~undated]
 
 
 def touch_credits(
@@ -68,6 +119,12 @@ def touch_credits(
         start: first day of the period (deals won on or after it).
         end: last day of the period (inclusive).
 
+    A touch counts when it happened on or before the deal; when the deal's date has no time (midnight), any
+    touch on that day counts. Weights are shares of each deal, so the credits of a deal sum to its value
+    whatever the ages (time decay is computed relative to the deal's newest touch, so it never underflows).
+    Touches with no channel are credited under ``(no channel)``; touches with no contact id or no date, and
+    deals outside the period, are left out and counted in the notes.
+
     >>> touches = pd.DataFrame({"contact_id": ["c"] * 3, "channel": ["seo", "email", "webinar"],
     ...                         "occurred_at": ["2026-01-01", "2026-01-05", "2026-01-09"]})
     >>> won = pd.DataFrame({"contact_id": ["c"], "customer_at": ["2026-01-10"], "deal_amount": [1000.0]})
@@ -75,25 +132,32 @@ def touch_credits(
     [400.0, 200.0, 400.0]
 
     """
-    if model not in MODELS:
-        raise ParameterError(
-            _("unknown attribution model '{model}'; valid: {valid}").format(model=model, valid=", ".join(MODELS))
-        )
-    if not half_life_days > 0:
-        raise ParameterError(
-            _("'half_life_days' must be more than 0 (got {half_life_days})").format(half_life_days=half_life_days)
-        )
-    require_columns(touchpoints, ["contact_id", "occurred_at", "channel"], table="touchpoints")
-    won, notes = _conversions(contacts, start, end)
-    touches = touchpoints[["contact_id", "occurred_at", "channel"]].assign(
-        occurred_at=to_datetime(touchpoints["occurred_at"])
+    return _credits(touchpoints, contacts, model, half_life_days, start, end, function="touch_credits")
+
+
+def _credits(
+    touchpoints: pd.DataFrame,
+    contacts: pd.DataFrame,
+    model: Any,
+    half_life_days: Any,
+    start: Any,
+    end: Any,
+    *,
+    function: str,
+) -> pd.DataFrame:
+    model = choice(model, "model", MODELS, function=function)
+    half_life_days = number(half_life_days, "half_life_days", function=function, above=0)
+    notes = Notes()
+    won = _conversions(contacts, start, end, function=function, notes=notes)
+    touches = _touches(touchpoints, function=function, notes=notes)
+    joined = won.merge(touches, on="contact_id", how="inner")
+    counts = (joined["occurred_at"] <= joined["converted_at"]) | (
+        joined["day_only"] & (joined["occurred_at"].dt.normalize() <= joined["converted_at"])
     )
-    joined = won.merge(touches, on="contact_id", how="left")
-    counts = joined["occurred_at"].notna() & (joined["occurred_at"] <= joined["converted_at"])
-    kept = joined[counts].sort_values(["contact_id", "occurred_at"], kind="stable")
-    untouched = won[~won["contact_id"].isin(set(kept["contact_id"]))]
+    kept = joined[counts].sort_values(["deal", "occurred_at"], kind="stable")
+    untouched = won[~won["deal"].isin(set(kept["deal"]))]
     if len(untouched):
-        notes.append(
+        notes.add(
             _("{n} customers had no touchpoint on or before their deal; their revenue is shown as '{label}'.").format(
                 n=len(untouched), label=NO_TOUCH
             )
@@ -101,9 +165,10 @@ def touch_credits(
         kept = pd.concat(
             [kept, untouched.assign(occurred_at=untouched["converted_at"], channel=NO_TOUCH)], ignore_index=True
         )
-    group = kept.groupby("contact_id", sort=False)
+    kept = kept.reset_index(drop=True)
+    group = kept.groupby("deal", sort=False)
     position = group.cumcount().to_numpy()
-    n = group["contact_id"].transform("size").to_numpy()
+    n = group["deal"].transform("size").to_numpy()
     if model == "first_touch":
         weight = (position == 0).astype(float)
     elif model == "last_touch":
@@ -111,15 +176,17 @@ def touch_credits(
     elif model == "linear":
         weight = 1.0 / n
     elif model == "time_decay":
-        age = (kept["converted_at"] - kept["occurred_at"]).dt.total_seconds().to_numpy() / 86_400
-        raw = pd.Series(0.5 ** (age / half_life_days), index=kept.index)
-        weight = (raw / raw.groupby(kept["contact_id"]).transform("sum")).to_numpy()
+        age = ((kept["converted_at"] - kept["occurred_at"]).dt.total_seconds() / 86_400).clip(lower=0)
+        newest = age.groupby(kept["deal"]).transform("min")
+        raw = 0.5 ** ((age - newest) / half_life_days)  # the newest touch weighs 1, so the sum never underflows
+        weight = (raw / raw.groupby(kept["deal"]).transform("sum")).to_numpy()
     else:
         ends = (position == 0) | (position == n - 1)
         middle_share = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
         weight = np.select([n == 1, n == 2, ends], [1.0, 0.5, 0.4], default=middle_share)
     result = kept.assign(weight=weight, credit=weight * kept["revenue"].to_numpy())
     result = result[["contact_id", "occurred_at", "channel", "converted_at", "revenue", "weight", "credit"]]
+    notes.quality["revenue"] = float(won["revenue"].sum())
     return finish(result, notes=notes)
 
 
@@ -134,9 +201,12 @@ def attribute(
 ) -> pd.DataFrame:
     """Credit won revenue to channels under one attribution model.
 
+    Takes the same arguments as :func:`touch_credits`, and reads the tables the same way.
+
     Returns:
         channel, conversions (fractional: a deal shared by two channels gives each 0.5) and revenue (credit).
-        Its revenue column sums to the revenue of the deals won in the period.
+        Its revenue column sums to the revenue of the deals won in the period; touches with no channel are
+        credited under ``(no channel)``, deals with no touch before them under ``(no touchpoint)``.
 
     >>> from mopskit.data import load
     >>> credit = attribute(load("touchpoints"), load("contacts"), model="last_touch")
@@ -144,13 +214,20 @@ def attribute(
     True
 
     """
-    credits = touch_credits(touchpoints, contacts, model=model, half_life_days=half_life_days, start=start, end=end)
+    credits = _credits(touchpoints, contacts, model, half_life_days, start, end, function="attribute")
+    return _by_channel(credits)
+
+
+def _by_channel(credits: pd.DataFrame) -> pd.DataFrame:
     result = (
         credits.groupby("channel", sort=True)
         .agg(conversions=("weight", "sum"), revenue=("credit", "sum"))
         .reset_index()
     )
-    return finish(result, notes=credits.attrs.get("notes", []))
+    notes = Notes()
+    notes.merge(credits)
+    notes.quality.update({k: v for k, v in credits.attrs.get("data_quality", {}).items() if k != "rows"})
+    return finish(result, notes=notes)
 
 
 def compare_models(
@@ -168,7 +245,8 @@ def compare_models(
     Args:
         touchpoints: the ``touchpoints`` table.
         contacts: the ``contacts`` table.
-        campaigns: the ``campaigns`` table, for each channel's spend (campaigns starting in the period).
+        campaigns: the ``campaigns`` table, for each channel's spend (campaigns starting in the period); spend
+            is read as :func:`mopskit.metrics.channel_economics` reads it (never negative; empty is unknown).
         models: the models to compare.
         half_life_days: for time_decay.
         start: first day of the period.
@@ -176,7 +254,8 @@ def compare_models(
 
     Returns:
         channel, spend, then ``revenue_<model>`` for each model, then ``romi_<model>`` (percent) for each, then
-        ``rank_<model>`` (1 = best ROMI). ROMI is empty for channels with no spend, and the notes say so.
+        ``rank_<model>`` (1 = best ROMI). ROMI is empty for channels with no spend or an unknown one, and the
+        notes say so.
 
     >>> from mopskit.data import load
     >>> table = compare_models(load("touchpoints"), load("contacts"), load("campaigns"))
@@ -184,22 +263,24 @@ def compare_models(
     ['romi_first_touch', 'romi_last_touch']
 
     """
-    from .money import _in_period
+    from .money import campaign_spend
 
-    unknown = [m for m in models if m not in MODELS]
-    if unknown:
-        raise ParameterError(
-            f"unknown attribution model(s) {', '.join(map(repr, unknown))}; valid: {', '.join(MODELS)}"
-        )
-    spent = campaigns[_in_period(campaigns["start_date"], start, end)]
-    table = spent.groupby("channel")["spend"].sum().rename("spend").to_frame()
-    notes: list[str] = []
+    function = "compare_models"
+    if isinstance(models, str):
+        models = [models]
+    models = [choice(m, "models", MODELS, function=function) for m in models]
+    notes = Notes()
+    spent = campaign_spend(campaigns, start=start, end=end, function=function, notes=notes)
+    grouped = spent.groupby("channel")[["spend", "spend_unknown"]].sum()
+    table = grouped["spend"].where(grouped["spend_unknown"] == 0).rename("spend").to_frame()
     for model in models:
-        credit = attribute(touchpoints, contacts, model=model, half_life_days=half_life_days, start=start, end=end)
+        credits = _credits(touchpoints, contacts, model, half_life_days, start, end, function=function)
+        credit = _by_channel(credits)
         table = table.join(credit.set_index("channel")["revenue"].rename(f"revenue_{model}"), how="outer")
-        notes += [n for n in credit.attrs.get("notes", []) if n not in notes]
-    table = table.fillna(0.0).reset_index().rename(columns={"index": "channel"}).sort_values("channel")
-    table = table.reset_index(drop=True)
+        notes.merge(credit)
+    table = table.fillna({c: 0.0 for c in table.columns if c != "spend"})
+    table.loc[~table.index.isin(grouped.index), "spend"] = 0.0  # channels with no campaign: unpaid
+    table = table.rename_axis("channel").reset_index().sort_values("channel").reset_index(drop=True)
     for model in models:
         table[f"net_{model}"] = table[f"revenue_{model}"] - table["spend"]
     table = add_rates(table, {f"romi_{m}": (f"net_{m}", "spend") for m in models}, ["channel"], notes=notes)

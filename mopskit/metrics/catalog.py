@@ -1,12 +1,15 @@
 """The metric catalog: what each metric means, its formula, unit, grain and source, written once as data.
 
-The entries live in ``mopskit/content/metrics.yaml``; lessons and reports render definitions from here, so a
-definition is never typed twice and a translation is a catalog, not a rewrite.
+The entries live in ``mopskit/content/metrics.yaml``, the kit's one vocabulary of metrics: lessons and reports
+render definitions from here, the metrics explorer labels its tables from here, and goals read the words a goal
+uses for each metric from here (:mod:`mopskit.goals`), so a definition is never typed twice and a translation is
+a catalog, not a rewrite. Old names stay usable as aliases (``metric("cac")``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -15,15 +18,37 @@ from ..content import load_yaml, source_title
 from ..errors import ParameterError
 from ..i18n import _
 
-__all__ = ["FAMILIES", "Metric", "catalog", "metric", "variants"]
+__all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variants"]
 
-FAMILIES = ("email", "funnel", "money", "tests", "attribution", "quality", "cohorts")
-UNITS = ("count", "percent", "points", "money", "days")
+FAMILIES = ("email", "funnel", "money", "tests", "attribution", "quality", "cohorts", "web", "customer", "operations")
+UNITS = ("count", "percent", "points", "money", "days", "hours", "score")
+
+
+@dataclass(frozen=True)
+class GoalTerms:
+    """How a goal sentence names a metric (see :mod:`mopskit.goals`).
+
+    Attributes:
+        label: how the kit writes it in a goal (``"email clicks"``); parse_goal reads it back.
+        synonyms: other ways people write it.
+        noun: what one of a count is called (``"clicks"``); empty for other units.
+        better: ``"higher"`` or ``"lower"``: what improving it means.
+        aggregate: ``"sum"`` for flows (periods add up), ``"level"`` for values at a point in time.
+        scope: where it applies by itself (``"email"``), or empty.
+
+    """
+
+    label: str
+    synonyms: tuple[str, ...]
+    noun: str
+    better: str
+    aggregate: str
+    scope: str
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric of the catalog."""
+    """One metric of the catalog (the fields are described in ``mopskit/content/metrics.yaml``)."""
 
     name: str
     family: str
@@ -36,6 +61,10 @@ class Metric:
     source: str
     function: str
     variants: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    aliases: tuple[str, ...] = ()
+    unbounded: bool = False
+    measured_from: tuple[tuple[str, str], ...] = ()
+    goal: GoalTerms | None = None
 
     @property
     def formula(self) -> str:
@@ -50,7 +79,24 @@ class Metric:
         """The title of the article or documentation the definition follows."""
         return source_title(self.source)
 
+    @property
+    def computed(self) -> bool:
+        """Whether a ``mopskit.metrics`` function computes it from the kit's data (else it is only named)."""
+        return bool(self.function)
 
+
+def _goal_terms(raw: dict[str, Any]) -> GoalTerms:
+    return GoalTerms(
+        label=str(raw["label"]),
+        synonyms=tuple(str(s) for s in raw.get("synonyms", ())),
+        noun=str(raw.get("noun", "")),
+        better=str(raw.get("better", "higher")),
+        aggregate=str(raw.get("aggregate", "level")),
+        scope=str(raw.get("scope", "")),
+    )
+
+
+@cache
 def _entries() -> dict[str, Metric]:
     raw: dict[str, dict[str, Any]] = load_yaml("metrics")
     metrics = {}
@@ -71,36 +117,74 @@ def _entries() -> dict[str, Metric]:
             unit=entry["unit"],
             grain=str(entry["grain"]),
             source=str(entry["source"]),
-            function=str(entry["function"]),
+            function=str(entry.get("function") or ""),
             variants=tuple(dict(v) for v in entry.get("variants", ())),
+            aliases=tuple(entry.get("aliases", ())),
+            unbounded=bool(entry.get("unbounded", False)),
+            measured_from=tuple(entry.get("measured_from", {}).items()),
+            goal=_goal_terms(entry["goal"]) if "goal" in entry else None,
         )
     return metrics
 
 
+@cache
+def _names() -> dict[str, str]:
+    """Every key and alias, to the metric's name; an alias that names two metrics is refused."""
+    found: dict[str, str] = {}
+    for entry in _entries().values():
+        for key in (entry.name, *entry.aliases):
+            if found.setdefault(key, entry.name) != entry.name:
+                raise ParameterError(
+                    _("metrics.yaml: '{key}' names both '{a}' and '{b}'").format(key=key, a=found[key], b=entry.name)
+                )
+    return found
+
+
+def metric_name(name: str) -> str:
+    """Return the catalog's name of a metric given its name or one of its aliases.
+
+    >>> metric_name("cac"), metric_name("customer_acquisition_cost"), metric_name("mql_to_sql_rate")
+    ('customer_acquisition_cost', 'customer_acquisition_cost', 'mql_to_sql')
+
+    Raises:
+        ParameterError: no metric has that name or alias; the message lists the names.
+
+    """
+    names = _names()
+    if name not in names:
+        raise ParameterError(
+            _("unknown metric '{name}'; valid: {valid}").format(name=name, valid=", ".join(_entries()))
+        )
+    return names[name]
+
+
 def metric(name: str) -> Metric:
-    """Return one metric of the catalog by name.
+    """Return one metric of the catalog by name or alias.
 
     >>> metric("click_through_rate").formula
     'unique clicks / delivered × 100'
+    >>> metric("cpl").label
+    'Cost per lead (CPL)'
     """
-    entries = _entries()
-    if name not in entries:
-        raise ParameterError(_("unknown metric '{name}'; valid: {valid}").format(name=name, valid=", ".join(entries)))
-    return entries[name]
+    return _entries()[metric_name(name)]
 
 
-def catalog(*, family: str | None = None) -> pd.DataFrame:
+def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.DataFrame:
     """Return the metric catalog as a table: one row per metric.
 
     Args:
-        family: keep one family only: email, funnel, money, tests, attribution, quality or cohorts.
+        family: keep one family only (one of :data:`FAMILIES`: email, funnel, money, tests, ...).
+        computed: ``True`` keeps the metrics a ``mopskit.metrics`` function computes from the kit's data,
+            ``False`` those it only names (a goal can name them); ``None`` keeps both.
 
     Returns:
         Columns name, family, label, definition, numerator, denominator, formula, unit, grain, source (its
-        title) and function (the ``mopskit.metrics`` function that computes it).
+        title), function (the ``mopskit.metrics`` function that computes it, empty if none) and aliases.
 
     >>> catalog(family="email").set_index("name").loc["open_rate", "denominator"]
     'delivered'
+    >>> "nps" in set(catalog(computed=False)["name"]), "nps" in set(catalog(computed=True)["name"])
+    (True, False)
 
     """
     if family is not None and family not in FAMILIES:
@@ -120,9 +204,10 @@ def catalog(*, family: str | None = None) -> pd.DataFrame:
             "grain": m.grain,
             "source": m.source_title,
             "function": m.function,
+            "aliases": ", ".join(m.aliases),
         }
         for m in _entries().values()
-        if family is None or m.family == family
+        if (family is None or m.family == family) and (computed is None or m.computed == computed)
     ]
     return pd.DataFrame(rows)
 
@@ -136,7 +221,7 @@ def variants() -> pd.DataFrame:
 
     >>> table = variants()
     >>> sorted(table.loc[table["name"].str.contains("click-through"), "denominator"])
-    ['unique opens', 'unique recipients in a month']
+    ['unique opens', 'unique recipient impressions in a month']
     """
     rows = [
         {

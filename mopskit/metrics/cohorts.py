@@ -8,47 +8,122 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._validate import Notes, amounts, columns, dates, missing_keys, problem, row_label
 from ..errors import DataError
 from ..i18n import _
 from ._common import finish, percent
 
 __all__ = ["acquisition_cohorts", "cohort_revenue", "repeat_purchase_rate", "retention_curve", "retention_matrix"]
 
+LOG = "the purchase log"
+PURCHASES = "purchases"
 
-def _prepared(log: pd.DataFrame, customer: str, date: str, amount: str | None) -> pd.DataFrame:
-    needed = [customer, date] + ([amount] if amount else [])
-    missing = [c for c in needed if c not in log.columns]
-    if missing:
-        raise DataError(
-            _("the purchase log has no column {missing}; it has: {present}").format(
-                missing=", ".join(map(repr, missing)), present=", ".join(map(str, log.columns))
-            ),
-            source="purchases",
+
+def _prepared(
+    log: pd.DataFrame,
+    customer: str,
+    date: str,
+    amount: str | None,
+    *,
+    function: str,
+    notes: Notes,
+    refunds: bool = False,
+) -> pd.DataFrame:
+    """The purchases read one way: rows with no customer or no date left out (and counted), refunds apart.
+
+    Returns customer, date, amount, refund (True for a negative amount, allowed with ``refunds``), then the
+    cohort month, the month, months since the cohort month and whether the day is a later one than the first.
+    Refunds count in revenue only: they never make a customer, a cohort or a repeat purchase.
+    """
+    columns(log, [customer, date] + ([amount] if amount else []), function=function, table=LOG)
+    notes.rows(PURCHASES, len(log))
+    when = dates(log[date], function=function, table=LOG, name=date).dt.normalize()
+    paid = (
+        amounts(
+            log[amount],
+            function=function,
+            table=LOG,
+            name=amount,
+            negative=refunds,
+            negative_fix=_("a negative amount is a refund: pass refunds=True to net refunds against revenue"),
         )
-    frame = pd.DataFrame(
-        {
-            "customer": log[customer],
-            "date": pd.to_datetime(log[date]).dt.normalize(),
-            "amount": log[amount].astype("float64") if amount else 0.0,
-        }
-    ).dropna(subset=["customer", "date"])
-    first = frame.groupby("customer")["date"].transform("min")
-    frame["cohort_month"] = first.dt.to_period("M")
+        if amount
+        else pd.Series(0.0, index=log.index)
+    )
+    no_customer = missing_keys(log[customer])
+    no_date = when.isna() & ~no_customer
+    notes.exclude(PURCHASES, no_customer, _("Purchases with no customer, left out: {n}."), reason="no customer")
+    notes.exclude(PURCHASES, no_date, _("Purchases with no date, left out: {n}."), reason="no date")
+    frame = pd.DataFrame({"customer": log[customer], "date": when, "amount": paid})[~no_customer & ~no_date]
+    frame["refund"] = frame["amount"] < 0
+    if amount and frame["amount"].isna().any():
+        notes.add(
+            _("{n} purchases have no amount; they count as purchases, their revenue as 0.").format(
+                n=int(frame["amount"].isna().sum())
+            )
+        )
+        frame["amount"] = frame["amount"].fillna(0.0)
+    if frame["refund"].any():
+        notes.add(
+            _(
+                "{n} refunds (negative amounts, {total:,.2f} in all) are netted against revenue; they do not count "
+                "as purchases."
+            ).format(n=int(frame["refund"].sum()), total=float(frame.loc[frame["refund"], "amount"].sum()))
+        )
+    bought = frame[~frame["refund"]]
+    first = bought.groupby("customer")["date"].min()
+    orphans = ~frame["customer"].isin(first.index)
+    notes.exclude(
+        PURCHASES,
+        orphans,
+        _("Refunds of customers with no purchase in the log, left out: {n}."),
+        reason="refund without a purchase",
+    )
+    frame = frame[~orphans]
+    first_day = frame["customer"].map(first)
+    frame["cohort_month"] = first_day.dt.to_period("M")
     frame["month"] = frame["date"].dt.to_period("M")
     frame["months_since"] = (frame["month"] - frame["cohort_month"]).apply(lambda offset: offset.n).astype("int64")
-    frame["repeat_day"] = frame["date"] > first
+    frame["repeat_day"] = (frame["date"] > first_day) & ~frame["refund"]
     return frame
+
+
+def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: str) -> None:
+    """Refuse a log with rows a bare number would lose silently: no customer, or no date."""
+    for column in (customer, date):
+        empty = missing_keys(log[column]).to_numpy()
+        if empty.any():
+            position = int(empty.nonzero()[0][0])
+            lines = [
+                problem(
+                    function,
+                    column,
+                    _("filled in"),
+                    log[column].iloc[position],
+                    where=row_label(position, log.index[position], LOG),
+                    fix=_(
+                        "leave such rows out first ({n} in all), or use acquisition_cohorts, whose notes count them"
+                    ).format(n=int(empty.sum())),
+                )
+            ]
+            raise DataError(lines[0], problems=lines, source=LOG)
 
 
 def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> float:
     """Percent of customers who bought again on a later day than their first purchase.
+
+    A bare number cannot carry notes, so rows with no customer or no date are refused (with their row)
+    rather than left out; :func:`acquisition_cohorts` leaves them out and counts them in its notes.
 
     >>> log = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"],
     ...                     "date": ["2026-01-01", "2026-01-01", "2026-01-02", "2026-01-03", "2026-02-01"]})
     >>> round(repeat_purchase_rate(log), 2)
     33.33
     """
-    frame = _prepared(log, customer, date, None)
+    function = "repeat_purchase_rate"
+    notes = Notes()
+    frame = _prepared(log, customer, date, None, function=function, notes=notes)
+    _refuse_dropped(log, customer, date, function=function)
     customers = frame["customer"].nunique()
     if not customers:
         return float("nan")
@@ -56,9 +131,24 @@ def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", da
 
 
 def acquisition_cohorts(
-    log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date", amount: str = "amount"
+    log: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    refunds: bool = False,
 ) -> pd.DataFrame:
     """One row per acquisition month: new customers, their repeat-purchase rate and the revenue they brought.
+
+    Args:
+        log: a purchase log, one row per purchase.
+        customer: the column naming the customer.
+        date: the column dating the purchase (``YYYY-MM-DD``; a bad date is refused with its row).
+        amount: the column of amounts (numbers, or text such as ``"$7"`` or ``"1,000.00"``).
+        refunds: whether negative amounts are refunds, netted against revenue (they never count as
+            purchases). Without it a negative amount is refused with its row.
+
+    Rows with no customer or no date are left out and counted in the notes.
 
     Returns:
         cohort_month (``YYYY-MM``), customers, repeat_customers, repeat_purchase_rate (percent),
@@ -70,11 +160,12 @@ def acquisition_cohorts(
     [['2026-01', 1, 15.0], ['2026-02', 1, 20.0]]
 
     """
-    frame = _prepared(log, customer, date, amount)
+    notes = Notes()
+    frame = _prepared(log, customer, date, amount, function="acquisition_cohorts", notes=notes, refunds=refunds)
     groups = frame.groupby("cohort_month")
     result = pd.DataFrame(
         {
-            "customers": groups["customer"].nunique(),
+            "customers": frame[~frame["refund"]].groupby("cohort_month")["customer"].nunique(),
             "repeat_customers": frame[frame["repeat_day"]].groupby("cohort_month")["customer"].nunique(),
             "first_month_revenue": frame[frame["months_since"] == 0].groupby("cohort_month")["amount"].sum(),
             "revenue": groups["amount"].sum(),
@@ -86,24 +177,32 @@ def acquisition_cohorts(
     result.index = result.index.astype(str)
     result = result.rename_axis("cohort_month").reset_index()
     columns = ["cohort_month", "customers", "repeat_customers", "repeat_purchase_rate", "first_month_revenue"]
-    return finish(result[[*columns, "revenue", "revenue_per_customer"]], notes=[])
+    return finish(result[[*columns, "revenue", "revenue_per_customer"]], notes=notes)
 
 
 def cohort_revenue(
-    log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date", amount: str = "amount"
+    log: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    refunds: bool = False,
 ) -> pd.DataFrame:
     """Revenue of each acquisition cohort in each calendar month: rows are cohorts, columns months (``YYYY-MM``).
+
+    Reads the log as :func:`acquisition_cohorts` does (``refunds`` likewise); the notes count the rows left out.
 
     >>> log = pd.DataFrame({"customer_id": ["a", "a", "b"], "date": ["2026-01-01", "2026-02-01", "2026-02-02"],
     ...                     "amount": [10.0, 5.0, 20.0]})
     >>> cohort_revenue(log).loc["2026-01"].tolist()
     [10.0, 5.0]
     """
-    frame = _prepared(log, customer, date, amount)
+    notes = Notes()
+    frame = _prepared(log, customer, date, amount, function="cohort_revenue", notes=notes, refunds=refunds)
     table = frame.pivot_table(index="cohort_month", columns="month", values="amount", aggfunc="sum", fill_value=0.0)
     table.index = table.index.astype(str)
     table.columns = table.columns.astype(str)
-    return table.rename_axis(index="cohort_month", columns="month")
+    return notes.attach(table.rename_axis(index="cohort_month", columns="month"), keep_index=True)
 
 
 def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
@@ -115,7 +214,8 @@ def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: 
     >>> retention_matrix(log).loc["2026-01"].tolist()
     [100.0, 50.0]
     """
-    frame = _prepared(log, customer, date, None)
+    notes = Notes()
+    frame = _prepared(log, customer, date, None, function="retention_matrix", notes=notes)
     active = frame.drop_duplicates(["customer", "months_since"]).pivot_table(
         index="cohort_month", columns="months_since", values="customer", aggfunc="count", fill_value=0
     )
@@ -126,7 +226,7 @@ def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: 
         observable = (last - cohort).n
         matrix.loc[cohort, [c for c in matrix.columns if c > observable]] = float("nan")
     matrix.index = matrix.index.astype(str)
-    return matrix.rename_axis(index="cohort_month", columns="months_since")
+    return notes.attach(matrix.rename_axis(index="cohort_month", columns="months_since"), keep_index=True)
 
 
 def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
@@ -142,7 +242,8 @@ def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: s
     [100.0, 50.0]
 
     """
-    frame = _prepared(log, customer, date, None)
+    notes = Notes()
+    frame = _prepared(log, customer, date, None, function="retention_curve", notes=notes)
     last = frame["month"].max()
     cohorts = frame.drop_duplicates("customer")[["customer", "cohort_month"]]
     horizon = cohorts["cohort_month"].apply(lambda c: (last - c).n)
@@ -152,4 +253,4 @@ def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: s
     result = pd.DataFrame({"months_since": list(months), "customers": observable})
     result["active"] = result["months_since"].map(active).fillna(0).astype("int64")
     result["retention_rate"] = percent(result["active"], result["customers"])
-    return finish(result, notes=[])
+    return finish(result, notes=notes)

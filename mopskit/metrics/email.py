@@ -16,11 +16,12 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import Notes, dates, rows
 from ..data import table_spec
 from ..data._schema import normalize_name
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, check_period, finish
+from ._common import add_rates, as_keys, check_keys, check_period, finish, require_columns
 
 __all__ = ["EMAIL_RATES", "KNOWN_EVENT_TYPES", "email_metrics", "per_campaign"]
 
@@ -54,6 +55,8 @@ COLUMNS = [
     "unsubscribe_rate",
 ]
 NO_CAMPAIGN_ID = "(no campaign id)"
+EVENTS = "events"
+MISSING_SENDS = "campaign with missing sent events"
 UNKNOWN_CAMPAIGN = "(unknown campaign)"
 
 
@@ -83,7 +86,14 @@ def email_metrics(
         One row per group: the ``by`` columns, then campaigns, sent, delivered, bounced, delivery_rate,
         bounce_rate, total_opens, unique_opens, open_rate, total_clicks, unique_clicks, click_through_rate,
         click_to_open_rate, unsubscribes, unsubscribe_rate. A rate whose denominator is 0 is NaN, and
-        :func:`mopskit.metrics.notes` explains it, as it reports unknown event types and campaigns.
+        :func:`mopskit.metrics.notes` explains it, as it reports unknown event types and campaigns. A campaign
+        whose events cannot all be true (more bounces than sends, or more people opening, clicking or
+        unsubscribing than were delivered to: its sent events are missing) is left out of every metric and
+        named in the notes; ``data_quality(result)["rows"]["events"]`` accounts for every event.
+
+    Raises:
+        DataError: a table with no rows (a header only, from a file or a DataFrame alike), a missing column,
+            or a time that is not ISO 8601, with its row.
 
     >>> events = pd.DataFrame({
     ...     "campaign_id": ["A"] * 9,
@@ -98,9 +108,9 @@ def email_metrics(
     keys = as_keys(by)
     need_first = "month" in keys or start is not None or end is not None
     if isinstance(events, str | os.PathLike):
-        per, types = _per_campaign_duckdb(events, need_first=need_first)
+        per, types = _per_campaign_duckdb(events, need_first=need_first, function="email_metrics")
     elif isinstance(events, pd.DataFrame):
-        per, types = _per_campaign_pandas(events, need_first=need_first)
+        per, types = _per_campaign_pandas(events, need_first=need_first, function="email_metrics")
     else:
         raise ParameterError(
             "email_metrics: 'events' must be a DataFrame or the path of a CSV/Parquet file "
@@ -118,11 +128,17 @@ def per_campaign(events: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
     [['A', 1, 1, '2026-01-05']]
     """
     if isinstance(events, str | os.PathLike):
-        return _per_campaign_duckdb(events, need_first=True)[0]
-    return _per_campaign_pandas(events, need_first=True)[0]
+        return _per_campaign_duckdb(events, need_first=True, function="per_campaign")[0]
+    if not isinstance(events, pd.DataFrame):
+        raise ParameterError(
+            _("per_campaign: 'events' must be a DataFrame or the path of a CSV/Parquet file (got {kind})").format(
+                kind=type(events).__name__
+            )
+        )
+    return _per_campaign_pandas(events, need_first=True, function="per_campaign")[0]
 
 
-def _frame_columns(events: pd.DataFrame, needed: list[str]) -> pd.DataFrame:
+def _frame_columns(events: pd.DataFrame, needed: list[str], *, function: str) -> pd.DataFrame:
     """Rename a DataFrame's columns to the schema's names (aliases accepted) and check the needed ones exist."""
     spec = table_spec("email_events")
     mapping: dict[str, str] = {}
@@ -130,16 +146,10 @@ def _frame_columns(events: pd.DataFrame, needed: list[str]) -> pd.DataFrame:
         target = spec.aliases.get(normalize_name(str(column)))
         if target in needed and target not in mapping.values():
             mapping[column] = target
-    missing = [c for c in needed if c not in mapping.values()]
-    if missing:
-        raise DataError(
-            _("the events table has no column {missing}; it has: {present}. Load it with load('email_events').").format(
-                missing=", ".join(repr(m) for m in missing), present=", ".join(map(str, events.columns))
-            ),
-            problems=[f"column '{m}' is missing" for m in missing],
-            source="events",
-        )
-    return events[list(mapping)].rename(columns=mapping)
+    renamed = events[list(mapping)].rename(columns=mapping)
+    if len(mapping) < len(needed):
+        require_columns(events.rename(columns=mapping), needed, table="email_events", function=function)
+    return renamed
 
 
 def _assemble(
@@ -157,6 +167,8 @@ def _assemble(
     types = {str(t): int(n) for t, n in totals.groupby("t")["n"].sum().items()}
     counts = totals.groupby(["campaign_id", "t"], dropna=False)["n"].sum().unstack("t")
     per = pd.DataFrame({"events": counts.sum(axis=1)}, index=counts.index)
+    unknown = [t for t in counts.columns if t not in KNOWN_EVENT_TYPES]
+    per["unknown_events"] = counts[unknown].sum(axis=1).astype("int64") if unknown else 0
     distinct = uniques.groupby(["campaign_id", "t"], dropna=False)["n"].sum().unstack("t") if len(uniques) else None
     for table, names in ((counts, TOTAL_TYPES), (distinct, UNIQUE_TYPES)):
         for kind_name, column in names.items():
@@ -164,7 +176,7 @@ def _assemble(
             per[column] = 0 if values is None else values.reindex(per.index)
             per[column] = per[column].fillna(0).astype("int64")
     per["events"] = per["events"].astype("int64")
-    columns = ["campaign_id", *COUNTS]
+    columns = ["campaign_id", *COUNTS, "unknown_events"]
     if firsts is not None:
         per["first_day"] = firsts.reindex(per.index).astype(object)
         columns.append("first_day")
@@ -175,11 +187,12 @@ def _assemble(
     return per[columns], types
 
 
-def _per_campaign_pandas(events: pd.DataFrame, *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
-    from ._common import to_datetime
-
+def _per_campaign_pandas(
+    events: pd.DataFrame, *, need_first: bool, function: str
+) -> tuple[pd.DataFrame, dict[str, int]]:
     needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])
-    frame = _frame_columns(events, needed)
+    frame = _frame_columns(events, needed, function=function)
+    rows(frame, function=function, name="events", table=_("the events table"))
     campaign = frame["campaign_id"].astype("string").astype(object)
     raw = frame["event_type"].astype("string").astype(object)
     totals = pd.DataFrame({"campaign_id": campaign, "t": raw}).groupby(["campaign_id", "t"], dropna=False).size()
@@ -189,12 +202,15 @@ def _per_campaign_pandas(events: pd.DataFrame, *, need_first: bool) -> tuple[pd.
     uniques = chosen.groupby(["campaign_id", "t"], dropna=False).size()
     firsts = None
     if need_first:
-        first = to_datetime(frame["occurred_at"]).groupby(campaign, dropna=False).min()
+        stamps = dates(frame["occurred_at"], function=function, table=_("the events table"))
+        first = stamps.groupby(campaign, dropna=False).min()
         firsts = first.dt.strftime("%Y-%m-%d").where(first.notna(), None)
     return _assemble(totals.reset_index(name="n"), uniques.reset_index(name="n"), firsts)
 
 
-def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+def _per_campaign_duckdb(
+    path: str | os.PathLike[str], *, need_first: bool, function: str
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """Two scans: counts per (campaign, event type), then distinct contacts per (campaign, type) for unique counts.
 
     Counting distinct (campaign, type, contact) triples in a subquery is about twice as fast in DuckDB as three
@@ -207,36 +223,40 @@ def _per_campaign_duckdb(path: str | os.PathLike[str], *, need_first: bool) -> t
 
     scan, label = scan_sql(path)
     try:
-        return _duckdb_counts(connect(), scan, label, need_first=need_first)
+        return _duckdb_counts(connect(), scan, label, need_first=need_first, function=function)
     except duckdb.InvalidInputException as exc:
         if "utf-8" not in str(exc).lower() or "encoding=" in scan:
             raise query_error(exc, label) from None
         retry, _label = scan_sql(path, encoding="latin-1")
         try:
-            return _duckdb_counts(connect(), retry, label, need_first=need_first)
+            return _duckdb_counts(connect(), retry, label, need_first=need_first, function=function)
         except duckdb.Error as again:
             raise query_error(again, label) from None
     except duckdb.Error as exc:
         raise query_error(exc, label) from None
 
 
-def _duckdb_counts(con: Any, scan: str, label: str, *, need_first: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+def _duckdb_counts(
+    con: Any, scan: str, label: str, *, need_first: bool, function: str
+) -> tuple[pd.DataFrame, dict[str, int]]:
     from ._engine import resolve_columns
 
     try:
         needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])
         col = resolve_columns(con, scan, label, table="email_events", needed=needed)
         campaign = f"CAST({col['campaign_id']} AS VARCHAR)"
-        first = f", CAST(min({col['occurred_at']}) AS VARCHAR) AS f" if need_first else ""
+        first = ""
+        if need_first:
+            when = col["occurred_at"]
+            undated = f"{when} IS NOT NULL AND TRY_CAST({when} AS TIMESTAMP) IS NULL"
+            first = f", CAST(min({when}) AS VARCHAR) AS f, count(*) FILTER (WHERE {undated}) AS bad"
         totals = con.sql(
             f"SELECT {campaign} AS campaign_id, {col['event_type']} AS t, count(*) AS n{first} FROM {scan} GROUP BY ALL"
         ).df()
-        if totals.empty:
-            raise DataError(
-                f"{label}: the file has a header but no rows; export it again with its data",
-                problems=["no rows"],
-                source=label,
-            )
+        rows(totals, function=function, name="events", table=label)
+        if need_first and totals["bad"].sum():
+            examples = [r[0] for r in con.sql(f"SELECT {when} FROM {scan} WHERE {undated} LIMIT 5").fetchall()]
+            _bad_times(examples, int(totals["bad"].sum()), label=label, function=function)
         raw_types = totals["t"].dropna().astype(str)
         tidy = bool((raw_types == raw_types.str.strip().str.lower()).all())
         kind = col["event_type"] if tidy else f"lower(trim({col['event_type']}))"
@@ -258,6 +278,17 @@ def _duckdb_counts(con: Any, scan: str, label: str, *, need_first: bool) -> tupl
     return _assemble(totals[["campaign_id", "t", "n"]], uniques, firsts)
 
 
+def _bad_times(examples: list[Any], total: int, *, label: str, function: str) -> None:
+    """Refuse a file whose event times are not ISO 8601, as the DataFrame path refuses them (rows unknown here)."""
+    from .._validate import DATE_RULE, date_fix, problem
+
+    lines = [problem(function, "occurred_at", DATE_RULE, v, where=label, fix=date_fix(v)) for v in examples]
+    message = lines[0]
+    if total > 1:
+        message += "\n" + _("{n} more events have the same problem.").format(n=total - 1)
+    raise DataError(message, problems=lines, source=label)
+
+
 def _summarize(
     per: pd.DataFrame,
     types: dict[str, int],
@@ -268,42 +299,71 @@ def _summarize(
     end: str | None,
     channels: Sequence[str] | None,
 ) -> pd.DataFrame:
-    notes: list[str] = []
-    quality: dict[str, Any] = {}
+    notes = Notes()
+    quality = notes.quality
+    notes.rows(EVENTS, int(per["events"].sum()))
     extra = "" if campaigns is not None else _(" (other campaign columns such as channel need campaigns=...)")
     campaign_columns = [] if campaigns is None else [str(c) for c in campaigns.columns if c != "campaign_id"]
     check_keys(keys, ["campaign_id", "month", *campaign_columns], function="email_metrics", extra=extra)
+    first_start, last_end = check_period(start, end, function="email_metrics")
     unknown_types = {t: n for t, n in types.items() if t not in KNOWN_EVENT_TYPES}
     if unknown_types:
         quality["unknown_event_types"] = unknown_types
         total = sum(unknown_types.values())
         listed = ", ".join(f"'{t or '(empty)'}' ({n})" for t, n in sorted(unknown_types.items()))
-        notes.append(
+        notes.exclude(
+            EVENTS,
+            total,
             (
                 _("{n} event of a type the kit does not know was counted here and left out of every metric: {types}.")
                 if total == 1
                 else _(
                     "{n} events of types the kit does not know were counted here and left out of every metric: {types}."
                 )
-            ).format(n=total, types=listed)
+            ).replace("{types}", listed),
+            reason="unknown event type",
         )
     per = per.copy()
+    per["known_events"] = per["events"] - per["unknown_events"]
     if per["campaign_id"].isna().any():
         count = int(per.loc[per["campaign_id"].isna(), "events"].sum())
         quality["events_without_campaign_id"] = count
-        notes.append(
+        notes.add(
             _("{n} events have no campaign id; they are counted under '{label}'.").format(n=count, label=NO_CAMPAIGN_ID)
         )
         per["campaign_id"] = per["campaign_id"].fillna(NO_CAMPAIGN_ID)
+    per = _drop_impossible(per, notes)
     if campaigns is not None:
         per = _join_campaigns(per, campaigns, campaign_columns, notes, quality)
-    first_start, last_end = check_period(start, end)
-    if first_start:
-        per = per[per["first_day"].notna() & (per["first_day"] >= first_start)]
-    if last_end:
-        per = per[per["first_day"].notna() & (per["first_day"] <= last_end)]
+    if first_start or last_end:
+        undated = per["first_day"].isna()
+        inside = ~undated
+        if first_start:
+            inside &= per["first_day"] >= first_start
+        if last_end:
+            inside &= per["first_day"] <= last_end
+        notes.exclude(
+            EVENTS,
+            int(per.loc[undated, "known_events"].sum()),
+            _("Events of campaigns with no event time, left out of the period: {n}."),
+            reason="no occurred_at",
+        )
+        notes.exclude(
+            EVENTS,
+            int(per.loc[~inside & ~undated, "known_events"].sum()),
+            _("Events of sends outside the period, left out: {n}."),
+            reason="outside the period",
+        )
+        per = per[inside]
     if channels:
-        per = _filter_channels(per, campaigns, channels)
+        chosen = _filter_channels(per, campaigns, channels)
+        notes.exclude(
+            EVENTS,
+            int(per["known_events"].sum() - chosen["known_events"].sum()),
+            _("Events of campaigns in other channels, left out: {n}."),
+            reason="other channels",
+        )
+        per = chosen
     if "month" in keys:
         per["month"] = per["first_day"].str[:7]
     per["campaigns"] = 1
@@ -313,22 +373,44 @@ def _summarize(
     else:
         result = per[summed].sum().to_frame().T.astype("int64")
     if result.empty:
-        notes.append(_("No email send falls in the period and channels chosen, so the table is empty."))
+        notes.add(_("No email send falls in the period and channels chosen, so the table is empty."))
     result["delivered"] = result["sent"] - result["bounced"]
     result = add_rates(result, EMAIL_RATES, keys, notes=notes)
-    return finish(result[keys + COLUMNS], notes=notes, quality=quality)
+    return finish(result[keys + COLUMNS], notes=notes)
+
+
+def _drop_impossible(per: pd.DataFrame, notes: Notes) -> pd.DataFrame:
+    """Leave out campaigns whose counts cannot all be true: their sent events are missing from the export."""
+    delivered = per["sent"] - per["bounced"]
+    impossible = (delivered < 0) | (per[["unique_opens", "unique_clicks", "unsubscribes"]].max(axis=1) > delivered)
+    if not impossible.any():
+        return per
+    bad = per[impossible]
+    shown = ", ".join(
+        _("{c} ({sent} sent, {bounced} bounced, {opens} opened)").format(
+            c=r.campaign_id, sent=r.sent, bounced=r.bounced, opens=r.unique_opens
+        )
+        for r in bad.head(10).itertuples()
+    )
+    more = _(" and {k} more").format(k=len(bad) - 10) if len(bad) > 10 else ""
+    notes.quality["campaigns_missing_sent_events"] = [str(c) for c in bad["campaign_id"]]
+    notes.exclude(
+        EVENTS,
+        int(bad["known_events"].sum()),
+        _(
+            "{k} campaign(s) have more bounces than sends, or more people opening, clicking or unsubscribing than "
+            "were delivered to: {shown}{more}. Their sent events are missing from the export, so their {{n}} events "
+            "are left out of every metric; export the campaigns again with every event type."
+        ).format(k=len(bad), shown=shown, more=more),
+        reason=MISSING_SENDS,
+    )
+    return per[~impossible]
 
 
 def _join_campaigns(
-    per: pd.DataFrame, campaigns: pd.DataFrame, columns: list[str], notes: list[str], quality: dict[str, Any]
+    per: pd.DataFrame, campaigns: pd.DataFrame, columns: list[str], notes: Notes, quality: dict[str, Any]
 ) -> pd.DataFrame:
-    if "campaign_id" not in campaigns.columns:
-        raise DataError(
-            _("the campaigns table has no 'campaign_id' column; it has: {present}").format(
-                present=", ".join(map(str, campaigns.columns))
-            ),
-            source="campaigns",
-        )
+    require_columns(campaigns, ["campaign_id"], table="campaigns", function="email_metrics")
     listed = campaigns.assign(campaign_id=campaigns["campaign_id"].astype(str)).drop_duplicates("campaign_id")
     known = per["campaign_id"].isin(set(listed["campaign_id"]))
     if (~known).any():
@@ -336,7 +418,7 @@ def _join_campaigns(
         quality["unknown_campaigns"] = {str(c): int(n) for c, n in missing.itertuples(index=False)}
         shown = ", ".join(f"{c} ({n})" for c, n in list(quality["unknown_campaigns"].items())[:10])
         more = len(missing) - 10
-        notes.append(
+        notes.add(
             _(
                 "{n} events belong to {k} campaign(s) missing from the campaign list: {shown}{more}. They are counted "
                 "under '{label}' in the campaign columns."

@@ -24,8 +24,6 @@ EXPLORABLE: dict[str, str] = {
     **dict.fromkeys(["leads", "mqls", "lead_to_mql", "mql_to_sql", "lead_to_customer"], "funnel"),
     **dict.fromkeys(["cost_per_lead", "customer_acquisition_cost", "romi", "pipeline_generated"], "money"),
 }
-_CATALOG_NAME = {"lead_to_mql": "stage_conversion_rate", "mql_to_sql": "stage_conversion_rate"}
-_CATALOG_NAME["lead_to_customer"] = "stage_conversion_rate"
 
 
 @dataclass
@@ -81,8 +79,6 @@ class Explorer:
 
     @staticmethod
     def label(name: str) -> str:
-        """The metric's label from the catalog, e.g. ``Open rate``; conversion columns are named after stages."""
-        if name in _CATALOG_NAME:
-            return name.replace("_to_", " → ").replace("_", " ") + " (%)"
+        """The metric's label from the catalog, e.g. ``Open rate (%)``."""
         entry = metric(name)
         return entry.label + (" (%)" if entry.unit == "percent" else "")

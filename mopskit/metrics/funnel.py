@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._validate import Notes, choice, missing_keys
 from ..data import table_spec
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, check_period, finish, month_of, require_columns, to_datetime
+from ._common import (
+    CONTACT_DATES,
+    add_rates,
+    as_keys,
+    check_keys,
+    exclude_outside,
+    finish,
+    label_missing,
+    month_of,
+    parsed,
+    require_columns,
+)
 
-__all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "time_in_stage"]
+__all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "reached_stages", "time_in_stage"]
 
 # the stages counted, the milestone column that dates each, and the column name of its count
 STAGES: tuple[tuple[str, str, str], ...] = (
@@ -43,21 +56,45 @@ def _lifecycle_order() -> list[str]:
 def reached(contacts: pd.DataFrame) -> pd.DataFrame:
     """Return one True/False column per stage, saying whether each contact reached it.
 
+    A contact has reached a stage when its lifecycle stage is that one or later (labels are read in any case,
+    ``"MQL"`` as ``mql``), or when the milestone date of that stage or a later one is filled. A milestone that
+    is not a date is refused with its row; a lifecycle stage the kit does not know counts by its dates only.
+
     >>> df = pd.DataFrame({"lifecycle_stage": ["subscriber", "mql", "lead"], "mql_at": [None, "2026-01-02", None],
     ...                    "sql_at": [None] * 3, "opportunity_at": [None] * 3, "customer_at": [None] * 3})
     >>> reached(df).sum().tolist()
     [2, 1, 0, 0, 0]
     """
-    require_columns(contacts, table="contacts", columns=["lifecycle_stage", *(col for _s, col, _n in STAGES[1:])])
-    order = _lifecycle_order()
-    rank = (
-        contacts["lifecycle_stage"]
-        .astype("string")
-        .str.strip()
-        .str.lower()
-        .map({stage: i for i, stage in enumerate(order)})
+    frame = parsed(contacts, function="reached", table="contacts", date_columns=CONTACT_DATES)
+    return reached_stages(frame, function="reached", notes=Notes())
+
+
+def reached_stages(contacts: pd.DataFrame, *, function: str, notes: Notes) -> pd.DataFrame:
+    """:func:`reached` on contacts whose dates are parsed already; unknown lifecycle stages go to the notes."""
+    require_columns(
+        contacts, ["lifecycle_stage", *(col for _s, col, _n in STAGES[1:])], table="contacts", function=function
     )
-    rank = rank.astype("float64").fillna(-1)
+    order = _lifecycle_order()
+    label = contacts["lifecycle_stage"].astype(object)
+    tidy = label.map(lambda v: "_".join(str(v).strip().lower().replace("-", " ").split()) if isinstance(v, str) else v)
+    rank = tidy.map({stage: i for i, stage in enumerate(order)}).astype("float64")
+    unknown = rank.isna() & ~missing_keys(label)
+    blank = missing_keys(label)
+    if unknown.any():
+        counts = label[unknown].astype(str).value_counts()
+        listed = ", ".join(f"'{v}' ({n})" for v, n in counts.head(10).items())
+        notes.add(
+            _(
+                "{n} contact(s) have a lifecycle stage the kit does not know: {listed}. They count as contacts and "
+                "reach a stage only by its date; map them to one of {valid}."
+            ).format(n=int(unknown.sum()), listed=listed, valid=", ".join(order))
+        )
+        notes.quality["unknown_lifecycle_stages"] = {str(k): int(v) for k, v in counts.items()}
+    if blank.any():
+        notes.add(
+            _("{n} contact(s) have no lifecycle stage; they reach a stage only by its date.").format(n=int(blank.sum()))
+        )
+    rank = rank.fillna(-1)
     result = pd.DataFrame(index=contacts.index)
     later = pd.Series(False, index=contacts.index)
     for stage, column, name in reversed(STAGES):
@@ -67,19 +104,28 @@ def reached(contacts: pd.DataFrame) -> pd.DataFrame:
     return result[[name for _s, _c, name in STAGES]]
 
 
-def _cohort_frame(contacts: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
-    require_columns(contacts, table="contacts", columns=["created_at", "source_channel"])
-    start, end = check_period(start, end)
-    frame = contacts.copy()
-    created = to_datetime(frame["created_at"])
-    frame["cohort_month"] = month_of(created)
-    frame["channel"] = frame["source_channel"]
-    keep = pd.Series(True, index=frame.index)
-    if start:
-        keep &= created >= pd.Timestamp(start)
-    if end:
-        keep &= created < pd.Timestamp(end) + pd.Timedelta(days=1)
-    return frame[keep]
+def _cohort_frame(contacts: pd.DataFrame, start: Any, end: Any, *, function: str, notes: Notes) -> pd.DataFrame:
+    require_columns(contacts, ["created_at", "source_channel"], table="contacts", function=function)
+    notes.rows("contacts", len(contacts))
+    frame = parsed(contacts, function=function, table="contacts", date_columns=CONTACT_DATES)
+    frame["cohort_month"] = month_of(frame["created_at"])
+    frame = label_missing(
+        frame.assign(channel=frame["source_channel"]),
+        "channel",
+        table="contacts",
+        notes=notes,
+        sentence=_("Contacts with no source channel, counted under '{label}': {n}."),
+    )
+    return exclude_outside(
+        frame,
+        frame["created_at"].rename("creation date"),
+        start=start,
+        end=end,
+        function=function,
+        table="contacts",
+        notes=notes,
+        what=_("Contacts"),
+    )
 
 
 def funnel(
@@ -109,11 +155,12 @@ def funnel(
 
     """
     keys = as_keys(by)
-    frame = _cohort_frame(contacts, start, end)
+    notes = Notes()
     check_keys(
         keys, ["cohort_month", "channel", *[c for c in contacts.columns if c != "source_channel"]], function="funnel"
     )
-    flags = reached(frame)
+    frame = _cohort_frame(contacts, start, end, function="funnel", notes=notes)
+    flags = reached_stages(frame, function="funnel", notes=notes)
     counted = pd.concat([frame[keys], flags.astype("int64")], axis=1)
     counted["contacts"] = 1
     columns = ["contacts", *flags.columns]
@@ -121,7 +168,6 @@ def funnel(
         result = counted.groupby(keys, dropna=False, sort=True)[columns].sum().reset_index()
     else:
         result = counted[columns].sum().to_frame().T.astype("int64")
-    notes: list[str] = []
     result = add_rates(result, CONVERSIONS, keys, notes=notes)
     return finish(result, notes=notes)
 
@@ -140,13 +186,17 @@ def funnel_stages(
     ['lead', 'mql', 'sql', 'opportunity', 'customer']
 
     """
-    frame = _cohort_frame(contacts, start, end)
+    notes = Notes()
+    frame = _cohort_frame(contacts, start, end, function="funnel_stages", notes=notes)
     if channel is not None:
-        frame = frame[frame["channel"] == channel]
-    counts = reached(frame).sum().astype("int64").to_numpy()
+        known = set(table_spec("contacts").columns["source_channel"].values) | set(frame["channel"].astype(str))
+        channel = choice(channel, "channel", sorted(known), function="funnel_stages")
+        other = frame["channel"] != channel
+        notes.exclude("contacts", other, _("Contacts of other channels, left out: {n}."), reason="other channels")
+        frame = frame[~other]
+    counts = reached_stages(frame, function="funnel_stages", notes=notes).sum().astype("int64").to_numpy()
     previous = np.r_[counts[0], counts[:-1]]
     result = pd.DataFrame({"stage": [s for s, _c, _n in STAGES], "contacts": counts, "previous": previous})
-    notes: list[str] = []
     result["first"] = counts[0]
     result = add_rates(
         result, {"from_previous": ("contacts", "previous"), "from_first": ("contacts", "first")}, ["stage"], notes=notes
@@ -171,19 +221,21 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
     (2, 15.0)
 
     """
+    function = "time_in_stage"
     keys = as_keys(by)
-    require_columns(contacts, table="contacts", columns=[col for _s, col, _n in STAGES])
-    check_keys(keys, [*map(str, contacts.columns), "cohort_month"], function="time_in_stage")
-    frame = contacts.copy()
+    require_columns(contacts, [col for _s, col, _n in STAGES], table="contacts", function=function)
+    check_keys(keys, [*map(str, contacts.columns), "cohort_month"], function=function)
+    frame = parsed(contacts, function=function, table="contacts", date_columns=CONTACT_DATES)
     if "cohort_month" in keys:
         frame["cohort_month"] = month_of(frame["created_at"])
-    notes: list[str] = []
+    notes = Notes()
+    notes.rows("contacts", len(frame))
     rows = []
     for (stage, column, _n), (next_stage, next_column, _m) in itertools.pairwise(STAGES):
-        days = (to_datetime(frame[next_column]) - to_datetime(frame[column])).dt.total_seconds() / 86_400
+        days = (frame[next_column] - frame[column]).dt.total_seconds() / 86_400
         backwards = days < 0
         if backwards.any():
-            notes.append(
+            notes.add(
                 _("{n} contacts reached {to} before {frm} (dates out of order); left out of that step.").format(
                     n=int(backwards.sum()), to=next_stage, frm=stage
                 )
@@ -203,7 +255,7 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
     result["contacts"] = result["contacts"].astype("int64")
     empty = result[result["contacts"] == 0]
     for _i, row in empty.iterrows():
-        notes.append(
+        notes.add(
             _("No contact went from {frm} to {to}, so its time in stage is left empty.").format(
                 frm=row["from_stage"], to=row["to_stage"]
             )
@@ -229,14 +281,13 @@ def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Seque
     [['2026-01', 1, nan], ['2026-02', 2, 100.0], ['2026-03', 1, -50.0]]
 
     """
+    function = "lead_velocity"
     columns = {s: col for s, col, _n in STAGES}
-    if stage not in columns:
-        from ..errors import ParameterError
-
-        raise ParameterError(_("unknown stage '{stage}'; valid: {valid}").format(stage=stage, valid=", ".join(columns)))
+    stage = choice(stage, "stage", list(columns), function=function)
     keys = as_keys(by)
     frame = contacts.rename(columns={"source_channel": "channel"}) if "channel" in keys else contacts
-    require_columns(frame, table="contacts", columns=[columns[stage], *keys])
+    require_columns(frame, [columns[stage], *keys], table="contacts", function=function)
+    frame = parsed(frame, function=function, table="contacts", date_columns=[columns[stage]])
     month = month_of(frame[columns[stage]])
     dated = frame.assign(month=month)[month.notna()]
     if dated.empty:
@@ -258,13 +309,13 @@ def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Seque
     result["previous"] = result.groupby(keys)["count"].shift(1) if keys else result["count"].shift(1)
     first = result["previous"].isna()
     result["previous"] = result["previous"].fillna(0).astype("int64")
-    notes = [_("The first month has no previous month to compare with, so its velocity is empty.")]
+    notes = Notes([_("The first month has no previous month to compare with, so its velocity is empty.")])
     growth = (result["count"] - result["previous"]).astype("float64")
     den = result["previous"].astype("float64")
     result["velocity_rate"] = (100.0 * growth / den.where(den != 0)).where(~first)
     zero = (~first) & (result["previous"] == 0)
     if zero.any():
-        notes.append(
+        notes.add(
             _("{n} month(s) follow a month with no {stage}; growth from 0 has no rate and is left empty.").format(
                 n=int(zero.sum()), stage=stage
             )

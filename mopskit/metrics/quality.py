@@ -14,7 +14,7 @@ import pandas as pd
 from ..data import table_spec
 from ..data._schema import EMAIL_PATTERN
 from ..i18n import _
-from ._common import finish, require_columns, to_datetime
+from ._common import CONTACT_DATES, finish, parsed, require_columns
 
 __all__ = [
     "completeness",
@@ -82,7 +82,7 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     (0, 1)
 
     """
-    require_columns(df, table="contacts", columns=[column])
+    require_columns(df, [column], table="contacts", function="duplicates")
     values = df[column]
     if normalize:
         values = normalize_email(values) if column == "email" else values.astype("string").str.strip().str.lower()
@@ -98,7 +98,7 @@ def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     >>> len(invalid_emails(pd.DataFrame({"email": ["ana@x.com", "ana at x.com", "ana@", None]})))
     3
     """
-    require_columns(df, table="contacts", columns=["email"])
+    require_columns(df, ["email"], table="contacts", function="invalid_emails")
     ok = df["email"].astype("string").str.strip().str.fullmatch(EMAIL_PATTERN[1:-1]).fillna(False).astype(bool)
     return df[~ok]
 
@@ -111,8 +111,9 @@ def stage_order_violations(df: pd.DataFrame) -> pd.DataFrame:
     >>> stage_order_violations(df).index.tolist()
     [0]
     """
-    require_columns(df, table="contacts", columns=MILESTONES)
-    stamps = {c: to_datetime(df[c]) for c in MILESTONES}
+    require_columns(df, MILESTONES, table="contacts", function="stage_order_violations")
+    read = parsed(df, function="stage_order_violations", table="contacts", date_columns=CONTACT_DATES)
+    stamps = {c: read[c] for c in MILESTONES}
     bad = pd.Series(False, index=df.index)
     for earlier, later in itertools.combinations(MILESTONES, 2):
         bad |= (stamps[earlier] > stamps[later]).fillna(False).astype(bool)
@@ -149,7 +150,7 @@ def quality_scorecard(df: pd.DataFrame, *, expected_filled: Sequence[str] = EXPE
     ['ok']
 
     """
-    require_columns(df, table="contacts", columns=["contact_id", "email"])
+    require_columns(df, ["contact_id", "email"], table="contacts", function="quality_scorecard")
     n = len(df)
     rows = []
     filled = completeness(df).set_index("column")

@@ -19,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import dates
 from ..data import load, read, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import check_period, notes, to_datetime
+from ._common import check_period, notes
 
 __all__ = [
     "MetricsReport",
@@ -120,10 +121,14 @@ def load_report_data(dataset: str = BUNDLED, *, events: str | None = None) -> Re
 
 
 def _span(data: ReportData) -> tuple[str, str]:
-    dates = pd.concat(
-        [to_datetime(data.campaigns["start_date"]), to_datetime(data.contacts["created_at"])], ignore_index=True
+    stamps = pd.concat(
+        [
+            dates(data.campaigns["start_date"], function="metrics_report", table="the campaigns table"),
+            dates(data.contacts["created_at"], function="metrics_report", table="the contacts table"),
+        ],
+        ignore_index=True,
     ).dropna()
-    return f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}"
+    return f"{stamps.min():%Y-%m-%d}", f"{stamps.max():%Y-%m-%d}"
 
 
 def validate_parameters(values: Mapping[str, Any]) -> None:
@@ -137,7 +142,7 @@ def validate_parameters(values: Mapping[str, Any]) -> None:
         ParameterError: saying what is wrong and listing the valid values or the span the data covers.
 
     """
-    start, end = check_period(values.get("start"), values.get("end"))
+    start, end = check_period(values.get("start"), values.get("end"), function="metrics_report")
     channels = list(values.get("channels") or [])
     valid = report_channels()
     unknown = [c for c in channels if c not in valid]
@@ -153,7 +158,8 @@ def validate_parameters(values: Mapping[str, Any]) -> None:
     if channels:
         campaigns = campaigns[campaigns["channel"].isin(channels)]
         contacts = contacts[contacts["source_channel"].isin(channels)]
-    starts, created = to_datetime(campaigns["start_date"]), to_datetime(contacts["created_at"])
+    starts = dates(campaigns["start_date"], function="metrics_report", table="the campaigns table")
+    created = dates(contacts["created_at"], function="metrics_report", table="the contacts table")
     low, high = pd.Timestamp(start or "1900-01-01"), pd.Timestamp(end or "2999-12-31") + pd.Timedelta(days=1)
     if not (((starts >= low) & (starts < high)).any() or ((created >= low) & (created < high)).any()):
         first, last = _span(data)
@@ -196,7 +202,7 @@ def build_report(
     from .money import budget_variance, channel_economics
     from .quality import quality_scorecard
 
-    start, end = check_period(start, end)
+    start, end = check_period(start, end, function="metrics_report")
     chosen = list(channels)
     campaigns, contacts, budget = data.campaigns, data.contacts, data.budget
     if chosen:

@@ -62,6 +62,7 @@ class Role:
         tools: the kinds of tools the role works in.
         archetype: the id of the archetype whose work the role mostly does.
         source: the id of the article that names the role.
+        views: where the articles disagree on whether the role is MOps: each view with how a lesson cites it.
 
     """
 
@@ -72,6 +73,7 @@ class Role:
     tools: tuple[str, ...]
     archetype: str
     source: str
+    views: tuple[tuple[str, str], ...] = ()
 
     @property
     def archetype_name(self) -> str:
@@ -95,6 +97,7 @@ class TeamModel:
         owns: the ids of the archetypes whose work its MOps people own.
         fits: when the article says the model appears.
         source: the source id.
+        owns_source: who assigns ``owns``: the article (for the one-person band) or the kit's reading (``mopskit``).
 
     """
 
@@ -104,6 +107,7 @@ class TeamModel:
     owns: tuple[str, ...]
     fits: str
     source: str
+    owns_source: str = "mopskit"
 
 
 @cache
@@ -115,14 +119,17 @@ def _archetypes() -> dict[str, Archetype]:
 def _roles() -> dict[str, Role]:
     built = {}
     for key, e in load_yaml("roles").items():
-        built[key] = Role(key, e["name"], e["remit"], tuple(e["tasks"]), tuple(e["tools"]), e["archetype"], e["source"])
+        views = tuple((v["view"], cite(v["source"])) for v in e.get("views", []))
+        built[key] = Role(
+            key, e["name"], e["remit"], tuple(e["tasks"]), tuple(e["tools"]), e["archetype"], e["source"], views
+        )
     return built
 
 
 @cache
 def _team_models() -> dict[str, TeamModel]:
     return {
-        key: TeamModel(key, e["name"], e["summary"], tuple(e["owns"]), e["fits"], e["source"])
+        key: TeamModel(key, e["name"], e["summary"], tuple(e["owns"]), e["fits"], e["source"], e["owns_source"])
         for key, e in load_yaml("team_models").items()
     }
 
@@ -228,6 +235,7 @@ def role_table(*, archetype: str | None = None) -> pd.DataFrame:
             "role": [r.name for r in chosen],
             "archetype": [r.archetype_name for r in chosen],
             "remit": [r.remit for r in chosen],
+            "note": [" ".join(f"{view} ({cited})" for view, cited in r.views) for r in chosen],
             "source": [r.cited_in for r in chosen],
         }
     )

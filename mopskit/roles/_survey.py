@@ -73,5 +73,5 @@ def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, high
     ax.set_xlim(0, 100)
     ax.set_xlabel(_("% of respondents who do the task"))
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(_("What MOps professionals do (2020 career survey)"), fontsize=10)
+    ax.set_title(_("Which tasks MOps professionals do: share of respondents (2020 career survey)"), fontsize=10)
     return ax

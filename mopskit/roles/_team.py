@@ -186,13 +186,14 @@ def recommend_team(
                 Reason(size + " " + figure("small_company_employees").sentence, ("small_company_employees",))
             )
         if not dedicated_mops:
-            others = format_number(100 - figure("dedicated_mops_share").value)
             reasons.append(
                 Reason(
                     _(
                         "Nobody's job is MOps yet, so the work falls to whoever has time (often one of the {n} "
-                        "marketers); {others}% of MOps professionals work without a dedicated team or person."
-                    ).format(n=format_number(marketers), others=others),
+                        "marketers)."
+                    ).format(n=format_number(marketers))
+                    + " "
+                    + figure("dedicated_mops_share").sentence,
                     ("dedicated_mops_share",),
                 )
             )
@@ -205,7 +206,11 @@ def recommend_team(
         if apps > smb_max.value:
             notes.append(
                 Reason(
-                    stack + " " + smb_range + " " + _("That is a lot for one person: cut the stack or add a second."),
+                    stack
+                    + " "
+                    + smb_range
+                    + " "
+                    + _("The kit's advice: that is a lot for one person; cut the stack or add a second."),
                     (smb_min.id, smb_max.id),
                 )
             )
@@ -239,7 +244,11 @@ def recommend_team(
         if apps > smb_max.value:
             reasons.append(
                 Reason(
-                    stack + " " + smb_range + " " + _("Past that, one pair of hands is not enough."),
+                    stack
+                    + " "
+                    + smb_range
+                    + " "
+                    + _("The kit's rule of thumb, not the article's: past that range, plan for more than one person."),
                     (smb_min.id, smb_max.id),
                 )
             )

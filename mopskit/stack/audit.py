@@ -303,7 +303,8 @@ def audit(
     'Adobe Analytics'
 
     """
-    limits = ck.thresholds(
+    limits = ck.checked_thresholds(
+        "audit",
         today=today,
         renewal_window_days=renewal_window_days,
         low_utilization_pct=low_utilization_pct,

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count, percent
+from .._validate import day as valid_day
 from ..errors import ParameterError
 from ..i18n import _
 from .taxonomy import categories, size_benchmark, statuses
@@ -109,26 +111,6 @@ class Thresholds:
         return values
 
 
-def parse_date(value: Any, name: str) -> dt.date:
-    """Read a date given as ``YYYY-MM-DD`` text, a date or a timestamp, or say what is wrong.
-
-    >>> parse_date("2026-10-31", "today")
-    datetime.date(2026, 10, 31)
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            _("'{name}' must be a date written YYYY-MM-DD, like 2026-10-31 (got '{value}')").format(
-                name=name, value=value
-            )
-        ) from None
-
-
 def thresholds(
     *,
     today: str | dt.date | None = None,
@@ -155,11 +137,35 @@ def thresholds(
     30
 
     """
+    return checked_thresholds(
+        "thresholds",
+        today=today,
+        renewal_window_days=renewal_window_days,
+        low_utilization_pct=low_utilization_pct,
+        stale_after_days=stale_after_days,
+        review_max_age_days=review_max_age_days,
+        company_size=company_size,
+    )
+
+
+def checked_thresholds(
+    function: str,
+    *,
+    today: Any,
+    renewal_window_days: Any,
+    low_utilization_pct: Any,
+    stale_after_days: Any,
+    review_max_age_days: Any,
+    company_size: Any,
+) -> Thresholds:
+    """:func:`thresholds` for the public ``function`` that was called, so its messages name that function."""
     problems = []
     day = dt.date.today()
+    days: dict[str, int] = {}
+    pct = 0.0
     if today is not None and str(today).strip():
         try:
-            day = parse_date(today, "today")
+            day = valid_day(today, "today", function=function)
         except ParameterError as exc:
             problems.append(str(exc))
     for name, value in (
@@ -167,28 +173,27 @@ def thresholds(
         ("stale_after_days", stale_after_days),
         ("review_max_age_days", review_max_age_days),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(
-                _("'{name}' must be a whole number of days, 0 or more (got {value!r})").format(name=name, value=value)
-            )
-    if (
-        isinstance(low_utilization_pct, bool)
-        or not isinstance(low_utilization_pct, int | float)
-        or not (0 <= low_utilization_pct <= 100)
-    ):
-        problems.append(
-            _("'low_utilization_pct' must be a percentage from 0 to 100 (got {value!r})").format(
-                value=low_utilization_pct
-            )
-        )
+        try:
+            days[name] = count(value, name, function=function)
+        except ParameterError as exc:
+            problems.append(str(exc))
+    try:
+        pct = percent(low_utilization_pct, "low_utilization_pct", function=function)
+    except ParameterError as exc:
+        problems.append(str(exc))
     try:
         size_benchmark(company_size)
     except ParameterError as exc:
         problems.append(str(exc))
     if problems:
-        raise ParameterError("; ".join(problems))
+        raise ParameterError("\n".join(problems))
     return Thresholds(
-        day, renewal_window_days, float(low_utilization_pct), stale_after_days, review_max_age_days, company_size
+        day,
+        days["renewal_window_days"],
+        pct,
+        days["stale_after_days"],
+        days["review_max_age_days"],
+        company_size,
     )
 
 

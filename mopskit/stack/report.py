@@ -8,13 +8,14 @@ or an out-of-range threshold is refused there, with the reason, and no kernel st
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from .audit import StackAudit, audit
-from .checks import thresholds
+from .checks import Thresholds, checked_thresholds
 from .taxonomy import as_of
 
 if TYPE_CHECKING:
@@ -89,11 +90,17 @@ def validate_report(values: Mapping[str, Any]) -> None:
     >>> validate_report({"inventory": "sample", "today": "2026-13-01"})
     Traceback (most recent call last):
     ...
-    mopskit.errors.ParameterError: 'today' must be a date written YYYY-MM-DD, like 2026-10-31 (got '2026-13-01')
+    mopskit.errors.ParameterError: stack_audit_report: 'today' must be a date written YYYY-MM-DD, like 2026-03-31 \
+(got '2026-13-01'); no such day in the calendar, or a time that cannot be read: check it
 
     """
     options = {k: values[k] for k in _THRESHOLDS if k in values}
-    thresholds(today=_today(str(values.get("inventory", "sample")), values.get("today")), **options)
+    defaults = {f.name: f.default for f in fields(Thresholds) if f.name != "today"}
+    checked_thresholds(
+        "stack_audit_report",
+        today=_today(str(values.get("inventory", "sample")), values.get("today")),
+        **{**defaults, **options},
+    )
     source, _label = resolve_inventory(str(values.get("inventory", "sample")))
     if isinstance(source, Path):
         from .audit import load_inventory

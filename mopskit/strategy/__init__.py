@@ -6,7 +6,7 @@ with owners ticked off in one shared place.
 
 >>> from datetime import date
 >>> plan = example_plan()
->>> print(progress(plan, today=date(2026, 11, 1)))
+>>> print(plan_progress(plan, today=date(2026, 11, 1)))
 1 of 4 tasks done (25%), 1 overdue
 >>> Plan.from_dict(plan.to_dict()) == plan
 True
@@ -19,7 +19,7 @@ from typing import Any
 
 from ._export import export_plan, to_html, to_markdown
 from ._plan import STATUSES, STEP_TITLES, Message, MetricDef, Plan, Stakeholder, Step, Task
-from ._review import PlanReview, Progress, StepReview, progress, review_plan
+from ._review import PlanProgress, PlanReview, StepReview, plan_progress, review_plan
 
 __all__ = [
     "STATUSES",
@@ -27,16 +27,17 @@ __all__ = [
     "Message",
     "MetricDef",
     "Plan",
+    "PlanProgress",
     "PlanReview",
-    "Progress",
     "Stakeholder",
     "Step",
     "StepReview",
     "Task",
     "example_plan",
+    "example_plan_note",
     "export_plan",
     "plan_options",
-    "progress",
+    "plan_progress",
     "review_date",
     "review_plan",
     "scenario",
@@ -66,6 +67,22 @@ def example_plan() -> Plan:
     return _plan(_content()["email_program"])
 
 
+def example_plan_note() -> str:
+    """Say which parts of the example plan are the article's and which are the kit's own illustration.
+
+    >>> "within 1 business day" in example_plan_note()
+    True
+    """
+    from ..i18n import _
+
+    phrases = ", ".join(f"“{p}”" for p in _content()["email_program"]["illustration"])
+    return _(
+        "From the article: the stakeholders and what each needs, the metric, the goal, the message to marketers, "
+        "the four steps and the first two tasks. The kit's own illustration: the SLA times and counts ({phrases}), "
+        "the owners and the dates, so that the plan can be tracked."
+    ).format(phrases=phrases)
+
+
 def review_date(name: str = "email_program") -> date:
     """The day a lesson reviews a plan on (the day after the sample data ends).
 
@@ -73,8 +90,8 @@ def review_date(name: str = "email_program") -> date:
     datetime.date(2026, 11, 1)
     """
     data = _content()
-    if name not in data or name == "options":
-        valid = ", ".join(k for k in data if k != "options")
+    if name not in data or name in ("options", "six_steps"):
+        valid = ", ".join(k for k in data if k not in ("options", "six_steps"))
         from ..errors import ParameterError
 
         raise ParameterError(f"unknown plan '{name}'; valid: {valid}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..i18n import _
 from ._plan import STEP_TITLES, Plan
-from ._review import progress, review_plan
+from ._review import plan_progress, review_plan
 
 __all__ = ["export_plan", "to_html", "to_markdown"]
 
@@ -20,7 +20,7 @@ def _cell(text: str) -> str:
 
 def _sections(plan: Plan, today: date) -> list[tuple[str, list[str], list[list[str]]]]:
     """Each step as (title, column headers, rows of text)."""
-    late = {id(t) for t in progress(plan, today=today).overdue}
+    late = {id(t) for t in plan_progress(plan, today=today).overdue}
     return [
         (STEP_TITLES[0], [_("Stakeholder"), _("Needs"), _("SLA")],
          [[s.name, s.needs, s.sla] for s in plan.stakeholders]),
@@ -47,7 +47,7 @@ def to_markdown(plan: Plan, *, today: date | None = None) -> str:
     review = review_plan(plan, today=day)
     lines = [f"# {_cell(plan.title or _('MOps strategy plan'))}", ""]
     lines += [_("Status on {day}: {progress}; plan review {score:.0%}.").format(
-        day=day.isoformat(), progress=progress(plan, today=day), score=review.score), ""]  # fmt: skip
+        day=day.isoformat(), progress=plan_progress(plan, today=day), score=review.score), ""]  # fmt: skip
     for number, (title, headers, rows) in enumerate(_sections(plan, day), 1):
         lines += [f"## {number}. {_(title)}", ""]
         lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -77,7 +77,7 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     e = html.escape
     title = e(plan.title or _("MOps strategy plan"))
     status = _("Status on {day}: {progress}; plan review {score:.0%}.").format(
-        day=day.isoformat(), progress=progress(plan, today=day), score=review.score
+        day=day.isoformat(), progress=plan_progress(plan, today=day), score=review.score
     )
     body = [f"<h1>{title}</h1>", f"<p class='status'>{e(status)}</p>"]
     for number, (heading, headers, rows) in enumerate(_sections(plan, day), 1):

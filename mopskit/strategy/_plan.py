@@ -6,19 +6,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from ..content import load_yaml
 from ..errors import ParameterError
 
 __all__ = ["STATUSES", "STEP_TITLES", "Message", "MetricDef", "Plan", "Stakeholder", "Step", "Task"]
 
 STATUSES = ("not started", "in progress", "done", "blocked")
-STEP_TITLES = (
-    "Stakeholders and their SLAs",
-    "A measurable metric",
-    "SMART goals",
-    "How colleagues can help",
-    "Actionable steps",
-    "Tasks with owners and due dates",
-)
+STEP_TITLES = tuple(step["name"] for step in load_yaml("strategy_plans")["six_steps"]["steps"])
 
 
 @dataclass
@@ -111,7 +105,7 @@ class Plan:
 
     Serialize with :meth:`to_dict` / :meth:`from_dict` (plain JSON data); build from a plan-builder widget's
     answer with :meth:`from_answer`. Check it with :func:`mopskit.strategy.review_plan`, track it with
-    :func:`mopskit.strategy.progress`, export with :func:`mopskit.strategy.to_markdown` / ``to_html``.
+    :func:`mopskit.strategy.plan_progress`, export with :func:`mopskit.strategy.to_markdown` / ``to_html``.
 
     >>> plan = Plan(title="Demo", tasks=[Task("Audit workflows", "Ana Pop", date(2026, 12, 1), "done")])
     >>> Plan.from_dict(plan.to_dict()) == plan
@@ -125,30 +119,6 @@ class Plan:
     communication: list[Message] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
-
-    def validate(self, *, today: date | None = None) -> Any:
-        """Check every step, with a score and reasons per step (see :func:`mopskit.strategy.review_plan`)."""
-        from ._review import review_plan
-
-        return review_plan(self, today=today)
-
-    def progress(self, *, today: date | None = None) -> Any:
-        """Where the tasks stand: done, overdue (see :func:`mopskit.strategy.progress`)."""
-        from ._review import progress
-
-        return progress(self, today=today)
-
-    def to_markdown(self, *, today: date | None = None) -> str:
-        """The plan on one page of Markdown (see :func:`mopskit.strategy.to_markdown`)."""
-        from ._export import to_markdown
-
-        return to_markdown(self, today=today)
-
-    def to_html(self, *, today: date | None = None) -> str:
-        """The plan as a standalone, escaped HTML page (see :func:`mopskit.strategy.to_html`)."""
-        from ._export import to_html
-
-        return to_html(self, today=today)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain JSON data (dates as ``YYYY-MM-DD``)."""

@@ -9,7 +9,7 @@ from datetime import date
 from ..i18n import _
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
-__all__ = ["PlanReview", "Progress", "StepReview", "progress", "review_plan"]
+__all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
 
 _TIMED = re.compile(
     r"\d|\b(daily|weekly|monthly|quarterly|yearly|annually|hours?|days?|weeks?|months?|quarters?|every|each|per|"
@@ -302,7 +302,7 @@ def review_plan(plan: Plan, *, today: date | None = None) -> PlanReview:
 
 
 @dataclass(frozen=True)
-class Progress:
+class PlanProgress:
     """Where a plan's tasks stand on a day."""
 
     total: int
@@ -321,16 +321,16 @@ class Progress:
         )
 
 
-def progress(plan: Plan, *, today: date | None = None) -> Progress:
+def plan_progress(plan: Plan, *, today: date | None = None) -> PlanProgress:
     """Count a plan's tasks: done, overdue (past due and not done), and how many have each status.
 
     >>> from mopskit.strategy import example_plan
-    >>> print(progress(example_plan(), today=date(2026, 11, 1)))
+    >>> print(plan_progress(example_plan(), today=date(2026, 11, 1)))
     1 of 4 tasks done (25%), 1 overdue
     """
     day = today or date.today()
     counts = {status: sum(t.status == status for t in plan.tasks) for status in (*STATUSES, "")}
-    return Progress(
+    return PlanProgress(
         total=len(plan.tasks),
         done=counts["done"],
         overdue=tuple(t for t in plan.tasks if _overdue(t, day)),

@@ -24,9 +24,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._session import SESSION, in_app_mode
 from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
 from ..assess._exercise import exercise
 from ..i18n import _
+from ..present import answer_text
 
 __all__ = [
     "WidgetExercise",
@@ -43,7 +45,6 @@ __all__ = [
 ]
 
 LeafPath = tuple[str, ...]
-_WIDGETS: dict[str, WidgetExercise] = {}
 
 
 def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
@@ -157,13 +158,14 @@ class WidgetExercise:
             self.restore(saved)
             self.status.value = f"<small>{_('Your saved answer is back.')}</small>"
         self.exercise.set_answer_source(lambda: self.value)
+        self.exercise.quiet_check = in_app_mode()  # a check() cell's output would go stale beside the widget's
         for leaf in self.leaves.values():
             leaf.observe(self._on_change, names="value")
         self.button.on_click(self._on_check)
         self.box = w.VBox([self.input, w.HBox([self.button, self.status]), self.feedback])
         self.box.add_class("mopskit-exercise")
         self.box.add_class(exercise_class(exercise_id))
-        _WIDGETS[exercise_id] = self
+        SESSION.widgets[exercise_id] = self
         if live and saved is not None:
             self._on_check()
 
@@ -213,12 +215,15 @@ class WidgetExercise:
 
     def _bundle(self) -> dict[str, Any]:
         answer = to_jsonable(self.value)
-        shown = _("not answered yet") if answer is None else answer
+        shown = _("not answered yet") if answer is None else answer_text(answer)
         if isinstance(answer, float):
             shown = _number_text(answer)  # 11, as typed; not 11.0
+        line = _("Saved answer to {id}: {answer}").format(id=self.exercise_id, answer=shown)
+        if in_app_mode():  # the page is never saved, and a copy of the answer would go stale beside the verdict
+            line = ""
         return {
             ANSWER_MIME: {"lesson": self.lesson, "exercise": self.exercise_id, "answer": answer},
-            "text/plain": _("Saved answer to {id}: {answer}").format(id=self.exercise_id, answer=shown),
+            "text/plain": line,
         }
 
     def _on_change(self, change: dict[str, Any]) -> None:
@@ -421,6 +426,7 @@ def widget_for(exercise_id: str) -> WidgetExercise:
     """Return the widget of an exercise shown in this kernel (tests and graders use this)."""
     from ..errors import ExerciseError
 
-    if exercise_id not in _WIDGETS:
+    widget = SESSION.widgets.get(exercise_id)
+    if not isinstance(widget, WidgetExercise):
         raise ExerciseError(f"no widget for exercise '{exercise_id}'; run the cell that shows it first")
-    return _WIDGETS[exercise_id]
+    return widget

@@ -29,12 +29,16 @@ def role_card_html(which: Role | str) -> str:
     arch = archetype(r.archetype)
     where = _("usually part of MOps") if arch.mops else _("usually outside MOps")
     tasks = "".join(f"<li>{_e(t)}</li>" for t in r.tasks)
+    views = "".join(f"<li>{_e(view)} <small>({_e(cited)})</small></li>" for view, cited in r.views)
+    if views:
+        heading = f"<p style='margin:2px 0'><b>{_e(_('Is it MOps? Two views'))}:</b></p>"
+        views = f"{heading}<ul style='margin:2px 0'>{views}</ul>"
     return (
         '<div class="mopskit-role-card" style="border:1px solid #ccd;border-radius:6px;padding:8px 14px;'
         'max-width:46em">'
         f"<h4 style='margin:4px 0'>{_e(r.name)}</h4>"
         f"<p style='margin:2px 0'><b>{_e(_('Archetype'))}:</b> {_e(arch.name)} ({_e(where)}): {_e(arch.summary)}</p>"
-        f"<p style='margin:2px 0'><b>{_e(_('Remit'))}:</b> {_e(r.remit)}</p>"
+        f"<p style='margin:2px 0'><b>{_e(_('Remit'))}:</b> {_e(r.remit)}</p>{views}"
         f"<p style='margin:2px 0'><b>{_e(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
         f"<p style='margin:2px 0'><b>{_e(_('Tools'))}:</b> {_e(', '.join(r.tools))}</p>"
         f"<p style='margin:2px 0;color:#555'><small>{_e(_('Named in'))}: {_e(r.cited_in)}</small></p>"

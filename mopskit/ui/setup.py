@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 
 def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
-    """Make tables and plots read well in a lesson: inline static plots, shorter tables, readable floats.
+    """Make tables and plots read well in a lesson: inline static plots, tables for people, readable floats.
+
+    Tables of up to ``max_rows`` rows with a default index (0, 1, 2...) are shown without that index, text
+    left-aligned and numbers with thousands separators (:func:`mopskit.present.people_table`); others as pandas shows
+    them.
 
     In app mode (``mopskit app``), it also shows a note at the top of the page: how to answer without code,
     and a link back to the list of lessons.
@@ -32,14 +37,28 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
         shell = None
     if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _frame_html)
     else:
         matplotlib.use("Agg")
-    from ..app import in_app_mode
+    from .._session import in_app_mode
 
     if shell is not None and in_app_mode():
         from IPython.display import HTML, display
 
         display(HTML(app_note()))
+
+
+def _frame_html(frame: Any) -> str:
+    """A table for people when it is short and plainly indexed; pandas' own view otherwise."""
+    import pandas as pd
+
+    from ..present import people_table
+
+    rows = pd.get_option("display.max_rows")
+    plain = isinstance(frame.index, pd.RangeIndex) and not isinstance(frame.columns, pd.MultiIndex)
+    if plain and 0 < len(frame) <= rows and len(frame.columns) <= 30:
+        return people_table(frame).to_html()
+    return str(frame._repr_html_())
 
 
 def app_note(*, folder: str | Path = ".") -> str:

@@ -285,6 +285,16 @@ class ExercisesInPage:
         if wrong:
             self.fail(wrong)
 
+    def expect_no_static_copies(self) -> None:
+        """App mode: no check() cell verdict and no saved-answer line, which would go stale beside the widgets."""
+        shown = self.page.evaluate(_CHECK_CELL_VERDICTS)
+        stale = [f"a check() cell says: {' '.join(text.split())}" for _title, text in shown]
+        if "Saved answer to" in self.page.inner_text("body"):
+            stale.append("the page shows a 'Saved answer to ...' line")
+        self.exercise = None
+        if stale:
+            self.fail(stale)
+
     def press_check_everywhere(self) -> None:
         """Check, pressed again on every widget after the restart, says correct."""
         wrong = []

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mopskit.workspace import lab_arguments
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,10 +36,8 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "install it with `sudo apt-get install chromium` (Debian/Ubuntu) or set MOPSKIT_CHROMIUM to its path"
 
+
 # JupyterLab settings for a quiet test page: no question about fetching news popping over the notebook.
-_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"}}
-
-
 def find_chromium() -> str | None:
     """The Chromium to drive: ``$MOPSKIT_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on the PATH."""
     explicit = os.environ.get("MOPSKIT_CHROMIUM")
@@ -108,10 +108,6 @@ class LabServer:
     def start(cls, root: Path, scratch: Path, *, timeout: float = 90.0) -> LabServer:
         """Start JupyterLab serving ``root``, with its settings and logs under ``scratch``; wait until it answers."""
         scratch.mkdir(parents=True, exist_ok=True)
-        for name, values in _SETTINGS.items():
-            target = scratch / "settings" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(values), encoding="utf-8")
         env = isolated_env(scratch)
         last_error = ""
         for _attempt in range(3):  # another program may take the free port before the server does
@@ -125,14 +121,13 @@ class LabServer:
                 "--ServerApp.port_retries=0",
                 f"--IdentityProvider.token={token}",
                 "--ServerApp.open_browser=False",
-                f"--ServerApp.root_dir={root}",
+                *lab_arguments(root),  # the workspace's folder and its own settings, as `mopskit start` serves it
                 "--ServerApp.terminals_enabled=False",
                 # a safety net should the test process die without stopping the server: idle kernels go,
                 # then the server itself
                 "--MappingKernelManager.cull_idle_timeout=900",
                 "--MappingKernelManager.cull_interval=60",
                 "--ServerApp.shutdown_no_activity_timeout=900",
-                f"--LabApp.user_settings_dir={scratch / 'settings'}",
                 f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
                 "--LabApp.expose_app_in_browser=True",  # lets tests wait on the notebook's own state
             ]

@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from mopskit._resources import notebooks_dir
+from mopskit._resources import sources_dir
 from mopskit.assess import answer_key, release_notebook
 from mopskit.assess._answers import to_jsonable
 
@@ -22,15 +22,15 @@ from .lab import isolated_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LESSONS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 
 # Run last in a lesson's kernel: each exercise's widget value and the verdict of its public checks.
 _PROBE = """
 import json
 from mopskit.assess._answers import to_jsonable
 from mopskit.assess._exercise import defined_exercises
-from mopskit.ui.exercises import _WIDGETS
-print(json.dumps({k: [to_jsonable(_WIDGETS[k].value) if k in _WIDGETS else None, e.run().status]
+from mopskit._session import SESSION
+print(json.dumps({k: [to_jsonable(SESSION.widgets[k].value) if k in SESSION.widgets else None, e.run().status]
                   for k, e in defined_exercises().items()}))
 """
 

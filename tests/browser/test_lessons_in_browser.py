@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from mopskit._resources import notebooks_dir
+from mopskit._resources import sources_dir
 from mopskit.assess import answer_key, release_notebook
 from mopskit.assess._answers import to_jsonable
 
@@ -13,7 +13,7 @@ from .trainee import LessonFailure, LessonInBrowser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LESSONS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 
 
 def _key(source):
@@ -41,7 +41,7 @@ def test_every_widget_kind_is_answered_checked_and_restored_through_the_page(lab
 
 def test_a_broken_answer_restore_fails_the_walk_through_naming_lesson_and_exercises(lab, page, tmp_path):
     """The suite can fail: kernels whose widgets never read the saved answer lose every answer on restart."""
-    source = notebooks_dir() / "00_start_here.ipynb"
+    source = sources_dir() / "00_start_here.ipynb"
     sabotage = "import mopskit.ui.exercises as e; e.WidgetExercise.restore = lambda self, saved: None"
     lab.add_kernelspec(
         "mopskit-restore-broken",

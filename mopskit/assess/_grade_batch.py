@@ -1,0 +1,324 @@
+"""Grading a batch: find the submissions, run each contained, check the answers, record them, write feedback.
+
+:func:`grade` is what ``mopskit grade`` calls. Each submission is a task that a worker process runs
+(:func:`grade_one`): execute it in the sandbox, merge the answers it reported with those its notebook carried,
+run the source notebook's checks on them in the grader's process family, and return a
+:class:`GradedSubmission`. The calling process writes each result to the gradebook as it arrives, in a
+transaction of its own, so a batch stopped at any point resumes where it stopped, and a submission whose
+content did not change is not graded twice unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .._resources import datasets_dir
+from ..errors import GradingError
+from ..i18n import _
+from ._answer_key import load_checks
+from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
+from ._forked_checks import run_checks
+from ._gradebook import Gradebook, GradedSubmission
+from ._sandbox import Limits, run_notebook, sandbox_problem
+
+__all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
+
+UNSANDBOXED_WARNING = "WARNING: graded WITHOUT a sandbox (--unsandboxed): trainee code ran with the grader's rights"
+
+
+@dataclass(frozen=True)
+class GradeTask:
+    """One submission to grade, as a worker receives it (plain data, picklable)."""
+
+    trainee: str
+    assignment: str
+    path: str
+    content_hash: str
+    source: str
+    limits: Limits
+    sandboxed: bool = True
+    variant_seed: int | None = None
+
+
+@dataclass
+class GradingSummary:
+    """What a grading batch did."""
+
+    graded: list[GradedSubmission] = field(default_factory=list)
+    unchanged: list[Found] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    sandboxed: bool = True
+
+    def __str__(self) -> str:
+        lines = []
+        if not self.sandboxed:
+            lines.append(UNSANDBOXED_WARNING)
+        for g in self.graded:
+            flag = "" if g.status == "graded" else f"  [{g.status.replace('_', ' ')}]"
+            lines.append(f"{g.trainee:20} {g.assignment:28} {g.earned:6g} / {g.possible:<6g}{flag}")
+            lines += [f"    note: {n}" for n in g.notes if n != UNSANDBOXED_WARNING]
+        for f in self.unchanged:
+            lines.append(f"{f.trainee:20} {f.assignment:28} unchanged since last graded (use --force to re-grade)")
+        for path, why in self.skipped:
+            lines.append(f"skipped {path}: {why}")
+        for path, why in self.failed:
+            lines.append(f"NOT GRADED {path}: the grader failed ({why}); run again to retry it")
+        lines.append(
+            f"{len(self.graded)} graded, {len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.failed)} failed in {self.seconds:.1f} s"
+        )
+        return "\n".join(lines)
+
+
+_checks_cache: dict[tuple[str, float], dict[str, Any]] = {}
+
+
+def _exercises(source: str) -> dict[str, Any]:
+    key = (source, Path(source).stat().st_mtime)
+    if key not in _checks_cache:
+        _checks_cache[key] = load_checks(source)
+    return _checks_cache[key]
+
+
+def _data_dir(assignment: str, seed: int | None) -> Path | None:
+    from ..data.variant import _scenarios, cached_variant, scenario_dir, scenario_options
+
+    if seed is not None:
+        return cached_variant(seed, **scenario_options(assignment))
+    if assignment in _scenarios():
+        return scenario_dir(assignment)
+    return None
+
+
+def _cell_notes(cells: list[dict[str, Any]], limits: Limits) -> list[str]:
+    templates = {
+        "timeout": _("cell {n} ran past its {s:g} s limit and was stopped; the cells after it still ran"),
+        "crashed": _("cell {n} crashed the kernel ({error}); a new kernel ran the cells after it"),
+        "output-limit": _("cell {n} printed more than {mb:g} MB and was stopped"),
+        "skipped": _("cell {n} did not run: the notebook's {total:g} s time limit was reached"),
+    }
+    notes = []
+    for cell in cells:
+        template = templates.get(cell["status"])
+        if template:
+            notes.append(
+                template.format(
+                    n=cell["index"] + 1,
+                    s=limits.cell_timeout,
+                    mb=limits.output_mb,
+                    total=limits.timeout,
+                    error=cell.get("error") or _("the kernel died"),
+                )
+            )
+    errors = sum(c["status"] == "error" for c in cells)
+    if errors:
+        notes.append(_("{n} cell(s) raised an error").format(n=errors))
+    return notes
+
+
+def grade_one(task: GradeTask) -> GradedSubmission:
+    """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader."""
+    from ..data.variant import use_variant
+
+    exercises = _exercises(task.source)
+    path = Path(task.path)
+    graded = GradedSubmission(
+        trainee=task.trainee,
+        assignment=task.assignment,
+        content_hash=task.content_hash,
+        path=str(path),
+        submitted_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        status="graded",
+        sandboxed=task.sandboxed,
+        title=Path(task.source).stem,
+        exercise_titles={k: ex.title for k, ex in exercises.items()},
+    )
+    if not task.sandboxed:
+        graded.notes.append(UNSANDBOXED_WARNING)
+    started = time.monotonic()
+    try:
+        nb, carried = read_submission(path)
+    except GradingError as exc:
+        graded.status = "unreadable"
+        graded.notes.append(str(exc))
+        graded.checks = run_checks(exercises, {}, timeout=task.limits.check_timeout)
+        return graded
+    data = _data_dir(task.assignment, task.variant_seed)
+    run = run_notebook(
+        path,
+        exercise_ids=list(exercises),
+        lesson=task.assignment,
+        data_dir=data,
+        carried_answers=carried,
+        limits=task.limits,
+        sandboxed=task.sandboxed,
+        hide=[Path(task.source)],
+    )
+    del nb
+    graded.notes += _cell_notes(run.cells, task.limits) + run.notes
+    if not run.collected:
+        graded.notes.append(_("the answers could not be collected from the kernel; widget answers saved in it count"))
+    answers = merge_answers(run.answers, carried, ids=list(exercises))
+    graded.answers = answers
+    with use_variant(data or datasets_dir()):  # the data the kernel read, whatever this process's folder holds
+        graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout)
+    if any(c.needs_review for c in graded.checks):
+        graded.status = "needs_review"
+    graded.seconds = time.monotonic() - started
+    return graded
+
+
+def _run_tasks(
+    tasks: list[GradeTask], *, workers: int, scheduler: str | None = None
+) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
+    """Run grading tasks, yielding each task with its result, or the error in words when grading itself failed.
+
+    One at a time in this process, or through the kit's executor: ``workers`` local processes, or the workers
+    of a Dask cluster given its ``scheduler`` address.
+    """
+    if scheduler is None and (workers <= 1 or len(tasks) <= 1):
+        for task in tasks:
+            try:
+                yield task, grade_one(task)
+            except Exception as exc:  # one submission's failure must not stop the batch
+                yield task, f"{type(exc).__name__}: {exc}"
+        return
+    from contextlib import closing
+
+    from ..executor import Task, run_all
+
+    keyed = {f"{t.assignment}/{t.trainee}/{number}": t for number, t in enumerate(tasks)}
+    jobs = [Task(key, grade_one, {"task": task}) for key, task in keyed.items()]
+    outcomes = run_all(jobs, workers=None if scheduler else workers, scheduler=scheduler, progress=False)
+    with closing(outcomes):
+        for outcome in outcomes:
+            yield keyed[outcome.key], outcome.value if outcome.ok else str(outcome.error or "the task failed")
+
+
+def grade(
+    submissions: Sequence[str | Path],
+    *,
+    source: str | Path,
+    db: str | Path = "gradebook.sqlite",
+    workers: int = 1,
+    scheduler: str | None = None,
+    force: bool = False,
+    unsandboxed: bool = False,
+    limits: Limits | None = None,
+    feedback_dir: str | Path | None = None,
+    variants: bool = False,
+    roster: str | Path | None = None,
+    progress: bool = False,
+    on_result: Callable[[GradedSubmission], None] | None = None,
+) -> GradingSummary:
+    """Grade submitted notebooks against their source lessons and record the scores in a gradebook.
+
+    Args:
+        submissions: notebooks, trainee folders, or a folder of trainee folders.
+        source: the instructor notebook, or the folder of them, the submissions answer.
+        db: the gradebook: a SQLite file path or a SQLAlchemy URL.
+        workers: submissions graded at once (one process each).
+        scheduler: a Dask scheduler address (``tcp://host:8786``): its workers grade instead of local ones.
+            They need bubblewrap, and must see the submissions and the source lessons at the same paths.
+        force: grade again submissions whose content did not change since they were graded.
+        unsandboxed: run trainee code without bubblewrap (every result then says so). Refused otherwise
+            where no sandbox can start.
+        limits: time, memory, output and per-check limits.
+        feedback_dir: write each trainee's feedback page there (``TRAINEE/ASSIGNMENT.html``).
+        variants: each trainee's data is their own variant (``mopskit release --per-trainee``); the grader
+            regenerates it from trainee and assignment.
+        roster: a roster CSV (id, name, email) whose names and emails the gradebook records.
+        progress: show a progress bar.
+        on_result: called with each result after it is recorded.
+
+    Raises:
+        GradingError: no sandbox and ``unsandboxed`` not given, no sources, or a gradebook that cannot open.
+
+    """
+    started = time.monotonic()
+    limits = limits or Limits()
+    if not unsandboxed and (problem := sandbox_problem()):
+        raise GradingError(problem)
+    if workers < 1:
+        raise GradingError(f"'workers' must be at least 1 (got {workers})")
+    sources = find_sources(source)
+    discovery = find_submissions(list(submissions), assignments=list(sources))
+    summary = GradingSummary(skipped=list(discovery.skipped), sandboxed=not unsandboxed)
+    if not discovery.found and not discovery.skipped:
+        raise GradingError(f"no submitted notebooks found in: {', '.join(str(p) for p in submissions)}")
+    with Gradebook(db) as book:
+        if roster is not None:
+            from ._variants import read_roster
+
+            for person in read_roster(roster):
+                book.add_trainee(person.id, name=person.name, email=person.email)
+        tasks = []
+        for found in discovery.found:
+            digest = content_hash(found.path)
+            if not force and book.is_graded(trainee=found.trainee, assignment=found.assignment, content_hash=digest):
+                summary.unchanged.append(found)
+                continue
+            seed = None
+            if variants:
+                from ._variants import variant_seed
+
+                seed = variant_seed(found.trainee, found.assignment)
+            tasks.append(
+                GradeTask(
+                    found.trainee,
+                    found.assignment,
+                    str(found.path.resolve()),
+                    digest,
+                    str(sources[found.assignment].resolve()),
+                    limits,
+                    not unsandboxed,
+                    seed,
+                )
+            )
+        bar = _progress(len(tasks), enabled=progress)
+        for task, graded in _run_tasks(tasks, workers=workers, scheduler=scheduler):
+            if isinstance(graded, str):
+                summary.failed.append((Path(task.path), graded))
+                bar(None, failed=True)
+                continue
+            book.record(graded)
+            if feedback_dir is not None:
+                from ._feedback import write_feedback
+
+                write_feedback(graded, out_dir=feedback_dir, source=sources[graded.assignment])
+            summary.graded.append(graded)
+            bar(graded)
+            if on_result is not None:
+                on_result(graded)
+        bar(None, done=True)
+    summary.graded.sort(key=lambda g: (g.assignment, g.trainee))
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _progress(total: int, *, enabled: bool) -> Callable[..., None]:
+    if not enabled or total == 0:
+        return lambda item, **kw: None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, unit=" submission", desc="grading", file=sys.stderr)
+
+    def update(item: GradedSubmission | None, *, done: bool = False, failed: bool = False) -> None:
+        if done:
+            bar.close()
+            return
+        if item is not None:
+            bar.set_postfix_str(f"{item.trainee} {item.earned:g}/{item.possible:g}")
+        elif failed:
+            bar.set_postfix_str("a submission could not be graded")
+        bar.update(1)
+
+    return update

@@ -1,0 +1,219 @@
+"""The health check's HTML report: one self-contained page (inline style, PNG plots, no script).
+
+The page opens offline and can be mailed; every value from the exports is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import _
+from ._findings import SECTIONS
+from .plots import plot_email, plot_funnel, plot_parts, plot_tracking, png
+from .result import HealthCheck, score_text, summary_html
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._findings import Finding
+
+__all__ = ["render", "write_report"]
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 70rem;
+       color: #1f2933; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem;
+  border-bottom: 2px solid #d9e2ec; padding-bottom: 0.2rem; } h3 { font-size: 1rem; margin: 0 0 0.3rem 0; }
+p.meta { color: #52606d; margin-top: 0; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
+th, td { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f0f4f8; } td.num { text-align: right; white-space: nowrap; }
+.tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; }
+.tile { border: 1px solid #cbd2d9; border-radius: 6px; padding: 0.5rem 0.8rem; min-width: 9rem; }
+.tile .label { font-size: 0.8rem; color: #52606d; } .tile .value { font-size: 1.5rem; font-weight: 700; }
+.card { border: 1px solid #cbd2d9; border-radius: 6px; padding: 0.8rem 1rem; margin: 0.8rem 0; }
+.sev { font-weight: 600; padding: 0.05rem 0.45rem; border-radius: 0.6rem; font-size: 0.8rem; }
+.high { background: #ffe3e3; color: #8a1c1c; } .medium { background: #fff3c4; color: #8d2b0b; }
+.low { background: #e6f6ff; color: #035388; } .info { background: #f0f4f8; color: #3e4c59; }
+.fix { background: #e3f9e5; border-radius: 4px; padding: 0.4rem 0.6rem; }
+.flagged td { background: #fff5f5; } img { max-width: 100%; } ol.first li { margin-bottom: 0.4rem; }
+.scroll { overflow-x: auto; }
+"""
+
+
+def _cell(value: Any) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return '<td class="num"></td>' if not isinstance(value, str) else "<td></td>"
+    if isinstance(value, bool):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}"
+        return f'<td class="num">{escape(text)}</td>'
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        text = stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+        return f"<td>{escape(text)}</td>"
+    return f"<td>{escape(str(value))}</td>"
+
+
+def _table(frame: pd.DataFrame, *, flag: str | None = None, limit: int | None = None) -> str:
+    if frame is None or frame.empty:
+        return "<p><em>" + escape(_("nothing to show")) + "</em></p>"
+    shown = frame if limit is None else frame.head(limit)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for record in shown.itertuples(index=False):
+        values = list(record)
+        marked = flag is not None and bool(values[list(shown.columns).index(flag)])
+        cells = "".join(_cell(v) for v in values)
+        rows.append(f'<tr class="flagged">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
+    more = ""
+    if limit is not None and len(frame) > limit:
+        more = f"<p><em>{escape(_('... and {n} more rows').format(n=f'{len(frame) - limit:,}'))}</em></p>"
+    return f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table></div>{more}'
+
+
+def _image(fig: Any, alt: str) -> str:
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{png(fig)}">'
+
+
+def _finding_card(finding: Finding) -> str:
+    out_of = f" / {finding.out_of:,}" if finding.out_of else ""
+    link = ""
+    if finding.csv:
+        link = (
+            f"<p>{escape(_('Every affected row ({n}), with its file and row:').format(n=f'{finding.rows:,}'))} "
+            f'<a href="{escape(finding.csv)}">{escape(finding.csv)}</a></p>'
+        )
+    return (
+        f'<div class="card" id="{escape(finding.id)}"><h3><span class="sev {escape(finding.severity)}">'
+        f"{escape(finding.severity)}</span> {escape(finding.title)} "
+        f"<small>({finding.count:,}{out_of} {escape(finding.unit)})</small></h3>"
+        f"<p>{escape(finding.summary)}</p>"
+        f'<p class="fix"><strong>{escape(_("What to do:"))}</strong> {escape(finding.fix)}</p>'
+        f"<p><strong>{escape(_('Evidence, first rows:'))}</strong></p>{_table(finding.evidence)}{link}</div>"
+    )
+
+
+def _section_tables(result: HealthCheck, section: str) -> str:
+    tables = result.tables
+    parts = []
+    if section == "email" and "email_by_campaign" in tables and not tables["email_by_campaign"].empty:
+        table = tables["email_by_campaign"]
+        parts.append(_image(plot_email(table), _("bounce and unsubscribe rate of every send")))
+        columns = [
+            c
+            for c in (
+                "system",
+                "campaign_id",
+                "first_day",
+                "sent",
+                "delivered",
+                "bounce_rate",
+                "open_rate",
+                "click_through_rate",
+                "unsubscribe_rate",
+                "flags",
+            )
+            if c in table.columns
+        ]
+        parts.append("<p>" + escape(_("Every send, flagged ones highlighted (rates in %):")) + "</p>")
+        parts.append(_table(table[columns], flag="flags" if "flags" in table.columns else None))
+    if section == "funnel" and "funnel" in tables:
+        parts.append(_image(plot_funnel(tables["funnel"]), _("funnel")))
+        parts.append(_table(tables["funnel"]))
+        if "sla_by_owner" in tables:
+            parts.append("<p>" + escape(_("The SLA by owner:")) + "</p>" + _table(tables["sla_by_owner"]))
+    if section == "tracking" and "tracking_by_day" in tables and not tables["tracking_by_day"].empty:
+        parts.append(_image(plot_tracking(tables["tracking_by_day"]), _("sign-ups and web events per day")))
+    return "".join(parts)
+
+
+def _imports_html(result: HealthCheck) -> str:
+    table = result.imports_table()
+    parts = [_table(table)]
+    if result.inventory:
+        parts.append(f"<p>{escape(_('Stack inventory:'))} {escape(result.inventory)}</p>")
+    if result.skipped:
+        items = "".join(f"<li>{escape(label)}: {escape(why)}</li>" for label, why in result.skipped)
+        parts.append(f"<p>{escape(_('Not read:'))}</p><ul>{items}</ul>")
+    parts += [f"<p>{escape(note)}</p>" for note in result.notes]
+    return "".join(parts)
+
+
+def _settings_html(result: HealthCheck) -> str:
+    s = result.settings
+    rows = [
+        (_("SLA"), _("sales follows up a new MQL within {h:g} hours").format(h=s.sla_hours)),
+        (_("Sends judged"), _("{n}+ emails sent").format(n=s.min_sends)),
+        (
+            _("Outlier"),
+            _("robust z-score above {z:g} and beyond chance, or bounce rate {b:g}%+ / unsubscribe rate {u:g}%+").format(
+                z=s.outlier_z, b=s.bounce_alarm_pct, u=s.unsubscribe_alarm_pct
+            ),
+        ),
+        (_("Consent grace"), _("{h:g} hours after an unsubscribe").format(h=s.consent_grace_hours)),
+        (_("Tracking gap"), _("{d} days in a row with sign-ups and no web events").format(d=s.tracking_gap_days)),
+    ]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def render(result: HealthCheck) -> str:
+    """The whole report as one HTML page."""
+    title = _("MOps health check: {folder}").format(folder=result.folder.name or str(result.folder))
+    made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(_("As of {day}; written {made}.").format(day=f"{result.as_of:%Y-%m-%d}", made=made))}'
+        "</p>",
+        summary_html(result),
+        f"<h2>{escape(_('The health score'))}</h2>",
+        "<p>"
+        + escape(
+            _(
+                "Each part is the share of things that are fine, from 0 to 100; the score is their mean. A part "
+                "the exports say nothing about is not scored."
+            )
+        )
+        + "</p>",
+        _image(plot_parts(result.health.parts), _("health score by part")),
+        _table(result.health.parts[["name", "score", "weight", "explanation"]]),
+        f"<h2>{escape(_('All findings'))}</h2>",
+        _table(result.findings_table()[["severity", "section", "title", "count", "unit", "summary"]])
+        if result.findings
+        else "<p>" + escape(_("Nothing to fix was found.")) + "</p>",
+    ]
+    for section, name in SECTIONS.items():
+        cards = [f for f in result.findings if f.section == section]
+        extra = _section_tables(result, section)
+        score = result.health.parts.set_index("part").loc[section]
+        parts.append(f"<h2>{escape(_(name))} <small>({escape(score_text(score['score']))})</small></h2>")
+        parts.append(f"<p>{escape(str(score['explanation']))}.</p>")
+        if not cards:
+            parts.append("<p>" + escape(_("No finding in this part.")) + "</p>")
+        parts += [_finding_card(f) for f in cards]
+        parts.append(extra)
+    parts += [
+        f"<h2>{escape(_('What was read'))}</h2>",
+        _imports_html(result),
+        f"<h2>{escape(_('Thresholds'))}</h2>",
+        _settings_html(result),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(result: HealthCheck, path: str | Path) -> Path:
+    """Write the report page and return its path."""
+    target = Path(path)
+    target.write_text(render(result), encoding="utf-8")
+    return target

@@ -1,0 +1,168 @@
+"""Showing tables and answers to people: no index column of 0, 1, 2, text to the left, numbers with their units.
+
+:func:`people_table` styles a DataFrame for a lesson; :func:`answer_html` and :func:`answer_text` write a
+trainee's answer (a number, a list, a matching, a grid, a table) as a short sentence or a small table, for
+feedback pages and verdicts, never as raw Python or JSON.
+
+>>> answer_text(["Hootsuite", "Livestorm"])
+'Hootsuite and Livestorm'
+>>> answer_text({"Send the newsletter": "Email operations"})
+'Send the newsletter: Email operations'
+>>> answer_text(1234.5)
+'1,234.5'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+__all__ = ["answer_html", "answer_text", "format_value", "people_table"]
+
+_TABLE_STYLE = "border-collapse:collapse;margin:4px 0"
+_CELL_STYLE = "border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top"
+
+
+def format_value(value: Any, unit: str = "") -> str:
+    """Write one value as people read it: thousands separated, at most two decimals, its unit, yes/no.
+
+    Args:
+        value: a number, text, a truth value or nothing.
+        unit: ``"%"`` and ``"pp"`` follow the number; ``"$"``, ``"€"`` and ``"£"`` lead it; any other unit
+            follows after a space (``"days"``, ``"USD"``).
+
+    >>> [format_value(v) for v in [1234567, 0.5, 12.0, True, None, "text"]]
+    ['1,234,567', '0.5', '12', 'yes', '', 'text']
+    >>> format_value(12.345, "%"), format_value(1500, "$"), format_value(3, "days")
+    ('12.35%', '$1,500', '3 days')
+
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, int | float) or hasattr(value, "item"):
+        number = float(value.item() if hasattr(value, "item") else value)
+        text = f"{number:,.2f}".rstrip("0").rstrip(".") if not number.is_integer() else f"{int(number):,}"
+        if unit in ("%", "pp"):
+            return f"{text}{'%' if unit == '%' else ' pp'}"
+        if unit in ("$", "€", "£"):
+            return f"{unit}{text}" if number >= 0 else f"-{unit}{text[1:]}"
+        return f"{text} {unit}" if unit else text
+    return str(value)
+
+
+def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None) -> Styler:
+    """Style a table for people: no 0, 1, 2 index, text left-aligned, numbers right-aligned with their units.
+
+    Args:
+        frame: the table; a default index (0, 1, 2...) is hidden, a meaningful one is kept.
+        units: a unit per column, as :func:`format_value` reads it (``{"share": "%", "cost": "$"}``).
+
+    >>> import pandas as pd
+    >>> html = people_table(pd.DataFrame({"tool": ["Slack"], "cost": [9200]}), units={"cost": "$"}).to_html()
+    >>> "$9,200" in html and ">0<" not in html
+    True
+
+    """
+    import pandas as pd
+
+    units = dict(units or {})
+    unknown = [c for c in units if c not in frame.columns]
+    if unknown:
+        from .errors import ParameterError
+
+        raise ParameterError(
+            f"people_table: no column {', '.join(map(repr, unknown))}; "
+            f"the table has: {', '.join(map(str, frame.columns))}"
+        )
+    styler = frame.style
+    if isinstance(frame.index, pd.RangeIndex):
+        styler = styler.hide(axis="index")
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
+    for column in frame.columns:
+        unit = units.get(column, "")
+        if column in numeric or unit:
+            styler = styler.format(lambda v, unit=unit: format_value(v, unit), subset=[column])
+    text = [c for c in frame.columns if c not in numeric]
+    styler = styler.set_properties(subset=text, **{"text-align": "left", "white-space": "pre-wrap"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)
+    return styler
+
+
+def _is_grid(value: Any) -> bool:
+    """Rows of choices (a RACI or a plan): a mapping of mappings of plain values."""
+    if not isinstance(value, Mapping) or not value:
+        return False
+    rows = list(value.values())
+    return all(isinstance(r, Mapping) and not any(isinstance(x, Mapping | list) for x in r.values()) for r in rows)
+
+
+def answer_text(value: Any, *, limit: int = 600) -> str:
+    """Write an answer as one line of plain text: a number, a list in words, pairs as ``item: choice``.
+
+    >>> answer_text(("a", "b", "c")), answer_text([]), answer_text({"__table__": [{"tool": "Slack"}]})
+    ('a, b and c', 'nothing chosen', 'a table of 1 row')
+    """
+    if isinstance(value, Mapping) and set(value) == {"__table__"}:
+        rows = len(value["__table__"])
+        return _("a table of {n} row").format(n=rows) if rows == 1 else _("a table of {n} rows").format(n=rows)
+    if isinstance(value, Mapping):
+        parts = [f"{k}: {answer_text(v, limit=limit)}" for k, v in value.items()]
+        text = "; ".join(parts) if parts else _("nothing chosen")
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = [answer_text(v, limit=limit) for v in value]
+        if not items:
+            text = _("nothing chosen")
+        elif len(items) == 1:
+            text = items[0]
+        else:
+            text = _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+    else:
+        text = format_value(value)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _cell(value: Any) -> str:
+    return f"<td style='{_CELL_STYLE}'>{html.escape(answer_text(value))}</td>"
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th style='{_CELL_STYLE}'>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
+    return f"<table style='{_TABLE_STYLE}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def answer_html(value: Any, *, max_rows: int = 30) -> str:
+    """Write an answer as HTML for people: a sentence, or a small table for matchings, grids and tables.
+
+    Everything the trainee typed is escaped.
+
+    >>> page = answer_html({"Send the newsletter": "Email <ops>"})
+    >>> "<table" in page and "Email &lt;ops&gt;" in page and "{" not in page
+    True
+    >>> answer_html(["a", "b"])
+    '<span>a and b</span>'
+    """
+    if isinstance(value, Mapping) and set(value) == {"__table__"}:
+        records = list(value["__table__"])
+        columns = list(dict.fromkeys(k for r in records for k in r))
+        rows = [[r.get(c) for c in columns] for r in records[:max_rows]]
+        more = len(records) - max_rows
+        tail = f"<p>{html.escape(_('… and {n} more rows').format(n=more))}</p>" if more > 0 else ""
+        return _table(columns, rows) + tail
+    if _is_grid(value):
+        columns = list(dict.fromkeys(k for row in value.values() for k in row))
+        return _table(["", *columns], [[name, *[row.get(c) for c in columns]] for name, row in value.items()])
+    if isinstance(value, Mapping) and value:
+        return _table([_("item"), _("your answer")], [[k, v] for k, v in list(value.items())[:max_rows]])
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return answer_html({"__table__": value}, max_rows=max_rows)
+    return f"<span>{html.escape(answer_text(value))}</span>"

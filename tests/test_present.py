@@ -1,0 +1,93 @@
+"""Tables and answers written for people: in lessons, verdicts and feedback pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from mopskit.assess._feedback import feedback_html
+from mopskit.assess._gradebook import CheckRow, GradedSubmission
+from mopskit.errors import ParameterError
+from mopskit.present import answer_html, answer_text, format_value, people_table
+
+KINDS = {
+    "q1": 42.5,
+    "q2": ["Hootsuite", "Livestorm", "Intercom"],
+    "q3": {"Send the newsletter": "Email operations", "Route the leads": "Lead rotation"},
+    "q4": {"Audit the workflows": {"Ana": "R", "Joon": "A"}, "Clean the lists": {"Ana": "A", "Joon": "I"}},
+    "q5": {"__table__": [{"tool": "Slack", "cost": 9200}, {"tool": "Notion", "cost": 4800}]},
+    "q6": "Cut <b>Livestorm</b> before it renews.",
+}
+
+
+@pytest.mark.parametrize("exercise", sorted(KINDS))
+def test_an_answer_reads_as_a_sentence_or_a_small_table_never_as_python(exercise):
+    value = KINDS[exercise]
+    shown = re.sub(r"<[^>]+>", " ", answer_html(value))  # the page's words, without its tags
+    for text in (answer_text(value), shown):
+        assert "{" not in text and "[" not in text and "__table__" not in text
+    assert "<b>" not in answer_html(value)
+    if isinstance(value, dict):
+        assert answer_html(value).startswith("<table")
+
+
+def test_answers_in_words():
+    assert answer_text(KINDS["q2"]) == "Hootsuite, Livestorm and Intercom"
+    assert answer_text(KINDS["q4"]) == "Audit the workflows: Ana: R; Joon: A; Clean the lists: Ana: A; Joon: I"
+    assert answer_text(True) == "yes" and answer_text(0.1 + 0.2) == "0.3"
+    assert answer_text("x" * 700).endswith(" …") and len(answer_text("x" * 700)) == 602
+    grid = answer_html(KINDS["q4"])
+    assert grid.count("<tr>") == 3 and ">Joon<" in grid and ">R<" in grid
+    table = answer_html({"__table__": [{"n": i} for i in range(40)]}, max_rows=30)
+    assert table.count("<tr>") == 31 and "10 more rows" in table
+
+
+def test_format_value_puts_units_where_people_expect_them():
+    assert format_value(-1500, "$") == "-$1,500"
+    assert format_value(2.5, "pp") == "2.5 pp"
+    assert format_value(float("nan")) == ""
+
+
+def test_people_table_hides_a_default_index_and_keeps_a_meaningful_one():
+    frame = pd.DataFrame({"tool": ["Slack", "Notion"], "share": [12.345, 50.0], "cost": [9200, 4800]})
+    page = people_table(frame, units={"share": "%", "cost": "$"}).to_html()
+    assert "12.35%" in page and "$9,200" in page and "row0" not in page.split("<tbody>")[1].split("<td")[0]
+    assert "text-align: left" in page
+    kept = people_table(frame.set_index("tool")).to_html()
+    assert ">Slack<" in kept
+    with pytest.raises(ParameterError, match="no column 'price'; the table has: tool, share, cost"):
+        people_table(frame, units={"price": "$"})
+
+
+def test_the_feedback_page_shows_each_answer_for_people():
+    checks = [CheckRow(q, "right", 1, 1, True, False) for q in KINDS]
+    graded = GradedSubmission(
+        trainee="ana",
+        assignment="07_final_assessment",
+        content_hash="x",
+        path="p",
+        submitted_at=datetime(2026, 11, 1, tzinfo=UTC),
+        status="graded",
+        checks=checks,
+        answers=dict(KINDS),
+    )
+    page = feedback_html(graded)
+    assert "__table__" not in page and "{&quot;" not in page and "[&quot;" not in page
+    assert "Hootsuite, Livestorm and Intercom" in page and "42.5" in page
+    assert "&lt;b&gt;Livestorm&lt;/b&gt;" in page, "what a trainee typed is escaped"
+    assert page.count("<table") == 3  # the matching, the grid and the table
+
+
+def test_lessons_show_short_plain_tables_for_people_and_long_ones_as_pandas_does():
+    from mopskit.ui.setup import _frame_html
+
+    with pd.option_context("display.max_rows", 30):
+        short = _frame_html(pd.DataFrame({"tool": ["Slack"], "cost": [9200]}))
+        assert "9,200" in short and "text-align: left" in short and 'class="blank' not in short
+        long = _frame_html(pd.DataFrame({"n": range(100)}))
+        assert "100 rows × 1 columns" in long
+        indexed = _frame_html(pd.DataFrame({"n": [1]}, index=["a"]))
+        assert ">a<" in indexed
