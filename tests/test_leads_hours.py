@@ -143,13 +143,34 @@ def test_the_sql_gives_the_same_hours_as_numpy():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: BusinessHours("17:00", "09:00"), "business hours must end after they start"),
-        (lambda: BusinessHours("9am", "17:00"), "'start' must be a time of day written HH:MM"),
-        (lambda: BusinessHours(weekdays=(7,)), "'weekdays' must list working days from 0"),
-        (lambda: BusinessHours(holidays=("25/12/2026",)), "a holiday must be a date written YYYY-MM-DD"),
-        (lambda: parse_business_hours("nine to five"), "business hours must be written HH:MM-HH:MM"),
-        (lambda: parse_business_hours("09:00-17:00 weekdays"), "business days must be written like mon-fri"),
-        (lambda: check_time_zone("Mars/Olympus"), "unknown time zone 'Mars/Olympus'; write an IANA name"),
+        (
+            lambda: BusinessHours("17:00", "09:00"),
+            r"BusinessHours: 'end' must be after 'start' \(17:00\) \(got '09:00'\)",
+        ),
+        (
+            lambda: BusinessHours("9am", "17:00"),
+            r"BusinessHours: 'start' must be a time of day written HH:MM, like 09:00 \(got '9am'\)",
+        ),
+        (
+            lambda: BusinessHours(weekdays=(7,)),
+            r"BusinessHours: 'weekdays' must be working days from 0 \(Monday\) to 6 \(Sunday\) \(got \[7\]\)",
+        ),
+        (
+            lambda: BusinessHours(holidays=("25/12/2026",)),
+            r"BusinessHours: 'holidays' must be a date .* \(got '25/12/2026'\); it looks day-first",
+        ),
+        (
+            lambda: parse_business_hours("nine to five"),
+            r"parse_business_hours: 'business_hours' must be written HH:MM-HH:MM with optional days",
+        ),
+        (
+            lambda: parse_business_hours("09:00-17:00 weekdays"),
+            r"'business_hours' must be days written like mon-fri \(got '09:00-17:00 weekdays'\)",
+        ),
+        (
+            lambda: check_time_zone("Mars/Olympus"),
+            r"check_time_zone: 'time_zone' must be an IANA time zone name, like Europe/London.* \(got 'Mars/Olympus'\)",
+        ),
     ],
 )
 def test_bad_schedules_are_refused_with_the_fix(make, message):

@@ -89,9 +89,14 @@ def test_ageing_by_hand():
     assert ageing.loc["mql", "in_stage"] == 2 and ageing.loc["mql", "stalled"] == 1
     assert ageing.loc["mql", "oldest_days"] == 89.0
     assert ageing.loc["sql", "in_stage"] == 1 and ageing.loc["sql", "stalled_after_days"] == 30.0
-    with pytest.raises(ParameterError, match=r"unknown stage\(s\) in stalled_after: mqls; valid: lead, mql"):
+    with pytest.raises(
+        ParameterError,
+        match=r"stage_ageing: 'stalled_after' must be one of lead, mql, sql, opportunity \(got 'mqls'\)",
+    ):
         stage_ageing(PEOPLE, stalled_after={"mqls": 10})
-    with pytest.raises(ParameterError, match=r"stalled_after\['mql'\] must be a number of days above 0"):
+    with pytest.raises(
+        ParameterError, match=r"stage_ageing: 'stalled_after\['mql'\]' must be a number, more than 0 \(got 0\)"
+    ):
         stage_ageing(PEOPLE, stalled_after={"mql": 0})
 
 

@@ -148,7 +148,10 @@ def test_the_sample_data_has_leads_routed_to_someone_who_had_left():
     ("data", "message"),
     [
         ({"rules": []}, "routing rules need a list of rules"),
-        ({"rules": [{"kind": "lottery"}]}, "routing rule 1 has kind 'lottery'; valid: named_account, territory"),
+        (
+            {"rules": [{"kind": "lottery"}]},
+            r"RoutingRules: 'rules\[1\].kind' must be one of named_account, territory, fallback \(got 'lottery'\)",
+        ),
         ({"rules": [{"kind": "fallback"}, {"kind": "territory"}]}, "the last routing rule must be the fallback"),
         (
             {"rules": [{"kind": "territory", "territories": {"a": ["RO"], "b": ["ro"]}}, {"kind": "fallback"}]},
@@ -167,7 +170,7 @@ def test_bad_inputs_are_clear(tmp_path):
         route_leads(pd.DataFrame({"country": ["RO"]}), TEAM)
     with pytest.raises(DataError, match="the sales_team table has no column 'owner'"):
         route_leads(_leads(country=["RO"]), TEAM.drop(columns="owner"))
-    with pytest.raises(ParameterError, match="'as_of' must be a date"):
+    with pytest.raises(ParameterError, match="active_owners: 'as_of' must be a date written YYYY-MM-DD"):
         route_leads(_leads(country=["RO"]), TEAM, as_of="soon")
     empty = tmp_path / "empty.csv"
     empty.write_text("")

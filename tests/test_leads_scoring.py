@@ -110,9 +110,12 @@ def test_bands_and_values():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"threshold": "high"}, "'threshold' must be a number"),
-        ({"half_life_days": -3}, "'half_life_days' must be a number above 0"),
-        ({"behaviour": {"demo_request": "lots"}}, r"'behaviour.demo_request' must be a number"),
+        ({"threshold": "high"}, r"ScoringModel: 'threshold' must be a number \(got 'high'\)"),
+        ({"half_life_days": -3}, r"ScoringModel: 'half_life_days' must be a number, more than 0 \(got -3\)"),
+        (
+            {"behaviour": {"demo_request": "lots"}},
+            r"ScoringModel: 'behaviour.demo_request' must be a number \(got 'lots'\)",
+        ),
         ({"fit": {"employees": [{"points": 1}, {"max": 10, "points": 2}]}}, "must go up in order"),
         ({"fit": {"employees": [{"max": 10}]}}, "band 1 must give points and a max"),
         ({"fit": {"seniority": 5}}, "'seniority' must map each value to its points"),
@@ -127,9 +130,14 @@ def test_a_bad_model_is_refused_with_the_fix(data, message):
 def test_missing_columns_and_bad_moments_are_clear():
     with pytest.raises(DataError, match="the activities table has no column 'occurred_at'"):
         score_leads(PEOPLE, ACTS.drop(columns="occurred_at"), model=MODEL)
-    with pytest.raises(ParameterError, match="'as_of' must be a date or moment"):
+    with pytest.raises(
+        ParameterError, match=r"score_leads: 'as_of' must be a date written YYYY-MM-DD.* \(got 'last tuesday'\)"
+    ):
         score_leads(PEOPLE, ACTS, model=MODEL, as_of="last tuesday")
-    with pytest.raises(DataError, match="'occurred_at' must hold dates"):
+    with pytest.raises(
+        DataError,
+        match=r"score_leads: 'occurred_at' must be a date written YYYY-MM-DD.* in row 2 of the activities table",
+    ):
         score_leads(PEOPLE, ACTS.assign(occurred_at="31/03/2026"), model=MODEL)
 
 

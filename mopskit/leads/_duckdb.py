@@ -149,7 +149,7 @@ def score_sql(contacts: Any, activities: Any, *, model: Any, as_of: Any, as_of_c
                 last = con.sql(f"SELECT max(occurred_at) FROM {acts}").fetchall()[0][0]
                 stamp = pd.Timestamp(last) if last is not None else pd.Timestamp.now()
             else:
-                stamp = moment(as_of, name="as_of")
+                stamp = moment(as_of, name="as_of", function="score_leads")
             cut_join, cut = "", f"TIMESTAMP {literal(stamp.isoformat(sep=' '))}"
         points = _values(
             [(k, v, model.caps.get(k)) for k, v in model.behaviour.items()] or [("", 0.0, None)], "pts(kind, p, cap)"
@@ -293,19 +293,19 @@ def sla_sql(
     end: str | None,
 ) -> pd.DataFrame:
     """:func:`mopskit.leads.sla_status` on a file: business hours on each owner's clock, computed in SQL."""
-    from ..metrics._common import check_period
+    from .._validate import period
     from .hours import business_seconds_sql, check_time_zone
     from .routing import _team
     from .sla import _statuses
 
-    first, last = check_period(start, end)
-    check_time_zone(default_time_zone)
+    first, last = (d.isoformat() if d else None for d in period(start, end, function="sla_status"))
+    check_time_zone(default_time_zone, function="sla_status", argument="default_time_zone")
     members = _team(team) if team is not None else pd.DataFrame({"owner": []})
     zones = members["time_zone"].astype(str).str.strip() if "time_zone" in members.columns else None
     for zone in set(zones) if zones is not None else ():
-        check_time_zone(zone)
+        check_time_zone(zone, function="sla_status", argument="sales_team.time_zone")
     if time_zone != "owner":
-        check_time_zone(time_zone)
+        check_time_zone(time_zone, function="sla_status")
     rows = [
         (o, z if zones is not None else None, t)
         for o, z, t in zip(
@@ -339,7 +339,7 @@ def sla_sql(
             latest = con.sql(f"SELECT greatest(max(mql_at), max(first_sales_touch_at)) FROM {rel}").fetchall()[0][0]
             cut = pd.Timestamp(latest) if latest is not None else pd.Timestamp.now().floor("s")
         else:
-            cut = moment(as_of, name="as_of")
+            cut = moment(as_of, name="as_of", function="sla_status")
         zone = f"coalesce(tm.zone, {literal(default_time_zone)})" if time_zone == "owner" else literal(time_zone)
 
         def local(column: str) -> str:

@@ -7,10 +7,13 @@ file is scanned by DuckDB (:mod:`mopskit.metrics._engine`) and never loaded whol
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..data import table_spec
@@ -22,6 +25,7 @@ from ..metrics._common import finish, notes
 __all__ = ["Table", "finish", "frame_columns", "is_path", "moment", "none_for_missing", "notes", "to_utc"]
 
 Table = pd.DataFrame | str | os.PathLike[str]
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def is_path(value: Any) -> bool:
@@ -64,47 +68,37 @@ def frame_columns(
     return frame[list(mapping)].rename(columns=mapping)
 
 
-def to_utc(values: pd.Series, *, column: str) -> pd.Series:
+def to_utc(values: pd.Series, *, column: str, function: str, table: str = "the contacts table") -> pd.Series:
     """Parse moments (ISO text or timestamps) as naive UTC timestamps; empty cells become NaT.
 
-    >>> to_utc(pd.Series(["2026-03-02T09:00:00", "", None]), column="mql_at").isna().tolist()
+    The one way the kit reads dates (:func:`mopskit._validate.dates`): a cell that is not a date raises a
+    :class:`DataError` naming its row.
+
+    >>> to_utc(pd.Series(["2026-03-02T09:00:00", "", None]), column="mql_at", function="sla_status").isna().tolist()
     [False, True, True]
     """
-    if pd.api.types.is_datetime64_any_dtype(values):
-        stamps = values
-    else:
-        text = values.astype("string").str.strip().replace("", pd.NA)
-        try:
-            stamps = pd.to_datetime(text, format="ISO8601")
-        except (ValueError, TypeError) as exc:
-            raise DataError(
-                _("'{column}' must hold dates written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS ({detail})").format(
-                    column=column, detail=str(exc).splitlines()[0].split(". You might")[0]
-                ),
-                problems=[str(exc)],
-                source=column,
-            ) from None
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    return stamps.astype("datetime64[ns]")
+    from .._validate import dates
+
+    return dates(values, function=function, table=table, name=column).astype("datetime64[ns]")
 
 
-def moment(value: Any, *, name: str) -> pd.Timestamp:
-    """Read one moment given as a parameter (``"2026-10-31"``, ``"2026-10-31T17:00:00"``, a Timestamp).
+def moment(value: Any, *, name: str, function: str) -> pd.Timestamp:
+    """Read one moment given as a parameter (``"2026-10-31"``, ``"2026-10-31T17:00:00"``, a Timestamp), as UTC.
 
-    >>> moment("2026-10-31", name="as_of")
+    >>> moment("2026-10-31", name="as_of", function="score_leads")
     Timestamp('2026-10-31 00:00:00')
     """
-    try:
+    from .._validate import DATE_RULE, date_fix, problem
+
+    if isinstance(value, str):
+        stamp = pd.Timestamp(value.strip()) if ISO_MOMENT.match(value.strip()) else pd.NaT
+    elif isinstance(value, dt.date | np.datetime64):
         stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
+    else:
         stamp = pd.NaT
     if pd.isna(stamp):
-        raise ParameterError(
-            _("'{name}' must be a date or moment written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (got {value!r})").format(
-                name=name, value=value
-            )
-        )
+        rule = DATE_RULE + _(" (a time after it, like 2026-03-31T17:00:00, is fine)")
+        raise ParameterError(problem(function, name, rule, value, fix=date_fix(value)))
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp

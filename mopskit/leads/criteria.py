@@ -50,12 +50,9 @@ class Condition:
     value: Any
 
     def __post_init__(self) -> None:
-        if self.op not in OPERATORS:
-            raise ParameterError(
-                _("unknown operator {op!r} in a condition on '{field}'; valid: {valid}").format(
-                    op=self.op, field=self.field, valid=", ".join(OPERATORS)
-                )
-            )
+        from .._validate import choice
+
+        choice(self.op, "op", list(OPERATORS), function=f"Condition on '{self.field}'")
         if self.op in ("in", "not in"):
             values = self.value if isinstance(self.value, list | tuple | set) else [self.value]
             object.__setattr__(self, "value", tuple(values))
@@ -151,11 +148,9 @@ def mql_criteria(name: str | None = None) -> MqlCriteria:
 
     sets = criteria_sets()
     chosen = name or str(load_yaml("mql_criteria")["default"])
-    if chosen not in sets:
-        raise ParameterError(
-            _("unknown MQL criteria {name!r}; valid: {valid}").format(name=chosen, valid=", ".join(sets))
-        )
-    return sets[chosen]
+    from .._validate import choice
+
+    return sets[choice(chosen, "name", list(sets), function="mql_criteria")]
 
 
 def apply_criteria(leads: pd.DataFrame, criteria: MqlCriteria | str | None = None) -> pd.DataFrame:

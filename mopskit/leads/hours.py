@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._validate import DATE_RULE, date_fix, problem
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -45,7 +46,7 @@ def _clock(text: str, name: str) -> int:
             raise ValueError(text)
     except ValueError:
         raise ParameterError(
-            _("'{name}' must be a time of day written HH:MM, like 09:00 (got {value!r})").format(name=name, value=text)
+            problem("BusinessHours", name, _("a time of day written HH:MM, like 09:00"), text)
         ) from None
     return hours * 3600 + minutes * 60
 
@@ -75,13 +76,13 @@ class BusinessHours:
     def __post_init__(self) -> None:
         if self.start_seconds >= self.end_seconds:
             raise ParameterError(
-                _("business hours must end after they start (got {start}-{end})").format(start=self.start, end=self.end)
+                problem("BusinessHours", "end", _("after 'start' ({start})").format(start=self.start), self.end)
             )
         days = tuple(sorted({int(d) for d in self.weekdays}))
         if not days or any(not 0 <= d <= 6 for d in days):
             raise ParameterError(
-                _("'weekdays' must list working days from 0 (Monday) to 6 (Sunday) (got {days})").format(
-                    days=list(self.weekdays)
+                problem(
+                    "BusinessHours", "weekdays", _("working days from 0 (Monday) to 6 (Sunday)"), list(self.weekdays)
                 )
             )
         object.__setattr__(self, "weekdays", days)
@@ -134,9 +135,7 @@ def _day_text(value: object) -> str:
     try:
         return dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
-        raise ParameterError(
-            _("a holiday must be a date written YYYY-MM-DD, like 2026-12-25 (got {value!r})").format(value=value)
-        ) from None
+        raise ParameterError(problem("BusinessHours", "holidays", DATE_RULE, value, fix=date_fix(value))) from None
 
 
 def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> BusinessHours:
@@ -149,10 +148,8 @@ def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> Business
     """
     parts = str(text).strip().lower().split()
     if not parts or parts[0].count("-") != 1 or len(parts) > 2:
-        raise ParameterError(
-            _("business hours must be written HH:MM-HH:MM with optional days, like '09:00-17:00 mon-fri'")
-            + f" (got {text!r})"
-        )
+        rule = _("written HH:MM-HH:MM with optional days, like '09:00-17:00 mon-fri'")
+        raise ParameterError(problem("parse_business_hours", "business_hours", rule, text))
     start, end = parts[0].split("-")
     weekdays: Sequence[int] = (0, 1, 2, 3, 4)
     if len(parts) == 2:
@@ -160,14 +157,13 @@ def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> Business
         try:
             lo, hi = _WEEKDAY_NAMES.index(first[:3]), _WEEKDAY_NAMES.index((last or first)[:3])
         except ValueError:
-            raise ParameterError(
-                _("business days must be written like mon-fri (got {value!r})").format(value=parts[1])
-            ) from None
+            rule = _("days written like mon-fri")
+            raise ParameterError(problem("parse_business_hours", "business_hours", rule, text)) from None
         weekdays = list(range(lo, hi + 1)) if lo <= hi else [*range(lo, 7), *range(hi + 1)]
     return BusinessHours(start, end, weekdays=tuple(weekdays), holidays=tuple(holidays))
 
 
-def check_time_zone(name: str) -> str:
+def check_time_zone(name: str, *, function: str = "check_time_zone", argument: str = "time_zone") -> str:
     """Return an IANA time zone name unchanged, or raise a :class:`ParameterError` saying how to write one.
 
     >>> check_time_zone("Europe/Bucharest")
@@ -178,11 +174,8 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ParameterError(
-            _("unknown time zone {name!r}; write an IANA name such as Europe/London, America/New_York or UTC").format(
-                name=name
-            )
-        ) from None
+        rule = _("an IANA time zone name, like Europe/London, America/New_York or UTC")
+        raise ParameterError(problem(function, argument, rule, name)) from None
     return str(name)
 
 
@@ -246,9 +239,8 @@ def business_hours_between(
     hours = hours or BusinessHours()
     first, last = pd.Series(start).reset_index(drop=True), pd.Series(end).reset_index(drop=True)
     if len(first) != len(last):
-        raise ParameterError(
-            _("'start' and 'end' must be the same length (got {a} and {b})").format(a=len(first), b=len(last))
-        )
+        rule = _("as long as 'start' ({n} moments)").format(n=len(first))
+        raise ParameterError(problem("business_hours_between", "end", rule, None, shown=str(len(last))))
     a, b = _local_seconds(first, time_zone), _local_seconds(last, time_zone)
     missing = (a == np.iinfo(np.int64).min) | (b == np.iinfo(np.int64).min)
     a, b = np.where(missing, 0, a), np.where(missing, 0, b)

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
 from ..i18n import _
 from ._frames import finish, frame_columns, moment, to_utc
 
@@ -34,7 +33,7 @@ STEPS = (
 LOST = ("recycled", "disqualified")
 
 
-def _frame(contacts: pd.DataFrame, as_of: Any) -> tuple[pd.DataFrame, pd.Timestamp]:
+def _frame(contacts: pd.DataFrame, as_of: Any, function: str) -> tuple[pd.DataFrame, pd.Timestamp]:
     columns = [c for _a, c, _b, _d in STEPS] + ["customer_at"]
     frame = frame_columns(
         contacts,
@@ -44,28 +43,21 @@ def _frame(contacts: pd.DataFrame, as_of: Any) -> tuple[pd.DataFrame, pd.Timesta
     ).copy()
     for column in dict.fromkeys([*columns, "status_at"]):
         if column in frame.columns:
-            frame[column] = to_utc(frame[column], column=column)
+            frame[column] = to_utc(frame[column], column=column, function=function)
     latest = frame[list(dict.fromkeys(columns))].max().max()
-    cut = moment(as_of, name="as_of") if as_of is not None else (latest if pd.notna(latest) else pd.Timestamp.now())
+    cut = moment(as_of, name="as_of", function=function) if as_of is not None else latest
+    if pd.isna(cut):
+        cut = pd.Timestamp.now().floor("s")
     return frame, cut
 
 
-def _limits(stalled_after: Mapping[str, float] | None) -> dict[str, float]:
-    limits = {**STALLED_AFTER_DAYS, **dict(stalled_after or {})}
-    unknown = sorted(set(limits) - set(STALLED_AFTER_DAYS))
-    if unknown:
-        raise ParameterError(
-            _("unknown stage(s) in stalled_after: {stages}; valid: {valid}").format(
-                stages=", ".join(unknown), valid=", ".join(STALLED_AFTER_DAYS)
-            )
-        )
-    for stage, days in limits.items():
-        if not isinstance(days, int | float) or days <= 0:
-            raise ParameterError(
-                _("stalled_after['{stage}'] must be a number of days above 0 (got {days!r})").format(
-                    stage=stage, days=days
-                )
-            )
+def _limits(stalled_after: Mapping[str, float] | None, function: str) -> dict[str, float]:
+    from .._validate import choice, number
+
+    limits = dict(STALLED_AFTER_DAYS)
+    for stage, days in dict(stalled_after or {}).items():
+        name = choice(stage, "stalled_after", list(STALLED_AFTER_DAYS), function=function)
+        limits[name] = number(days, f"stalled_after['{name}']", function=function, above=0)
     return limits
 
 
@@ -99,8 +91,8 @@ def stage_ageing(
     ['lead', 'mql', 'sql', 'opportunity']
 
     """
-    frame, cut = _frame(contacts, as_of)
-    limits = _limits(stalled_after)
+    frame, cut = _frame(contacts, as_of, "stage_ageing")
+    limits = _limits(stalled_after, "stage_ageing")
     rows = []
     for stage, entered, _next, next_column in STEPS:
         here = _open_in(frame, stage, entered, next_column) & (frame[entered] <= cut)
@@ -137,8 +129,8 @@ def funnel_leakage(
     True
 
     """
-    frame, cut = _frame(contacts, as_of)
-    limits = _limits(stalled_after)
+    frame, cut = _frame(contacts, as_of, "funnel_leakage")
+    limits = _limits(stalled_after, "funnel_leakage")
     status = frame["lead_status"].astype("string").str.lower() if "lead_status" in frame.columns else None
     rows = []
     for stage, entered, next_stage, next_column in STEPS:
@@ -207,12 +199,12 @@ def recycling(
         needed=["contact_id", "lead_status", "mql_at", "status_at"],
         optional=["status_reason"],
     ).copy()
-    frame["status_at"] = to_utc(frame["status_at"], column="status_at")
-    frame["mql_at"] = to_utc(frame["mql_at"], column="mql_at")
+    frame["status_at"] = to_utc(frame["status_at"], column="status_at", function="recycling")
+    frame["mql_at"] = to_utc(frame["mql_at"], column="mql_at", function="recycling")
     frame["lead_status"] = frame["lead_status"].astype("string").str.lower()
     chosen = frame[frame["lead_status"].isin(LOST).fillna(False)].copy()
     if as_of is not None:
-        chosen = chosen[chosen["status_at"] <= moment(as_of, name="as_of")]
+        chosen = chosen[chosen["status_at"] <= moment(as_of, name="as_of", function="recycling")]
     if "status_reason" not in chosen.columns:
         chosen["status_reason"] = None
     chosen["status_reason"] = (
@@ -223,7 +215,8 @@ def recycling(
     if activities is not None:
         acts = frame_columns(activities, table="activities", needed=["contact_id", "activity_type", "occurred_at"])
         acts = acts[acts["activity_type"].astype("string").str.strip().str.lower().isin(signals).fillna(False)]
-        last = to_utc(acts["occurred_at"], column="occurred_at").groupby(acts["contact_id"].astype(str)).max()
+        when = to_utc(acts["occurred_at"], column="occurred_at", function="recycling", table="the activities table")
+        last = when.groupby(acts["contact_id"].astype(str)).max()
         latest = last.astype("datetime64[ns]").reindex(chosen["contact_id"].astype(str)).to_numpy()
         chosen["came_back"] = latest > chosen["status_at"].to_numpy()
     grouped = chosen.groupby(["lead_status", "status_reason"], sort=True)

@@ -71,7 +71,7 @@ def stage_of(contacts: pd.DataFrame) -> pd.Series:
     frame = frame_columns(contacts, table="contacts", needed=[c for _s, c in MILESTONES])
     stage = pd.Series("lead", index=contacts.index, dtype=object)
     for name, column in MILESTONES:
-        stage[to_utc(frame[column], column=column).notna().to_numpy()] = name
+        stage[to_utc(frame[column], column=column, function="stage_of").notna().to_numpy()] = name
     return stage
 
 
@@ -90,7 +90,7 @@ def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     """
     columns = [c for _s, c in MILESTONES]
     frame = frame_columns(contacts, table="contacts", needed=["contact_id", *columns], optional=["lifecycle_stage"])
-    stamps = {c: to_utc(frame[c], column=c) for c in columns}
+    stamps = {c: to_utc(frame[c], column=c, function="lifecycle_problems") for c in columns}
     rows = []
 
     def add(mask: pd.Series, problem: str, details: pd.Series) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import choice
 from ..errors import ParameterError
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, none_for_missing, to_utc
@@ -31,6 +32,7 @@ from ._frames import Table, finish, frame_columns, is_path, moment, none_for_mis
 __all__ = ["RoutingRules", "active_owners", "route_leads", "routing_problems", "routing_rules"]
 
 KINDS = ("named_account", "territory", "fallback")
+TEAM_TABLE = "the sales_team table"
 
 
 def _key(text: Any) -> str:
@@ -62,13 +64,12 @@ class RoutingRules:
         found: dict[str, Any] = {}
         order = []
         for i, rule in enumerate(raw, start=1):
-            kind = rule.get("kind") if isinstance(rule, Mapping) else None
-            if kind not in KINDS:
-                raise ParameterError(
-                    _("routing rule {i} has kind {kind!r}; valid: {valid}").format(
-                        i=i, kind=kind, valid=", ".join(KINDS)
-                    )
-                )
+            kind = choice(
+                rule.get("kind") if isinstance(rule, Mapping) else rule,
+                f"rules[{i}].kind",
+                KINDS,
+                function="RoutingRules",
+            )
             if kind in found:
                 raise ParameterError(_("routing rules name the kind '{kind}' twice").format(kind=kind))
             found[kind] = rule
@@ -146,11 +147,13 @@ def active_owners(team: Table, *, as_of: Any = None) -> pd.DataFrame:
         if "active" in frame.columns:
             keep &= frame["active"].astype("boolean").fillna(True).astype(bool)
     else:
-        stamp = moment(as_of, name="as_of")
+        stamp = moment(as_of, name="as_of", function="active_owners")
         if "started_on" in frame.columns:
-            keep &= ~(to_utc(frame["started_on"], column="started_on") > stamp)
+            keep &= ~(
+                to_utc(frame["started_on"], column="started_on", function="active_owners", table=TEAM_TABLE) > stamp
+            )
         if "left_on" in frame.columns:
-            left = to_utc(frame["left_on"], column="left_on")
+            left = to_utc(frame["left_on"], column="left_on", function="active_owners", table=TEAM_TABLE)
             keep &= ~(left + pd.Timedelta(days=1) <= stamp)
     return frame[keep].reset_index(drop=True)
 
@@ -227,7 +230,9 @@ def _route_frame(frame: pd.DataFrame, members: pd.DataFrame, *, rules: RoutingRu
     rule = np.full(n, "fallback", dtype=object)
     turn = np.zeros(n, dtype=np.int64)
     when = (
-        to_utc(frame[order_by], column=order_by) if order_by in frame.columns else pd.Series(pd.NaT, index=frame.index)
+        to_utc(frame[order_by], column=order_by, function="route_leads")
+        if order_by in frame.columns
+        else pd.Series(pd.NaT, index=frame.index)
     )
     for kind in rules.order:
         if kind == "named_account":
@@ -339,18 +344,26 @@ def routing_problems(contacts: pd.DataFrame, team: Table) -> pd.DataFrame:
     ).copy()
     members = _team(team)
     left = (
-        dict(zip(members["owner"], to_utc(members["left_on"], column="left_on"), strict=True))
+        dict(
+            zip(
+                members["owner"],
+                to_utc(members["left_on"], column="left_on", function="routing_problems", table=TEAM_TABLE),
+                strict=True,
+            )
+        )
         if "left_on" in members.columns
         else {}
     )
     owner = frame["owner"].astype("string").str.strip()
     routed = (
-        to_utc(frame["routed_at"], column="routed_at")
+        to_utc(frame["routed_at"], column="routed_at", function="routing_problems")
         if "routed_at" in frame.columns
         else pd.Series(pd.NaT, index=frame.index)
     )
     mql = (
-        to_utc(frame["mql_at"], column="mql_at") if "mql_at" in frame.columns else pd.Series(pd.NaT, index=frame.index)
+        to_utc(frame["mql_at"], column="mql_at", function="routing_problems")
+        if "mql_at" in frame.columns
+        else pd.Series(pd.NaT, index=frame.index)
     )
     when = routed.fillna(mql)
     gone_on = owner.map(left).astype("datetime64[ns]")
@@ -371,6 +384,10 @@ def routing_problems(contacts: pd.DataFrame, team: Table) -> pd.DataFrame:
     found = frame.assign(routed_at=routed, problem=problem, detail=detail)[problem != ""]
     columns = ["contact_id", "owner", "routed_at", "problem", "detail"]
     if "first_sales_touch_at" in frame.columns:
-        found = found.assign(first_sales_touch_at=to_utc(found["first_sales_touch_at"], column="first_sales_touch_at"))
+        found = found.assign(
+            first_sales_touch_at=to_utc(
+                found["first_sales_touch_at"], column="first_sales_touch_at", function="routing_problems"
+            )
+        )
         columns.insert(3, "first_sales_touch_at")
     return finish(found.sort_values("routed_at", kind="stable")[columns], notes=[])

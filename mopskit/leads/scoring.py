@@ -25,6 +25,7 @@ from ._frames import Table, finish, frame_columns, is_path, moment, to_utc
 
 __all__ = ["Band", "ScoreExplanation", "ScoringModel", "explain_score", "fit_points", "score_leads", "scoring_model"]
 
+ACTS = "the activities table"
 SCORED_CONTACT_COLUMNS = (
     "lifecycle_stage",
     "source_channel",
@@ -181,14 +182,9 @@ class ScoringModel:
 
 
 def _number(name: str, value: Any, *, positive: bool = False) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if math.isnan(number) or math.isinf(number) or (positive and number <= 0):
-        rule = _("a number above 0") if positive else _("a number")
-        raise ParameterError(_("'{name}' must be {rule} (got {value!r})").format(name=name, rule=rule, value=value))
-    return number
+    from .._validate import number
+
+    return number(value, name, function="ScoringModel", above=0 if positive else None)
 
 
 def _points(part: Any, table: Any) -> dict[str, float]:
@@ -320,17 +316,19 @@ def score_leads(
         optional=SCORED_CONTACT_COLUMNS,
     )
     acts = frame_columns(activities, table="activities", needed=["contact_id", "activity_type", "occurred_at"])
-    when = to_utc(acts["occurred_at"], column="occurred_at")
+    when = to_utc(acts["occurred_at"], column="occurred_at", function="score_leads", table=ACTS)
     kind = acts["activity_type"].astype("string").str.strip().str.lower()
     notes: list[str] = []
     if column:
-        per_contact = to_utc(people[column], column=column)
+        per_contact = to_utc(people[column], column=column, function="score_leads")
         stamp = pd.Series(per_contact.to_numpy(), index=people["contact_id"].astype(str))
         cut = acts["contact_id"].astype(str).map(stamp).to_numpy(dtype="datetime64[ns]")
     else:
         last = when.max()
         stamp_one = (
-            moment(as_of, name="as_of") if as_of is not None else (last if pd.notna(last) else pd.Timestamp.now())
+            moment(as_of, name="as_of", function="score_leads")
+            if as_of is not None
+            else (last if pd.notna(last) else pd.Timestamp.now())
         )
         cut = np.full(len(acts), stamp_one.to_datetime64(), dtype="datetime64[ns]")
     keep = (when.to_numpy() <= cut) & ~np.isnat(cut) & when.notna().to_numpy()
@@ -454,18 +452,21 @@ def explain_score(
     acts = frame_columns(activities, table="activities", needed=["contact_id", "activity_type", "occurred_at"])
     acts = acts[acts["contact_id"].astype(str) == str(contact_id)]
     if column:
-        cut = to_utc(row[column], column=column).iloc[0]
+        cut = to_utc(row[column], column=column, function="explain_score").iloc[0]
     else:
         everything = to_utc(
-            frame_columns(activities, table="activities", needed=["occurred_at"])["occurred_at"], column="occurred_at"
+            frame_columns(activities, table="activities", needed=["occurred_at"])["occurred_at"],
+            column="occurred_at",
+            function="explain_score",
+            table=ACTS,
         )
-        cut = moment(as_of, name="as_of") if as_of is not None else everything.max()
+        cut = moment(as_of, name="as_of", function="explain_score") if as_of is not None else everything.max()
     lines = []
     fit = fit_points(row, model)
     for rule in model.fit:
         value = row[rule].iloc[0] if rule in row.columns else None
         lines.append({"part": "fit", "item": rule, "detail": str(value), "points": float(fit[rule].iloc[0])})
-    when = to_utc(acts["occurred_at"], column="occurred_at")
+    when = to_utc(acts["occurred_at"], column="occurred_at", function="explain_score", table=ACTS)
     acts = acts.assign(at=when, kind=acts["activity_type"].astype(str).str.strip().str.lower())
     acts = acts[acts["at"] <= cut].sort_values("at")
     for kind, group in acts.groupby("kind", sort=False):

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, none_for_missing, to_utc
 from .hours import BusinessHours, business_hours_between, check_time_zone
@@ -34,16 +33,12 @@ STATUSES = ("met", "late", "never touched", "waiting")
 GROUPS = ("owner", "source_channel", "territory", "month")
 
 
-def _check_target(sla_hours: float) -> float:
-    try:
-        target = float(sla_hours)
-    except (TypeError, ValueError):
-        target = float("nan")
-    if not np.isfinite(target) or target <= 0:
-        raise ParameterError(
-            _("'sla_hours' must be a number of business hours above 0, like 8 (got {value!r})").format(value=sla_hours)
-        )
-    return target
+def _check_target(sla_hours: float, function: str) -> float:
+    from .._validate import number
+
+    return number(
+        sla_hours, "sla_hours", function=function, above=0, rule=_("a number of business hours above 0, like 8")
+    )
 
 
 def _zones(
@@ -51,8 +46,8 @@ def _zones(
 ) -> tuple[pd.Series, list[str]]:
     """The clock each lead is measured on: its owner's time zone, or one zone for all."""
     if time_zone != "owner":
-        return pd.Series(check_time_zone(time_zone), index=owners.index), []
-    check_time_zone(default_time_zone)
+        return pd.Series(check_time_zone(time_zone, function="sla_status"), index=owners.index), []
+    check_time_zone(default_time_zone, function="sla_status", argument="default_time_zone")
     if team is None:
         return pd.Series(default_time_zone, index=owners.index), []
     from .routing import _team
@@ -66,7 +61,7 @@ def _zones(
         ]
     zones = dict(zip(members["owner"], members["time_zone"].astype(str).str.strip(), strict=True))
     for zone in set(zones.values()):
-        check_time_zone(zone)
+        check_time_zone(zone, function="sla_status", argument="sales_team.time_zone")
     mapped = owners.astype("string").str.strip().map(zones)
     unknown = sorted(set(owners[mapped.isna() & owners.notna()].astype(str)))
     notes = (
@@ -119,7 +114,7 @@ def sla_status(
     [[2.0, 'met'], [11.0, 'late'], [48.0, 'never touched']]
 
     """
-    target = _check_target(sla_hours)
+    target = _check_target(sla_hours, "sla_status")
     hours = hours or BusinessHours()
     if is_path(contacts):
         from ._duckdb import sla_sql
@@ -141,9 +136,9 @@ def sla_status(
         needed=["contact_id", "mql_at", "first_sales_touch_at"],
         optional=["owner", "source_channel"],
     )
-    mql = to_utc(frame["mql_at"], column="mql_at")
-    touch = to_utc(frame["first_sales_touch_at"], column="first_sales_touch_at")
-    cut = moment(as_of, name="as_of") if as_of is not None else _latest(mql, touch)
+    mql = to_utc(frame["mql_at"], column="mql_at", function="sla_status")
+    touch = to_utc(frame["first_sales_touch_at"], column="first_sales_touch_at", function="sla_status")
+    cut = moment(as_of, name="as_of", function="sla_status") if as_of is not None else _latest(mql, touch)
     keep = mql.notna() & _in_period(mql, start, end)
     frame, mql, touch = frame[keep], mql[keep], touch[keep]
     owners = frame["owner"] if "owner" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
@@ -188,9 +183,9 @@ def _latest(*moments: pd.Series) -> pd.Timestamp:
 
 
 def _in_period(stamps: pd.Series, start: str | None, end: str | None) -> pd.Series:
-    from ..metrics._common import check_period
+    from .._validate import period
 
-    first, last = check_period(start, end)
+    first, last = period(start, end, function="sla_status")
     keep = pd.Series(True, index=stamps.index)
     if first:
         keep &= stamps >= pd.Timestamp(first)
