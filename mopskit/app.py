@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ._answer_files import KIT_DIR
 from ._session import in_app_mode
 from .errors import WorkspaceError
 from .i18n import _
@@ -327,7 +328,7 @@ def run_app(
         announce = functools.partial(print, flush=True)
     prepared = prepare_workspace(directory)
     announce(str(prepared))
-    log_path = prepared.path / ".mopskit" / "app.log"
+    log_path = prepared.path / KIT_DIR / "app.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     keep = log_path.exists() and log_path.stat().st_size < _LOG_LIMIT  # a log grown too big starts afresh
     with _signals({"SIGTERM": _interrupt, "SIGHUP": _interrupt}), log_path.open("ab" if keep else "wb") as log:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._answer_files import answers_dir as answers_dir_of
+from ._answer_files import answers_file, read_answers_file
 from ._resources import datasets_dir
 from .assess import lessons_dir
 from .errors import WorkspaceError
@@ -317,14 +319,6 @@ def _title(nb: Any, fallback: str) -> str:
     return fallback.replace("_", " ")
 
 
-def _saved_answers(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> LessonProgress:
     import nbformat
 
@@ -366,10 +360,9 @@ def workspace_progress(directory: str | Path = ".", *, answers_dir: str | Path |
         raise WorkspaceError(
             _("'{path}' is not a folder; give the workspace made by `mopskit start` or `mopskit app`").format(path=root)
         )
-    if answers_dir is None:
-        answers_dir = os.environ.get("MOPSKIT_ANSWERS_DIR") or root / ".mopskit"
+    folder = answers_dir_of(root) if answers_dir is None else Path(answers_dir)
     found = WorkspaceProgress(root.resolve())
     for notebook in sorted(root.glob(LESSONS)):
-        answers = _saved_answers(Path(answers_dir) / f"{notebook.stem}.answers.json")
+        answers = read_answers_file(answers_file(notebook.stem, folder))
         found.lessons.append(_lesson_progress(notebook, root, answers))
     return found

@@ -139,7 +139,7 @@ def _get(url):
 def test_the_server_shows_progress_and_lessons_without_code_then_stops_with_its_kernels(tmp_path, monkeypatch):
     monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")  # the kernels save beside the lessons, as in JupyterLab
     workspace = prepare_workspace(tmp_path / "ws").path
-    (workspace / ".mopskit").mkdir()
+    (workspace / ".mopskit").mkdir(exist_ok=True)
     (workspace / ".mopskit" / "00_start_here.answers.json").write_text(json.dumps({"q2": "a wrong task"}))
     with (tmp_path / "voila.log").open("wb") as log:
         server = AppServer.start(workspace, port=_free_port(), log=log)

@@ -190,6 +190,20 @@ def test_the_articles_example_passes_s_m_t_and_the_vague_goal_says_how_to_fix_it
     assert "name an owner" in vague.realistic.reason
 
 
+def test_realistic_means_the_team_can_deliver_that_much_not_only_that_someone_is_named():
+    # the article: "the team is able to work towards 25% improvement" (a capacity, judged against history)
+    history = [100, 100, 100, 120, 110, 130, 125, 140, 150, 160, 150, 170]  # best quarter: about +17%
+    named = assess_goal("Ana Pop will increase email clicks by 25% within 3 months.", today=TODAY)
+    assert not named.realistic.judged and "Compare it with the most the team has delivered" in named.realistic.reason
+    within = assess_goal("Ana Pop will increase email clicks by 5% within 3 months.", history, today=TODAY)
+    assert within.realistic.passed and "the team has done as much before" in within.realistic.reason
+    beyond = assess_goal("Ana Pop will increase email clicks by 60% within 3 months.", history, today=TODAY)
+    assert beyond.realistic.judged and not beyond.realistic.passed
+    assert "never delivered that much" in beyond.realistic.reason and "+60%" in beyond.realistic.reason
+    nobody = assess_goal("Increase email clicks by 5% within 3 months.", history, today=TODAY)
+    assert not nobody.realistic.passed and "name an owner" in nobody.realistic.reason
+
+
 def test_relative_change_is_told_apart_from_a_target_rate():
     relative = parse_goal("Increase open rate by 25% within a year", today=TODAY)
     assert (relative.amount, relative.unit, relative.target) == (25.0, "%", None)

@@ -26,6 +26,9 @@ LAYERS: dict[str, int] = {
     "_resources": 1,
     "_validate": 1,
     "_session": 1,
+    "_textfile": 1,
+    "_answer_files": 1,
+    "_html": 1,
     "present": 1,
     "content": 1,
     # 2 data and plumbing

@@ -1,4 +1,8 @@
-"""Released lessons run top to bottom in a real kernel, and widget answers survive a kernel restart."""
+"""Released lessons run top to bottom in a real kernel, and widget answers survive a kernel restart.
+
+Each lesson's trainee copy runs once per session and the tests here share that run; the restart is the last
+cell of the lesson's nbval run (see tests/lesson_runs.py).
+"""
 
 import json
 import shutil
@@ -6,6 +10,7 @@ import shutil
 import nbformat
 import pytest
 from conftest import ROOT
+from lesson_runs import PROBE, ReleasedRun, carried, restart_probe
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
@@ -15,7 +20,6 @@ from mopskit.assess import (
     answers_in_notebook,
     grade_answers,
     load_checks,
-    release,
     release_notebook,
 )
 from mopskit.assess._answers import to_jsonable
@@ -25,11 +29,22 @@ pytestmark = pytest.mark.slow
 
 
 def _run(nb, cwd, extra=()):
-    """Execute every cell, then the extra code cells, in one fresh kernel; return the extra cells' outputs."""
+    """Execute every cell, then the extra code cells, in one fresh kernel; return the extra cells' outputs.
+
+    An extra cell that raises gives its error's message instead of stopping the run.
+    """
     cells = [new_code_cell(code) for code in extra]
     nb.cells.extend(cells)
-    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate").execute()
-    return ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in cells]
+    resources = {"metadata": {"path": str(cwd)}}
+    NotebookClient(nb, timeout=120, resources=resources, shutdown_kernel="immediate", allow_errors=True).execute()
+    errors = [
+        o for cell in nb.cells[: -len(cells) or None] for o in cell.get("outputs", []) if o.output_type == "error"
+    ]
+    assert not errors, f"{nb.metadata.get('name', 'the notebook')} failed: {errors[0].evalue}"
+    return [
+        "".join(o.get("text", "") or o.get("evalue", "") for o in c.outputs if o.output_type in ("stream", "error"))
+        for c in cells
+    ]
 
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -37,21 +52,10 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Exercises whose answer an output above them still shows, lesson by lesson, until each lesson is reworked; the
 # test fails on any other leak, and on a listed one that is gone (so the list only shrinks).
 LEAKS_TO_FIX = {
-    "01_what_is_mops": {"q1", "q2", "q3", "q4"},
-    "02_roles_and_teams": {"q1"},
-    "03_stack_audit": {"q1", "q4"},
-    "05_metrics": {"q5", "q6", "q10"},
+    "05_metrics": {"q5", "q10"},
     "06_strategy_plan": {"q2", "q3"},
     "07_final_assessment": {"q1", "q3", "q4", "q5", "q6"},
 }
-
-
-@pytest.fixture
-def released(root, tmp_path, monkeypatch):
-    monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
-    out = tmp_path / "trainee"
-    release(source_dir=root / "notebooks", out_dir=out)
-    return out
 
 
 def test_lessons_are_found():
@@ -70,17 +74,6 @@ def test_every_exercise_has_a_hint_and_an_answer_key_that_earns_full_points(sour
     assert not wrong, f"{source.name}: the answer key does not pass its own checks: {wrong}"
 
 
-_PROBE = """
-import json
-from mopskit.assess._exercise import defined_exercises
-from mopskit._session import SESSION
-print(json.dumps({
-    "status": {k: e.run().status for k, e in defined_exercises().items()},
-    "no_widget": sorted(set(defined_exercises()) - set(SESSION.widgets)),
-}))
-"""
-
-
 def _without_widget(problems, name):
     """The assertion every lesson must pass: each exercise has a widget (app mode has no other way to answer)."""
     assert not problems, (
@@ -93,67 +86,59 @@ def test_an_exercise_without_a_widget_path_fails_naming_it(files, tmp_path, monk
     monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
     source = files / "app" / "no_widget_path.ipynb"
     release_notebook(source, tmp_path / source.name)
-    [probe] = _run(nbformat.read(str(tmp_path / source.name), as_version=4), tmp_path, [_PROBE])
+    [probe] = _run(nbformat.read(str(tmp_path / source.name), as_version=4), tmp_path, [PROBE])
     with pytest.raises(AssertionError) as failure:
         _without_widget(json.loads(probe)["no_widget"], source.name)
     assert str(failure.value).startswith("no_widget_path.ipynb: exercises with no widget path (app mode")
     assert str(failure.value).splitlines()[0].endswith("add a widget with the same id): q_count")
 
 
+def test_the_restart_check_fails_naming_each_widget_that_forgot_its_answer(files, tmp_path, monkeypatch):
+    """The last cell of a lesson's nbval run can fail: here no answer was saved, so no widget can bring one back."""
+    monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
+    source = files / "app" / "no_widget_path.ipynb"
+    release_notebook(source, tmp_path / source.name)
+    run = ReleasedRun("no_widget_path", {"q_pick": "Email", "q_count": 2}, tmp_path / source.name, tmp_path)
+    [said] = _run(nbformat.read(str(tmp_path / source.name), as_version=4), tmp_path, [restart_probe(run)])
+    assert said.startswith("no_widget_path, restarted after answering: ")
+    assert "q_pick: the widget shows None after the restart, not 'Email'" in said
+    assert "q_count: the widget shows None after the restart, not 2" in said  # it has no widget at all
+    assert "q_pick: check() says unanswered" in said
+
+
 @pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
-def test_released_lesson_runs_unanswered_then_every_exercise_is_answered_through_its_widget(source, released):
-    path = released / source.name
-    key = json.dumps({k: to_jsonable(v) for k, v in answer_key(source).items()})
-    fill = (
-        "import json\nfrom mopskit.ui import widget_for\n"
-        f"for exercise_id, answer in json.loads({key!r}).items():\n"
-        "    widget_for(exercise_id).fill(answer)\n" + _PROBE
-    )
-    nb = nbformat.read(str(path), as_version=4)
-    before, after = (json.loads(out) for out in _run(nb, released, [_PROBE, fill]))
-    leaked = {leak.exercise for leak in answer_leaks(nb, json.loads(key))}
-    assert leaked == LEAKS_TO_FIX.get(source.stem, set()), (
+def test_released_lesson_runs_unanswered_then_every_exercise_is_answered_through_its_widget(source, shared_runs):
+    run = shared_runs.released(source)  # the one run of the trainee copy this session (tests/lesson_runs.py)
+    leaks = answer_leaks(run.notebook, run.key)
+    assert {leak.exercise for leak in leaks} == LEAKS_TO_FIX.get(source.stem, set()), (
         f"{source.name}: outputs above these exercises give their answers away (show them after the check): "
-        + "; ".join(map(str, answer_leaks(nb, json.loads(key))))
+        + "; ".join(map(str, leaks))
     )
-    _without_widget(before["no_widget"], source.name)
-    assert set(before["status"].values()) == {"unanswered"}, f"{source.name}: answered before anyone answered"
-    assert set(before["status"]) == set(json.loads(key)), f"{source.name}: the trainee copy lacks exercises"
-    not_correct = {k: v for k, v in after["status"].items() if v != "correct"}
+    _without_widget(run.before["no_widget"], source.name)
+    assert set(run.before["status"].values()) == {"unanswered"}, f"{source.name}: answered before anyone answered"
+    assert set(run.before["status"]) == set(run.key), f"{source.name}: the trainee copy lacks exercises"
+    not_correct = {k: v for k, v in run.after["status"].items() if v != "correct"}
     assert not not_correct, f"{source.name}: answered through the widgets with the answer key, still: {not_correct}"
 
 
-def test_widget_answer_survives_restart_and_travels_with_the_notebook(released, tmp_path):
-    path = released / "00_start_here.ipynb"
-    probe = (
-        "from mopskit.ui import widget_for\nfrom mopskit import check\n"
-        "print(repr(widget_for('q2').value), check('q2').status)"
-    )
-    answer = "Design, run and optimize/test marketing campaigns"
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
+def test_widget_answers_travel_inside_the_saved_notebook(source, shared_runs, tmp_path):
+    """A grader with only the handed-in .ipynb (no answer file beside it) finds every answer in it.
 
-    # session 1: the trainee runs everything, then picks an answer in the widget
-    first = nbformat.read(str(path), as_version=4)
-    [before, after] = _run(first, released, [probe, f"widget_for('q2').value = {answer!r}\n" + probe])
-    assert before.strip() == "None unanswered"
-    assert after.strip() == f"{answer!r} correct"
-    assert answers_in_notebook(first) == {"q2": answer}, "the answer is saved inside the notebook's outputs"
-    nbformat.write(first, str(path))  # what JupyterLab saves
-
-    # session 2: kernel restarted, all cells run again: the widget is back with the answer, and checked
-    second = nbformat.read(str(path), as_version=4)
-    [restored] = _run(second, released, [probe])
-    assert restored.strip() == f"{answer!r} correct"
-
-    # handed in: a grader with only the .ipynb (no answer file) still finds the answer in it
-    handed_in = tmp_path / "handed_in"
-    handed_in.mkdir()
-    shutil.copy(path, handed_in / path.name)
-    carried = answers_in_notebook(handed_in / path.name)
-    assert carried == {"q2": answer}
+    The restart (every widget back with its answer, and checked) is the last cell of the lesson's nbval run.
+    """
+    run = shared_runs.released(source)
+    assert (run.answers_dir / f"{run.lesson}.answers.json").exists(), "the answers are saved as they are given"
+    handed_in = tmp_path / "handed_in" / run.notebook.name
+    handed_in.parent.mkdir()
+    shutil.copy(run.notebook, handed_in)
+    found = answers_in_notebook(handed_in)
+    lost = {k: (found.get(k), v) for k, v in run.key.items() if not carried(found.get(k), v)}
+    assert not lost, f"{source.name}: answers missing from the saved notebook (found, given): {lost}"
     bundles = {
-        o["data"][ANSWER_MIME]["exercise"]: o["data"][ANSWER_MIME]["answer"]
-        for c in second.cells
+        o["data"][ANSWER_MIME]["exercise"]
+        for c in nbformat.read(str(handed_in), as_version=4).cells
         for o in c.get("outputs", [])
         if ANSWER_MIME in o.get("data", {})
     }
-    assert bundles == {"q1": None, "q2": answer}, "every widget shows its saved answer in the restarted notebook"
+    assert bundles == set(run.key), f"{source.name}: every widget's cell carries its answer"

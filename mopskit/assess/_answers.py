@@ -7,13 +7,12 @@ the widget's cell, so they are saved inside the ``.ipynb`` and reach the grader 
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .._answer_files import answers_file, read_answers_file, write_answers_file
 from .._session import SESSION, current_lesson
 from ..errors import ExerciseError
 
@@ -32,36 +31,21 @@ def start_lesson(lesson_id: str) -> str:
     return lesson_id
 
 
-def answers_dir() -> Path:
-    """The folder answer files go to: ``$MOPSKIT_ANSWERS_DIR`` or ``.mopskit`` in the working folder."""
-    return Path(os.environ.get("MOPSKIT_ANSWERS_DIR", ".mopskit"))
-
-
 def answers_path(lesson: str | None = None) -> Path:
-    """The answer file of one lesson."""
-    return answers_dir() / f"{lesson or current_lesson()}.answers.json"
+    """The answer file of one lesson (the current one by default); the layout is :mod:`mopskit._answer_files`'."""
+    return answers_file(lesson or current_lesson())
 
 
 def read_answers(lesson: str | None = None) -> dict[str, Any]:
     """Return the saved answers of a lesson (an unreadable file counts as none, and is left in place)."""
-    path = answers_path(lesson)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_answers_file(answers_path(lesson))
 
 
 def save_answer(exercise_id: str, value: Any, lesson: str | None = None) -> None:
     """Save one answer, replacing the file atomically so a crash never leaves half a file."""
-    path = answers_path(lesson)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = read_answers(lesson)
     data[exercise_id] = to_jsonable(value)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".answers-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False)
-    os.replace(tmp, path)
+    write_answers_file(answers_path(lesson), data)
 
 
 def to_jsonable(value: Any) -> Any:

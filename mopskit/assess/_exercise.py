@@ -13,7 +13,6 @@ and otherwise from the exercise's widget, so every exercise can be answered eith
 
 from __future__ import annotations
 
-import html
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
+from .._html import COLOURS, card, escape
 from .._session import SESSION
 from ..errors import ExerciseError
 from ..i18n import _
@@ -195,19 +195,19 @@ class Verdict:
     def _repr_html_(self) -> str:
         if self.quiet:
             return '<div class="mopskit-verdict-quiet"></div>'
-        colour = {"correct": "#1b7f3b", "partial": "#a15c00", "wrong": "#b3261e", "unanswered": "#555"}[self.status]
+        tone = {"correct": "ok", "partial": "partial", "wrong": "bad", "unanswered": "muted"}[self.status]
         items = ""
         if self.answered:
             for r in self.results:
                 mark = "✓" if r.passed else "✗"
-                hint = f"<br><em>{html.escape(_('Hint:'))}</em> {html.escape(r.hint)}" if r.hint else ""
-                items += f"<li>{mark} {html.escape(r.message)}{hint}</li>"
-        title = html.escape(f"{self.exercise_id} {self.title}".strip())
-        return (
-            f'<div class="mopskit-verdict" style="border-left:4px solid {colour};padding:4px 10px">'
-            f"<strong>{title}</strong>: <span style='color:{colour}'>{html.escape(self.headline())}</span>"
-            f"<ul style='margin:4px 0'>{items}</ul></div>"
+                hint = f"<br><em>{escape(_('Hint:'))}</em> {escape(r.hint)}" if r.hint else ""
+                items += f"<li>{mark} {escape(r.message)}{hint}</li>"
+        title = escape(f"{self.exercise_id} {self.title}".strip())
+        body = (
+            f"<strong>{title}</strong>: <span style='color:{COLOURS[tone]}'>{escape(self.headline())}</span>"
+            f"<ul style='margin:4px 0'>{items}</ul>"
         )
+        return card(body, tone=tone, css_class="mopskit-verdict")
 
 
 class Exercise:

@@ -11,10 +11,10 @@ one column per assignment (points, manual adjustments included), or the long for
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
+from .._html import escape, page
 from ..errors import GradingError
 from ..i18n import _
 from ..present import answer_html
@@ -23,18 +23,13 @@ from ._gradebook import Gradebook, GradedSubmission
 __all__ = ["export_grades", "feedback_html", "write_feedback"]
 
 _STYLE = """
-body{font-family:system-ui,sans-serif;max-width:820px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.5em;margin-bottom:.2em}.score{font-size:1.25em;margin:.3em 0 1em}
+body{max-width:820px}.score{font-size:1.25em;margin:.3em 0 1em}
 .ex{border-left:4px solid #999;padding:.3em .9em;margin:1em 0;background:#fafafa}
 .correct{border-color:#1b7f3b}.partial{border-color:#a15c00}.wrong{border-color:#b3261e}
-.unanswered{border-color:#888}.ok{color:#1b7f3b}.no{color:#b3261e}.hint{color:#555;font-style:italic}
+.unanswered{border-color:#888}.no{color:#b3261e}.hint{color:#555;font-style:italic}
 .answer{background:#f3f3f3;padding:.1em .3em;white-space:pre-wrap}
-.notes{background:#fff6e0;padding:.5em 1em}.review{color:#7a4b00}small{color:#666}
-"""
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+.notes{background:#fff6e0;padding:.5em 1em}.review{color:#7a4b00}
+"""  # the feedback page's own rules, on top of the kit's stylesheet
 
 
 def _status(rows: list[Any]) -> str:
@@ -52,41 +47,39 @@ def feedback_html(graded: GradedSubmission) -> str:
         by_exercise.setdefault(row.exercise, []).append(row)
     title = _("Feedback: {assignment}").format(assignment=graded.assignment)
     parts = [
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{_esc(title)}</title><style>{_STYLE}</style>",
-        f"</head><body><h1>{_esc(title)}</h1><div>{_esc(_('Trainee'))}: <strong>{_esc(graded.trainee)}</strong></div>",
-        f"<div class='score'>{_esc(_('Score'))}: <strong>{graded.earned:g} / {graded.possible:g}</strong>",
+        f"<h1>{escape(title)}</h1><div>{escape(_('Trainee'))}: <strong>{escape(graded.trainee)}</strong></div>",
+        f"<div class='score'>{escape(_('Score'))}: <strong>{graded.earned:g} / {graded.possible:g}</strong>",
     ]
     if graded.possible:
         parts.append(f" ({100 * graded.earned / graded.possible:.0f}%)")
     parts.append("</div>")
     if graded.status == "needs_review":
-        parts.append(f"<p class='review'>{_esc(_('An instructor still reads some of your answers.'))}</p>")
+        parts.append(f"<p class='review'>{escape(_('An instructor still reads some of your answers.'))}</p>")
     if graded.notes:
-        items = "".join(f"<li>{_esc(n)}</li>" for n in graded.notes)
-        parts.append(f"<div class='notes'><strong>{_esc(_('How the run went'))}</strong><ul>{items}</ul></div>")
+        items = "".join(f"<li>{escape(n)}</li>" for n in graded.notes)
+        parts.append(f"<div class='notes'><strong>{escape(_('How the run went'))}</strong><ul>{items}</ul></div>")
     for exercise_id, rows in by_exercise.items():
         status = _status(rows)
         earned, possible = sum(r.earned for r in rows), sum(r.points for r in rows)
         heading = f"{exercise_id} {graded.exercise_titles.get(exercise_id, '')}".strip()
-        parts.append(f"<div class='ex {status}'><h3>{_esc(heading)} <small>{earned:g} / {possible:g}</small></h3>")
+        parts.append(f"<div class='ex {status}'><h3>{escape(heading)} <small>{earned:g} / {possible:g}</small></h3>")
         if exercise_id in graded.answers and graded.answers[exercise_id] is not None:
             answer = answer_html(graded.answers[exercise_id])  # a sentence or a small table, escaped
-            parts.append(f"<div>{_esc(_('Your answer'))}: <span class='answer'>{answer}</span></div>")
+            parts.append(f"<div>{escape(_('Your answer'))}: <span class='answer'>{answer}</span></div>")
         if status == "unanswered":
-            parts.append(f"<p>{_esc(_('Not answered.'))}</p>")
+            parts.append(f"<p>{escape(_('Not answered.'))}</p>")
         parts.append("<ul>")
         for r in rows if status != "unanswered" else []:
             mark, css = ("✓", "ok") if r.passed else ("✗", "no")
             label = f"{r.check}" + (f" ({_('hidden check')})" if r.hidden else "")
-            line = f"<li><span class='{css}'>{mark}</span> <strong>{_esc(label)}</strong>: {_esc(r.message)}"
+            line = f"<li><span class='{css}'>{mark}</span> <strong>{escape(label)}</strong>: {escape(r.message)}"
             if r.hint and not r.passed:
-                line += f"<br><span class='hint'>{_esc(_('Hint:'))} {_esc(r.hint)}</span>"
+                line += f"<br><span class='hint'>{escape(_('Hint:'))} {escape(r.hint)}</span>"
             if r.needs_review:
-                line += f" <span class='review'>({_esc(_('provisional: an instructor reviews it'))})</span>"
+                line += f" <span class='review'>({escape(_('provisional: an instructor reviews it'))})</span>"
             parts.append(line + f" <small>{r.earned:g}/{r.points:g}</small></li>")
         parts.append("</ul></div>")
-    parts.append("</body></html>")
-    return "".join(parts)
+    return page(title, "".join(parts), style=_STYLE)
 
 
 def write_feedback(graded: GradedSubmission, *, out_dir: str | Path, source: str | Path | None = None) -> Path:

@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .._answer_files import KIT_DIR, answers_file, write_answers_file
 from .._resources import datasets_dir, package_dir, sources_dir
 from ..errors import GradingError
 from ..i18n import _
@@ -359,9 +360,7 @@ def run_notebook(
         inbox.mkdir()
         shutil.copy(notebook, inbox / "submission.ipynb")
         if carried_answers:
-            answers = inbox / ".mopskit"
-            answers.mkdir()
-            (answers / f"{lesson}.answers.json").write_text(json.dumps(carried_answers), encoding="utf-8")
+            write_answers_file(answers_file(lesson, inbox / KIT_DIR), carried_answers)
         request = {
             "notebook": "submission.ipynb",
             "inbox": "/inbox" if sandboxed else str(inbox),

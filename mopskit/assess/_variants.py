@@ -10,9 +10,7 @@ not pass, and there is nothing to copy from the release.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,21 +64,21 @@ def read_roster(path: str | Path) -> list[Person]:
         ReleaseError: the file is missing or empty, has none of the columns, or repeats an id; names the row.
 
     """
-    from ..data._read import _decode, _sniff_separator
+    from .._textfile import csv_rows, read_text
     from ..errors import DataError
 
     path = Path(path)
     if not path.is_file():
         raise ReleaseError(f"roster '{path}': no such file; give a CSV with id, name and email columns")
     try:
-        text, _encoding = _decode(path.read_bytes(), path.name)
+        text, _encoding = read_text(path)
+        first, numbered = csv_rows(text, path.name)
     except DataError as exc:
         raise ReleaseError(f"roster {exc}") from None
-    rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_separator(text)))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if len(rows) < 2:
+    numbered = [(n, r) for n, r in numbered if any(cell.strip() for cell in r)]
+    if not first or not numbered:
         raise ReleaseError(f"roster '{path}' has no trainees; put a header row (id,name,email) and one row each")
-    header = [_normalize(h) for h in rows[0]]
+    header = [_normalize(h) for h in first]
 
     def column(choices: tuple[str, ...]) -> int | None:
         return next((header.index(c) for c in choices if c in header), None)
@@ -88,12 +86,12 @@ def read_roster(path: str | Path) -> list[Person]:
     ids, names, emails = column(_ID_COLUMNS), column(_NAME_COLUMNS), column(_EMAIL_COLUMNS)
     if ids is None and emails is None and names is None:
         raise ReleaseError(
-            f"roster '{path}': no id, name or email column (found: {', '.join(rows[0])}); "
+            f"roster '{path}': no id, name or email column (found: {', '.join(first)}); "
             "name the columns id, name, email"
         )
     people: list[Person] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered:
 
         def cell(index: int | None, row: list[str] = row) -> str:
             return row[index].strip() if index is not None and index < len(row) else ""

@@ -108,7 +108,9 @@ def _contains(cell_text: str, item: Any) -> bool:
 
 
 def _numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+$€£]?\s*[\d.,\s]+\s*%?", text.strip())) if text.strip() else True
+    """A number, an amount or a date: a value of its own row, not a label shared with others."""
+    text = text.strip()
+    return not text or bool(re.fullmatch(r"[-+$€£]?\s*[\d.,\s:/-]+\s*%?", text))
 
 
 def _singles_out(rows: list[list[str]], items: list[Any]) -> bool:
@@ -135,7 +137,7 @@ def _singles_out(rows: list[list[str]], items: list[Any]) -> bool:
         if not label or _numeric(label) or any(_contains(label, item) for item in items):
             continue
         others = [values[i] for i in range(len(rows)) if i not in answer_rows]
-        vocabulary = len(set(values)) < len(values)  # a column of a few repeated values (yes/no, an action)
+        vocabulary = len(set(values)) <= max(3, len(values) // 3)  # a few repeated values: yes/no, an action
         if others and label not in others and vocabulary:
             return True
     return False

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .._textfile import read_json_dict
 from .._version import __version__
 from ..errors import ExecutorError, ReportError, TaskFailed
 from ..reports import execute_report, report_info
@@ -79,16 +80,8 @@ def _fingerprint(source: bytes, values: Mapping[str, Any], show_code: bool) -> s
     return digest.hexdigest()
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
 def _up_to_date(folder: Path, stem: str, fingerprint: str) -> dict[str, Any] | None:
-    previous = _read_json(folder / RUN_FILE)
+    previous = read_json_dict(folder / RUN_FILE)
     done = (
         previous.get("status") == "ok"
         and previous.get("fingerprint") == fingerprint

@@ -9,26 +9,18 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from .._html import escape, page
 from ._results import BatchResult, render_table
 
 _STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2933; }
-h1 { font-size: 1.4rem; margin-bottom: 0.2rem; }
-p.meta { color: #52606d; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
-th, td { border-bottom: 1px solid #d9e2ec; padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
-th { background: #f0f4f8; position: sticky; top: 0; }
-td.num { text-align: right; white-space: nowrap; }
-code { font-size: 0.85rem; } .param { white-space: nowrap; }
+p.meta { margin-top: 0; } th { position: sticky; top: 0; } .param { white-space: nowrap; }
 .status { font-weight: 600; padding: 0.1rem 0.45rem; border-radius: 0.6rem; white-space: nowrap; }
-.ok { background: #e3f9e5; color: #0e5814; } .failed { background: #ffe3e3; color: #8a1c1c; }
+.status.ok { background: #e3f9e5; color: #0e5814; } .failed { background: #ffe3e3; color: #8a1c1c; }
 .skipped { background: #e6f6ff; color: #035388; } .not-run { background: #fff3c4; color: #8d2b0b; }
-details summary { cursor: pointer; } pre { white-space: pre-wrap; margin: 0.3rem 0; }
-"""
+"""  # the index's own rules, on top of the kit's stylesheet
 
 
 def render_index(result: BatchResult) -> str:
@@ -36,14 +28,14 @@ def render_index(result: BatchResult) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in result.counts().items() if n)
     title = f"{result.title}: batch of {len(result.runs)} runs"
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>\n"
+    return page(
+        title,
         f"<h1>{escape(title)}</h1>\n"
         f'<p class="meta">Report <code>{escape(result.report)}</code> · {escape(counts)} · '
         f"{result.seconds:.1f} s · written {made} by mopskit. Skipped runs were up to date from an earlier "
         "batch; failed runs link to their notebook, which shows the failing cell.</p>\n"
-        f"{render_table(result)}\n</body></html>\n"
+        f"{render_table(result)}",
+        style=_STYLE,
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from .._html import escape
 
 RUN_FILE = "run.json"
 INDEX_FILE = "index.html"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError
+from .._textfile import csv_rows, read_text
+from ..errors import DataError, ParameterError
 from ..reports import ReportInfo, parameter_problems, valid_parameters
 from ._results import INDEX_FILE, SUMMARY_FILE
 
@@ -27,49 +26,29 @@ class PlannedRun:
     parameters: dict[str, Any]
 
 
-def _decode(raw: bytes, label: str) -> str:
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ParameterError(
-            f"{label}: this is an Excel workbook; save it as 'CSV UTF-8 (Comma delimited)' and pass the .csv"
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
 def _csv_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
-    text = _decode(path.read_bytes(), path.name)
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ParameterError(
-            f"{path.name}: the file is empty; write a header row of parameter names, then one row per run"
-        )
+    """The rows of a CSV batch file, read as :func:`mopskit.data.read_raw` reads files (every cell as text)."""
     try:
-        sep = csv.Sniffer().sniff(lines[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header = [h.strip() for h in next(reader)]
+        text, _encoding = read_text(path)
+        if not text.strip():
+            raise ParameterError(
+                f"{path.name}: the file is empty; write a header row of parameter names, then one row per run"
+            )
+        header, rows = csv_rows(text, path.name)
+    except DataError as exc:
+        raise ParameterError(str(exc)) from None
+    header = [h.strip() for h in header]
     if "" in header or len(set(header)) != len(header):
         raise ParameterError(
             f"{path.name}: row 1 must name each column once (got: {', '.join(header)}); "
             f"columns are parameter names, plus an optional '{RUN_COLUMN}' column"
         )
-    rows = []
-    for number, cells in enumerate(reader, 2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise ParameterError(
-                f"{path.name}: row {number} has {len(cells)} cells but the header has {len(header)}; a value "
-                f"probably contains the separator '{sep}': put that value in double quotes"
-            )
-        # an empty cell keeps the report's default for that parameter
-        rows.append((f"row {number}", {h: c.strip() for h, c in zip(header, cells, strict=True) if c.strip()}))
-    return rows
+    # an empty cell keeps the report's default for that parameter
+    return [
+        (f"row {number}", {h: c.strip() for h, c in zip(header, cells, strict=True) if c.strip()})
+        for number, cells in rows
+        if any(c.strip() for c in cells)
+    ]
 
 
 def _yaml_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:

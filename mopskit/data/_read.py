@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping
@@ -10,14 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._textfile import csv_rows, decode, listed, sniff_separator
 from ..errors import DataError
 from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_LISTED = 40
-SEPARATORS = (",", ";", "\t", "|")
 _TRUE = {"true", "yes", "y", "1", "t", "x"}
 _FALSE = {"false", "no", "n", "0", "f"}
 _HOW_TO_FIX = (
@@ -33,45 +31,6 @@ def _require_file(path: Path) -> None:
             problems=["no such file"],
             source=str(path),
         )
-
-
-def _first(lines: list[str]) -> list[str]:
-    """The first MAX_LISTED lines, and a count of the rest."""
-    more = len(lines) - MAX_LISTED
-    return lines[:MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
-
-
-def _decode(raw: bytes, label: str) -> tuple[str, str]:
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise DataError(
-            f"{label}: this is an Excel workbook, not a CSV file; in Excel use "
-            "File > Save As > 'CSV UTF-8 (Comma delimited)' and read the .csv",
-            problems=["file is an Excel workbook"],
-            source=label,
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise DataError(
-        f"{label}: the file is neither UTF-8 nor Windows-1252 (cp1252) text; save it again as "
-        "'CSV UTF-8' or pass encoding=... to read()",
-        problems=["unknown text encoding"],
-        source=label,
-    )
-
-
-def _sniff_separator(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    best, best_fields = ",", 1
-    for sep in SEPARATORS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
-        if counts and counts[0] > best_fields and counts.count(counts[0]) >= 0.8 * len(counts):
-            best, best_fields = sep, counts[0]
-    return best
 
 
 def _problem(row: int | None, text: str) -> tuple[int, str]:
@@ -230,7 +189,7 @@ def _raise(label: str, spec: TableSpec, problems: list[tuple[int, str]], how_to_
     lines = [text for _, text in problems]
     count = f"{len(lines)} problem" + ("s" if len(lines) != 1 else "")
     message = f"{label} does not fit the '{spec.name}' table ({count}):\n" + "\n".join(
-        f"  - {s}" for s in _first(lines)
+        f"  - {s}" for s in listed(lines)
     )
     raise DataError(message + "\n" + how_to_fix, problems=lines, source=label)
 
@@ -245,37 +204,16 @@ def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None
             problems=["file is empty"],
             source=label,
         )
-    text = raw.decode(encoding) if encoding else _decode(raw, label)[0]
-    sep = sep or _sniff_separator(text)
-    rows = csv.reader(io.StringIO(text), delimiter=sep)
-    width = len(next(rows, []))
+    text = decode(raw, label, encoding=encoding)[0]
+    sep = sep or sniff_separator(text)
     # pandas would silently turn an extra first cell into an index and shift the row: find such rows first
-    ragged = [
-        f"row {number} has {len(row)} cells but the header has {width}"
-        for number, row in enumerate(rows, 2)
-        if row and len(row) != width
-    ]
-    if ragged:
-        raise DataError(
-            f"{label}: "
-            + "; ".join(_first(ragged))
-            + f". A value probably contains the separator '{sep}': put that value "
-            "in double quotes, or export the file again",
-            problems=ragged,
-            source=label,
-        )
+    csv_rows(text, label, sep=sep)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=True
         )
     except (pd.errors.ParserError, ValueError) as exc:
         detail = str(exc).strip()
-        rows = csv.reader(io.StringIO(text), delimiter=sep)
-        width = len(next(rows, []))
-        for number, row in enumerate(rows, 2):
-            if row and len(row) != width:
-                detail = f"row {number} has {len(row)} cells but the header has {width}"
-                break
         raise DataError(
             f"{label}: {detail}; a value probably contains the separator '{sep}': put that value in "
             "double quotes, or export the file again",
@@ -440,11 +378,25 @@ def validate(
     return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix, columns=columns)
 
 
-def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+def read_raw(
+    path: str | Path, *, sep: str | None = None, encoding: str | None = None, infer_types: bool = True
+) -> pd.DataFrame:
     """Read any CSV or Parquet file with no schema, guessing encoding, separator and column types.
 
     Accepts the same real-world exports as :func:`read` and raises :class:`DataError` for empty, header-only,
     ragged or binary files. Dates stay text: convert them yourself, or use :func:`read` with a table.
+
+    Args:
+        path: the file.
+        sep: the CSV separator (default: guessed from the first lines).
+        encoding: the text encoding (default: guessed; UTF-8/16 or Windows-1252).
+        infer_types: turn columns that hold only numbers into numbers; false keeps every cell as the text
+            written in the file (an empty cell is missing), for readers that type values themselves.
+
+    >>> from mopskit._resources import datasets_dir
+    >>> read_raw(datasets_dir() / "budget.csv", infer_types=False)["planned"].map(type).unique().tolist()
+    [<class 'str'>]
+
     """
     import pandas as pd
 
@@ -455,6 +407,8 @@ def read_raw(path: str | Path, *, sep: str | None = None, encoding: str | None =
     frame, used_sep = _read_csv_text(path, path.name, sep, encoding)
     if frame.empty:
         raise DataError(f"{path.name}: the file has a header but no rows", problems=["no rows"], source=path.name)
+    if not infer_types:
+        return frame
     for column in frame.columns:
         text = frame[column]
         if used_sep != ",":  # Excel in many European locales writes decimal commas

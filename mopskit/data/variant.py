@@ -27,8 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .._answer_files import KIT_DIR
 from .._resources import datasets_dir
 from .._session import SESSION
+from .._textfile import read_json_dict
 from ..errors import DataError
 
 __all__ = [
@@ -45,7 +47,7 @@ __all__ = [
     "write_marker",
 ]
 
-MARKER = Path(".mopskit") / "variant.json"
+MARKER = Path(KIT_DIR) / "variant.json"
 
 
 @contextmanager
@@ -98,11 +100,7 @@ def data_dir() -> Path:
 
 
 def _from_marker(path: Path, lesson: str) -> Path | None:
-    try:
-        marker = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    entry = marker.get("lessons", {}).get(lesson) if isinstance(marker, dict) else None
+    entry = read_json_dict(path).get("lessons", {}).get(lesson)
     if not isinstance(entry, dict) or not isinstance(entry.get("data"), str):
         return None
     folder = (path.parent.parent / entry["data"]).resolve()

@@ -32,7 +32,7 @@ class Goal:
     Attributes:
         text: the sentence as written.
         metric: what is measured, as the kit names it (``"email clicks"``), or ``None``.
-        metric_key: the metric's id in the vocabulary (``"email_clicks"``), or ``None``.
+        metric_key: the metric's name in the catalog (``"total_clicks"``), or ``None``.
         direction: ``"increase"``, ``"decrease"``, ``"maintain"`` or ``None`` when the sentence does not say.
         amount: the size of the change (always positive; ``direction`` gives the sign): "by 25%" is 25.
         unit: the unit of ``amount``: ``"%"`` for a change relative to today's level, ``"pp"`` for percentage

@@ -245,7 +245,13 @@ def _time_bound(goal: Goal) -> Criterion:
     )
 
 
-def _realistic(goal: Goal) -> Criterion:
+def _realistic(goal: Goal, att: Attainability | None = None) -> Criterion:
+    """Whether the team can deliver that much: someone named, and no more than the team's best in the past.
+
+    The article's example is realistic because "the team is able to work towards 25% improvement": a capacity,
+    not only a name. With the metric's history, the growth the goal needs is compared with the best past period
+    as long (what the team has delivered before); without it, the criterion is not judged.
+    """
     change = _change_text(goal) or _("this change")
     if goal.owner is None and not goal.resources:
         return Criterion(
@@ -258,12 +264,37 @@ def _realistic(goal: Goal) -> Criterion:
         )
     who = _("You and your team ('we')") if goal.owner in ("we", "i") else goal.owner or _("The team")
     using = _(" with {resources}").format(resources=", ".join(goal.resources)) if goal.resources else ""
+    if att is None or att.passed is None or not att.growth:
+        return Criterion(
+            "realistic",
+            False,
+            _(
+                "Not judged yet: {who} will deliver it{using}, but can the team deliver {change}? Compare it with "
+                "the most the team has delivered before (pass the metric's monthly history), or with its time "
+                "and budget."
+            ).format(who=who, using=using, change=change),
+            judged=False,
+        )
+    best = max(att.growth) if att.upward else min(att.growth)
+    within = best >= att.compared if att.upward else best <= att.compared
+    numbers = {"best": f"{best:+.0%}", "needed": f"{att.compared:+.0%}", "months": att.window_months}
+    if within:
+        return Criterion(
+            "realistic",
+            True,
+            _(
+                "{who} will deliver it{using}, and the team has done as much before: its best {months}-month "
+                "period changed {best}, and the goal needs {needed}."
+            ).format(who=who, using=using, **numbers),
+        )
     return Criterion(
         "realistic",
-        True,
-        _("{who} will deliver it{using}: check that the capacity is there for {change}.").format(
-            who=who, using=using, change=change
-        ),
+        False,
+        _(
+            "The team has never delivered that much: its best {months}-month period changed {best}, and the goal "
+            "needs {needed}. Lower the target, or add the people, budget or time that make it possible and say "
+            "how much they add."
+        ).format(**numbers),
     )
 
 
@@ -382,8 +413,9 @@ def assess_goal(
     Specific: one measurable metric, and where it applies (a channel, region, segment or program; "email
     clicks" are about email by themselves). Measurable: a number (a change or a target level). Attainable: the
     growth it needs against the metric's own past growth over periods as long (needs ``history``; without it,
-    not judged and the reason says what data would decide it). Realistic: an owner, budget or capacity named.
-    Time-bound: a future deadline or a time frame ("soon" and "over time" are not).
+    not judged and the reason says what data would decide it). Realistic: someone named delivers it, and it
+    needs no more than the team's best past period as long (needs ``history`` too). Time-bound: a future deadline
+    or a time frame ("soon" and "over time" are not).
 
     Args:
         goal: the goal sentence, or a :class:`Goal` from :func:`parse_goal`.
@@ -395,7 +427,7 @@ def assess_goal(
     >>> from datetime import date
     >>> result = assess_goal("We will increase total email clicks by 25% within a year.", today=date(2026, 11, 1))
     >>> [c.mark for c in result.criteria], result.passed
-    (['✓', '✓', '?', '✓', '✓'], True)
+    (['✓', '✓', '?', '?', '✓'], True)
     >>> print(assess_goal("Boost engagement soon.").time_bound.reason)
     'soon' is not a deadline: add a date ('by 31 March 2027') or a time frame ('within 6 months').
 
@@ -420,7 +452,7 @@ def _assess(goal: Goal, history: Any, *, min_periods: int, stretch: float) -> Go
         specific=_specific(goal),
         measurable=_measurable(goal),
         attainable=attainable,
-        realistic=_realistic(goal),
+        realistic=_realistic(goal, att),
         time_bound=_time_bound(goal),
         attainability=att,
     )

@@ -40,16 +40,12 @@ def csv_encoding(path: Path) -> str | None:
     Excel saves "CSV" in the Windows code page (cp1252) unless told otherwise; DuckDB reads those bytes as
     latin-1, which matches cp1252 for every letter of Western European languages.
     """
+    from .._textfile import encoding_of
+
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut in half at the end of the sample
-            return "latin-1"
-    return None
+    found = encoding_of(head, sample=True)
+    return None if found == "utf-8-sig" else "utf-16" if found == "utf-16" else "latin-1"
 
 
 def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tuple[str, str]:

@@ -10,7 +10,6 @@ data before a kernel starts.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._html import tile
 from .._validate import dates
 from ..data import load, read, table_spec
 from ..errors import DataError, ParameterError
@@ -427,10 +427,5 @@ def kpi_tiles(report: MetricsReport, *, currency: str = "USD") -> str:
         (_("CAC"), _money(totals["cac"], currency)),
         (_("ROMI (source channel)"), _pct(totals["romi"])),
     ]
-    cells = "".join(
-        '<div style="border:1px solid #ccc;border-radius:6px;padding:8px 12px;min-width:130px">'
-        f'<div style="font-size:0.8em;color:#555">{html.escape(label)}</div>'
-        f'<div style="font-size:1.5em;font-weight:bold">{html.escape(value)}</div></div>'
-        for label, value in tiles
-    )
+    cells = "".join(tile(label, value) for label, value in tiles)
     return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>'

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from pathlib import Path
 
+from .._html import escape, page, table
 from ..errors import ParameterError
 from ..i18n import _
 from ._plan import STEP_TITLES, Plan
@@ -57,12 +57,7 @@ def to_markdown(plan: Plan, *, today: date | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1d1d1f}"
-    "table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}"
-    "th,td{border:1px solid #d0d4da;padding:.35rem .5rem;text-align:left;vertical-align:top}"
-    "th{background:#f2f4f7}.todo{color:#a15c00}.status{color:#555}"
-)
+_CSS = "th,td{border:1px solid #d0d4da}.todo{color:#a15c00}.status{color:#555}"  # on top of the kit's stylesheet
 
 
 def to_html(plan: Plan, *, today: date | None = None) -> str:
@@ -74,25 +69,19 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     """
     day = today or date.today()
     review = review_plan(plan, today=day)
-    e = html.escape
-    title = e(plan.title or _("MOps strategy plan"))
+    e = escape
+    title = plan.title or _("MOps strategy plan")
     status = _("Status on {day}: {progress}; plan review {score:.0%}.").format(
         day=day.isoformat(), progress=plan_progress(plan, today=day), score=review.score
     )
-    body = [f"<h1>{title}</h1>", f"<p class='status'>{e(status)}</p>"]
+    body = [f"<h1>{e(title)}</h1>", f"<p class='status'>{e(status)}</p>"]
     for number, (heading, headers, rows) in enumerate(_sections(plan, day), 1):
-        body.append(f"<h2>{number}. {e(_(heading))}</h2><table><tr>")
-        body.append("".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>")
-        for row in rows or [[""] * len(headers)]:
-            body.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>")
-        body.append("</table>")
+        body.append(f"<h2>{number}. {e(_(heading))}</h2>")
+        body.append(table(headers, rows or [[""] * len(headers)]))
         if not review.step(number).passed:
             body.append("<ul class='todo'>" + "".join(f"<li>{e(r)}</li>" for r in review.step(number).reasons))
             body.append("</ul>")
-    return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
-    )
+    return page(title, "".join(body), style=_CSS)
 
 
 def export_plan(plan: Plan, path: str | Path, *, today: date | None = None) -> Path:

@@ -164,9 +164,10 @@ def _goals(plan: Plan, today: date) -> tuple[float, list[str]]:
     for number, text in enumerate(plan.goals, 1):
         result = assess_goal(text, today=today)
         judged = [result.specific, result.measurable, result.realistic, result.time_bound]
-        scores.append(sum(c.passed for c in judged) / len(judged))
+        # a plan holds no history: Realistic is then judged on a name only (not judged is no failure)
+        scores.append(sum(c.passed or not c.judged for c in judged) / len(judged))
         for c in judged:
-            if not c.passed:
+            if c.judged and not c.passed:
                 reasons.append(_("Goal {n}, {title}: {reason}").format(n=number, title=c.title, reason=c.reason))
         info_goal, info_plan = result.goal.metric_key, plan.metric.name
         if info_goal and info_plan:

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._html import escape
 from .._session import SESSION, in_app_mode
 from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
 from ..assess._exercise import exercise
@@ -233,7 +234,7 @@ class WidgetExercise:
         for leaf in self.leaves.values():
             if "mopskit-number" in leaf._dom_classes and isinstance(_read_leaf(leaf), str):
                 advice = _("'{text}' is not a number: type digits, like 12.5").format(text=leaf.value)
-                self.status.value = f"<small>{_escape(advice)}</small>"
+                self.status.value = f"<small>{escape(advice)}</small>"
         if self.live:
             self._on_check()
         from IPython import get_ipython
@@ -328,7 +329,7 @@ def number(
         hint = _("a number")
     leaf = w.Text(value="", placeholder=hint, layout=w.Layout(width="16em"))
     leaf.add_class("mopskit-number")
-    shown = w.HBox([leaf, w.HTML(_escape(unit))]) if unit else leaf
+    shown = w.HBox([leaf, w.HTML(escape(unit))]) if unit else leaf
     return WidgetExercise(exercise_id, shown, title=title, leaves={(): leaf})
 
 
@@ -350,12 +351,6 @@ def text(
     kind = w.Textarea if multiline else w.Text
     widget = kind(value="", placeholder=placeholder, layout=w.Layout(width="90%"))
     return WidgetExercise(exercise_id, widget, title=title, live=live)
-
-
-def _escape(value: str) -> str:
-    import html
-
-    return html.escape(str(value))
 
 
 def match(
@@ -380,7 +375,7 @@ def match(
     for item in items:
         dropdown = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
         leaves[(str(item),)] = dropdown
-        children += [w.HTML(f"<span>{_escape(item)}</span>"), dropdown]
+        children += [w.HTML(f"<span>{escape(item)}</span>"), dropdown]
     box = w.GridBox(children, layout=w.Layout(grid_template_columns="minmax(200px, 2fr) minmax(160px, 1fr)"))
     return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
 
@@ -409,10 +404,10 @@ def grid(
     """
     import ipywidgets as w
 
-    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{_escape(c)}</b>") for c in columns]
+    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(c)}</b>") for c in columns]
     leaves: dict[LeafPath, Any] = {}
     for row in rows:
-        children.append(w.HTML(f"<span>{_escape(row)}</span>"))
+        children.append(w.HTML(f"<span>{escape(row)}</span>"))
         for column in columns:
             cell = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
             leaves[(str(row), str(column))] = cell

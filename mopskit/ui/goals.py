@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from .._html import escape
 from ..i18n import _
-from .exercises import WidgetExercise, _escape, parse_number
+from .exercises import WidgetExercise, parse_number
 
 __all__ = ["goal_builder"]
 
@@ -101,7 +102,7 @@ def goal_builder(
         (_("Where (optional)"), scope),
     ]
     grid = w.GridBox(
-        [item for label, leaf in rows for item in (w.HTML(f"<span>{_escape(label)}</span>"), leaf)],
+        [item for label, leaf in rows for item in (w.HTML(f"<span>{escape(label)}</span>"), leaf)],
         layout=w.Layout(grid_template_columns="minmax(140px, 1fr) minmax(200px, 3fr)"),
     )
     write = w.Button(description=_("Write the sentence"), icon="pencil")
@@ -109,7 +110,7 @@ def goal_builder(
     note = w.HTML()
     assessment = w.HTML()
     assessment.add_class("mopskit-goal-assessment")
-    shown = w.VBox([grid, w.HBox([write, note]), w.HTML(f"<b>{_escape(_('Your goal'))}</b>"), sentence, assessment])
+    shown = w.VBox([grid, w.HBox([write, note]), w.HTML(f"<b>{escape(_('Your goal'))}</b>"), sentence, assessment])
     widget = WidgetExercise(exercise_id, shown, title=title, leaves=leaves, live=live)
 
     def refresh(_change: Any = None) -> None:
@@ -124,7 +125,7 @@ def goal_builder(
             sentence.value = _fields_to_goal(values, today)
             note.value = ""
         except (MopskitError, ValueError) as exc:
-            note.value = f"<small>{_escape(str(exc))}</small>"
+            note.value = f"<small>{escape(str(exc))}</small>"
 
     sentence.observe(refresh, names="value")
     write.on_click(on_write)

@@ -5,18 +5,14 @@ Thin shells over :mod:`mopskit.roles`; they hold no logic and need no answer (th
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
+from .._html import card, escape
 from ..i18n import _
 from ..roles import Role, archetype, archetypes, match_task, role, roles
 
 __all__ = ["RoleExplorer", "TaskMatcher", "role_card_html", "role_explorer", "task_matcher"]
-
-
-def _e(text: str) -> str:
-    return html.escape(str(text))
 
 
 def role_card_html(which: Role | str) -> str:
@@ -28,21 +24,21 @@ def role_card_html(which: Role | str) -> str:
     r = which if isinstance(which, Role) else role(which)
     arch = archetype(r.archetype)
     where = _("usually part of MOps") if arch.mops else _("usually outside MOps")
-    tasks = "".join(f"<li>{_e(t)}</li>" for t in r.tasks)
-    views = "".join(f"<li>{_e(view)} <small>({_e(cited)})</small></li>" for view, cited in r.views)
+    tasks = "".join(f"<li>{escape(t)}</li>" for t in r.tasks)
+    views = "".join(f"<li>{escape(view)} <small>({escape(cited)})</small></li>" for view, cited in r.views)
     if views:
-        heading = f"<p style='margin:2px 0'><b>{_e(_('Is it MOps? Two views'))}:</b></p>"
+        heading = f"<p style='margin:2px 0'><b>{escape(_('Is it MOps? Two views'))}:</b></p>"
         views = f"{heading}<ul style='margin:2px 0'>{views}</ul>"
-    return (
-        '<div class="mopskit-role-card" style="border:1px solid #ccd;border-radius:6px;padding:8px 14px;'
-        'max-width:46em">'
-        f"<h4 style='margin:4px 0'>{_e(r.name)}</h4>"
-        f"<p style='margin:2px 0'><b>{_e(_('Archetype'))}:</b> {_e(arch.name)} ({_e(where)}): {_e(arch.summary)}</p>"
-        f"<p style='margin:2px 0'><b>{_e(_('Remit'))}:</b> {_e(r.remit)}</p>{views}"
-        f"<p style='margin:2px 0'><b>{_e(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
-        f"<p style='margin:2px 0'><b>{_e(_('Tools'))}:</b> {_e(', '.join(r.tools))}</p>"
-        f"<p style='margin:2px 0;color:#555'><small>{_e(_('Named in'))}: {_e(r.cited_in)}</small></p>"
-        "</div>"
+    return card(
+        f"<h4 style='margin:4px 0'>{escape(r.name)}</h4>"
+        f"<p style='margin:2px 0'><b>{escape(_('Archetype'))}:</b> {escape(arch.name)} ({escape(where)}): "
+        f"{escape(arch.summary)}</p>"
+        f"<p style='margin:2px 0'><b>{escape(_('Remit'))}:</b> {escape(r.remit)}</p>{views}"
+        f"<p style='margin:2px 0'><b>{escape(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
+        f"<p style='margin:2px 0'><b>{escape(_('Tools'))}:</b> {escape(', '.join(r.tools))}</p>"
+        f"<p style='margin:2px 0;color:#555'><small>{escape(_('Named in'))}: {escape(r.cited_in)}</small></p>",
+        css_class="mopskit-role-card",
+        boxed=True,
     )
 
 
@@ -146,9 +142,9 @@ def task_matcher(*, roles: list[str] | None = None, top: int = 3) -> TaskMatcher
         found = match_task(text, roles=pool, top=top)
         if not found:
             advice = _("No role's work shares a word with that. Try naming the thing worked on: email, CRM, leads...")
-            result.value = f"<p>{_e(advice)}</p>"
+            result.value = f"<p>{escape(advice)}</p>"
             return
-        items = "".join(f"<li>{_e(m.reason)}</li>" for m in found)
+        items = "".join(f"<li>{escape(m.reason)}</li>" for m in found)
         result.value = f"<ol class='mopskit-task-matches'>{items}</ol>"
 
     box_in.observe(update, names="value")

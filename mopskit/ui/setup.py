@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
+
+from .._html import card, escape
 
 
 def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
@@ -80,9 +81,6 @@ def app_note(*, folder: str | Path = ".") -> str:
     )
     link = ""
     if (Path(folder) / HOME_NOTEBOOK).exists():
-        label = html.escape(_("← All lessons and your progress"))
+        label = escape(_("← All lessons and your progress"))
         link = f'<p style="margin:4px 0 0"><a href="{HOME_NOTEBOOK}" target="_self">{label}</a></p>'
-    return (
-        '<div class="mopskit-app-note" style="border-left:4px solid #2f6fb0;background:#eef4fb;padding:6px 12px">'
-        f"{html.escape(text)}{link}</div>"
-    )
+    return card(f"{escape(text)}{link}", tone="info", css_class="mopskit-app-note")

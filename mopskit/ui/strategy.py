@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .._html import escape
 from ..i18n import _
-from .exercises import WidgetExercise, _escape
+from .exercises import WidgetExercise
 
 __all__ = ["PLAN_ROWS", "plan_builder"]
 
@@ -54,7 +55,7 @@ def plan_builder(
         return leaves[path]
 
     def table(section: str, columns: list[tuple[str, str, Any]]) -> Any:
-        cells: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{_escape(label)}</b>") for _f, label, _c in columns]
+        cells: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(label)}</b>") for _f, label, _c in columns]
         for row in range(1, sizes[section] + 1):
             cells.append(w.HTML(f"{row}."))
             for field, _label, choices in columns:
@@ -68,11 +69,11 @@ def plan_builder(
         box.layout = w.Layout(width="95%")
     metric = w.GridBox(
         [
-            w.HTML(f"<b>{_escape(_('Metric'))}</b>"),
+            w.HTML(f"<b>{escape(_('Metric'))}</b>"),
             pick(("metric", "name"), options["metrics"]),
-            w.HTML(f"<b>{_escape(_('How it is calculated'))}</b>"),
+            w.HTML(f"<b>{escape(_('How it is calculated'))}</b>"),
             text(("metric", "definition"), _("what is counted, divided by what, per month")),
-            w.HTML(f"<b>{_escape(_('Data'))}</b>"),
+            w.HTML(f"<b>{escape(_('Data'))}</b>"),
             pick(("metric", "source"), tables()),
         ],
         layout=w.Layout(grid_template_columns="minmax(140px, 1fr) minmax(240px, 3fr)"),
@@ -96,8 +97,8 @@ def plan_builder(
     export_note = w.HTML()
     parts: list[Any] = []
     for number, (heading, section) in enumerate(zip(STEP_TITLES, sections, strict=True), 1):
-        parts += [w.HTML(f"<h4>{number}. {_escape(_(heading))}</h4>"), section]
-    parts += [w.HTML(f"<h4>{_escape(_('Review'))}</h4>"), review, w.HBox([export_md, export_html, export_note])]
+        parts += [w.HTML(f"<h4>{number}. {escape(_(heading))}</h4>"), section]
+    parts += [w.HTML(f"<h4>{escape(_('Review'))}</h4>"), review, w.HBox([export_md, export_html, export_note])]
     widget = WidgetExercise(exercise_id, w.VBox(parts), title=title, leaves=leaves, live=live)
 
     def plan() -> Plan:
@@ -115,7 +116,7 @@ def plan_builder(
         writer = to_markdown if kind == "md" else to_html
         path = Path(f"plan_{exercise_id}.{kind}")
         path.write_text(writer(plan(), today=today), encoding="utf-8")
-        export_note.value = "<small>" + _escape(_("Saved to {path}").format(path=path.resolve())) + "</small>"
+        export_note.value = "<small>" + escape(_("Saved to {path}").format(path=path.resolve())) + "</small>"
         return path
 
     for leaf in leaves.values():

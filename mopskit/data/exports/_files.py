@@ -21,8 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..._textfile import encoding_of, sniff_separator
 from ...errors import DataError
-from .._read import _sniff_separator
 
 __all__ = ["DATA_SUFFIXES", "Source", "find_files", "open_source"]
 
@@ -186,14 +186,8 @@ def _encoding_of(head: bytes, label: str) -> str:
             problems=["file is an Excel workbook"],
             source=label,
         )
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut in half at the end of the sample
-            return "cp1252"
-    return "utf-8"
+    found = encoding_of(head, sample=True)  # the kit's one guess (mopskit._textfile)
+    return "utf-8" if found == "utf-8-sig" else found or "cp1252"
 
 
 def _transcode(path: Path, encoding: str, out: Path) -> None:
@@ -238,7 +232,7 @@ def _csv_source(path: Path, label: str, work: Path) -> Source:
     text = text.lstrip("\ufeff")
     if head.startswith(codecs.BOM_UTF8):
         notes.append("starts with a byte-order mark (as Excel's 'CSV UTF-8' writes it)")
-    separator = _sniff_separator(text)
+    separator = sniff_separator(text)
     if separator != ",":
         notes.append(f"columns separated by '{separator}'" if separator != "\t" else "columns separated by tabs")
     header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
