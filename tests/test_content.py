@@ -58,7 +58,7 @@ NOT_FACT_LISTS = {
     "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)
 }
 # The kit's own models and rules, each one document with one source (checked below).
-MODEL_FILES = {"lead_scoring", "mql_criteria", "lead_routing"}
+MODEL_FILES = {"lead_scoring", "mql_criteria", "lead_routing", "lead_scenarios"}
 FACT_FILES = [n for n in content.names() if n not in NOT_FACT_LISTS | MODEL_FILES]
 
 

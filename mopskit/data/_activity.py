@@ -262,7 +262,7 @@ def _behaviour(rng: np.random.Generator, block: pd.DataFrame, begin: int, end: p
             }
         )
     )
-    trigger = rng.choice(["demo_request", "webinar_attended", "content_download"], size=n, p=[0.45, 0.25, 0.3])
+    trigger = block["mql_trigger"].to_numpy(dtype=object)
     parts.append(
         pd.DataFrame({"position": position[is_mql], "activity_type": trigger[is_mql], "occurred_at": mql_at[is_mql]})
     )

@@ -75,6 +75,7 @@ EVENTS_DELAY_FACTOR = 8.0  # badge scans are uploaded days after the show
 NEVER_TOUCHED = {"default": 0.04, "Lead queue": 0.25}
 # A rep who left but whom the routing kept feeding: in the round robin until this day.
 ROTATION_UNTIL = {"Tom Baker": pd.Timestamp("2026-10-01")}
+MQL_TRIGGERS = {"demo_request": 0.45, "webinar_attended": 0.25, "content_download": 0.3}
 DISQUALIFY_REASONS = {"competitor": 0.15, "invalid_contact": 0.3, "not_a_fit": 0.55}
 RECYCLE_REASONS = {"no_response": 0.5, "not_ready": 0.3, "no_budget": 0.2}
 SQL_RECYCLE_REASONS = {"not_ready": 0.5, "no_budget": 0.5}  # an SQL that answered, but not now
@@ -290,7 +291,7 @@ def contacts_table(
     columns += ["sql_at", "opportunity_at", "customer_at", "deal_amount", "owner", "job_title", "seniority"]
     columns += ["company", "employees", "industry", "routed_at", "first_sales_touch_at", "lead_status"]
     columns += ["status_reason", "status_at", "consent", "consent_at"]
-    return frame[columns]
+    return frame[[*columns, "mql_trigger"]]  # the trigger drives the behaviour log; it is not a contacts column
 
 
 def _work_the_leads(
@@ -314,7 +315,12 @@ def _work_the_leads(
     touched = mql & ~gone & (rng.random(n) >= skip) & (touch <= end).to_numpy()
     frame["first_sales_touch_at"] = touch.where(touched)
 
-    accepted = touched & (rng.random(n) < 0.12 + 0.6 * quality)
+    # what made each MQL qualify (its last activity): a demo request is a hand raised, and sales accepts those far
+    # more often; a download or a webinar less; fit decides most of it
+    trigger = _pick(rng, MQL_TRIGGERS, n)
+    frame["mql_trigger"] = np.where(mql, trigger, "")
+    lift = np.where(trigger == "demo_request", 1.35, 0.8)
+    accepted = touched & (rng.random(n) < np.clip((0.03 + 0.8 * quality**1.5) * lift, 0, 0.95))
     sql_at = frame["first_sales_touch_at"] + pd.to_timedelta(rng.integers(1 * 24, 14 * 24, size=n), unit="h")
     opp = accepted & (rng.random(n) < 0.55)
     opp_at = sql_at + pd.to_timedelta(rng.integers(3 * 24, 30 * 24, size=n), unit="h")

@@ -318,7 +318,7 @@ def generate(
     people.loc[gone, "consent"] = "unsubscribed"
     people.loc[gone, "consent_at"] = log.unsubscribed_at[gone]
     if wanted & {"contacts", "contacts_raw"}:
-        text = people.copy()
+        text = people.drop(columns="mql_trigger")
         for column in DATETIME_COLUMNS:
             text[column] = _iso(people[column])
         sink.table("contacts", text)
@@ -395,8 +395,10 @@ class _Sink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        text = {c: "string" for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])}
-        table = pa.Table.from_pandas(frame.astype(text), preserve_index=False)
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        typed = frame.astype(dict.fromkeys(text, "string"))
+        typed[text] = typed[text].replace("", pd.NA)  # an empty cell is missing, as the CSV reader reads it
+        table = pa.Table.from_pandas(typed, preserve_index=False)
         writer = writer or pq.ParquetWriter(self.out / f"{name}.parquet", table.schema)
         writer.write_table(table)
         return writer

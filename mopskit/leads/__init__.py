@@ -21,10 +21,20 @@ and results are DataFrames or small dataclasses that explain themselves.
 
 from __future__ import annotations
 
-from .criteria import Condition, MqlCriteria, apply_criteria, backtest_criteria, criteria_sets, mql_criteria
+from .criteria import (
+    Condition,
+    MqlCriteria,
+    Outcome,
+    apply_criteria,
+    backtest_criteria,
+    criteria_sets,
+    criteria_threshold,
+    model_outcome,
+    mql_criteria,
+)
 from .hours import BusinessHours, add_business_hours, business_hours_between, parse_business_hours
 from .leakage import STALLED_AFTER_DAYS, funnel_leakage, recycling, stage_ageing
-from .lifecycle import STAGES, check_path, lifecycle_problems, stage_of
+from .lifecycle import STAGES, check_path, lifecycle_problems, lifecycle_sample, stage_of
 from .routing import RoutingRules, active_owners, route_leads, routing_problems, routing_rules
 from .scoring import Band, ScoreExplanation, ScoringModel, explain_score, fit_points, score_leads, scoring_model
 from .sla import SlaReport, sla_breaches, sla_compliance, sla_report, sla_status
@@ -36,6 +46,7 @@ __all__ = [
     "BusinessHours",
     "Condition",
     "MqlCriteria",
+    "Outcome",
     "RoutingRules",
     "ScoreExplanation",
     "ScoringModel",
@@ -47,10 +58,13 @@ __all__ = [
     "business_hours_between",
     "check_path",
     "criteria_sets",
+    "criteria_threshold",
     "explain_score",
     "fit_points",
     "funnel_leakage",
     "lifecycle_problems",
+    "lifecycle_sample",
+    "model_outcome",
     "mql_criteria",
     "parse_business_hours",
     "recycling",

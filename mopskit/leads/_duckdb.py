@@ -218,7 +218,7 @@ def route_sql(leads: Any, members: pd.DataFrame, *, rules: Any, order_by: str, o
 
     reps = _reps(members, rules)
     active = set(members["owner"])
-    named = [(k, v) for k, v in rules.accounts.items() if v in active] or [("", "")]
+    named = [(" ".join(k.split()).casefold(), v) for k, v in rules.accounts.items() if v in active] or [("", "")]
     countries = [(c, t) for t, codes in rules.territories.items() for c in codes] or [("", "")]
     rotation = [(t, name, i, len(people)) for t, people in reps.items() for i, name in enumerate(people)]
     rotation = rotation or [("", "", 0, 1)]
@@ -273,10 +273,7 @@ def route_sql(leads: Any, members: pd.DataFrame, *, rules: Any, order_by: str, o
     frame = run([leads], work)
     frame["turn"] = frame["turn"].astype("int64")
     # the reason names an account owner who has left, as the pandas code does
-    accounts = dict(rules.accounts)
-    frame["named_owner"] = [
-        accounts.get(" ".join(str(c).split()).casefold()) if isinstance(c, str) else None for c in frame["company"]
-    ]
+    frame["named_owner"] = [rules.account_owner(c) for c in frame["company"]]
     return frame.drop(columns="named_found")
 
 

@@ -23,7 +23,17 @@ from ..errors import ParameterError
 from ..i18n import _
 from ._frames import finish
 
-__all__ = ["Condition", "MqlCriteria", "apply_criteria", "backtest_criteria", "criteria_sets", "mql_criteria"]
+__all__ = [
+    "Condition",
+    "MqlCriteria",
+    "Outcome",
+    "apply_criteria",
+    "backtest_criteria",
+    "criteria_sets",
+    "criteria_threshold",
+    "model_outcome",
+    "mql_criteria",
+]
 
 OPERATORS: dict[str, Any] = {
     ">=": operator.ge,
@@ -97,7 +107,7 @@ class MqlCriteria:
     """A named set of conditions; a lead is an MQL when it meets every one.
 
     >>> mql_criteria("sales_quality").describe()
-    'score >= 75 and fit_score >= 30 and hand_raiser == true and consent != unsubscribed'
+    'score >= 80 and fit_score >= 30 and hand_raiser == true and consent != unsubscribed'
     """
 
     name: str
@@ -229,3 +239,126 @@ def backtest_criteria(
         )
     notes = [] if len(leads) else [_("No lead has an mql_at, so there is nothing to replay.")]
     return finish(pd.DataFrame(rows), notes=notes)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a scoring model and an MQL bar give, today and on past MQLs (what the scoring builder shows).
+
+    Attributes:
+        threshold: the minimum score.
+        min_fit: the minimum fit score.
+        today: contacts meeting both today.
+        today_new: of them, contacts that are not MQLs in the CRM yet (new hand-offs).
+        per_month: past MQLs meeting both when they became MQLs, per month.
+        acceptance: the percent of those that sales accepted (became SQLs).
+
+    """
+
+    threshold: float
+    min_fit: float
+    today: int
+    today_new: int
+    per_month: float
+    acceptance: float
+
+    def summary(self) -> str:
+        """The outcome in two sentences."""
+        return _(
+            "Today {today} contacts score at least {threshold:g} with a fit of at least {fit:g} ({new} of them not "
+            "MQLs yet). On last year's MQLs, scored when they qualified, that bar passes {pm:.1f} a month, and sales "
+            "accepted {acc:.1f}% of them."
+        ).format(
+            today=self.today,
+            threshold=self.threshold,
+            fit=self.min_fit,
+            new=self.today_new,
+            pm=self.per_month,
+            acc=self.acceptance,
+        )
+
+
+def model_outcome(
+    contacts: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    model: Any = None,
+    min_fit: float = 0.0,
+    as_of: Any = None,
+) -> Outcome:
+    """Measure the bar ``score >= threshold`` and ``fit_score >= min_fit`` today and on past MQLs.
+
+    The contacts are scored today (how many meet the bar, how many of them are not MQLs yet) and as of their own
+    MQL moment (how many past MQLs a month the bar passes, and how many of those sales accepted).
+
+    >>> from mopskit.data import load
+    >>> outcome = model_outcome(load("contacts"), load("activities"), as_of="2026-10-31")
+    >>> outcome.today >= outcome.today_new and 0 <= outcome.acceptance <= 100
+    True
+    """
+    from .._validate import number
+    from .scoring import score_leads, scoring_model
+
+    model = model or scoring_model()
+    min_fit = number(min_fit, "min_fit", function="model_outcome")
+    bar = MqlCriteria(
+        "builder",
+        "builder",
+        (Condition("score", ">=", model.threshold), Condition("fit_score", ">=", min_fit)),
+    )
+    now = apply_criteria(score_leads(contacts, activities, model=model, as_of=as_of), bar)
+    met = now[now["meets"]]
+    not_yet = met["mql_at"].isna() if "mql_at" in met.columns else pd.Series(True, index=met.index)
+    past = backtest_criteria(score_leads(contacts, activities, model=model, as_of="mql_at"), [bar]).iloc[0]
+    return Outcome(
+        threshold=model.threshold,
+        min_fit=min_fit,
+        today=len(met),
+        today_new=int(not_yet.sum()),
+        per_month=float(past["per_month"]),
+        acceptance=float(past["acceptance"]),
+    )
+
+
+def criteria_threshold(
+    contacts: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    min_fit: float,
+    min_acceptance: float,
+    min_per_month: float,
+    model: Any = None,
+    step: float = 5,
+    highest: float = 150,
+) -> float | None:
+    """The lowest threshold (a multiple of ``step``) that gives both sides what they asked for on past MQLs.
+
+    Among past MQLs with ``fit_score >= min_fit``, sales accepted at least ``min_acceptance`` percent of those
+    the threshold passes, and at least ``min_per_month`` pass a month.
+
+    Scores are taken as of each MQL's own moment, as :func:`backtest_criteria` replays them. None when no
+    threshold up to ``highest`` meets both (the two sides must talk again).
+
+    >>> from mopskit.data import load
+    >>> criteria_threshold(load("contacts"), load("activities"), min_fit=0, min_acceptance=0, min_per_month=0)
+    0.0
+    """
+    from .._validate import number
+    from .scoring import score_leads, scoring_model
+
+    model = model or scoring_model()
+    min_fit = number(min_fit, "min_fit", function="criteria_threshold")
+    min_acceptance = number(min_acceptance, "min_acceptance", function="criteria_threshold", minimum=0, maximum=100)
+    min_per_month = number(min_per_month, "min_per_month", function="criteria_threshold", minimum=0)
+    step = number(step, "step", function="criteria_threshold", above=0)
+    scored = score_leads(contacts, activities, model=model, as_of="mql_at")
+    threshold = 0.0
+    while threshold <= highest:
+        bar = MqlCriteria("deal", "deal", (Condition("score", ">=", threshold), Condition("fit_score", ">=", min_fit)))
+        row = backtest_criteria(scored, [bar]).iloc[0]
+        if row["per_month"] < min_per_month:
+            return None  # a higher bar only passes fewer
+        if row["acceptance"] >= min_acceptance:
+            return threshold
+        threshold += step
+    return None

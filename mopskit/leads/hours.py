@@ -38,16 +38,14 @@ _DAY = 86_400
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _clock(text: str, name: str) -> int:
+def _clock(text: str, name: str, function: str = "BusinessHours") -> int:
     """Seconds after midnight of ``HH:MM``."""
     try:
         hours, minutes = (int(part) for part in str(text).strip().split(":"))
         if not (0 <= hours <= 24 and 0 <= minutes < 60) or hours * 60 + minutes > 24 * 60:
             raise ValueError(text)
     except ValueError:
-        raise ParameterError(
-            problem("BusinessHours", name, _("a time of day written HH:MM, like 09:00"), text)
-        ) from None
+        raise ParameterError(problem(function, name, _("a time of day written HH:MM, like 09:00"), text)) from None
     return hours * 3600 + minutes * 60
 
 
@@ -151,6 +149,8 @@ def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> Business
         rule = _("written HH:MM-HH:MM with optional days, like '09:00-17:00 mon-fri'")
         raise ParameterError(problem("parse_business_hours", "business_hours", rule, text))
     start, end = parts[0].split("-")
+    for clock in (start, end):
+        _clock(clock, "business_hours", "parse_business_hours")
     weekdays: Sequence[int] = (0, 1, 2, 3, 4)
     if len(parts) == 2:
         first, _dash, last = parts[1].partition("-")

@@ -16,7 +16,7 @@ import pandas as pd
 from ..i18n import _
 from ._frames import finish, frame_columns, to_utc
 
-__all__ = ["MILESTONES", "STAGES", "check_path", "lifecycle_problems", "stage_of"]
+__all__ = ["MILESTONES", "STAGES", "check_path", "lifecycle_problems", "lifecycle_sample", "stage_of"]
 
 STAGES: tuple[str, ...] = ("subscriber", "lead", "mql", "sql", "opportunity", "customer")
 MILESTONES: tuple[tuple[str, str], ...] = (
@@ -139,3 +139,37 @@ def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     result = pd.DataFrame(rows, columns=["contact_id", "problem", "detail"])
     seen = result.drop_duplicates(["contact_id", "problem"]).reset_index(drop=True)
     return finish(seen, notes=[])
+
+
+def lifecycle_sample(contacts: pd.DataFrame, *, size: int = 10, broken: int = 4) -> pd.DataFrame:
+    """A small table to check by eye: some contacts whose dates break the order, and clean ones.
+
+    ``broken`` contacts whose dates run backwards or skip a stage (both kinds when the data has them) and clean
+    ones with several milestones, in contact id order, with only the stage and its dates, to the day (a contact
+    is picked as backwards only when the days themselves show it).
+
+    The same table always comes out of the same contacts (no randomness), so a lesson and its checks agree.
+
+    >>> from mopskit.data import load
+    >>> sample = lifecycle_sample(load("contacts_raw"))
+    >>> len(sample), len(set(lifecycle_problems(sample)["contact_id"]))
+    (10, 4)
+    """
+    columns = ["contact_id", "lifecycle_stage", *(c for _s, c in MILESTONES)]
+    frame = frame_columns(contacts, table="contacts", needed=columns).copy()
+    for _stage, column in MILESTONES:
+        frame[column] = to_utc(frame[column], column=column, function="lifecycle_sample").dt.floor("D")
+    problems = lifecycle_problems(frame)
+    kinds = [problems.loc[problems["problem"] == kind, "contact_id"].tolist() for kind in ("skipped", "backwards")]
+    chosen_bad: list[str] = []
+    for turn in itertools.count():  # one of each kind in turn, so the sample shows both
+        if len(chosen_bad) >= broken or all(turn >= len(k) for k in kinds):
+            break
+        found = [k[turn] for k in kinds if turn < len(k) and k[turn] not in chosen_bad]
+        chosen_bad += found[: broken - len(chosen_bad)]
+    filled = frame[[c for _s, c in MILESTONES]].notna().sum(axis=1)
+    clean = frame[(filled >= 2) & ~frame["contact_id"].astype(str).isin(set(problems["contact_id"]))]
+    step = max(1, len(clean) // max(size - len(chosen_bad), 1))
+    chosen_clean = clean["contact_id"].astype(str).tolist()[::step][: size - len(chosen_bad)]
+    picked = frame[frame["contact_id"].astype(str).isin([*chosen_bad, *chosen_clean])]
+    return picked.sort_values("contact_id").reset_index(drop=True)[columns]

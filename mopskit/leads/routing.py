@@ -89,7 +89,7 @@ class RoutingRules:
                     )
                 countries[code] = str(territory)
             territories[str(territory)] = codes
-        accounts = {_key(k): str(v) for k, v in dict(found.get("named_account", {}).get("accounts") or {}).items()}
+        accounts = {str(k): str(v) for k, v in dict(found.get("named_account", {}).get("accounts") or {}).items()}
         return cls(
             name=str(data.get("name", name)),
             accounts=accounts,
@@ -98,6 +98,16 @@ class RoutingRules:
             queue=str(found["fallback"].get("queue", "Lead queue")),
             order=tuple(order),
         )
+
+    def account_owner(self, company: Any) -> str | None:
+        """The owner of a named account, whatever the company name's case and spacing, or None.
+
+        >>> routing_rules().account_owner("  GLOBEX ")
+        'Nadia Haddad'
+        """
+        if not isinstance(company, str):
+            return None
+        return {_key(k): v for k, v in self.accounts.items()}.get(_key(company))
 
     def territory_of(self, country: Any) -> str | None:
         """The territory of a country code, or None."""
@@ -108,7 +118,7 @@ class RoutingRules:
 def routing_rules(name: str = "lead_routing") -> RoutingRules:
     """Load routing rules from the kit's content (``lead_routing`` is the sample company's).
 
-    >>> routing_rules().accounts["globex"]
+    >>> routing_rules().accounts["Globex"]
     'Nadia Haddad'
     """
     from ..content import load_yaml
@@ -220,7 +230,7 @@ def _route_frame(frame: pd.DataFrame, members: pd.DataFrame, *, rules: RoutingRu
     company = frame["company"] if "company" in frame.columns else pd.Series([None] * n, index=frame.index)
     country = frame["country"] if "country" in frame.columns else pd.Series([None] * n, index=frame.index)
     active = set(members["owner"])
-    named = company.map(lambda c: rules.accounts.get(_key(c)) if isinstance(c, str) else None).to_numpy(dtype=object)
+    named = company.map(rules.account_owner).to_numpy(dtype=object)
     named_ok = np.array([o is not None and o in active for o in named])
     codes = country.astype("string").str.strip().str.upper()
     territory = codes.map({c: t for t, cs in rules.territories.items() for c in cs}).to_numpy(dtype=object)

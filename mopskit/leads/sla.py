@@ -279,6 +279,7 @@ class SlaReport:
         by_source: one row per source channel, worst first.
         breaches: the late and never-touched MQLs, longest wait first.
         leads: every MQL measured (:func:`sla_status`).
+        queues: owners that are team queues, not people (left out when naming the worst owner).
 
     """
 
@@ -290,18 +291,26 @@ class SlaReport:
     by_source: pd.DataFrame
     breaches: pd.DataFrame
     leads: pd.DataFrame
+    queues: tuple[str, ...] = ()
 
     @property
     def compliance(self) -> float:
         """The team's compliance, in percent (NaN when no MQL is due yet)."""
         return float(self.overall["compliance"].iloc[0]) if len(self.overall) else float("nan")
 
-    def worst(self, part: str = "owner") -> str | None:
-        """The owner (or source) with the lowest compliance among those with at least 5 MQLs due."""
+    def worst(self, part: str = "owner", *, exclude: Sequence[str] | None = None) -> str | None:
+        """The owner (or source) with the lowest compliance among those with at least 5 MQLs due.
+
+        Args:
+            part: ``"owner"`` or ``"source"``.
+            exclude: names to leave out (default: the team's queues, which are not people).
+
+        """
+        exclude = self.queues if exclude is None else exclude
         table = self.by_owner if part == "owner" else self.by_source
         key = "owner" if part == "owner" else "source_channel"
         due = table["met"] + table["late"] + table["never_touched"]
-        ranked = table[due >= 5].dropna(subset=["compliance"])
+        ranked = table[(due >= 5) & ~table[key].isin(list(exclude))].dropna(subset=["compliance"])
         return None if ranked.empty else str(ranked.iloc[0][key])
 
     def summary(self) -> str:
@@ -373,4 +382,17 @@ def sla_report(
         by_source=sla_compliance(status, by="source_channel"),
         breaches=sla_breaches(status),
         leads=status,
+        queues=_queues(team),
     )
+
+
+def _queues(team: Table | None) -> tuple[str, ...]:
+    """The owners of a team that are queues (role ``queue``), not people."""
+    if team is None:
+        return ()
+    from .routing import _team
+
+    members = _team(team)
+    if "role" not in members.columns:
+        return ()
+    return tuple(members.loc[members["role"].astype(str).str.strip().str.lower() == "queue", "owner"])
