@@ -1,6 +1,6 @@
 """Grading 30 capstone submissions, honest and hostile, in the sandbox: 2 workers against 1, in the same run.
 
-Run: python benchmarks/bench_grading.py [--source notebooks/07_final_assessment.ipynb] [--n 30] [--keep DIR]
+Run: python benchmarks/bench_grading.py [--source notebooks/10_final_assessment.ipynb] [--n 30] [--keep DIR]
 
 Builds the submissions from the released lesson: honest ones answer through the widgets (the answers are
 saved inside the notebook, as JupyterLab saves them), some right, some partly right, some empty; hostile ones
@@ -131,7 +131,7 @@ def run(source: Path, subs: Path, db: Path, workers: int, limits: Limits) -> tup
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=ROOT / "notebooks" / "07_final_assessment.ipynb")
+    parser.add_argument("--source", type=Path, default=ROOT / "notebooks" / "10_final_assessment.ipynb")
     parser.add_argument("--n", type=int, default=29, help="notebooks to build (one unreadable file is added)")
     parser.add_argument("--keep", type=Path, help="keep the gradebooks here and render the cohort report")
     args = parser.parse_args()

@@ -48,8 +48,8 @@ class Session:
     def data_lesson(self) -> str:
         """The lesson whose data ``load`` reads: the innermost ``lesson_scope``, else the current lesson.
 
-        >>> Session(lesson="04_smart_goals", lesson_scopes=["07_final_assessment"]).data_lesson()
-        '07_final_assessment'
+        >>> Session(lesson="04_smart_goals", lesson_scopes=["10_final_assessment"]).data_lesson()
+        '10_final_assessment'
         """
         return self.lesson_scopes[-1] if self.lesson_scopes else self.lesson or SCRATCH
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ._answer_files import KIT_DIR
 from ._session import in_app_mode
@@ -268,7 +268,7 @@ def _signals(handlers: Mapping[str, Callable[..., object] | int]) -> Iterator[No
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {}
+    previous: dict[str, Any] = {}
     for name, handler in handlers.items():
         if hasattr(signal, name):
             previous[name] = signal.signal(getattr(signal, name), handler)

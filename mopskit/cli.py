@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +35,41 @@ _REPORT_EPILOG = """examples:
 exit status: 0 every run ok, 1 a run failed or the input is wrong, 130 stopped with Ctrl+C"""
 
 
+class FunctionDefault:
+    """The default of one keyword of the function a command calls, read from that function when needed.
+
+    The CLI never writes a default of its own: an option left out stays a :class:`FunctionDefault`, the command
+    passes only the options given (:func:`_given`), and ``--help`` shows the function's default, importing the
+    module only then (so ``mopskit start`` does not import the grader).
+    """
+
+    def __init__(self, function: str, name: str) -> None:
+        self.function, self.name = function, name  # "module:callable", keyword
+
+    def value(self) -> Any:
+        """The function's default for the keyword."""
+        module, _sep, attribute = self.function.partition(":")
+        target = getattr(importlib.import_module(module), attribute)
+        return inspect.signature(target).parameters[self.name].default
+
+    def __str__(self) -> str:
+        return str(self.value())
+
+    def __repr__(self) -> str:
+        return f"FunctionDefault({self.function!r}, {self.name!r})"
+
+
+def _given(args: argparse.Namespace, **names: str) -> dict[str, Any]:
+    """The options given on the command line, as keywords (``keyword="option_dest"``); defaults left out."""
+    values = {keyword: getattr(args, dest) for keyword, dest in names.items()}
+    return {keyword: value for keyword, value in values.items() if not isinstance(value, FunctionDefault)}
+
+
+def _value(value: Any) -> Any:
+    """An option's value, the function's default when it was left out."""
+    return value.value() if isinstance(value, FunctionDefault) else value
+
+
 def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for file in files:
@@ -58,17 +95,17 @@ def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
 def _cmd_start(args: argparse.Namespace) -> int:
     from .workspace import start
 
-    prepared = start(directory=args.directory, launch=not args.no_launch, port=args.port)
+    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port)
     print(prepared)
     if args.no_launch:
-        print(f"Open it later with: mopskit start {args.directory}")
+        print(f"Open it later with: mopskit start {_value(args.directory)}")
     return 0
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    run_app(directory=args.directory, port=args.port, open_browser=not args.no_browser)
+    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser)
     return 0
 
 
@@ -89,7 +126,10 @@ def _cmd_release(args: argparse.Namespace) -> int:
     if args.per_trainee:
         return _cmd_release_per_trainee(args)
     summaries = release(
-        source_dir=args.source_dir, out_dir=args.out_dir, overwrite=not args.keep_existing, pattern=args.pattern
+        source_dir=args.source_dir,
+        out_dir=args.out_dir,
+        overwrite=not args.keep_existing,
+        **_given(args, pattern="pattern"),
     )
     for s in summaries:
         hidden = sum(s.hidden_checks.values())
@@ -104,17 +144,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         result = run_batch(
             args.name,
             args.batch,
-            out_dir=args.out,
             parameters=_parse_params(args.param, args.param_file),
             workers=args.workers,
             scheduler=args.scheduler,
             force=args.force,
             show_code=args.show_code,
-            timeout=args.timeout,
             progress=not args.quiet,
+            **_given(args, out_dir="out", timeout="timeout"),
         )
     except KeyboardInterrupt:
-        index = Path(args.out) / "index.html"
+        index = Path(_value(args.out)) / "index.html"
         print(
             f"\nmopskit: stopped; every kernel was shut down and finished runs are kept (see {index}).\n"
             "Run the same command again to do only what is left.",
@@ -146,10 +185,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = run_report(
         args.name,
         parameters=_parse_params(args.param, args.param_file),
-        out_dir=args.out,
         show_code=args.show_code,
-        timeout=args.timeout,
         progress=not args.quiet,
+        **_given(args, out_dir="out", timeout="timeout"),
     )
     print(f"Report '{result.name}' done in {result.seconds:.1f} s:\n  {result.html}\n  {result.notebook}")
     return 0
@@ -173,12 +211,10 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     written = generate(
-        seed=args.seed,
-        scale=args.scale,
-        out_dir=args.out,
         parquet=args.parquet,
         progress=not args.quiet,
         tables=tables,
+        **_given(args, seed="seed", scale="scale", out_dir="out"),
     )
     for path in written:
         print(path)
@@ -252,13 +288,13 @@ def _add_health_command(sub: Any) -> None:
     p.set_defaults(func=_cmd_health)
 
 
-def _workspace_argument(parser: argparse.ArgumentParser) -> None:
+def _workspace_argument(parser: argparse.ArgumentParser, function: str) -> None:
     parser.add_argument(
         "directory",
         nargs="?",
-        default="mopskit-workspace",
+        default=FunctionDefault(function, "directory"),
         metavar="DIR",
-        help="workspace folder (default: ./mopskit-workspace)",
+        help="workspace folder (default: ./%(default)s)",
     )
 
 
@@ -279,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Put trainee copies of the lessons and the sample datasets in DIR (existing "
         "files are never overwritten), then open JupyterLab there.",
     )
-    _workspace_argument(p)
+    _workspace_argument(p, "mopskit.workspace:start")
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
     p.set_defaults(func=_cmd_start)
@@ -293,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_APP_EPILOG,
     )
-    _workspace_argument(p)
+    _workspace_argument(p, "mopskit.app:run_app")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
     p.set_defaults(func=_cmd_app)
@@ -332,9 +368,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PARAMS.yaml",
         help="read parameters from a YAML file of 'name: value' lines (-p wins over it)",
     )
-    p.add_argument("--out", default="reports-out", metavar="DIR", help="output folder (default: ./reports-out)")
+    report = "mopskit.reports:run_report"
+    p.add_argument(
+        "--out",
+        default=FunctionDefault(report, "out_dir"),
+        metavar="DIR",
+        help="output folder (default: ./%(default)s)",
+    )
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (hidden by default)")
-    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per cell (default: 600)")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=FunctionDefault(report, "timeout"),
+        metavar="SECONDS",
+        help="time limit per cell (default: %(default)s)",
+    )
     p.add_argument("--list", action="store_true", help="list the reports and their parameters, then stop")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b = p.add_argument_group("batch runs (many parameter sets at once)")
@@ -374,9 +422,25 @@ def build_parser() -> argparse.ArgumentParser:
         "Event tables are written in chunks. Example: a million contacts with their behaviour for a benchmark: "
         "--scale 280 --tables contacts,activities,sales_team --parquet",
     )
-    d.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026, the committed data)")
-    d.add_argument("--scale", type=float, default=1.0, help="size factor for the people (default: 1)")
-    d.add_argument("--out", default="datasets-out", metavar="DIR", help="output folder (default: ./datasets-out)")
+    generate = "mopskit.data.generate:generate"
+    d.add_argument(
+        "--seed",
+        type=int,
+        default=FunctionDefault(generate, "seed"),
+        help="random seed (default: %(default)s, the committed data)",
+    )
+    d.add_argument(
+        "--scale",
+        type=float,
+        default=FunctionDefault(generate, "scale"),
+        help="size factor for the people and all they do (default: %(default)s)",
+    )
+    d.add_argument(
+        "--out",
+        default=FunctionDefault(generate, "out_dir"),
+        metavar="DIR",
+        help="output folder (default: ./%(default)s)",
+    )
     d.add_argument(
         "--parquet", action="store_true", help="also write Parquet copies of email_events, contacts and activities"
     )
@@ -398,7 +462,11 @@ def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
         metavar="ROSTER.csv",
         help="a folder per trainee (roster columns: id, name, email) with their own dataset variant of each lesson",
     )
-    p.add_argument("--pattern", default="*.ipynb", help="which notebooks to release (default: *.ipynb)")
+    p.add_argument(
+        "--pattern",
+        default=FunctionDefault("mopskit.assess._release:release", "pattern"),
+        help="which notebooks to release (default: %(default)s)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -409,8 +477,8 @@ def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
         source_dir=args.source_dir,
         out_dir=args.out_dir,
         roster=args.per_trainee,
-        pattern=args.pattern,
         progress=not args.quiet,
+        **_given(args, pattern="pattern"),
     )
     for trainee, summaries in done.items():
         print(f"{Path(args.out_dir) / trainee}: {len(summaries)} lessons released, each with its own data")
@@ -421,10 +489,14 @@ def _limits(args: argparse.Namespace) -> Any:
     from .assess._sandbox import Limits
 
     return Limits(
-        cell_timeout=args.cell_timeout,
-        timeout=args.timeout,
-        memory_mb=args.memory,
-        check_timeout=args.check_timeout,
+        **_given(
+            args,
+            cell_timeout="cell_timeout",
+            timeout="timeout",
+            memory_mb="memory",
+            check_timeout="check_timeout",
+            answer_mb="answer_mb",
+        )
     )
 
 
@@ -434,8 +506,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     summary = grade(
         args.submissions,
         source=args.source,
-        db=args.db,
-        workers=args.workers,
+        **_given(args, db="db", workers="workers"),
         scheduler=args.scheduler,
         force=args.force,
         unsandboxed=args.unsandboxed,
@@ -454,13 +525,13 @@ def _cmd_grades(args: argparse.Namespace) -> int:
     from .assess._gradebook import Gradebook
 
     if args.grades_command == "export":
-        text = export_grades(db=args.db, out=args.out, long=args.long, fmt=args.format)
+        text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
         if args.out:
             print(f"grades written to {args.out}")
         else:
             print(text, end="")
         return 0
-    with Gradebook(args.db) as book:
+    with Gradebook(**_given(args, db="db")) as book:
         if args.grades_command == "adjust":
             number = book.adjust(
                 trainee=args.trainee,
@@ -473,16 +544,13 @@ def _cmd_grades(args: argparse.Namespace) -> int:
             done = " (marked reviewed)" if args.reviewed else ""
             print(f"adjustment {number}: {args.points:+g} points for {args.trainee} on {args.assignment}{done}")
             return 0
-        scores = book.scores(assignment=args.assignment)
-        if args.trainee:
-            scores = scores[scores["trainee"] == args.trainee]
-            results = book.check_results(assignment=args.assignment)
-            results = results[results["trainee"] == args.trainee]
+        scores = book.scores(assignment=args.assignment, trainee=args.trainee)
         if scores.empty:
             print("no graded submissions match")
             return 0
         print(scores.drop(columns=["submitted_at"]).to_string(index=False))
         if args.trainee:
+            results = book.check_results(assignment=args.assignment, trainee=args.trainee)
             print()
             print(results[["assignment", "exercise", "check", "earned", "points", "message"]].to_string(index=False))
     return 0
@@ -499,12 +567,21 @@ def _add_grading_commands(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         "  mopskit grade submissions/ --source notebooks/ --db gradebook.sqlite --feedback feedback/\n"
-        "  mopskit grade submissions/ana/ --source notebooks/07_final_assessment.ipynb --force",
+        "  mopskit grade submissions/ana/ --source notebooks/10_final_assessment.ipynb --force",
     )
     p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
-    p.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL (default: gradebook.sqlite)")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="submissions graded at once (default: 1)")
+    grade = "mopskit.assess._grade_batch:grade"
+    p.add_argument(
+        "--db", default=FunctionDefault(grade, "db"), help="SQLite file or SQLAlchemy URL (default: %(default)s)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=FunctionDefault(grade, "workers"),
+        metavar="N",
+        help="submissions graded at once (default: %(default)s)",
+    )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -515,10 +592,16 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument(
         "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"
     )
-    p.add_argument("--cell-timeout", type=float, default=60, metavar="S", help="seconds per cell (default: 60)")
-    p.add_argument("--timeout", type=float, default=600, metavar="S", help="seconds per notebook (default: 600)")
-    p.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per process (default: 3072)")
-    p.add_argument("--check-timeout", type=float, default=10, metavar="S", help="seconds per check (default: 10)")
+    limits = "mopskit.assess._sandbox:Limits"
+    for flag, keyword, kind, unit, what in (
+        ("--cell-timeout", "cell_timeout", float, "S", "seconds per cell"),
+        ("--timeout", "timeout", float, "S", "seconds per notebook"),
+        ("--memory", "memory_mb", int, "MB", "memory per process"),
+        ("--check-timeout", "check_timeout", float, "S", "seconds per check"),
+        ("--answer-mb", "answer_mb", float, "MB", "size one answer may have as JSON; a larger one counts as wrong"),
+    ):
+        default = FunctionDefault(limits, keyword)
+        p.add_argument(flag, type=kind, default=default, metavar=unit, help=f"{what} (default: %(default)s)")
     p.add_argument("--feedback", metavar="DIR", help="write a feedback page per trainee and assignment there")
     p.add_argument("--variants", action="store_true", help="trainees got their own data (release --per-trainee)")
     p.add_argument("--roster", metavar="ROSTER.csv", help="record trainees' names and emails from a roster")
@@ -535,18 +618,27 @@ def _add_grading_commands(sub: Any) -> None:
     g.add_argument("--trainee", help="show this trainee's check results too")
     g.add_argument("--assignment", help="only this assignment")
     g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
-    g.add_argument("--format", default="csv", choices=["csv"], help="file format (default: csv)")
+    g.add_argument(
+        "--format",
+        default=FunctionDefault("mopskit.assess._feedback:export_grades", "fmt"),
+        choices=["csv"],
+        help="file format (default: %(default)s)",
+    )
     g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
     g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
     g.add_argument("trainee", help="trainee id")
-    g.add_argument("assignment", help="assignment id, e.g. 07_final_assessment")
+    g.add_argument("assignment", help="assignment id, e.g. 10_final_assessment")
     g.add_argument("points", type=float, help="points to add (negative to remove)")
     g.add_argument("--reason", required=True, help="why (kept in the gradebook)")
     g.add_argument("--author", required=True, help="who made the change")
     g.add_argument("--reviewed", action="store_true", help="the answers flagged 'needs review' were read")
     for action in grades_sub.choices.values():
-        action.add_argument("--db", default="gradebook.sqlite", help="SQLite file or SQLAlchemy URL")
+        action.add_argument(
+            "--db",
+            default=FunctionDefault("mopskit.assess._gradebook:Gradebook", "db"),
+            help="SQLite file or SQLAlchemy URL (default: %(default)s)",
+        )
     p.set_defaults(func=_cmd_grades)
 
 

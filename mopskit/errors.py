@@ -9,6 +9,7 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── ExecutorError            many runs cannot be sent where asked (Dask extra missing, scheduler unreachable)
     ├── TaskFailed               raised by a task of the executor to fail while still handing back a value
     ├── ExerciseError            an exercise id is unknown, or an exercise is defined twice
+    │   └── AnswerRefused        an answer that cannot be graded (too large, too deep, NaN, infinite, not data)
     ├── AnswerError              a trainee's answer is of the wrong kind for its check (text for a number, ...)
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 __all__ = [
     "AnswerError",
+    "AnswerRefused",
     "DataError",
     "ExecutorError",
     "ExerciseError",
@@ -97,6 +99,14 @@ class TaskFailed(MopskitError):
 
 class ExerciseError(MopskitError, LookupError):
     """An exercise is unknown, or defined in a way the kit cannot use."""
+
+
+class AnswerRefused(ExerciseError, ValueError):
+    """An answer that cannot be graded at all: too large, nested too deep, not data, NaN or infinite.
+
+    The message is one phrase a trainee can read ("the answer is NaN (not a number)"). Grading counts that
+    exercise as answered wrongly, with the phrase as its note, and keeps every other answer.
+    """
 
 
 class AnswerError(MopskitError, AssertionError):

@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -275,7 +275,7 @@ def run_all(
     scheduler: str | None = None,
     progress: bool | Callable[[Progress], None] = True,
     label: str = "tasks",
-) -> Iterator[TaskOutcome]:
+) -> Generator[TaskOutcome, None, None]:
     """Run tasks in parallel and yield their outcomes as they finish (not in the order given).
 
     Args:
@@ -346,7 +346,7 @@ def _no_second_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _pool_outcomes(tasks: list[Task], workers: int) -> Iterator[TaskOutcome]:
+def _pool_outcomes(tasks: list[Task], workers: int) -> Generator[TaskOutcome, None, None]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -403,7 +403,7 @@ def _dask_client(scheduler: str) -> Any:
         ) from None
 
 
-def _dask_outcomes(tasks: list[Task], client: Any) -> Iterator[TaskOutcome]:
+def _dask_outcomes(tasks: list[Task], client: Any) -> Generator[TaskOutcome, None, None]:
     from distributed import as_completed
 
     batch = uuid.uuid4().hex[:8]

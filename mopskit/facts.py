@@ -124,8 +124,8 @@ def _walk(ref: str) -> tuple[Any, str | None, str]:
             raise MopskitError(f"facts.yaml: '{ref}' points to nothing")
         if isinstance(node, dict) and isinstance(node.get("source"), str):
             source = node["source"]
-    items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
-    item_sources = {item.get("source") for item in items if isinstance(item, dict)}
+    entries = list(node.values()) if isinstance(node, dict) else node if isinstance(node, list) else []
+    item_sources = {entry.get("source") for entry in entries if isinstance(entry, dict)}
     if len(item_sources) == 1 and None not in item_sources:  # a list whose items all name one source
         source = item_sources.pop()
     return node, source, name

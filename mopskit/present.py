@@ -1,5 +1,8 @@
 """Showing tables and answers to people: no index column of 0, 1, 2, text to the left, numbers with their units.
 
+Numbers go both ways: :func:`format_value` writes them as people read them, :func:`parse_number` reads them as
+people type them (``12,5``, ``$1 234.50``, ``12.5%``).
+
 :func:`people_table` styles a DataFrame for a lesson; :func:`answer_html` and :func:`answer_text` write a
 trainee's answer (a number, a list, a matching, a grid, a table) as a short sentence or a small table, for
 feedback pages and verdicts, never as raw Python or JSON.
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["answer_html", "answer_text", "format_value", "people_table"]
+__all__ = ["answer_html", "answer_text", "format_value", "parse_number", "people_table"]
 
 _TABLE_STYLE = "border-collapse:collapse;margin:4px 0"
 _CELL_STYLE = "border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top"
@@ -57,6 +60,29 @@ def format_value(value: Any, unit: str = "") -> str:
             return f"{unit}{text}" if number >= 0 else f"-{unit}{text[1:]}"
         return f"{text} {unit}" if unit else text
     return str(value)
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number as people type it: ``12.5``, ``12,5``, ``1,234``, ``$1 234.50``, ``12.5%``; ``None`` if empty.
+
+    Raises:
+        ValueError: the text is not a number.
+
+    >>> [parse_number(t) for t in ["12.5", "12,5", "1,234", "$1 234.50", "12.5%", "-3", "1.234,5", ""]]
+    [12.5, 12.5, 1234.0, 1234.5, 12.5, -3.0, 1234.5, None]
+
+    """
+    cleaned = "".join(ch for ch in text.strip() if ch not in " \u00a0$€£%")
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:  # the later one is the decimal mark
+        thousands = "," if cleaned.rfind(",") < cleaned.rfind(".") else "."
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
+        cleaned = cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    return float(cleaned)
 
 
 def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None) -> Styler:

@@ -116,3 +116,41 @@ def submission(
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(out))
     return out
+
+
+def unprivileged(command: list[str], *, home: Path) -> list[str] | None:
+    """``command`` run as an unprivileged user (``nobody``), as a grader that is not root would run.
+
+    Where the tests run as another user already, that is the command itself. As root it needs ``unshare`` and
+    ``setpriv`` (util-linux); a folder ``nobody`` cannot enter on the way to Python or the kit (``/root`` for a
+    Python installed there) is replaced, in a mount namespace of the command's own, by an open one that holds
+    only what is needed. Returns None where none of this is possible.
+    """
+    import shlex
+    import shutil
+    import sys
+
+    if os.geteuid() != 0:
+        return command
+    if not (shutil.which("unshare") and shutil.which("setpriv")):
+        return None
+    needed = [Path(sys.base_prefix), Path(sys.prefix), Path(__file__).resolve().parent.parent]
+    blocked: dict[Path, set[str]] = {}
+    for path in needed:
+        for parent in [*reversed(path.resolve().parents), path.resolve()][1:]:
+            if not parent.stat().st_mode & 0o001:
+                child = path.resolve().relative_to(parent).parts[0]
+                blocked.setdefault(parent, set()).add(child)
+                break
+    steps = []
+    for number, (folder, children) in enumerate(sorted(blocked.items())):
+        staged = [(child, home / f".staged-{number}-{child}") for child in sorted(children)]
+        for child, spot in staged:
+            spot.mkdir(parents=True, exist_ok=True)
+            steps.append(f"mount --bind {shlex.quote(str(folder / child))} {shlex.quote(str(spot))}")
+        steps.append(f"mount -t tmpfs -o mode=0755 tmpfs {shlex.quote(str(folder))}")
+        for child, spot in staged:
+            steps.append(f"mkdir -p {shlex.quote(str(folder / child))}")
+            steps.append(f"mount --move {shlex.quote(str(spot))} {shlex.quote(str(folder / child))}")
+    steps.append('exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$0" "$@"')
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", " && ".join(steps), str(home), *command]

@@ -210,7 +210,7 @@ def carried(found: Any, given: Any) -> bool:
     >>> carried(None, "Email"), carried({"a": "x"}, {"a": "y"})
     (False, False)
     """
-    from mopskit.ui.exercises import flatten_answer
+    from mopskit.assess import flatten_answer
 
     found, given = flatten_answer(found), flatten_answer(given)
     return all(path in found and found[path] == value for path, value in given.items())
@@ -226,7 +226,7 @@ def _mopskit_after_restart(lesson, key):
     from mopskit._session import SESSION
     from mopskit.assess._answers import to_jsonable
     from mopskit.assess._exercise import defined_exercises
-    from mopskit.ui.exercises import flatten_answer
+    from mopskit.assess import flatten_answer
 
     def same(shown, saved):  # every part of the saved answer is shown (a form may show empty rows besides)
         shown, saved = flatten_answer(shown), flatten_answer(saved)

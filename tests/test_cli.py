@@ -74,3 +74,71 @@ def test_data_commands(tmp_path, capsys):
     bad.write_text("campaign_id,name\nC1,x\n")
     assert main(["data", "validate", str(bad), "--table", "campaigns"]) == 1
     assert "column 'channel' is missing" in capsys.readouterr().err
+
+
+# Defaults live in the functions the commands call; the CLI reads them from there and writes none of its own.
+
+
+def _actions(parser):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from ((f"{name} {where}", a) for where, a in _actions(sub))
+        else:
+            yield (action.dest, action)
+
+
+def test_the_cli_writes_no_default_of_its_own():
+    import inspect
+
+    from mopskit.cli import FunctionDefault, build_parser
+
+    checked = 0
+    for where, action in _actions(build_parser()):
+        default = action.default
+        if isinstance(default, FunctionDefault):
+            assert default.value() is not inspect.Parameter.empty, f"{where}: {default!r} names no default"
+            checked += 1
+        else:
+            assert default in (None, False, [], "==SUPPRESS=="), f"{where}: the CLI's own default {default!r}"
+    assert checked >= 14
+
+
+def test_one_option_shared_by_two_functions_has_one_default():
+    import inspect
+
+    from mopskit.assess import Gradebook, export_grades, grade, release, release_per_trainee
+    from mopskit.assess._gradebook import DEFAULT_DB
+    from mopskit.batch import run_batch
+    from mopskit.reports import run_report
+
+    def default(function, name):
+        return inspect.signature(function).parameters[name].default
+
+    for name in ("out_dir", "timeout"):  # --out and --timeout serve one report and a batch alike
+        assert default(run_report, name) == default(run_batch, name), name
+    assert default(release, "pattern") == default(release_per_trainee, "pattern")
+    assert default(grade, "db") == default(export_grades, "db") == default(Gradebook, "db") == DEFAULT_DB
+
+
+def test_help_shows_the_functions_defaults(capsys):
+    from mopskit.assess._sandbox import Limits
+
+    with pytest.raises(SystemExit):
+        main(["grade", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: gradebook.sqlite)" in text
+    assert f"seconds per cell (default: {Limits().cell_timeout})" in text
+
+
+def test_an_option_left_out_is_not_passed_so_the_function_default_applies(monkeypatch, tmp_path):
+    import mopskit.data.generate as generate_module
+
+    seen = {}
+    monkeypatch.setattr(generate_module, "generate", lambda **kwargs: seen.update(kwargs) or [])
+    assert main(["data", "generate", "-q"]) == 0
+    assert "seed" not in seen and "out_dir" not in seen
+    assert main(["data", "generate", "-q", "--seed", "7", "--out", str(tmp_path)]) == 0
+    assert seen["seed"] == 7 and seen["out_dir"] == str(tmp_path)

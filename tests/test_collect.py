@@ -10,7 +10,7 @@ from mopskit.assess import ANSWER_MIME
 from mopskit.assess._collect import find_sources, find_submissions, read_submission
 from mopskit.errors import GradingError
 
-FINAL = "07_final_assessment"
+FINAL = "10_final_assessment"
 ASSIGNMENTS = [FINAL, "05_metrics"]
 
 
@@ -24,17 +24,17 @@ def _touch(path):
     ("layout", "expected"),
     [
         (
-            ["ana/07_final_assessment.ipynb", "bob/05_metrics.ipynb"],
-            {("ana", "07_final_assessment"), ("bob", "05_metrics")},
+            ["ana/10_final_assessment.ipynb", "bob/05_metrics.ipynb"],
+            {("ana", "10_final_assessment"), ("bob", "05_metrics")},
         ),
         (
-            ["ana__07_final_assessment.ipynb", "05_metrics-bob.ipynb"],
-            {("ana", "07_final_assessment"), ("bob", "05_metrics")},
+            ["ana__10_final_assessment.ipynb", "05_metrics-bob.ipynb"],
+            {("ana", "10_final_assessment"), ("bob", "05_metrics")},
         ),
-        (["ana.pop_07_final_assessment.ipynb"], {("ana.pop", "07_final_assessment")}),
+        (["ana.pop_10_final_assessment.ipynb"], {("ana.pop", "10_final_assessment")}),
         (
-            ["ana/.ipynb_checkpoints/07_final_assessment-checkpoint.ipynb", "ana/07_final_assessment.ipynb"],
-            {("ana", "07_final_assessment")},
+            ["ana/.ipynb_checkpoints/10_final_assessment-checkpoint.ipynb", "ana/10_final_assessment.ipynb"],
+            {("ana", "10_final_assessment")},
         ),
     ],
 )
@@ -46,33 +46,33 @@ def test_folders_per_trainee_and_files_named_by_trainee(tmp_path, layout, expect
 
 
 def test_one_trainee_folder_and_single_assignment_names(tmp_path):
-    _touch(tmp_path / "cohort" / "ana" / "07_final_assessment.ipynb")
+    _touch(tmp_path / "cohort" / "ana" / "10_final_assessment.ipynb")
     found = find_submissions([tmp_path / "cohort" / "ana"], assignments=ASSIGNMENTS)
-    assert [(f.trainee, f.assignment) for f in found.found] == [("ana", "07_final_assessment")]
+    assert [(f.trainee, f.assignment) for f in found.found] == [("ana", "10_final_assessment")]
     _touch(tmp_path / "flat" / "ana.ipynb")
-    found = find_submissions([tmp_path / "flat"], assignments=["07_final_assessment"])
-    assert [(f.trainee, f.assignment) for f in found.found] == [("ana", "07_final_assessment")]
+    found = find_submissions([tmp_path / "flat"], assignments=["10_final_assessment"])
+    assert [(f.trainee, f.assignment) for f in found.found] == [("ana", "10_final_assessment")]
 
 
 def test_what_cannot_be_placed_is_skipped_with_the_reason(tmp_path):
     _touch(tmp_path / "ana" / "notes.ipynb")
-    _touch(tmp_path / "ana" / "07_final_assessment.ipynb")
-    _touch(tmp_path / "bad name!" / "07_final_assessment.ipynb")
+    _touch(tmp_path / "ana" / "10_final_assessment.ipynb")
+    _touch(tmp_path / "bad name!" / "10_final_assessment.ipynb")
     found = find_submissions([tmp_path / "ana", tmp_path, tmp_path / "missing.ipynb"], assignments=ASSIGNMENTS)
     assert [(f.trainee, f.assignment) for f in found.found] == [("ana", FINAL)]
     reasons = {p.parent.name + "/" + p.name: why for p, why in found.skipped}
     assert "matches no assignment" in reasons["ana/notes.ipynb"]
-    assert "not usable as a trainee id" in reasons["bad name!/07_final_assessment.ipynb"]
+    assert "not usable as a trainee id" in reasons["bad name!/10_final_assessment.ipynb"]
     assert reasons[f"{tmp_path.name}/missing.ipynb"] == "not a notebook or a folder"
 
 
 def test_sources_from_a_folder_or_a_notebook(tmp_path):
-    _touch(tmp_path / "07_final_assessment.ipynb")
+    _touch(tmp_path / "10_final_assessment.ipynb")
     _touch(tmp_path / "scratch.ipynb")
-    assert list(find_sources(tmp_path)) == ["07_final_assessment"]
+    assert list(find_sources(tmp_path)) == ["10_final_assessment"]
     assert list(find_sources(tmp_path / "scratch.ipynb")) == ["scratch"]
     with pytest.raises(GradingError, match="holds no notebooks"):
-        find_sources(tmp_path / "07_final_assessment.ipynb").clear() or find_sources(_empty(tmp_path))
+        find_sources(tmp_path / "10_final_assessment.ipynb").clear() or find_sources(_empty(tmp_path))
 
 
 def _empty(tmp_path):

@@ -102,12 +102,12 @@ CAPSTONE_PEOPLE = ["Mara Lind", "Tomás Reyes", "Aiko Sato", "Femi Adeyemi"]
 def test_the_capstone_scenario_is_generated_once_into_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("MOPSKIT_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("MOPSKIT_DATA_DIR", raising=False)
-    folder = scenario_dir("07_final_assessment")
+    folder = scenario_dir("10_final_assessment")
     assert folder.is_relative_to(tmp_path) and (folder / ".complete").is_file()
     stamp = (folder / "campaigns.csv").stat().st_mtime_ns
     assert cached_variant(7707, stack="capstone_stack", owners=CAPSTONE_PEOPLE) == folder
     assert (folder / "campaigns.csv").stat().st_mtime_ns == stamp, "built once, then taken from the cache"
-    start_lesson("07_final_assessment")
+    start_lesson("10_final_assessment")
     assert data_dir() == folder
     with pytest.raises(DataError, match="has no scenario of its own"):
         scenario_dir("00_start_here")

@@ -67,3 +67,23 @@ def test_tables_come_back_as_dataframes():
 
     [row] = run_checks({"t": ex}, {"t": {"__table__": [{"a": 1}, {"a": 2}]}}, timeout=5)
     assert row.passed
+
+
+def test_a_refused_answer_costs_its_exercise_only_and_says_why():
+    ex = exercise("q1", title="Sum")
+
+    @ex.check(points=2, hint="Add them up.")
+    def anything_passes(answer):
+        return True
+
+    other = exercise("q2")
+
+    @other.check(points=1)
+    def says_yes(answer):
+        return answer == "yes"
+
+    rows = run_checks({"q1": ex, "q2": other}, {"q1": 6, "q2": "yes"}, refused={"q1": "the answer is NaN"})
+    q1, q2 = rows
+    assert (q1.earned, q1.passed, q1.answered) == (0.0, False, True)
+    assert q1.message == "Your answer could not be graded: the answer is NaN." and q1.hint == "Add them up."
+    assert q2.earned == 1 and q2.passed  # (a check that passes anything did not run on the refused answer)

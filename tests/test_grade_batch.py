@@ -290,3 +290,52 @@ def test_a_dask_cluster_grades_like_the_local_workers(batch, tmp_path, capsys):
     with Gradebook(db) as book:
         scores = book.scores().set_index("trainee")["total"].to_dict()
     assert scores == {t: batch["by"][t].earned for t in ("ana", "cai", "gus")}
+
+
+_UNGRADABLE = {  # code answers an honest trainee could end up with, one per kind of trouble
+    "q2": 'q2 = "x" * 300_000_000',  # 300 MB
+    "q4": "q4 = []\nfor _ in range(200_000):\n    q4 = [q4]",  # 200,000 lists deep
+    "q6": 'q6 = float("nan")',
+}
+
+
+def test_an_honest_capstone_with_three_ungradable_answers_keeps_every_other_point(root, tmp_path):
+    import nbformat
+    from nbformat.v4 import new_output
+
+    from mopskit.assess import ANSWER_MIME, answer_key, load_checks, release_notebook
+    from mopskit.assess._answers import to_jsonable
+
+    source = root / "notebooks" / "10_final_assessment.ipynb"
+    copy = tmp_path / "released" / source.name
+    release_notebook(source, copy)
+    key = {k: to_jsonable(v) for k, v in answer_key(source).items()}
+    nb = nbformat.read(copy, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    code[0].outputs = [  # every answer given through its widget, saved in the notebook as JupyterLab saves it
+        new_output("display_data", data={ANSWER_MIME: {"exercise": k, "answer": v}, "text/plain": ""})
+        for k, v in key.items()
+    ]
+    for cell in code:  # and three code answers that cannot be graded, which win over their widgets
+        for exercise_id, answer in _UNGRADABLE.items():
+            if cell.source.startswith(f"{exercise_id} = ..."):
+                cell.source = answer
+    target = tmp_path / "subs" / "ana" / source.name
+    target.parent.mkdir(parents=True)
+    nbformat.write(nb, target)
+
+    summary = grade([target.parent], source=source, db=tmp_path / "gradebook.sqlite", limits=Limits(memory_mb=3072))
+    [graded] = summary.graded
+    earned: dict[str, float] = {}
+    for row in graded.checks:
+        earned[row.exercise] = earned.get(row.exercise, 0) + row.earned
+    full = {k: sum(c.points for c in ex.checks.values()) for k, ex in load_checks(source).items()}
+    assert set(full) == set(key) and len(full) == 10
+    assert earned == {k: 0 if k in _UNGRADABLE else points for k, points in full.items()}, graded.notes
+    notes = "\n".join(graded.notes)
+    assert "q2: the answer is too large to grade" in notes
+    assert "q4: the answer is nested more than 64 levels deep" in notes
+    assert "q6: the answer is NaN (not a number)" in notes
+    rows = [r for r in graded.checks if r.exercise in _UNGRADABLE]
+    assert rows and all(r.answered and r.message.startswith("Your answer could not be graded: ") for r in rows)
+    assert graded.answers["q2"] is None and graded.answers["q1"] == key["q1"]

@@ -54,7 +54,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LEAKS_TO_FIX = {
     "05_metrics": {"q5"},
     "06_strategy_plan": {"q2", "q3"},
-    "07_final_assessment": {"q1", "q3", "q4", "q5", "q6"},
+    "10_final_assessment": {"q1", "q3", "q4", "q5", "q6"},
 }
 
 

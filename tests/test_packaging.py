@@ -90,7 +90,7 @@ def test_no_file_of_the_wheel_holds_a_solution_or_a_hidden_check(wheel, tmp_path
     secrets = secret_lines(ROOT / "notebooks", released)
     # the detector can fail: the sources hold hundreds of such lines, and a source lesson shows them
     assert len(secrets) > 100
-    source = ROOT / "notebooks" / "07_final_assessment.ipynb"
+    source = ROOT / "notebooks" / "10_final_assessment.ipynb"
     assert instructor_material(source) and lines_of(source.name, source.read_bytes()) & secrets
     leaks = []
     for name in archive.namelist():

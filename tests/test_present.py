@@ -66,7 +66,7 @@ def test_the_feedback_page_shows_each_answer_for_people():
     checks = [CheckRow(q, "right", 1, 1, True, False) for q in KINDS]
     graded = GradedSubmission(
         trainee="ana",
-        assignment="07_final_assessment",
+        assignment="10_final_assessment",
         content_hash="x",
         path="p",
         submitted_at=datetime(2026, 11, 1, tzinfo=UTC),

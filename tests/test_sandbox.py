@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -180,7 +181,7 @@ def test_bwrap_refused_by_the_system_is_reported(monkeypatch):
         (b"not json", False, "without reporting back"),
         (b"[1, 2]", False, "without reporting back"),
         (b"[" * 100_000, False, "without reporting back"),
-        (b"{}", True, "larger than"),
+        (b"{}", True, "too large"),
     ],
 )
 def test_a_broken_or_hostile_report_is_ignored_with_a_note(data, too_big, expected):
@@ -191,14 +192,26 @@ def test_a_broken_or_hostile_report_is_ignored_with_a_note(data, too_big, expect
 
 def test_a_report_is_taken_only_in_the_expected_shape():
     report = {
-        "answers": {"q1": 5, "x" * 500: 1},
+        "answers": {"q1": "5", "x" * 500: "1", "q2": 5, "q3": "NaN", "q4": "[" * 5000 + "]" * 5000, "q5": "{"},
+        "refused": {"q6": "the answer is NaN (not a number)" * 20, "q1": 3},
         "collected": "yes",
         "cells": [{"index": 1, "status": "ok" * 50, "seconds": "soon"}, "junk", {"index": "2"}],
         "notes": ["n" * 1000],
         "restarts": "many",
     }
     run = _parse(json.dumps(report).encode(), too_big=False, notes=[])
-    assert run.answers["q1"] == 5 and all(len(k) <= 100 for k in run.answers)
+    assert run.answers == {"x" * 100: 1}, "each answer is taken on its own: the good one stays"
+    assert (
+        run.refused
+        == {
+            "q1": "3",  # a refusal the runner reported wins over an answer
+            "q2": "the answer is not readable data",  # not JSON text
+            "q3": "the answer is NaN (not a number)",
+            "q4": "the answer is nested more than 64 levels deep",
+            "q5": "the answer is not readable data",
+            "q6": ("the answer is NaN (not a number)" * 20)[:300],
+        }
+    )
     assert run.collected is False and run.restarts == 0
     assert run.cells == [{"index": 1, "status": ("ok" * 50)[:20], "seconds": 0.0, "error": ""}]
     assert len(run.notes[0]) == 300
@@ -305,7 +318,7 @@ def layouts(tmp_path_factory):
     for _python, where in found.values():
         if where is not None:  # a checkout's history holds every source: it must stay out of reach as well
             (where / ".git" / "objects").mkdir(parents=True)
-            shutil.copy(where / "notebooks" / "07_final_assessment.ipynb", where / ".git" / "objects" / "07.ipynb")
+            shutil.copy(where / "notebooks" / "10_final_assessment.ipynb", where / ".git" / "objects" / "07.ipynb")
     return found
 
 
@@ -314,7 +327,7 @@ def layouts(tmp_path_factory):
 def test_no_source_lesson_is_readable_from_trainee_code_whatever_the_install(layouts, layout, tmp_path, root):
     python, checkout = layouts[layout]
     sources = (checkout or root) / "notebooks"
-    direct = [str(sources / "07_final_assessment.ipynb"), str((checkout or root) / ".git" / "objects" / "07.ipynb")]
+    direct = [str(sources / "10_final_assessment.ipynb"), str((checkout or root) / ".git" / "objects" / "07.ipynb")]
     snoop = _notebook(tmp_path / "snoop.ipynb", [_SNOOP.format(direct=direct)])
     done = subprocess.run(
         [python, "-c", _GRADER, str(snoop), str(sources)], capture_output=True, text=True, timeout=300, cwd=tmp_path
@@ -333,3 +346,117 @@ def test_no_source_lesson_is_readable_from_trainee_code_whatever_the_install(lay
         site = Path(report["package"]).parent
         leaks = [p for p in site.rglob("*.ipynb") if instructor_material(p)]
         assert not leaks
+
+
+_FORGE = """
+import ctypes, json, os, signal
+attempts = {}
+forged = json.dumps({"version": 2, "answers": {"q1": json.dumps("forged"), "q9": json.dumps("forged")},
+                     "collected": True, "cells": [], "notes": ["FORGED by the trainee"], "restarts": 0})
+runners = []
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        try:
+            if b"_sandbox_runner" in open(f"/proc/{pid}/cmdline", "rb").read():
+                runners.append(int(pid))
+        except OSError:
+            pass
+attempts["runner visible"] = bool(runners)
+libc = ctypes.CDLL(None, use_errno=True)
+for pid in runners:
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        fds = []
+        attempts[f"list the descriptors of {pid}"] = "blocked"
+    for fd in fds:
+        try:
+            with open(f"/proc/{pid}/fd/{fd}", "w") as out:
+                out.write(forged)
+            attempts[f"write a report into descriptor {fd} of {pid}"] = "ALLOWED"
+        except OSError:
+            attempts[f"write a report into descriptor {fd} of {pid}"] = "blocked"
+    if libc.ptrace(16, pid, None, None) == 0:  # PTRACE_ATTACH
+        attempts[f"trace {pid}"] = "ALLOWED"
+        libc.ptrace(17, pid, None, None)
+    else:
+        attempts[f"trace {pid}"] = "blocked"
+    try:
+        os.kill(pid, signal.SIGKILL)
+        attempts[f"kill {pid}"] = "ALLOWED"
+    except OSError:
+        attempts[f"kill {pid}"] = "blocked"
+os.write(1, forged.encode())
+q2 = json.dumps(attempts)
+"""
+_KILL_EVERYTHING = (
+    "import os, signal\n"
+    "for pid in sorted((int(p) for p in os.listdir('/proc') if p.isdigit()), reverse=True):\n"
+    "    if pid != os.getpid():\n"
+    "        try:\n"
+    "            os.kill(pid, signal.SIGKILL)\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "os.kill(os.getpid(), signal.SIGKILL)"
+)
+_GRADE_IT = """
+import json, os, sys
+from pathlib import Path
+from mopskit.assess._sandbox import Limits, run_notebook
+run = run_notebook(Path(sys.argv[1]), exercise_ids=["q0", "q1", "q2", "q9"], lesson="x",
+                   limits=Limits(memory_mb=2048, cell_timeout=30))
+print(json.dumps({"answers": run.answers, "refused": run.refused, "notes": run.notes, "cells": run.cells,
+                  "restarts": run.restarts, "collected": run.collected, "grader": os.getuid()}))
+"""
+
+
+@pytest.fixture
+def open_folder():
+    """A folder under /tmp that any user may enter (pytest's own is root's only)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="mopskit-test-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@needs_sandbox
+@pytest.mark.parametrize("grader", ["root", "unprivileged"])
+def test_a_kernel_that_kills_everything_and_forges_a_report_loses_only_its_own_kernel(grader, open_folder):
+    from grading_helpers import unprivileged
+
+    command = [sys.executable, "-c", _GRADE_IT, str(open_folder / "eve.ipynb")]
+    if grader == "root":
+        if os.geteuid() != 0:
+            pytest.skip("the tests run as another user: the unprivileged case is the one that applies")
+    else:
+        command = unprivileged(command, home=open_folder)
+        if command is None:
+            pytest.skip("running as another user needs unshare and setpriv (util-linux)")
+    cells = [
+        "q0 = 'before'",
+        "import os, signal\nos.kill(-1, signal.SIGKILL)",  # every process it may signal (not itself)
+        "after = q0 + ' and after kill(-1)'",
+        _FORGE,
+        _KILL_EVERYTHING,  # then itself
+        "q1 = after + ' and after killing everything'",
+    ]
+    path = _notebook(open_folder / "eve.ipynb", cells)
+    path.chmod(0o644)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=400, cwd=open_folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    run = json.loads(done.stdout.splitlines()[-1])
+    assert run["grader"] == (0 if grader == "root" else 65534)
+    assert run["collected"], run["notes"]
+    assert run["answers"]["q0"] == "before"
+    assert run["answers"]["q1"] == "before and after kill(-1) and after killing everything"
+    statuses = [c["status"] for c in run["cells"]]
+    assert statuses[1] in {"ok", "error"}, "kill(-1) finds no process to signal in a namespace of its own"
+    assert statuses[:1] + statuses[2:] == ["ok", "ok", "ok", "crashed", "ok"]
+    assert run["restarts"] == 1, "the kernel that killed itself was restarted, the cells before it replayed"
+    attempts = json.loads(run["answers"]["q2"])
+    assert attempts.pop("runner visible") is (grader == "root"), "as root the runner is in plain sight"
+    assert attempts or grader != "root"
+    assert not [a for a, outcome in attempts.items() if outcome != "blocked"], attempts
+    assert run["answers"]["q9"] is None and not any("FORGED" in n for n in run["notes"]), "the forged report lost"

@@ -359,6 +359,10 @@ def test_adoption_against_seats_over_time():
     assert "1 seat(s) sit idle ($1,200 a year)" in result.summary()
 
 
+def test_a_scenario_prices_the_idle_seats_of_its_new_tool():
+    assert "1 seat(s) sit idle ($1,200 a year)" in scenario("email_vendor").adoption("Mailvane").summary()
+
+
 def test_adoption_from_one_inventory_per_export():
     stack = load("martech_stack")
     later = stack.assign(active_users=stack["seats"])

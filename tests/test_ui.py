@@ -2,9 +2,9 @@
 
 import pytest
 
-from mopskit.assess import check, read_answers, start_lesson
+from mopskit.assess import check, flatten_answer, read_answers, start_lesson
 from mopskit.errors import ExerciseError
-from mopskit.ui import choice, exercise_class, flatten_answer, grid, leaf_class, match, number, text, widget_for
+from mopskit.ui import choice, exercise_class, grid, leaf_class, match, number, text, widget_for
 
 
 def _pick_b():

@@ -58,8 +58,8 @@ def test_missing_roster_is_a_clear_error(tmp_path):
 
 
 def test_seed_is_a_stable_hash_of_trainee_and_assignment():
-    assert variant_seed("ana", "07_final_assessment") == 1712094864  # the same on every machine and run
-    assert variant_seed("ana", "05_metrics") != variant_seed("ana", "07_final_assessment")
+    assert variant_seed("ana", "10_final_assessment") == 1221951612  # the same on every machine and run
+    assert variant_seed("ana", "05_metrics") != variant_seed("ana", "10_final_assessment")
 
 
 @pytest.fixture
@@ -132,13 +132,13 @@ def _read_campaigns(folder):
 def test_per_trainee_capstone_keeps_its_company_and_varies_its_numbers(tmp_path, root):
     roster = tmp_path / "roster.csv"
     roster.write_text("id\nana\nbob\n")
-    release_per_trainee(source_dir=root / "notebooks", out_dir=tmp_path / "out", roster=roster, pattern="07_*")
+    release_per_trainee(source_dir=root / "notebooks", out_dir=tmp_path / "out", roster=roster, pattern="10_*")
     stacks = {}
     for trainee in ("ana", "bob"):
-        folder = tmp_path / "out" / trainee / "data" / "07_final_assessment"
+        folder = tmp_path / "out" / trainee / "data" / "10_final_assessment"
         with use_variant(folder):
             stacks[trainee] = load("martech_stack")
             assert set(load("campaigns")["owner"]) <= {"Mara Lind", "Tomás Reyes", "Aiko Sato", "Femi Adeyemi"}
         assert "Marketo Engage" in set(stacks[trainee]["tool"])
     assert not stacks["ana"]["annual_cost"].equals(stacks["bob"]["annual_cost"])
-    assert sorted(p.name for p in (tmp_path / "out" / "ana").glob("*.ipynb")) == ["07_final_assessment.ipynb"]
+    assert sorted(p.name for p in (tmp_path / "out" / "ana").glob("*.ipynb")) == ["10_final_assessment.ipynb"]

@@ -13,9 +13,11 @@ from ._answers import (
     ANSWER_MIME,
     answers_in_notebook,
     current_lesson,
+    flatten_answer,
     read_answers,
     save_answer,
     start_lesson,
+    unflatten_answer,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
 from ._release import ReleaseSummary, lessons_dir, release, release_notebook
@@ -49,6 +51,7 @@ __all__ = [
     "current_lesson",
     "exercise",
     "export_grades",
+    "flatten_answer",
     "get_exercise",
     "grade",
     "grade_answers",
@@ -61,6 +64,7 @@ __all__ = [
     "release_per_trainee",
     "save_answer",
     "start_lesson",
+    "unflatten_answer",
     "variant_seed",
     "write_feedback",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ._answers import from_jsonable, read_answers, to_jsonable
+from ._answers import MAX_ANSWER_BYTES, MAX_ANSWER_DEPTH, answer_json, from_jsonable, read_answers, to_jsonable
 from ._exercise import _UNANSWERED, Exercise, Verdict, _unset, defined_exercises, registry_scope
 from ._release import _HIDDEN, _PUBLIC
 
@@ -25,19 +25,42 @@ def collect_answers(exercise_ids: Iterable[str] | None = None, *, lesson: str | 
         lesson: the lesson whose saved widget answers fill in for an exercise whose widget never ran.
 
     """
-    import __main__
-
     defined = defined_exercises()
     wanted = list(defined) + [i for i in (exercise_ids or []) if i not in defined]
     saved = read_answers(lesson) if lesson else {}
     answers: dict[str, Any] = {}
     for exercise_id in wanted:
-        ex = defined.get(exercise_id)
-        value = ex.answer() if ex is not None else getattr(__main__, exercise_id, None)
-        if _unset(value):
-            value = saved.get(exercise_id)
+        value = _answer(exercise_id, defined, saved)
         answers[exercise_id] = None if _unset(value) else to_jsonable(value)
     return answers
+
+
+def collect_answer(
+    exercise_id: str,
+    *,
+    lesson: str | None = None,
+    max_bytes: int = MAX_ANSWER_BYTES,
+    max_depth: int = MAX_ANSWER_DEPTH,
+) -> str:
+    """Return one answer in this kernel as JSON text (``"null"`` when unanswered), for a grader.
+
+    A grader asks for each answer on its own, so one that cannot be graded costs only its exercise.
+
+    Raises:
+        AnswerRefused: the answer is too large, too deep, NaN or infinite, or not data; the message says which.
+
+    """
+    value = _answer(exercise_id, defined_exercises(), read_answers(lesson) if lesson else {})
+    return "null" if _unset(value) else answer_json(value, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def _answer(exercise_id: str, defined: dict[str, Exercise], saved: dict[str, Any]) -> Any:
+    """An exercise's answer here: its code variable or widget, else the widget answer saved for the lesson."""
+    import __main__
+
+    ex = defined.get(exercise_id)
+    value = ex.answer() if ex is not None else getattr(__main__, exercise_id, None)
+    return saved.get(exercise_id) if _unset(value) else value
 
 
 def load_checks(source: str | Path) -> dict[str, Exercise]:

@@ -1,7 +1,7 @@
 """Finding submissions, telling whose and which assignment each is, and reading them without trusting them.
 
-Submissions come as a folder per trainee (``submissions/ana/07_final_assessment.ipynb``) or as files named by
-trainee (``submissions/ana__07_final_assessment.ipynb``, ``07_final_assessment-ana.ipynb``, or ``ana.ipynb``
+Submissions come as a folder per trainee (``submissions/ana/10_final_assessment.ipynb``) or as files named by
+trainee (``submissions/ana__10_final_assessment.ipynb``, ``10_final_assessment-ana.ipynb``, or ``ana.ipynb``
 when only one assignment is graded). Each is known by the SHA-256 of its bytes.
 """
 

@@ -18,7 +18,7 @@ from .._html import escape, page
 from ..errors import GradingError
 from ..i18n import _
 from ..present import answer_html
-from ._gradebook import Gradebook, GradedSubmission
+from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 
 __all__ = ["export_grades", "feedback_html", "write_feedback"]
 
@@ -93,7 +93,7 @@ def write_feedback(graded: GradedSubmission, *, out_dir: str | Path, source: str
 
 
 def export_grades(
-    *, db: str | Path = "gradebook.sqlite", out: str | Path | None = None, long: bool = False, fmt: str = "csv"
+    *, db: str | Path = DEFAULT_DB, out: str | Path | None = None, long: bool = False, fmt: str = "csv"
 ) -> str:
     """Export the gradebook's latest grades as CSV; returns the text (and writes it to ``out`` if given).
 

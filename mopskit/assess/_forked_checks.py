@@ -9,6 +9,7 @@ for the checks still to run.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -58,18 +59,31 @@ def _failed(ex: Exercise, name: str, message: str) -> CheckRow:
     return CheckRow(ex.id, name, check.points, 0.0, False, check.hidden, True, False, message, check.hint)
 
 
-def run_checks(exercises: dict[str, Exercise], answers: dict[str, Any], *, timeout: float = 10.0) -> list[CheckRow]:
+def run_checks(
+    exercises: dict[str, Exercise],
+    answers: dict[str, Any],
+    *,
+    timeout: float = 10.0,
+    refused: Mapping[str, str] | None = None,
+) -> list[CheckRow]:
     """Run every check of every exercise, hidden ones included, on JSON answers; one row per check.
 
     Args:
         exercises: the source notebook's exercises (from :func:`mopskit.assess.load_checks`).
         answers: answers by exercise id, as JSON-safe data (``None`` or missing: not answered).
         timeout: seconds each check may take; one that takes longer fails with a note and the rest go on.
+        refused: exercises whose answer could not be graded (too large, NaN, ...), with the reason: each of
+            their checks earns nothing and says why; no check runs on them.
 
     """
+    refused = refused or {}
     jobs = [(exercise_id, name) for exercise_id, ex in exercises.items() for name in ex.checks]
     done: dict[tuple[str, str], CheckRow] = {}
-    pending = list(jobs)
+    for exercise_id, name in jobs:
+        if exercise_id in refused:
+            reason = _("Your answer could not be graded: {reason}.").format(reason=refused[exercise_id])
+            done[exercise_id, name] = _failed(exercises[exercise_id], name, reason)
+    pending = [job for job in jobs if job not in done]
     while pending:
         read_fd, write_fd = os.pipe()
         pid = os.fork()

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from .._resources import datasets_dir
-from ..errors import GradingError
+from ..errors import AnswerRefused, GradingError
 from ..i18n import _
 from ._answer_key import load_checks
+from ._answers import check_answer
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
 from ._forked_checks import run_checks
-from ._gradebook import Gradebook, GradedSubmission
+from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
@@ -124,6 +125,24 @@ def _cell_notes(cells: list[dict[str, Any]], limits: Limits) -> list[str]:
     return notes
 
 
+def _gradable(
+    answers: dict[str, Any], refused: dict[str, str], limits: Limits
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Split merged answers into those checks may run on and those that cannot be graded, with the reason.
+
+    An answer the kernel could not hand over stays refused even when the notebook carries a widget answer for
+    it (the code answer wins, as in the lesson); a carried answer is held to the same limits as the kernel's.
+    """
+    refused = {k: v for k, v in refused.items() if k in answers}
+    for exercise_id, value in answers.items():
+        if exercise_id not in refused and value is not None:
+            try:
+                check_answer(value, max_bytes=int(limits.answer_mb * 1024 * 1024))
+            except AnswerRefused as exc:
+                refused[exercise_id] = str(exc)
+    return {k: None if k in refused else v for k, v in answers.items()}, refused
+
+
 def grade_one(task: GradeTask) -> GradedSubmission:
     """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader."""
     from ..data.variant import use_variant
@@ -166,10 +185,13 @@ def grade_one(task: GradeTask) -> GradedSubmission:
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes
     if not run.collected:
         graded.notes.append(_("the answers could not be collected from the kernel; widget answers saved in it count"))
-    answers = merge_answers(run.answers, carried, ids=list(exercises))
+    answers, refused = _gradable(merge_answers(run.answers, carried, ids=list(exercises)), run.refused, task.limits)
+    graded.notes += [
+        _("{exercise}: {reason}; it counts as a wrong answer").format(exercise=k, reason=v) for k, v in refused.items()
+    ]
     graded.answers = answers
     with use_variant(data or datasets_dir()):  # the data the kernel read, whatever this process's folder holds
-        graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout)
+        graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout, refused=refused)
     if any(c.needs_review for c in graded.checks):
         graded.status = "needs_review"
     graded.seconds = time.monotonic() - started
@@ -207,7 +229,7 @@ def grade(
     submissions: Sequence[str | Path],
     *,
     source: str | Path,
-    db: str | Path = "gradebook.sqlite",
+    db: str | Path = DEFAULT_DB,
     workers: int = 1,
     scheduler: str | None = None,
     force: bool = False,

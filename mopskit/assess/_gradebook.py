@@ -41,7 +41,9 @@ from ..errors import GradingError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CheckRow", "Gradebook", "GradedSubmission", "database_url"]
+__all__ = ["DEFAULT_DB", "CheckRow", "Gradebook", "GradedSubmission", "database_url"]
+
+DEFAULT_DB = "gradebook.sqlite"  # the gradebook of the working folder: grade, grades and export_grades use it
 
 
 class _Base(DeclarativeBase):
@@ -191,7 +193,7 @@ class Gradebook:
 
     """
 
-    def __init__(self, db: str | Path = "gradebook.sqlite"):
+    def __init__(self, db: str | Path = DEFAULT_DB):
         self.url = database_url(db)
         if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
             folder = Path(self.url.removeprefix("sqlite:///")).parent
@@ -321,20 +323,34 @@ class Gradebook:
             s.flush()
             return row.id
 
-    def latest(self, *, assignment: str | None = None) -> list[Submission]:
-        """The latest graded submission of each trainee on each assignment (with its check results)."""
+    def latest(self, *, assignment: str | None = None, trainee: str | None = None) -> list[Submission]:
+        """The latest graded submission of each trainee on each assignment (with its check results).
+
+        Args:
+            assignment: only this assignment.
+            trainee: only this trainee.
+
+        """
         with self.session() as s:
             query = select(Submission).order_by(Submission.submitted_at, Submission.graded_at, Submission.id)
             if assignment:
                 query = query.where(Submission.assignment_id == assignment)
+            if trainee:
+                query = query.where(Submission.trainee_id == trainee)
             latest: dict[tuple[str, str], Submission] = {}
             for sub in s.scalars(query):
                 _ = sub.results  # load them while the session is open
                 latest[(sub.trainee_id, sub.assignment_id)] = sub
         return sorted(latest.values(), key=lambda x: (x.assignment_id, x.trainee_id))
 
-    def scores(self, *, assignment: str | None = None) -> pd.DataFrame:
-        """One row per trainee and assignment: points earned, adjustments, total, possible, percent, status."""
+    def scores(self, *, assignment: str | None = None, trainee: str | None = None) -> pd.DataFrame:
+        """One row per trainee and assignment: points earned, adjustments, total, possible, percent, status.
+
+        Args:
+            assignment: only this assignment.
+            trainee: only this trainee.
+
+        """
         import pandas as pd
 
         with self.session() as s:
@@ -343,15 +359,15 @@ class Gradebook:
             for a in s.scalars(select(Adjustment)):
                 adjust[(a.trainee_id, a.assignment_id)] = adjust.get((a.trainee_id, a.assignment_id), 0.0) + a.delta
         rows = []
-        for sub in self.latest(assignment=assignment):
+        for sub in self.latest(assignment=assignment, trainee=trainee):
             extra = adjust.get((sub.trainee_id, sub.assignment_id), 0.0)
             total = max(0.0, min(sub.possible, sub.earned + extra)) if sub.possible else sub.earned + extra
-            trainee = trainees.get(sub.trainee_id)
+            person = trainees.get(sub.trainee_id)
             rows.append(
                 {
                     "trainee": sub.trainee_id,
-                    "name": trainee.name if trainee else "",
-                    "email": trainee.email if trainee else "",
+                    "name": person.name if person else "",
+                    "email": person.email if person else "",
                     "assignment": sub.assignment_id,
                     "earned": sub.earned,
                     "adjustment": extra,
@@ -366,12 +382,18 @@ class Gradebook:
         columns = ["trainee", "name", "email", "assignment", "earned", "adjustment", "total", "possible"]
         return pd.DataFrame(rows, columns=[*columns, "percent", "status", "submitted_at", "graded_at"])
 
-    def check_results(self, *, assignment: str | None = None) -> pd.DataFrame:
-        """Every check result of the latest submissions, one row per check (for the cohort report)."""
+    def check_results(self, *, assignment: str | None = None, trainee: str | None = None) -> pd.DataFrame:
+        """Every check result of the latest submissions, one row per check (for the cohort report).
+
+        Args:
+            assignment: only this assignment.
+            trainee: only this trainee.
+
+        """
         import pandas as pd
 
         rows = []
-        for sub in self.latest(assignment=assignment):
+        for sub in self.latest(assignment=assignment, trainee=trainee):
             for r in sub.results:
                 rows.append(
                     {

@@ -13,25 +13,32 @@ The grader never runs trainee code in its own process. For each submission it st
   comes back;
 - the submission itself in a read-only inbox, a size-limited private ``/scratch`` it runs in, a size-limited
   private ``/tmp``; everything else read-only, ``/`` and ``/dev`` included (no unbounded tmpfs to fill);
-- setrlimit limits on memory (address space), CPU time, processes, file size and core dumps;
-- as root: every capability dropped but the two the runner needs to switch, at once, to an unprivileged user
-  of its own (so process limits and file permissions apply); as another user: a user namespace too.
+- setrlimit limits on memory (address space), CPU time, processes, file size and core dumps, which the runner
+  puts on itself before anything else (nothing runs between fork and exec here, so runs can start from
+  several threads at once);
+- the trainee's kernel out of the runner's reach: as root, every capability dropped but the three the runner
+  needs to start the kernel as an unprivileged user of its own (a free id from 61000, held with a lock file
+  for the run) and to stop it, so process limits and file permissions apply and the kernel can neither signal
+  nor trace the runner; as another user, a user namespace, and the kernel in a PID namespace of its own inside
+  (see :mod:`mopskit.assess._sandbox_runner`).
 
-The runner answers with JSON on a pipe; the grader reads at most :data:`MAX_RESULT` bytes of it and treats it
-as untrusted data. Where bubblewrap cannot start, :func:`sandbox_problem` says why and how to install it.
+The runner answers with JSON on a pipe, each answer as JSON text of its own; the grader reads a bounded amount
+of it, treats it as untrusted data, and parses each answer on its own with a size and depth limit. Where
+bubblewrap cannot start, :func:`sandbox_problem` says why and how to install it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,13 +46,14 @@ from typing import Any
 
 from .._answer_files import KIT_DIR, answers_file, write_answers_file
 from .._resources import datasets_dir, package_dir, sources_dir
-from ..errors import GradingError
+from ..errors import AnswerRefused, GradingError
 from ..i18n import _
+from ._answers import MAX_ANSWER_BYTES, MAX_ANSWER_DEPTH, parse_answer
 
 __all__ = ["Limits", "NotebookRun", "run_notebook", "sandbox_problem"]
 
-MAX_RESULT = 16 * 1024 * 1024
-_UID_BASE = 61000
+_REPORT_EXTRA = 8 * 1024 * 1024  # the report beside its answers: cells, notes
+_UID_BASE, _UID_COUNT = 61000, 4000  # the kernels' own users when the grader is root
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "mime.types", "hosts", "nsswitch.conf")
 INSTALL_HINT = (
     "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap), "
@@ -65,6 +73,7 @@ class Limits:
         processes: processes and threads the submission may have at once.
         output_mb: output one cell may print before it is stopped, in MiB.
         check_timeout: seconds one check may take in the grader.
+        answer_mb: size one answer may have, as JSON, in MiB; a larger one counts as a wrong answer.
 
     """
 
@@ -75,9 +84,11 @@ class Limits:
     processes: int = 256
     output_mb: float = 4.0
     check_timeout: float = 10.0
+    answer_mb: float = MAX_ANSWER_BYTES / 1024 / 1024
 
     def __post_init__(self) -> None:
-        for name in ("cell_timeout", "timeout", "memory_mb", "disk_mb", "processes", "output_mb", "check_timeout"):
+        names = ("cell_timeout", "timeout", "memory_mb", "disk_mb", "processes", "output_mb", "check_timeout")
+        for name in (*names, "answer_mb"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value <= 0:
                 raise GradingError(f"'{name}' must be a number greater than 0 (got {value!r})")
@@ -94,6 +105,7 @@ class NotebookRun:
     restarts: int = 0
     sandboxed: bool = True
     seconds: float = 0.0
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -125,7 +137,8 @@ def sandbox_problem() -> str | None:
 def _namespaces() -> list[str]:
     common = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.geteuid() == 0:  # no user namespace: the runner switches to a user of its own instead
-        return [*common, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        caps = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL")  # start the kernel as its own user, and stop it
+        return [*common, "--cap-drop", "ALL", *[a for cap in caps for a in ("--cap-add", cap)]]
     return ["--unshare-all"]
 
 
@@ -184,8 +197,8 @@ def _parents(paths: list[Path]) -> list[str]:
             if str(parent) not in seen:
                 seen.append(str(parent))
     args: list[str] = []
-    for parent in sorted(seen, key=lambda p: p.count("/")):
-        args += ["--perms", "0755", "--dir", parent]
+    for folder in sorted(seen, key=lambda p: p.count("/")):
+        args += ["--perms", "0755", "--dir", folder]
     return args
 
 
@@ -275,6 +288,9 @@ def _environment(*, home: str, data: str) -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "NUMEXPR_NUM_THREADS": "1",
+        # glibc gives each thread an arena of up to 64 MiB of address space: under the memory limit (an
+        # address-space limit) a kernel with a dozen threads could run out with most of it unused
+        "MALLOC_ARENA_MAX": "2",
         "MOPSKIT_LANG": os.environ.get("MOPSKIT_LANG", ""),  # notes in the grader's language
     }
 
@@ -292,24 +308,67 @@ def _own_processes() -> int:
     return count
 
 
-def _limiter(limits: Limits, *, root: bool) -> Any:
-    memory = int(limits.memory_mb * 1024 * 1024)
-    cpu = int(limits.timeout) + 60
-    nproc = limits.processes if root else _own_processes() + limits.processes
-    fsize = int(limits.disk_mb * 1024 * 1024)
-
-    def apply() -> None:  # runs in the child between fork and exec: plain calls only
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
+def _rlimits(limits: Limits, *, root: bool) -> dict[str, int]:
+    """The resource limits the runner puts on itself, and so on its kernels."""
+    return {
+        "as": int(limits.memory_mb * 1024 * 1024),
+        "cpu": int(limits.timeout) + 60,
+        # as root the kernel has a user of its own, so the count is its own; otherwise it is this user's
+        "nproc": limits.processes if root else _own_processes() + limits.processes,
+        "fsize": int(limits.disk_mb * 1024 * 1024),
+    }
 
 
-def _read_capped(fd: int, sink: dict[str, Any]) -> None:
-    """Read a pipe to its end, keeping at most MAX_RESULT bytes (the rest is drained and dropped)."""
+_uids_lock = threading.Lock()
+
+
+@contextmanager
+def _kernel_user() -> Iterator[tuple[int, int]]:
+    """A user id no process has and no other run holds, for one kernel (the grader is root).
+
+    Runs in this process and in other grader processes (local workers) never share one: each holds a lock file
+    per id for as long as its run lasts, so one submission's processes never count against, or can signal,
+    another's.
+    """
+    import fcntl
+
+    busy = _uids_in_use()
+    folder = Path(tempfile.gettempdir()) / "mopskit-kernel-users"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    start = os.getpid() % _UID_COUNT
+    with _uids_lock:
+        for step in range(_UID_COUNT):
+            uid = _UID_BASE + (start + step) % _UID_COUNT
+            if uid in busy:
+                continue
+            handle = open(folder / str(uid), "w")  # held until the run ends
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            break
+        else:
+            raise GradingError("no free user id for the sandbox's kernel (every one from 61000 to 64999 is busy)")
+    try:
+        yield uid, uid
+    finally:
+        handle.close()
+
+
+def _uids_in_use() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.add(entry.stat().st_uid)
+            except OSError:
+                continue
+    return found
+
+
+def _read_capped(fd: int, sink: dict[str, Any], cap: int) -> None:
+    """Read a pipe to its end, keeping at most ``cap`` bytes (the rest is drained and dropped)."""
     chunks, size = [], 0
     with os.fdopen(fd, "rb", buffering=0) as pipe:
         while True:
@@ -317,9 +376,9 @@ def _read_capped(fd: int, sink: dict[str, Any]) -> None:
             if not chunk:
                 break
             size += len(chunk)
-            if size <= MAX_RESULT:
+            if size <= cap:
                 chunks.append(chunk)
-    sink["data"], sink["too_big"] = b"".join(chunks), size > MAX_RESULT
+    sink["data"], sink["too_big"] = b"".join(chunks), size > cap
 
 
 def run_notebook(
@@ -334,6 +393,8 @@ def run_notebook(
     hide: list[Path] | None = None,
 ) -> NotebookRun:
     """Execute one submitted notebook in a fresh kernel, contained, and return what it reported.
+
+    Safe to call from several threads at once: nothing here runs Python code between fork and exec.
 
     Args:
         notebook: the submitted ``.ipynb`` (already read and checked by the caller).
@@ -355,22 +416,30 @@ def run_notebook(
         raise GradingError(problem)
     started = time.monotonic()
     root = os.geteuid() == 0
-    with tempfile.TemporaryDirectory(prefix="mopskit-run-") as temp:
+    with ExitStack() as stack:
+        temp = stack.enter_context(tempfile.TemporaryDirectory(prefix="mopskit-run-"))
+        user = stack.enter_context(_kernel_user()) if sandboxed and root else None
         inbox, work = Path(temp) / "inbox", Path(temp) / "work"  # work: the unsandboxed run's folder
         inbox.mkdir()
         shutil.copy(notebook, inbox / "submission.ipynb")
         if carried_answers:
             write_answers_file(answers_file(lesson, inbox / KIT_DIR), carried_answers)
+        answer_bytes = int(limits.answer_mb * 1024 * 1024)
         request = {
             "notebook": "submission.ipynb",
             "inbox": "/inbox" if sandboxed else str(inbox),
             "workdir": "/scratch" if sandboxed else str(work),
+            "runtime": None if sandboxed else str(Path(temp) / "runtime"),
             "cell_timeout": limits.cell_timeout,
             "timeout": limits.timeout,
             "output_limit": int(limits.output_mb * 1024 * 1024),
             "exercises": exercise_ids,
             "lesson": lesson,
-            "drop_to": [_UID_BASE + os.getpid() % 4000] * 2 if sandboxed and root else None,
+            "answer_bytes": answer_bytes,
+            "answer_depth": MAX_ANSWER_DEPTH,
+            "rlimits": _rlimits(limits, root=root),
+            "kernel_user": list(user) if user else None,  # root: the kernel runs as a user of its own
+            "nested": sandboxed and not root,  # another user: the kernel in namespaces of its own
             "reap": sandboxed,  # in its own PID namespace every other process is the trainee's
         }
         (inbox / "request.json").write_text(json.dumps(request), encoding="utf-8")
@@ -397,24 +466,24 @@ def run_notebook(
                 stderr=subprocess.DEVNULL,
                 cwd=cwd,
                 env=env,
-                preexec_fn=_limiter(limits, root=root),
                 start_new_session=True,
             )
         finally:
             os.close(write_end)
         sink: dict[str, Any] = {}
-        reader = threading.Thread(target=_read_capped, args=(read_end, sink), daemon=True)
+        cap = answer_bytes * (len(exercise_ids) + 1) + _REPORT_EXTRA
+        reader = threading.Thread(target=_read_capped, args=(read_end, sink, cap), daemon=True)
         reader.start()
         try:
-            proc.wait(timeout=limits.timeout + 90)
+            proc.wait(timeout=limits.timeout + 150)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 90))
+            notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 150))
         except BaseException:  # the grader is being stopped: take the sandbox down with it
             _kill(proc)
             raise
         reader.join(timeout=30)
-    run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes)
+    run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes, answer_bytes=answer_bytes)
     run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
     return run
 
@@ -427,11 +496,15 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def _parse(data: bytes, *, too_big: bool, notes: list[str]) -> NotebookRun:
-    """Validate the runner's report: untrusted JSON, taken only where it has the expected shape."""
+def _parse(data: bytes, *, too_big: bool, notes: list[str], answer_bytes: int = MAX_ANSWER_BYTES) -> NotebookRun:
+    """Validate the runner's report: untrusted JSON, taken only where it has the expected shape.
+
+    Each answer arrives as JSON text of its own and is parsed here on its own (:func:`parse_answer`): one that
+    is too large, too deep, NaN or not data is refused with its reason, and every other answer is kept.
+    """
     run = NotebookRun(notes=list(notes))
     if too_big:
-        run.notes.append(_("the run's report was larger than {mb} MiB and was ignored").format(mb=MAX_RESULT >> 20))
+        run.notes.append(_("the run's report was too large and was ignored"))
         return run
     try:
         report = json.loads(data.decode("utf-8")) if data else None
@@ -441,8 +514,15 @@ def _parse(data: bytes, *, too_big: bool, notes: list[str]) -> NotebookRun:
         run.notes.append(_("the run ended without reporting back (the runner was killed or crashed)"))
         return run
     answers = report.get("answers")
-    if isinstance(answers, dict):
-        run.answers = {str(k)[:100]: v for k, v in answers.items()}
+    for key, text in list(answers.items())[:500] if isinstance(answers, dict) else []:
+        try:
+            run.answers[str(key)[:100]] = parse_answer(text, max_bytes=answer_bytes)
+        except AnswerRefused as exc:
+            run.refused[str(key)[:100]] = str(exc)
+    refused = report.get("refused")
+    for key, why in list(refused.items())[:500] if isinstance(refused, dict) else []:
+        run.refused[str(key)[:100]] = str(why)[:300]
+        run.answers.pop(str(key)[:100], None)
     run.collected = report.get("collected") is True
     cells = report.get("cells")
     if isinstance(cells, list):

@@ -38,9 +38,9 @@ class Person:
 def variant_seed(trainee: str, assignment: str) -> int:
     """The dataset seed of one trainee's variant of one assignment: the same everywhere, every time.
 
-    >>> variant_seed("ana", "07_final_assessment") == variant_seed("ana", "07_final_assessment")
+    >>> variant_seed("ana", "10_final_assessment") == variant_seed("ana", "10_final_assessment")
     True
-    >>> variant_seed("ana", "07_final_assessment") != variant_seed("bob", "07_final_assessment")
+    >>> variant_seed("ana", "10_final_assessment") != variant_seed("bob", "10_final_assessment")
     True
     """
     digest = hashlib.sha256(f"mopskit-variant\0{assignment}\0{trainee}".encode()).digest()

@@ -56,7 +56,7 @@ def run_one(
         folder = Path(tmp)
         notebook, html = folder / f"{stem}.ipynb", folder / f"{stem}.html"
         (folder / "source.ipynb").write_text(source, encoding="utf-8")
-        here = cwd if cwd and Path(cwd).is_dir() else None  # a cluster worker may not have the caller's folder
+        here = Path(cwd) if cwd and Path(cwd).is_dir() else None  # a cluster worker may not have the caller's folder
         try:
             execute_report(
                 folder / "source.ipynb",

@@ -113,7 +113,8 @@ def _column(name: str, raw: dict[str, Any], *, loose: bool, key: tuple[str, ...]
         raise DataError(f"schema.yaml: column '{name}' has unknown type '{ctype}'; valid: {', '.join(TYPES)}")
     unique = bool(raw.get("unique", ctype == "id"))
     values = tuple(raw.get("values", ()))
-    vocabulary, value_aliases = raw.get("vocabulary"), {}
+    vocabulary = raw.get("vocabulary")
+    value_aliases: dict[str, str] = {}
     if vocabulary:  # values, and the labels people use for them, come from a content file
         values, value_aliases = _vocabulary(vocabulary)
     is_open = bool(raw.get("open", False))
@@ -231,7 +232,8 @@ def pandera_schema(spec: TableSpec, present: list[str]) -> Any:
         col = spec.columns[name]
         checks = []
         if col.type in DATE_TYPES:
-            dtype: Any = pandas_engine.DateTime(to_datetime_kwargs={"format": "ISO8601"})
+            # pandera passes to_datetime_kwargs on to pandas, though its own type hints leave the keyword out
+            dtype: Any = pandas_engine.DateTime(to_datetime_kwargs={"format": "ISO8601"})  # type: ignore[call-arg]
         elif col.type == "int":
             dtype = "Int64" if col.nullable else "int64"
         elif col.type in ("money", "float", "percent"):

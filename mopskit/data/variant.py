@@ -131,7 +131,7 @@ def _scenarios() -> dict[str, Any]:
 def scenario_options(lesson: str) -> dict[str, Any]:
     """What a lesson's own company changes in its data (inventory, people); empty for the sample company.
 
-    >>> scenario_options("07_final_assessment")["stack"]
+    >>> scenario_options("10_final_assessment")["stack"]
     'capstone_stack'
     >>> scenario_options("03_stack_audit")
     {}
@@ -145,7 +145,7 @@ def scenario_options(lesson: str) -> dict[str, Any]:
 def company_name(lesson: str | None = None) -> str:
     """The name of the company a lesson's data is about (the current lesson by default).
 
-    >>> company_name("07_final_assessment"), company_name("03_stack_audit")
+    >>> company_name("10_final_assessment"), company_name("03_stack_audit")
     ('Larkspur Cloud', 'Northwind Analytics')
     """
     from ..content import load_yaml
@@ -157,7 +157,7 @@ def company_name(lesson: str | None = None) -> str:
 def company_people(lesson: str | None = None) -> list[str]:
     """The people who own campaigns and tools at the company a lesson is about (the current lesson by default).
 
-    >>> company_people("07_final_assessment")[0], company_people("03_stack_audit")[0]
+    >>> company_people("10_final_assessment")[0], company_people("03_stack_audit")[0]
     ('Mara Lind', 'Ana Pop')
     """
     from ..content import load_yaml

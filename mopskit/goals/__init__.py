@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from ._attainability import Attainability, plot_attainability
-from ._build import build_goal, format_date, format_horizon
+from ._build import build_goal, format_date, format_horizon, goal_from_fields
 from ._history import attainability, attainable_change, monthly_history
 from ._parse import Goal, parse_goal
 from ._smart import Criterion, GoalAssessment, assess_goal, required_growth
@@ -40,6 +40,7 @@ __all__ = [
     "find_metric",
     "format_date",
     "format_horizon",
+    "goal_from_fields",
     "goal_metrics",
     "goal_text",
     "metric_info",

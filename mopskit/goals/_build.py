@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from .._validate import day
 from ..errors import ParameterError
 from ..i18n import _
+from ..present import parse_number
 from ._time import horizon_for
 from ._vocab import MetricInfo, metric_info, scopes
 
-__all__ = ["build_goal", "format_date", "format_horizon"]
+__all__ = ["build_goal", "format_date", "format_horizon", "goal_from_fields"]
 
 DIRECTIONS = ("increase", "decrease", "maintain")
 
@@ -160,6 +162,56 @@ def build_goal(
         assert horizon_days is not None
         words.append(format_horizon(horizon_days))
     return " ".join(words) + "."
+
+
+def goal_from_fields(fields: Mapping[str, Any], *, today: date | None = None) -> str:
+    """Write the goal sentence from a goal builder's fields, as typed (the widget's answer).
+
+    The fields are ``metric``, ``direction``, ``amount`` (a number, or text as people type it: ``"15"``,
+    ``"12,5"``), ``deadline`` (a date, ``"2027-03-31"``, or a time frame, ``"within 6 months"``, ``"next
+    quarter"``), ``owner`` and ``scope``; empty ones are left out.
+
+    Raises:
+        ParameterError: a field cannot be read (the deadline is not a date or time frame, the amount not a
+            number) or the parts do not make a goal; the message says which and how to write it.
+
+    >>> goal_from_fields({"metric": "MQLs", "amount": "15", "deadline": "2027-03-31"}, today=date(2026, 11, 1))
+    'We will increase MQLs by 15% by 31 March 2027.'
+    >>> goal_from_fields({"metric": "MQLs", "amount": "12,5", "deadline": "within 6 months"})
+    'We will increase MQLs by 12.5% within 6 months.'
+
+    """
+    from ._parse import parse_goal
+
+    when = str(fields.get("deadline") or "").strip()
+    timing: dict[str, Any] = {}
+    if when:
+        read = parse_goal("by " + when if when[:1].isdigit() else when, today=today)
+        if read.horizon_days is None or read.deadline is None:
+            raise ParameterError(
+                _("'{text}' is not a date or time frame; try 2027-03-31 or 'within 6 months'.").format(text=when)
+            )
+        if read.recurring or "within" in when.lower() or when.lower().startswith(("in ", "next")):
+            timing["horizon_days"] = read.horizon_days
+        else:
+            timing["deadline"] = read.deadline
+    amount = fields.get("amount")
+    if isinstance(amount, str):
+        try:
+            amount = parse_number(amount)
+        except ValueError:
+            raise ParameterError(
+                _("'{text}' is not a number; write the change as a number, like 15 or 12.5").format(text=amount)
+            ) from None
+    scope = fields.get("scope")
+    return build_goal(
+        metric=fields.get("metric") or "",
+        direction=fields.get("direction") or "increase",
+        amount=amount,
+        scope=[scope] if scope else [],
+        owner=fields.get("owner") or None,
+        **timing,
+    )
 
 
 def _level(info: MetricInfo, value: float) -> str:

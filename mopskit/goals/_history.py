@@ -15,7 +15,7 @@ history even for that, it says what data would decide it instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, ParameterError
 from ..i18n import _
@@ -63,9 +63,10 @@ def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
 
 def _values(history: pd.Series | Sequence[float]) -> tuple[list[float], list[str]]:
     labels: list[str]
-    if hasattr(history, "index") and hasattr(history, "tolist"):
-        values = history.tolist()
-        labels = [str(i) for i in history.index]
+    if hasattr(history, "index") and hasattr(history, "tolist"):  # a pandas Series
+        series: Any = history
+        values = series.tolist()
+        labels = [str(i) for i in series.index]
     else:
         values = list(history)
         labels = [str(i + 1) for i in range(len(values))]
@@ -138,13 +139,14 @@ def attainability(
     values, labels = _values(history)
     horizon = max(1, round(horizon_days / DAYS_PER_MONTH))
     growth, names = _windows(values, labels, horizon, aggregate)
-    window, basis, compared = horizon, "horizon", required
+    window, compared = horizon, required
+    basis: str | None = "horizon"
     if len(growth) < min_periods:
         basis = None
         for shorter in (s for s in (6, 3, 1) if s < horizon):  # half-years, quarters, months
-            g, n = _windows(values, labels, shorter, aggregate)
+            g, shorter_names = _windows(values, labels, shorter, aggregate)
             if len(g) >= min_periods and required > -1.0:
-                growth, names, window, basis = g, n, shorter, "pace"
+                growth, names, window, basis = g, shorter_names, shorter, "pace"
                 compared = (1.0 + required) ** (shorter / horizon) - 1.0
                 break
     up = compared > 0 or (compared == 0 and better == "higher")

@@ -442,7 +442,14 @@ def assess_goal(
     except Exception:  # a rule failed on a sentence nobody foresaw: feedback, never a traceback
         reason = _("This could not be judged; try writing the goal more simply.")
         unjudged = {name: Criterion(name, False, reason, judged=False) for name in CRITERIA}
-        return GoalAssessment(goal=parsed, **unjudged)
+        return GoalAssessment(
+            parsed,
+            unjudged["specific"],
+            unjudged["measurable"],
+            unjudged["attainable"],
+            unjudged["realistic"],
+            unjudged["time_bound"],
+        )
 
 
 def _assess(goal: Goal, history: Any, *, min_periods: int, stretch: float) -> GoalAssessment:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._validate import count, day, number
-from ..data.exports import import_exports, open_tables
+from ..data._duckdb import connect
+from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
@@ -169,7 +170,7 @@ def health_check(
     work.mkdir(parents=True, exist_ok=True)
     steps = ["read", *CHECKS, "report"]
     bar = _bar(progress, steps)
-    con = open_tables(work / "health.duckdb", temp_directory=work / "spill")
+    con = connect(temp_directory=work / "spill")  # in memory, spilling to disk past the memory limit
     try:
         bar("read")
         imports = import_exports(exports, connection=con, work_dir=work / "files", mapping=mapping)

@@ -11,19 +11,16 @@ from __future__ import annotations
 from ..i18n import _
 from ._findings import Context, Finding, share
 
-__all__ = ["PERSON_SQL", "check"]
-
-# who an email event is about: the sending system's own record id where it has one, else the address
-PERSON_SQL = "CASE WHEN contact_id IS NOT NULL THEN system || ':' || contact_id ELSE email_key END"
+__all__ = ["check"]
 
 
 def _unsubscribes_sql() -> str:
-    return f"""
+    return """
         SELECT email_key AS person, system, file, row, unsubscribed_at AS stamp FROM contacts
         WHERE subscription = 'unsubscribed' AND email_key IS NOT NULL AND unsubscribed_at IS NOT NULL
         UNION ALL
-        SELECT {PERSON_SQL} AS person, system, file, row, occurred_at AS stamp FROM email_events
-        WHERE event_type = 'unsubscribed' AND occurred_at IS NOT NULL AND {PERSON_SQL} IS NOT NULL"""
+        SELECT person, system, file, row, occurred_at AS stamp FROM email_events
+        WHERE event_type = 'unsubscribed' AND occurred_at IS NOT NULL AND person IS NOT NULL"""
 
 
 def _emailed_after(ctx: Context) -> Finding | None:
@@ -38,7 +35,7 @@ def _emailed_after(ctx: Context) -> Finding | None:
             SELECT email_key AS person, max(opted_in_at) AS stamp FROM contacts
             WHERE opted_in_at IS NOT NULL AND email_key IS NOT NULL GROUP BY person),
         sends AS (
-            SELECT {PERSON_SQL} AS person, system, file, row, campaign_id, occurred_at FROM email_events
+            SELECT person, system, file, row, campaign_id, occurred_at FROM email_events
             WHERE event_type = 'sent' AND occurred_at IS NOT NULL)
         SELECT s.system, s.file, s.row, s.person, s.campaign_id, s.occurred_at AS sent_at,
                u.stamp AS unsubscribed_at, u.unsub_system, u.unsub_file, u.unsub_row

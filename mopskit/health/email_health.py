@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from ..i18n import _
 from ..metrics.email import EMAIL_RATES
 from ._findings import Context, Finding, share
-from .consent import PERSON_SQL
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,15 +41,27 @@ def robust_z(values: pd.Series) -> pd.Series:
 
 def campaign_table(ctx: Context) -> pd.DataFrame:
     """One row per send (system and campaign): counts, rates in percent, and the first event's day."""
+    # totals in one pass; distinct recipients as DISTINCT (send, type, person) triples in a second, which DuckDB
+    # runs about twice as fast as count(DISTINCT ...) FILTER per type (see benchmarks/README.md)
     frame = ctx.con.execute(
-        f"""SELECT system, campaign_id,
-                   count(*) FILTER (WHERE event_type = 'sent') AS sent,
-                   count(*) FILTER (WHERE event_type = 'bounced') AS bounced,
-                   count(DISTINCT {PERSON_SQL}) FILTER (WHERE event_type = 'opened') AS unique_opens,
-                   count(DISTINCT {PERSON_SQL}) FILTER (WHERE event_type = 'clicked') AS unique_clicks,
-                   count(DISTINCT {PERSON_SQL}) FILTER (WHERE event_type = 'unsubscribed') AS unsubscribes,
-                   CAST(min(occurred_at) AS DATE) AS first_day
-            FROM email_events WHERE event_type IS NOT NULL GROUP BY ALL ORDER BY first_day, system, campaign_id"""
+        """WITH totals AS (
+                SELECT system, campaign_id,
+                       count(*) FILTER (WHERE event_type = 'sent') AS sent,
+                       count(*) FILTER (WHERE event_type = 'bounced') AS bounced,
+                       CAST(min(occurred_at) AS DATE) AS first_day
+                FROM email_events WHERE event_type IS NOT NULL GROUP BY ALL),
+            uniques AS (
+                SELECT system, campaign_id,
+                       count(*) FILTER (WHERE event_type = 'opened') AS unique_opens,
+                       count(*) FILTER (WHERE event_type = 'clicked') AS unique_clicks,
+                       count(*) FILTER (WHERE event_type = 'unsubscribed') AS unsubscribes
+                FROM (SELECT DISTINCT system, campaign_id, event_type, person FROM email_events
+                      WHERE event_type IN ('opened', 'clicked', 'unsubscribed') AND person IS NOT NULL)
+                GROUP BY ALL)
+            SELECT system, campaign_id, sent, bounced, coalesce(unique_opens, 0) AS unique_opens,
+                   coalesce(unique_clicks, 0) AS unique_clicks, coalesce(unsubscribes, 0) AS unsubscribes, first_day
+            FROM totals LEFT JOIN uniques USING (system, campaign_id)
+            ORDER BY first_day, system, campaign_id"""
     ).df()
     frame["delivered"] = (frame["sent"] - frame["bounced"]).clip(lower=0)
     for name, (num, den) in EMAIL_RATES.items():

@@ -124,7 +124,7 @@ def _stamp(values: pd.Series, fmt: str = "%Y-%m-%d %H:%M") -> pd.Series:
 
 def _write_csv(frame: pd.DataFrame, path: Path, **kwargs: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", **kwargs)  # type: ignore[arg-type]
+    frame.to_csv(path, index=False, lineterminator="\n", **kwargs)
 
 
 def _gzip_bytes(data: bytes, path: Path) -> None:
@@ -148,6 +148,8 @@ class _Company:
         self.contacts["created_ts"] = created
         self.email_of = dict(zip(self.contacts["contact_id"], self.contacts["email"], strict=True))
         self.optout: dict[str, pd.Timestamp] = {}  # contact_id -> when HubSpot recorded the opt-out
+        self.late_touch: list[str] = []  # MQLs sales followed up after the SLA (set with the CRM's tasks)
+        self.no_touch: list[str] = []  # MQLs sales never followed up
 
     def pick(self, candidates: Iterable[str], n: int) -> list[str]:
         pool = sorted(set(candidates))
@@ -298,7 +300,7 @@ def _first_touch(co: _Company, planted: Planted) -> pd.Series:
     hours = pd.Series(co.rng.uniform(2, 40, len(mql)), index=mql.index)
     touch = mql + pd.to_timedelta(hours, unit="h")
     touch = touch.where(touch <= co.as_of)
-    co.late_touch, co.no_touch = [], []  # type: ignore[attr-defined]
+    co.late_touch, co.no_touch = [], []
     if not co.clean:
         due = co.contacts.index[(mql < co.as_of - pd.Timedelta(days=10)).fillna(False)]
         late = co.pick(co.contacts.loc[due, "contact_id"], 25)
@@ -306,7 +308,7 @@ def _first_touch(co: _Company, planted: Planted) -> pd.Series:
         is_late = co.contacts["contact_id"].isin(late)
         touch[is_late] = mql[is_late] + pd.to_timedelta(co.rng.uniform(4 * 24, 9 * 24, int(is_late.sum())), unit="h")
         touch[co.contacts["contact_id"].isin(waiting)] = pd.NaT
-        co.late_touch, co.no_touch = late, waiting  # type: ignore[attr-defined]
+        co.late_touch, co.no_touch = late, waiting
     return touch
 
 
@@ -618,8 +620,8 @@ def _marketo(co: _Company, out: Path, planted: Planted) -> None:
         reminder = asset.endswith("Reminder")
         if reminder:
             again = sorted(unsubscribed)[:3]  # a reminder list built before the unsubscribes were synced
-        for lead in leads:
-            lead = int(lead)
+        for raw_lead in leads:
+            lead = int(raw_lead)
             if lead in unsubscribed and lead not in again:
                 continue
             at = start + pd.Timedelta(seconds=int(rng.integers(0, 600)))
@@ -733,6 +735,8 @@ def _ga4(co: _Company, out: Path, planted: Planted) -> None:
     records = []
     for row in c.itertuples():
         created = row.created_ts
+        source: str | None
+        medium: str | None
         source, medium = _UTM[row.source_channel]
         campaign = None
         if row.source_channel in ("email", "webinar", "paid_search", "paid_social"):

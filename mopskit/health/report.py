@@ -6,14 +6,14 @@ The page opens offline and can be mailed; every value from the exports is escape
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._html import card, escape, page
 from ..i18n import _
 from ._findings import SECTIONS
 from .plots import plot_email, plot_funnel, plot_parts, plot_tracking, png
-from .result import HealthCheck, score_text, summary_html
+from .result import TONES, HealthCheck, score_text, severity_badge, summary_html
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,25 +22,12 @@ if TYPE_CHECKING:
 
 __all__ = ["render", "write_report"]
 
+# the kit's page style (mopskit._html.STYLE) plus what this report adds
 _STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 70rem;
-       color: #1f2933; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem;
-  border-bottom: 2px solid #d9e2ec; padding-bottom: 0.2rem; } h3 { font-size: 1rem; margin: 0 0 0.3rem 0; }
-p.meta { color: #52606d; margin-top: 0; }
-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
-th, td { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f0f4f8; } td.num { text-align: right; white-space: nowrap; }
-.tiles { display: flex; flex-wrap: wrap; gap: 0.6rem; }
-.tile { border: 1px solid #cbd2d9; border-radius: 6px; padding: 0.5rem 0.8rem; min-width: 9rem; }
-.tile .label { font-size: 0.8rem; color: #52606d; } .tile .value { font-size: 1.5rem; font-weight: 700; }
-.card { border: 1px solid #cbd2d9; border-radius: 6px; padding: 0.8rem 1rem; margin: 0.8rem 0; }
-.sev { font-weight: 600; padding: 0.05rem 0.45rem; border-radius: 0.6rem; font-size: 0.8rem; }
-.high { background: #ffe3e3; color: #8a1c1c; } .medium { background: #fff3c4; color: #8d2b0b; }
-.low { background: #e6f6ff; color: #035388; } .info { background: #f0f4f8; color: #3e4c59; }
+body { max-width: 72rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid #d9e2ec; padding-bottom: 0.2rem; }
+h3 { font-size: 1rem; margin: 0 0 0.3rem 0; } table { font-size: 0.85rem; width: auto; }
 .fix { background: #e3f9e5; border-radius: 4px; padding: 0.4rem 0.6rem; }
-.flagged td { background: #fff5f5; } img { max-width: 100%; } ol.first li { margin-bottom: 0.4rem; }
-.scroll { overflow-x: auto; }
+.flagged td { background: #fff5f5; } img { max-width: 100%; } .scroll { overflow-x: auto; }
 """
 
 
@@ -52,7 +39,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        text = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}"
+        text = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}".rstrip("0")
         return f'<td class="num">{escape(text)}</td>'
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
@@ -90,14 +77,15 @@ def _finding_card(finding: Finding) -> str:
             f"<p>{escape(_('Every affected row ({n}), with its file and row:').format(n=f'{finding.rows:,}'))} "
             f'<a href="{escape(finding.csv)}">{escape(finding.csv)}</a></p>'
         )
-    return (
-        f'<div class="card" id="{escape(finding.id)}"><h3><span class="sev {escape(finding.severity)}">'
-        f"{escape(finding.severity)}</span> {escape(finding.title)} "
+    body = (
+        f"<h3>{severity_badge(finding.severity)} {escape(finding.title)} "
         f"<small>({finding.count:,}{out_of} {escape(finding.unit)})</small></h3>"
         f"<p>{escape(finding.summary)}</p>"
         f'<p class="fix"><strong>{escape(_("What to do:"))}</strong> {escape(finding.fix)}</p>'
-        f"<p><strong>{escape(_('Evidence, first rows:'))}</strong></p>{_table(finding.evidence)}{link}</div>"
+        f"<p><strong>{escape(_('Evidence, first rows:'))}</strong></p>{_table(finding.evidence)}{link}"
     )
+    anchor = f'<a id="{escape(finding.id)}"></a>'
+    return anchor + card(body, tone=TONES.get(finding.severity, "muted"), css_class="card")
 
 
 def _section_tables(result: HealthCheck, section: str) -> str:
@@ -169,9 +157,6 @@ def render(result: HealthCheck) -> str:
     title = _("MOps health check: {folder}").format(folder=result.folder.name or str(result.folder))
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(_("As of {day}; written {made}.").format(day=f"{result.as_of:%Y-%m-%d}", made=made))}'
         "</p>",
@@ -186,7 +171,7 @@ def render(result: HealthCheck) -> str:
         )
         + "</p>",
         _image(plot_parts(result.health.parts), _("health score by part")),
-        _table(result.health.parts[["name", "score", "weight", "explanation"]]),
+        _table(result.health.parts[["name", "score", "weight", "explanation"]].round({"score": 1})),
         f"<h2>{escape(_('All findings'))}</h2>",
         _table(result.findings_table()[["severity", "section", "title", "count", "unit", "summary"]])
         if result.findings
@@ -207,9 +192,8 @@ def render(result: HealthCheck) -> str:
         _imports_html(result),
         f"<h2>{escape(_('Thresholds'))}</h2>",
         _settings_html(result),
-        "</body></html>",
     ]
-    return "\n".join(parts)
+    return page(title, "\n".join(parts), style=_STYLE)
 
 
 def write_report(result: HealthCheck, path: str | Path) -> Path:

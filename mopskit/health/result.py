@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._html import COLOURS, escape, tile
 from ..data.exports import ImportedFile
 from ..errors import ParameterError
 from ..i18n import _
@@ -16,7 +16,7 @@ from .score import HealthScore
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REPORT", "HealthCheck", "score_text", "summary_html"]
+__all__ = ["REPORT", "TONES", "HealthCheck", "score_text", "severity_badge", "summary_html"]
 
 REPORT = "health_report.html"
 
@@ -134,14 +134,27 @@ def summary_html(result: HealthCheck) -> str:
     """The score, its parts and the first fixes, as HTML (a notebook shows a health check this way)."""
     tiles = [(_("Health score"), score_text(result.score))]
     tiles += [(r.name, score_text(r.score)) for r in result.health.parts.itertuples()]
-    tiles_html = "".join(
-        f'<div class="tile"><div class="label">{escape(label)}</div><div class="value">{escape(value)}</div></div>'
-        for label, value in tiles
-    )
+    tiles_html = "".join(tile(label, value) for label, value in tiles)
     first = "".join(
-        f'<li><span class="sev {escape(f.severity)}">{escape(f.severity)}</span> <a href="#{escape(f.id)}">'
-        f"{escape(f.title)}</a>: {escape(f.summary)}</li>"
+        f'<li>{severity_badge(f.severity)} <a href="#{escape(f.id)}">{escape(f.title)}</a>: {escape(f.summary)}</li>'
         for f in result.fix_first()
     )
-    fix = f'<h2>{escape(_("Fix first"))}</h2><ol class="first">{first}</ol>' if first else ""
-    return f'<div class="tiles">{tiles_html}</div><p>{escape(result.summary())}</p>{fix}'
+    fix = f"<h2>{escape(_('Fix first'))}</h2><ol>{first}</ol>" if first else ""
+    return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{tiles_html}</div><p>{escape(result.summary())}</p>{fix}'
+
+
+# a severity's tone in the kit's colours
+TONES = {"high": "bad", "medium": "partial", "low": "info", "info": "muted"}
+
+
+def severity_badge(severity: str) -> str:
+    """A finding's severity as a small coloured label, styled inline (it reads the same in a notebook).
+
+    >>> "high" in severity_badge("high")
+    True
+    """
+    colour = COLOURS[TONES.get(severity, "muted")]
+    return (
+        f'<span style="font-weight:600;font-size:0.8em;padding:1px 7px;border-radius:8px;color:#fff;'
+        f'background:{colour}">{escape(severity)}</span>'
+    )

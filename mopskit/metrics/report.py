@@ -213,11 +213,11 @@ def build_report(
     email_total = email_metrics(data.events, **email_options)
     email_by_month = email_metrics(data.events, by="month", **email_options)
     economics = channel_economics(campaigns, contacts, **period)
-    attribution = compare_models(data.touchpoints, data.contacts, campaigns, **period)
+    attribution = compare_models(data.touchpoints, data.contacts, campaigns, start=start, end=end)
     if chosen:
         economics = economics[economics["channel"].isin(chosen)].reset_index(drop=True)
         attribution = attribution[attribution["channel"].isin(chosen)].reset_index(drop=True)
-    months = {"start": start[:7] if start else None, "end": end[:7] if end else None}
+    first_month, last_month = (start[:7] if start else None), (end[:7] if end else None)
     raw = data.raw_contacts
     quality = quality_scorecard(raw if raw is not None else data.contacts)
     report = MetricsReport(
@@ -231,8 +231,8 @@ def build_report(
         funnel_by_channel=funnel(contacts, by="channel", **period),
         stages=funnel_stages(contacts, **period),
         economics=economics,
-        budget=budget_variance(budget, **months),
-        budget_by_channel=budget_variance(budget, by="channel", **months),
+        budget=budget_variance(budget, start=first_month, end=last_month),
+        budget_by_channel=budget_variance(budget, by="channel", start=first_month, end=last_month),
         attribution=attribution,
         quality=quality,
         quality_label=_("raw contacts (before cleaning)") if raw is not None else _("contacts"),

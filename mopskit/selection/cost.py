@@ -314,8 +314,8 @@ def compare_costs(switch: TCO, stay: TCO, *, overlap_months: float = 0.0) -> Cos
     look = 12 * max(LOOK_AHEAD_YEARS, switch.years)
     new, old = _monthly(switch, look), _monthly(stay, look)
     both = stay.year(1)["licence"] / 12
-    for month in range(look):
-        new[month] += both * max(0.0, min(1.0, overlap_months - month))
+    for step in range(look):
+        new[step] += both * max(0.0, min(1.0, overlap_months - step))
     frame = pd.DataFrame({"month": range(1, look + 1), "switch": new, "stay": old})
     frame["switch_cumulative"] = frame["switch"].cumsum()
     frame["stay_cumulative"] = frame["stay"].cumsum()

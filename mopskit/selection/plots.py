@@ -145,7 +145,7 @@ def plot_break_even(comparison: CostComparison, *, figsize: tuple[float, float] 
         label=_("switch to {tool}").format(tool=comparison.switch.offer.name),
     )
     if comparison.within_horizon:
-        month = comparison.break_even_month
+        month = int(comparison.break_even_month or 0)  # within the horizon, there is one
         value = float(table.loc[table["month"] == month, "stay_cumulative"].iloc[0])
         ax.scatter([month], [value], color=WINNER, zorder=3)
         ax.annotate(

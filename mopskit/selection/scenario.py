@@ -131,7 +131,10 @@ class Scenario:
         """Adoption of the new tool after the switch, from the scenario's usage exports."""
         if self.usage is None:
             raise ParameterError(_("the scenario '{name}' has no usage data after a switch").format(name=self.name))
-        seat_price = self.offers.get(tool).seat_price if tool in self.offers.names() else None
+        try:
+            seat_price: float | None = self.offers.get(tool).seat_price  # by offer, or by vendor with one offer
+        except ParameterError:
+            seat_price = None
         return adoption(self.usage, tool, target_pct=self.adoption_target_pct, seat_price=seat_price)
 
 

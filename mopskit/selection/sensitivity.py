@@ -11,7 +11,7 @@ weight, the nearest such point at which any offer overtakes the winner.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._validate import number as v_number
 from ..errors import ParameterError
@@ -174,7 +174,7 @@ def sensitivity(evaluation: Evaluation, *, change: float = 1.0) -> Sensitivity:
     change = v_number(change, "change", function="sensitivity", above=0)
     if evaluation.winner is None:
         raise ParameterError(_("every offer is refused: there is no winner whose lead could change"))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for req in evaluation.requirements.nice:
         lower = what_if(evaluation, {req.id: max(0.0, req.weight - change)}).winner
         higher = what_if(evaluation, {req.id: req.weight + change}).winner

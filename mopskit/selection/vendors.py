@@ -196,13 +196,11 @@ class Offers:
         )
 
     def scores(self) -> pd.DataFrame:
-        """The raw scores: one row per requirement id, one column per offer (empty: no score recorded)."""
+        """The raw scores: one row per offer, one column per requirement id (empty: no score recorded)."""
         import pandas as pd
 
         ids = list(dict.fromkeys(k for o in self.items for k in o.scores))
-        return pd.DataFrame(
-            {o.name: [o.scores.get(i) for i in ids] for o in self.items}, index=pd.Index(ids, name="id")
-        )
+        return pd.DataFrame([{"offer": o.name, **{i: o.scores.get(i) for i in ids}} for o in self.items])
 
 
 def _text(value: Any) -> str:
@@ -259,7 +257,8 @@ def _offers_from_frame(frame: pd.DataFrame, requirements: Requirements, label: s
                 "seat); the file has: {headers}"
             ).format(headers=", ".join(headers))
         )
-    offers, seen = [], {}
+    offers: list[Any] = []
+    seen: dict[str, int] = {}
     for number, record in enumerate(frame.to_dict("records"), first_row):
         vendor, tier = _text(record.get("vendor")), _text(record.get("tier"))
         name = f"{vendor} ({tier})" if tier else vendor

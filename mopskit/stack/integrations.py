@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
 from .checks import Finding, whole_stack
@@ -154,7 +154,7 @@ def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] 
 
 def integration_findings(graph: IntegrationMap) -> list[Finding]:
     """No hub at all; tools that cannot reach a hub; tools reaching one only through others; unknown names."""
-    findings = []
+    findings: list[Any] = []
     if not graph.hubs:
         findings.append(
             Finding(
@@ -202,7 +202,7 @@ def integration_findings(graph: IntegrationMap) -> list[Finding]:
 
 
 def _unknown_target_findings(graph: IntegrationMap) -> list[Finding]:
-    findings = []
+    findings: list[Any] = []
     if graph.unknown_targets is None:
         return findings
     for row in graph.unknown_targets.itertuples():

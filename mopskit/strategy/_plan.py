@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -145,7 +145,7 @@ class Plan:
         def build(kind: type, row: Any) -> Any:
             if not isinstance(row, dict):
                 raise ParameterError(f"each {kind.__name__.lower()} must be a dict of fields (got {row!r})")
-            names = list(kind.__dataclass_fields__)
+            names = [f.name for f in fields(kind)]
             extra = [k for k in row if k not in names]
             if extra:
                 raise ParameterError(f"unknown {kind.__name__.lower()} field '{extra[0]}'; valid: {', '.join(names)}")

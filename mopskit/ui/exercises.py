@@ -13,7 +13,7 @@ controls and passes them as ``leaves``: saving, restoring, checking and the page
 
 In the page, the widget's box has the CSS classes ``mopskit-exercise`` and ``mopskit-ex-<id>``, and each leaf
 has ``mopskit-leaf`` and :func:`leaf_class` of its path, so a browser test can answer any kind of exercise
-from the answer alone (:func:`flatten_answer`).
+from the answer alone (:func:`mopskit.assess.flatten_answer`).
 """
 
 from __future__ import annotations
@@ -26,51 +26,31 @@ from typing import Any
 
 from .._html import escape
 from .._session import SESSION, in_app_mode
-from ..assess._answers import ANSWER_MIME, current_lesson, read_answers, save_answer, to_jsonable
+from ..assess._answers import (
+    ANSWER_MIME,
+    LeafPath,
+    current_lesson,
+    flatten_answer,
+    read_answers,
+    save_answer,
+    to_jsonable,
+    unflatten_answer,
+)
 from ..assess._exercise import exercise
 from ..i18n import _
-from ..present import answer_text
+from ..present import answer_text, parse_number
 
 __all__ = [
     "WidgetExercise",
     "choice",
     "exercise_class",
-    "flatten_answer",
     "grid",
     "leaf_class",
     "match",
     "number",
-    "parse_number",
     "text",
     "widget_for",
 ]
-
-LeafPath = tuple[str, ...]
-
-
-def flatten_answer(answer: Any) -> dict[LeafPath, Any]:
-    """Split an answer into the values of its leaves, keyed by path (nested dicts give one leaf per value).
-
-    >>> flatten_answer(7)
-    {(): 7}
-    >>> flatten_answer({"Email": {"R": "Ana"}, "Ads": "Joon"})
-    {('Email', 'R'): 'Ana', ('Ads',): 'Joon'}
-    """
-    if isinstance(answer, Mapping):
-        return {(str(key), *path): value for key, sub in answer.items() for path, value in flatten_answer(sub).items()}
-    return {(): answer}
-
-
-def _unflatten(leaves: Mapping[LeafPath, Any]) -> Any:
-    if () in leaves:
-        return leaves[()]
-    tree: dict[str, Any] = {}
-    for path, value in leaves.items():
-        node = tree
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = value
-    return tree
 
 
 def leaf_class(path: LeafPath) -> str:
@@ -176,7 +156,7 @@ class WidgetExercise:
         values = {path: _read_leaf(leaf) for path, leaf in self.leaves.items()}
         if all(v is None for v in values.values()):
             return None
-        return _unflatten(values)
+        return unflatten_answer(values)
 
     @value.setter
     def value(self, new: Any) -> None:
@@ -271,29 +251,6 @@ def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multipl
     else:
         widget = w.RadioButtons(options=list(options), value=None, layout=w.Layout(width="max-content"))
     return WidgetExercise(exercise_id, widget, title=title)
-
-
-def parse_number(text: str) -> float | None:
-    """Read a number as people type it: ``12.5``, ``12,5``, ``1,234``, ``$1 234.50``, ``12.5%``; ``None`` if empty.
-
-    Raises:
-        ValueError: the text is not a number.
-
-    >>> [parse_number(t) for t in ["12.5", "12,5", "1,234", "$1 234.50", "12.5%", "-3", "1.234,5", ""]]
-    [12.5, 12.5, 1234.0, 1234.5, 12.5, -3.0, 1234.5, None]
-
-    """
-    cleaned = "".join(ch for ch in text.strip() if ch not in " \u00a0$€£%")
-    if not cleaned:
-        return None
-    if "," in cleaned and "." in cleaned:  # the later one is the decimal mark
-        thousands = "," if cleaned.rfind(",") < cleaned.rfind(".") else "."
-        cleaned = cleaned.replace(thousands, "").replace(",", ".")
-    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
-        cleaned = cleaned.replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    return float(cleaned)
 
 
 def _number_text(value: float) -> str:

@@ -8,40 +8,98 @@ from typing import Any
 
 from .._html import escape
 from ..i18n import _
-from .exercises import WidgetExercise, parse_number
+from .exercises import WidgetExercise
 
-__all__ = ["goal_builder"]
+__all__ = ["GoalBuilder", "goal_builder"]
 
 
-def _fields_to_goal(values: dict[str, Any], today: date | None) -> str:
-    """Write the sentence from the builder's fields (a ParameterError says what is missing)."""
-    from ..errors import ParameterError
-    from ..goals import build_goal, parse_goal
+class GoalBuilder(WidgetExercise):
+    """A goal-writing exercise (see :func:`goal_builder`).
 
-    when = str(values.get("deadline") or "").strip()
-    timing: dict[str, Any] = {}
-    if when:
-        read = parse_goal("by " + when if when[:1].isdigit() else when, today=today)
-        if read.horizon_days is None or read.deadline is None:
-            raise ParameterError(_("'{text}' is not a date or time frame; try 2027-03-31 or 'within 6 months'.").format(
-                text=when
-            ))  # fmt: skip
-        if read.recurring or "within" in when.lower() or when.lower().startswith(("in ", "next")):
-            timing["horizon_days"] = read.horizon_days
-        else:
-            timing["deadline"] = read.deadline
-    amount = values.get("amount")
-    if isinstance(amount, str):
-        amount = parse_number(amount)
-    scope = values.get("scope")
-    return build_goal(
-        metric=values.get("metric") or "",
-        direction=values.get("direction") or "increase",
-        amount=amount,
-        scope=[scope] if scope else [],
-        owner=values.get("owner") or None,
-        **timing,
-    )
+    Attributes:
+        write_button: the **Write the sentence** button.
+        assessment: the S-M-A-R-T assessment of the sentence, as HTML.
+        note: why the fields could not be written as a sentence, when they could not.
+
+    """
+
+    def __init__(
+        self,
+        exercise_id: str,
+        *,
+        title: str = "",
+        metrics: Sequence[str] | None = None,
+        history: Any = None,
+        today: date | None = None,
+        live: bool = True,
+    ) -> None:
+        import ipywidgets as w
+
+        from ..goals import goal_metrics
+        from ..goals._vocab import scopes
+
+        labels = list(metrics) if metrics else [m.label for m in goal_metrics().values()]
+        wide = w.Layout(width="95%")
+        self.sentence = w.Textarea(value="", placeholder=_("We will increase ... by ...% within ..."), layout=wide)
+        metric = w.Dropdown(options=labels, value=None, layout=w.Layout(width="auto"))
+        direction = w.Dropdown(options=["increase", "decrease", "maintain"], value=None, layout=w.Layout(width="auto"))
+        amount = w.Text(value="", placeholder=_("e.g. 15"), layout=w.Layout(width="10em"))
+        amount.add_class("mopskit-number")
+        deadline = w.Text(value="", placeholder=_("2027-03-31 or within 6 months"), layout=w.Layout(width="auto"))
+        owner = w.Text(value="", placeholder=_("e.g. Ana Pop"), layout=w.Layout(width="auto"))
+        scope = w.Dropdown(options=sorted(scopes(), key=str.lower), value=None, layout=w.Layout(width="auto"))
+        leaves: dict[tuple[str, ...], Any] = {
+            ("metric",): metric,
+            ("direction",): direction,
+            ("amount",): amount,
+            ("deadline",): deadline,
+            ("owner",): owner,
+            ("scope",): scope,
+            ("sentence",): self.sentence,
+        }
+        rows = [
+            (_("Metric"), metric),
+            (_("Direction"), direction),
+            (_("By how much (%)"), amount),
+            (_("By when"), deadline),
+            (_("Who delivers it"), owner),
+            (_("Where (optional)"), scope),
+        ]
+        grid = w.GridBox(
+            [item for label, leaf in rows for item in (w.HTML(f"<span>{escape(label)}</span>"), leaf)],
+            layout=w.Layout(grid_template_columns="minmax(140px, 1fr) minmax(200px, 3fr)"),
+        )
+        self.write_button = w.Button(description=_("Write the sentence"), icon="pencil")
+        self.write_button.add_class("mopskit-goal-write")
+        self.note = w.HTML()
+        self.assessment = w.HTML()
+        self.assessment.add_class("mopskit-goal-assessment")
+        self.history, self.today = history, today
+        heading = w.HTML(f"<b>{escape(_('Your goal'))}</b>")
+        shown = w.VBox([grid, w.HBox([self.write_button, self.note]), heading, self.sentence, self.assessment])
+        super().__init__(exercise_id, shown, title=title, leaves=leaves, live=live)
+        self.sentence.observe(self.refresh, names="value")
+        self.write_button.on_click(self.write)
+        self.refresh()
+
+    def refresh(self, _change: Any = None) -> None:
+        """Assess the sentence as it stands."""
+        from ..goals import assess_goal
+
+        text = self.sentence.value.strip()
+        self.assessment.value = assess_goal(text, self.history, today=self.today)._repr_html_() if text else ""
+
+    def write(self, _button: Any = None) -> None:
+        """Write the sentence from the fields (:func:`mopskit.goals.goal_from_fields`), or say what is missing."""
+        from ..errors import MopskitError
+        from ..goals import goal_from_fields
+
+        fields = {path[0]: leaf.value for path, leaf in self.leaves.items() if path != ("sentence",)}
+        try:
+            self.sentence.value = goal_from_fields(fields, today=self.today)
+            self.note.value = ""
+        except MopskitError as exc:
+            self.note.value = f"<small>{escape(str(exc))}</small>"
 
 
 def goal_builder(
@@ -52,7 +110,7 @@ def goal_builder(
     history: Any = None,
     today: date | None = None,
     live: bool = True,
-) -> WidgetExercise:
+) -> GoalBuilder:
     """A goal-writing exercise: fields (metric, direction, amount, deadline, owner, scope) and the sentence.
 
     Press **Write the sentence** to turn the fields into a well-formed goal, or type the sentence yourself;
@@ -69,66 +127,4 @@ def goal_builder(
         live: check the answer on every change.
 
     """
-    import ipywidgets as w
-
-    from ..goals import assess_goal, goal_metrics
-    from ..goals._vocab import scopes
-
-    labels = list(metrics) if metrics else [m.label for m in goal_metrics().values()]
-    wide = w.Layout(width="95%")
-    sentence = w.Textarea(value="", placeholder=_("We will increase ... by ...% within ..."), layout=wide)
-    metric = w.Dropdown(options=labels, value=None, layout=w.Layout(width="auto"))
-    direction = w.Dropdown(options=["increase", "decrease", "maintain"], value=None, layout=w.Layout(width="auto"))
-    amount = w.Text(value="", placeholder=_("e.g. 15"), layout=w.Layout(width="10em"))
-    amount.add_class("mopskit-number")
-    deadline = w.Text(value="", placeholder=_("2027-03-31 or within 6 months"), layout=w.Layout(width="auto"))
-    owner = w.Text(value="", placeholder=_("e.g. Ana Pop"), layout=w.Layout(width="auto"))
-    scope = w.Dropdown(options=sorted(scopes(), key=str.lower), value=None, layout=w.Layout(width="auto"))
-    leaves = {
-        ("metric",): metric,
-        ("direction",): direction,
-        ("amount",): amount,
-        ("deadline",): deadline,
-        ("owner",): owner,
-        ("scope",): scope,
-        ("sentence",): sentence,
-    }
-    rows = [
-        (_("Metric"), metric),
-        (_("Direction"), direction),
-        (_("By how much (%)"), amount),
-        (_("By when"), deadline),
-        (_("Who delivers it"), owner),
-        (_("Where (optional)"), scope),
-    ]
-    grid = w.GridBox(
-        [item for label, leaf in rows for item in (w.HTML(f"<span>{escape(label)}</span>"), leaf)],
-        layout=w.Layout(grid_template_columns="minmax(140px, 1fr) minmax(200px, 3fr)"),
-    )
-    write = w.Button(description=_("Write the sentence"), icon="pencil")
-    write.add_class("mopskit-goal-write")
-    note = w.HTML()
-    assessment = w.HTML()
-    assessment.add_class("mopskit-goal-assessment")
-    shown = w.VBox([grid, w.HBox([write, note]), w.HTML(f"<b>{escape(_('Your goal'))}</b>"), sentence, assessment])
-    widget = WidgetExercise(exercise_id, shown, title=title, leaves=leaves, live=live)
-
-    def refresh(_change: Any = None) -> None:
-        text = sentence.value.strip()
-        assessment.value = assess_goal(text, history, today=today)._repr_html_() if text else ""
-
-    def on_write(_button: Any = None) -> None:
-        from ..errors import MopskitError
-
-        values = {path[0]: leaf.value for path, leaf in leaves.items()}
-        try:
-            sentence.value = _fields_to_goal(values, today)
-            note.value = ""
-        except (MopskitError, ValueError) as exc:
-            note.value = f"<small>{escape(str(exc))}</small>"
-
-    sentence.observe(refresh, names="value")
-    write.on_click(on_write)
-    widget.write_button, widget.assessment, widget.note = write, assessment, note  # for tests and page classes
-    refresh()
-    return widget
+    return GoalBuilder(exercise_id, title=title, metrics=metrics, history=history, today=today, live=live)

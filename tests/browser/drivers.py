@@ -2,7 +2,7 @@
 
 Answer every exercise through its widget from the lesson's answer key, press **Check** and expect a verdict
 that says correct, then look again after a restart or a reload: every widget shows its answer. Nothing here
-knows a lesson or a kind of exercise by name: :func:`mopskit.ui.flatten_answer` splits each right answer into
+knows a lesson or a kind of exercise by name: :func:`mopskit.assess.flatten_answer` splits each right answer into
 leaves, the page classes of :mod:`mopskit.ui.exercises` find each leaf's input, and one small driver per kind of
 input control (radio buttons, a multiple-choice list, a dropdown, a text or number box, a text area, a
 checkbox) fills and reads it. So a new widget kind built from those controls is covered with no change here.
@@ -21,8 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mopskit.ui import exercise_class, flatten_answer, leaf_class
-from mopskit.ui.exercises import parse_number
+from mopskit.assess import flatten_answer
+from mopskit.present import parse_number
+from mopskit.ui import exercise_class, leaf_class
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page

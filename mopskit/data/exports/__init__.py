@@ -13,7 +13,7 @@ does not recognise is read through a mapping file (see :mod:`mopskit.data.export
 
 from __future__ import annotations
 
-from ._import import INVENTORY, ImportedFile, Imports, import_exports, open_tables, read_export, recognise
+from ._import import INVENTORY, ImportedFile, Imports, import_exports, read_export, recognise
 from ._layout import Field, Layout
 from ._mapping import MappedFile, load_mapping
 from ._tables import TABLES, table_columns
@@ -32,7 +32,6 @@ __all__ = [
     "import_exports",
     "layout",
     "load_mapping",
-    "open_tables",
     "read_export",
     "recognise",
     "table_columns",

@@ -174,7 +174,7 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[tuple[str, str]]) -
 
 def _open(path: Path) -> io.BufferedIOBase:
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.open(path, "rb")
     return path.open("rb")
 
 

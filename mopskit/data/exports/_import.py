@@ -22,7 +22,7 @@ from .vendors import LAYOUTS, event_type_sql, stage_sql
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["INVENTORY", "ImportedFile", "Imports", "import_exports", "open_tables", "read_export", "recognise"]
+__all__ = ["INVENTORY", "ImportedFile", "Imports", "import_exports", "read_export", "recognise"]
 
 INVENTORY = "stack inventory (the kit's martech_stack table)"
 _PARSED = ("timestamp", "epoch_s", "epoch_ms", "epoch_us", "bool", "json")
@@ -130,14 +130,19 @@ class Imports:
         return "\n".join(parts)
 
 
-def open_tables(database: str | Path | None = None, *, temp_directory: str | Path | None = None) -> Any:
-    """A DuckDB connection (in memory, or a database file for big folders) with the kit's import tables."""
-    from .._duckdb import connect
+def _create_tables(con: Any, files: Sequence[str], systems: Sequence[str]) -> None:
+    """Create the import tables; ``file`` and ``system`` are ENUMs of this folder's files and systems.
 
-    con = connect(database, temp_directory=temp_directory)
+    An ENUM keeps each row's file and system in a byte or two instead of a copy of the text, which counts with
+    ten million events; the columns still compare with, and are written as, text.
+    """
+    con.execute("DROP TYPE IF EXISTS export_file")
+    con.execute("DROP TYPE IF EXISTS export_system")
+    for name, values in (("export_file", files), ("export_system", systems)):
+        labels = ", ".join(literal(v) for v in sorted(set(values))) or literal("(none)")
+        con.execute(f"CREATE TYPE {name} AS ENUM ({labels})")
     for table in TABLES:
-        con.execute(create_sql(table))
-    return con
+        con.execute(create_sql(table, {"file": "export_file", "system": "export_system"}))
 
 
 def recognise(headers: Sequence[str], *, formats: str | None = None) -> Layout | None:
@@ -215,7 +220,8 @@ def import_exports(
 
     Args:
         folder: the exports folder (sub-folders and zip archives included).
-        connection: a connection from :func:`open_tables` to fill (default: a new one in memory).
+        connection: a DuckDB connection to create the tables in (default: a new one in memory, with the
+            kit's memory and thread limits); it must not hold them already.
         work_dir: where zip archives are unpacked and non-UTF-8 files re-encoded (default: a temporary
             folder, removed once the files are read).
         mapping: a mapping file (``columns.yaml``) or its entries, for exports the kit does not recognise.
@@ -230,7 +236,9 @@ def import_exports(
 
     """
     folder = Path(folder)
-    con = connection if connection is not None else open_tables()
+    from .._duckdb import connect
+
+    con = connection if connection is not None else connect()
     entries = load_mapping(mapping) if isinstance(mapping, str | Path) else list(mapping or [])
     holder = None
     if work_dir is None:
@@ -264,6 +272,7 @@ def import_exports(
                 unknown.append((label, source.headers))
         if unknown:
             raise _unknown_error(unknown, recognised)
+        _create_tables(con, [s.label for s, _l, _e in plan], [layout.vendor for _s, layout, _e in plan])
         unused = [e.pattern for e in entries if not any(e.matches(label) for _p, label in found)]
         files = [_import_one(con, source, chosen) for source, chosen, _entry in _progress(plan, progress)]
         notes = [f"mapping entry '{pattern}' matched no file in the folder" for pattern in unused]
@@ -311,7 +320,10 @@ def _inner(source: Source, layout: Layout, found: Mapping[str, str]) -> str:
         if kind == "nested":
             parts.append(f"{quoted(header)} AS r_{column}")
             continue
-        text = f"nullif(trim(CAST({quoted(header)} AS VARCHAR)), '')"
+        text = f"CAST({quoted(header)} AS VARCHAR)"
+        # labels and keys are trimmed here; values that are parsed trim only when the first reading fails, and
+        # addresses are compared without spaces anyway (trimming ten million cells costs a quarter of the read)
+        text = f"nullif(trim({text}), '')" if kind == "text" else f"nullif({text}, '')"
         if nulls:
             text = f"CASE WHEN lower(trim(CAST({quoted(header)} AS VARCHAR))) IN ({nulls}) THEN NULL ELSE {text} END"
         parts.append(f"{text} AS r_{column}")
@@ -329,8 +341,18 @@ def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool) -> tup
             exprs[column] = derived[column]
         elif column in found:
             exprs[column] = f"v_{column}"
-    if "email" in exprs or "email" in found:
-        exprs["email_key"] = email_key_sql(exprs.get("email", "r_email"))
+    key = email_key_sql(exprs.get("email", "r_email")) if "email" in exprs or "email" in found else "NULL"
+    if layout.table == "email_events":  # who the event is about, compared across systems by address
+        record = exprs.get("contact_id", "NULL")
+        exprs["person"] = (
+            f"CASE WHEN {record} IS NOT NULL THEN {literal(layout.vendor + ':')} || {record} ELSE {key} END"
+        )
+        if "email" in exprs:  # the address as written is kept only where it says more than the person
+            exprs["email"] = (
+                f"CASE WHEN ({exprs['email']}) IS DISTINCT FROM ({exprs['person']}) THEN {exprs['email']} END"
+            )
+    elif key != "NULL":
+        exprs["email_key"] = key
     if "lifecycle_stage" in found:
         exprs.setdefault("stage_label", "r_lifecycle_stage")
         if "lifecycle_stage" not in derived:
@@ -338,9 +360,14 @@ def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool) -> tup
     if layout.table == "email_events":
         if "event_type" in found and "event_type" not in derived:
             exprs["event_type"] = event_type_sql("r_event_type")
-        exprs.setdefault("vendor_type", "r_event_type" if "event_type" in found else "r_vendor_type")
+        raw_type = "r_event_type" if "event_type" in found else "r_vendor_type"
+        if "vendor_type" not in exprs or exprs["vendor_type"] == "v_vendor_type":
+            exprs["vendor_type"] = raw_type
+        # the type as written is kept only where it is not one the kit counts (for the import note)
+        exprs["vendor_type"] = f"CASE WHEN ({exprs['event_type']}) IS NULL THEN {exprs['vendor_type']} END"
     bad = [
-        f"CASE WHEN r_{c} IS NOT NULL AND v_{c} IS NULL THEN {literal(found[c] + ': ')} "
+        f"CASE WHEN r_{c} IS NOT NULL AND v_{c} IS NULL AND trim(CAST(r_{c} AS VARCHAR)) <> '' "
+        f"THEN {literal(found[c] + ': ')} "
         f"|| left(CAST(r_{c} AS VARCHAR), 60) END"
         for c in found
         if layout.field(c).kind in _PARSED

@@ -164,7 +164,8 @@ def parse_sql(kind: str, raw: str, *, day_first: bool = False) -> str:
     if kind == "bool":
         true = ", ".join(literal(v) for v in _TRUE)
         false = ", ".join(literal(v) for v in _FALSE)
-        return f"CASE WHEN lower({raw}) IN ({true}) THEN true WHEN lower({raw}) IN ({false}) THEN false END"
+        word = f"lower(trim({raw}))"
+        return f"CASE WHEN {word} IN ({true}) THEN true WHEN {word} IN ({false}) THEN false END"
     first = "%d" if day_first else "%m"
     second = "%m" if day_first else "%d"
     slashed = [
@@ -176,7 +177,13 @@ def parse_sql(kind: str, raw: str, *, day_first: bool = False) -> str:
         f"{first}.{second}.%Y",
     ]
     formats = "[" + ", ".join(literal(f) for f in slashed) + "]"
-    text = f"coalesce(CAST(try_cast({raw} AS TIMESTAMPTZ) AS TIMESTAMP), try_strptime({raw}, {formats}))"
+    # a UTC offset after the date (+02:00, -0500) needs the slower time-zone cast; 'Z' and no offset do not
+    offset = f"(contains(substr({raw}, 11), '+') OR contains(substr({raw}, 11), '-'))"
+    zoned = f"CAST(try_cast({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    iso = f"CASE WHEN {offset} THEN {zoned} ELSE try_cast({raw} AS TIMESTAMP) END"
+    # a value with spaces around it is read on the second try (trimming every value up front costs more)
+    trimmed = iso.replace(raw, f"trim({raw})")
+    text = f"coalesce({iso}, {trimmed}, try_strptime(trim({raw}), {formats}))"
     if kind == "epoch_s":
         return f"coalesce(to_timestamp(try_cast({raw} AS DOUBLE))::TIMESTAMP, {text})"
     if kind == "epoch_ms":  # milliseconds since 1970 (HubSpot's API), or a written date
@@ -193,7 +200,8 @@ EMAIL_SQL_PATTERN = EMAIL_PATTERN[1:-1]
 
 def email_key_sql(raw: str) -> str:
     """The SQL of an email address as compared across records: no spaces, lower case (as ``normalize_email``)."""
-    return f"nullif(lower(regexp_replace({raw}, '\\s+', '', 'g')), '')"
+    spaced = " OR ".join(f"contains({raw}, chr({code}))" for code in (32, 9, 10, 12, 13))
+    return f"nullif(lower(CASE WHEN {spaced} THEN regexp_replace({raw}, '\\s+', '', 'g') ELSE {raw} END), '')"
 
 
 def valid_email_sql(raw: str) -> str:

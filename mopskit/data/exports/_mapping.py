@@ -46,7 +46,7 @@ _NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
     "campaign_members": (("campaign_id",), ("status",)),
     "web_events": (("event_name",), ("occurred_at",)),
 }
-_AUTOMATIC = {"system", "scope", "file", "row", "bad", "email_key", "stage_label", "vendor_type"}
+_AUTOMATIC = {"system", "scope", "file", "row", "bad", "email_key", "person", "stage_label", "vendor_type"}
 _SUBSCRIPTION_WORDS: dict[str, tuple[str, ...]] = {
     "subscribed": ("subscribed", "optedin", "optin", "active", "yes", "true"),
     "unsubscribed": ("unsubscribed", "optedout", "optout", "unsubscribe", "no", "false"),

@@ -62,8 +62,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("event_id", "VARCHAR", "text", "the event's id"),
         Column("campaign_id", "VARCHAR", "text", "the send (campaign or email) the event belongs to"),
         Column("contact_id", "VARCHAR", "text", "the recipient's record id in the sending system"),
-        Column("email", "VARCHAR", "email", "the recipient's address, where the export has it"),
-        Column("email_key", "VARCHAR", "text", "the address as compared: no spaces, lower case"),
+        Column("email", "VARCHAR", "email", "the recipient's address as written, where it says more than person"),
+        Column(
+            "person",
+            "VARCHAR",
+            "text",
+            "who the event is about: '<system>:<contact_id>' where the export has the sending system's record id, "
+            "else the address as compared (no spaces, lower case)",
+        ),
         Column("event_type", "VARCHAR", "event", "sent, delivered, bounced, opened, clicked or unsubscribed"),
         Column("vendor_type", "VARCHAR", "text", "the event type as the export wrote it"),
         Column("occurred_at", "TIMESTAMP", "timestamp", "when it happened (UTC)"),
@@ -109,7 +115,12 @@ def table_columns(table: str) -> list[str]:
     return [c.name for c in TABLES[table]]
 
 
-def create_sql(table: str) -> str:
-    """The ``CREATE TABLE`` statement of one import table."""
-    columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in TABLES[table])
-    return f'CREATE TABLE IF NOT EXISTS "{table}" ({columns})'
+def create_sql(table: str, types: dict[str, str] | None = None) -> str:
+    """The ``CREATE TABLE`` statement of one import table, with some columns' types replaced (``types``).
+
+    >>> create_sql("web_events", {"file": "export_file"}).split(", ")[2]
+    '"file" export_file'
+    """
+    chosen = types or {}
+    columns = ", ".join(f'"{c.name}" {chosen.get(c.name, c.sql_type)}' for c in TABLES[table])
+    return f'CREATE TABLE "{table}" ({columns})'

@@ -293,9 +293,11 @@ def _marketo_derived(found: Mapping[str, str]) -> dict[str, str]:
     if "attributes" in found:
         # attributes are a JSON object {"Name": value} (the current extract) or a list of {"name", "value"}
         listed = "try_cast(v_attributes AS STRUCT(name VARCHAR, value VARCHAR)[])"
+        # only bounces and unsubscribes name the address; the others are not parsed for it
         derived["email"] = (
-            "nullif(trim(CASE json_type(v_attributes) WHEN 'OBJECT' THEN json_extract_string(v_attributes, '$.Email') "
-            f"WHEN 'ARRAY' THEN list_filter({listed}, lambda a: a.name = 'Email')[1].value END), '')"
+            "CASE WHEN r_type_id IN ('8', '27', '9') THEN nullif(trim(CASE json_type(v_attributes) WHEN 'OBJECT' "
+            "THEN json_extract_string(v_attributes, '$.Email') "
+            f"WHEN 'ARRAY' THEN list_filter({listed}, lambda a: a.name = 'Email')[1].value END), '') END"
         )
     return derived
 
