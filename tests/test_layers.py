@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "_textfile": 1,
     "_answer_files": 1,
     "_html": 1,
+    "_hours": 1,
     "present": 1,
     "content": 1,
     # 2 data and plumbing

@@ -45,7 +45,7 @@ def test_conditions(condition, expected):
 def test_a_set_needs_every_condition_and_says_what_was_missed():
     result = apply_criteria(LEADS, "sales_quality")
     assert result["meets"].tolist() == [True, False, False, False, False]
-    assert result.loc[1, "missed"] == "score >= 75; fit_score >= 30; hand_raiser == true"
+    assert result.loc[1, "missed"] == "score >= 80; fit_score >= 30; hand_raiser == true"
     assert result.loc[3, "missed"] == "consent != unsubscribed"
 
 

@@ -75,6 +75,22 @@ EVENTS_DELAY_FACTOR = 8.0  # badge scans are uploaded days after the show
 NEVER_TOUCHED = {"default": 0.04, "Lead queue": 0.25}
 # A rep who left but whom the routing kept feeding: in the round robin until this day.
 ROTATION_UNTIL = {"Tom Baker": pd.Timestamp("2026-10-01")}
+# How well each attribute fits the company's market (points; the simulated truth, which the sample company's
+# scoring model in content/lead_scoring.yaml estimates with its own numbers).
+TRUE_FIT = {
+    "seniority": {"c_level": 20, "vp": 20, "director": 15, "manager": 10, "entry": 0},
+    "industry": {
+        "software": 10,
+        "financial_services": 10,
+        "healthcare": 5,
+        "manufacturing": 5,
+        "retail": 5,
+        "education": -5,
+        "public_sector": 0,
+        "other": 0,
+    },
+}
+TRUE_FIT_SIZE = {10: -10, 50: 0, 200: 10, 1000: 15, 5000: 15}  # up to N employees: points; more than 5000: 10
 MQL_TRIGGERS = {"demo_request": 0.45, "webinar_attended": 0.25, "content_download": 0.3}
 DISQUALIFY_REASONS = {"competitor": 0.15, "invalid_contact": 0.3, "not_a_fit": 0.55}
 RECYCLE_REASONS = {"no_response": 0.5, "not_ready": 0.3, "no_budget": 0.2}
@@ -150,10 +166,14 @@ def _titles(rng: np.random.Generator, seniority: np.ndarray) -> np.ndarray:
 
 
 def _fit_quality(frame: pd.DataFrame) -> np.ndarray:
-    """How good a fit each contact really is, 0..1 (the truth the sample company's scoring model reads)."""
-    from ..leads.scoring import fit_points
+    """How good a fit each contact really is, 0..1.
 
-    points = fit_points(frame)["fit_score"].to_numpy()
+    The truth of the simulated market, which a scoring model (``content/lead_scoring.yaml``) can only estimate.
+    """
+    points = frame["seniority"].map(TRUE_FIT["seniority"]).fillna(0).to_numpy(dtype="float64")
+    points += frame["industry"].map(TRUE_FIT["industry"]).fillna(0).to_numpy(dtype="float64")
+    employees = frame["employees"].to_numpy(dtype="float64")
+    points += np.select([employees <= high for high in TRUE_FIT_SIZE], list(TRUE_FIT_SIZE.values()), 10.0)
     quality = np.clip((points + 15) / 65, 0, 1)
     return np.where(frame["job_title"].to_numpy() == "Student", 0.0, quality)
 
@@ -298,7 +318,7 @@ def _work_the_leads(
     rng: np.random.Generator, frame: pd.DataFrame, quality: np.ndarray, team: pd.DataFrame, end: pd.Timestamp
 ) -> None:
     """Routing time, first touch, the sales outcome and the later milestones of every MQL (in place)."""
-    from ..leads.hours import add_business_hours
+    from .._hours import add_business_hours
 
     n = len(frame)
     mql = frame["mql_at"].notna().to_numpy()

@@ -124,9 +124,16 @@ def _values(rows: list[tuple[Any, ...]], names: str) -> str:
     return f"(VALUES {body}) AS {names}"
 
 
-def score_sql(contacts: Any, activities: Any, *, model: Any, as_of: Any, as_of_column: str | None) -> pd.DataFrame:
+def score_sql(
+    contacts: Any,
+    activities: Any,
+    *,
+    model: Any,
+    as_of: Any,
+    as_of_column: str | None,
+    contact_columns: Sequence[str],
+) -> pd.DataFrame:
     """:func:`mopskit.leads.score_leads` in DuckDB (either table may be a DataFrame or a path)."""
-    from .scoring import SCORED_CONTACT_COLUMNS
 
     def work(con: Any, scans: list[tuple[str, str]]) -> pd.DataFrame:
         sources = iter(scans)
@@ -136,7 +143,7 @@ def score_sql(contacts: Any, activities: Any, *, model: Any, as_of: Any, as_of_c
             sources,
             table="contacts",
             needed=["contact_id", *([as_of_column] if as_of_column else [])],
-            optional=SCORED_CONTACT_COLUMNS,
+            optional=contact_columns,
         )
         acts, _have = source(
             con, activities, sources, table="activities", needed=["contact_id", "activity_type", "occurred_at"]
@@ -157,7 +164,7 @@ def score_sql(contacts: Any, activities: Any, *, model: Any, as_of: Any, as_of_c
         half = model.half_life_days
         decay = "1" if half is None else f"pow(0.5, greatest(age, 0) / {float(half)!r})"
         hands = ", ".join(literal(h.lower()) for h in model.hand_raisers) or "''"
-        contact_cols = "".join(f", c.{name}" for name in SCORED_CONTACT_COLUMNS if name in have)
+        contact_cols = "".join(f", c.{name}" for name in contact_columns if name in have)
         sql = f"""
             WITH a AS (
                 SELECT CAST(contact_id AS VARCHAR) AS contact_id, lower(trim(activity_type)) AS kind,
@@ -212,11 +219,19 @@ def score_sql(contacts: Any, activities: Any, *, model: Any, as_of: Any, as_of_c
     return finish(frame[first + [c for c in frame.columns if c not in first]], notes=notes)
 
 
-def route_sql(leads: Any, members: pd.DataFrame, *, rules: Any, order_by: str, only_with: str | None) -> pd.DataFrame:
-    """:func:`mopskit.leads.route_leads` on a file: the same owners, rules and turns as the pandas code."""
-    from .routing import _reps
+def route_sql(
+    leads: Any,
+    members: pd.DataFrame,
+    *,
+    rules: Any,
+    reps: dict[str, list[str]],
+    order_by: str,
+    only_with: str | None,
+) -> pd.DataFrame:
+    """:func:`mopskit.leads.route_leads` on a file: the same owners, rules and turns as the pandas code.
 
-    reps = _reps(members, rules)
+    ``members`` are the active team, ``reps`` each territory's round robin in order.
+    """
     active = set(members["owner"])
     named = [(" ".join(k.split()).casefold(), v) for k, v in rules.accounts.items() if v in active] or [("", "")]
     countries = [(c, t) for t, codes in rules.territories.items() for c in codes] or [("", "")]
@@ -290,14 +305,12 @@ def sla_sql(
     end: str | None,
 ) -> pd.DataFrame:
     """:func:`mopskit.leads.sla_status` on a file: business hours on each owner's clock, computed in SQL."""
+    from .._hours import business_seconds_sql, check_time_zone
     from .._validate import period
-    from .hours import business_seconds_sql, check_time_zone
-    from .routing import _team
-    from .sla import _statuses
 
     first, last = (d.isoformat() if d else None for d in period(start, end, function="sla_status"))
     check_time_zone(default_time_zone, function="sla_status", argument="default_time_zone")
-    members = _team(team) if team is not None else pd.DataFrame({"owner": []})
+    members = team if team is not None else pd.DataFrame({"owner": []})
     zones = members["time_zone"].astype(str).str.strip() if "time_zone" in members.columns else None
     for zone in set(zones) if zones is not None else ():
         check_time_zone(zone, function="sla_status", argument="sales_team.time_zone")
@@ -365,24 +378,5 @@ def sla_sql(
     frame = run([contacts], work)
     for column in ("mql_at", "first_sales_touch_at"):
         frame[column] = frame[column].astype("datetime64[ns]")
-    frame["status"] = _statuses(
-        frame["first_sales_touch_at"].notna().to_numpy(), frame["business_hours"].to_numpy(), target
-    )
     none_for_missing(frame, ["owner", "source_channel", "territory"])
-    frame.attrs["target_hours"] = target
-    known = set(members["owner"])
-    unknown = (
-        sorted({o for o in frame["owner"].dropna().unique() if o not in known})
-        if time_zone == "owner" and team is not None
-        else []
-    )
-    notes = (
-        [
-            _("Owners not in the sales team, measured on {zone}: {names}.").format(
-                zone=default_time_zone, names=", ".join(unknown)
-            )
-        ]
-        if unknown
-        else []
-    )
-    return finish(frame, notes=notes)
+    return frame

@@ -206,7 +206,9 @@ def route_leads(
     if is_path(leads):
         from ._duckdb import route_sql
 
-        decided = route_sql(leads, members, rules=rules, order_by=order_by, only_with=only_with)
+        decided = route_sql(
+            leads, members, rules=rules, reps=_reps(members, rules), order_by=order_by, only_with=only_with
+        )
     else:
         frame = frame_columns(
             leads,

@@ -308,7 +308,14 @@ def score_leads(
     if is_path(contacts) or is_path(activities):
         from ._duckdb import score_sql
 
-        return score_sql(contacts, activities, model=model, as_of=as_of, as_of_column=column)
+        return score_sql(
+            contacts,
+            activities,
+            model=model,
+            as_of=as_of,
+            as_of_column=column,
+            contact_columns=SCORED_CONTACT_COLUMNS,
+        )
     people = frame_columns(
         contacts,
         table="contacts",

@@ -64,16 +64,7 @@ def _zones(
         check_time_zone(zone, function="sla_status", argument="sales_team.time_zone")
     mapped = owners.astype("string").str.strip().map(zones)
     unknown = sorted(set(owners[mapped.isna() & owners.notna()].astype(str)))
-    notes = (
-        [
-            _("Owners not in the sales team, measured on {zone}: {names}.").format(
-                zone=default_time_zone, names=", ".join(unknown)
-            )
-        ]
-        if unknown
-        else []
-    )
-    return mapped.fillna(default_time_zone).astype(str), notes
+    return mapped.fillna(default_time_zone).astype(str), _unknown_owners_note(unknown, default_time_zone)
 
 
 def sla_status(
@@ -119,9 +110,10 @@ def sla_status(
     if is_path(contacts):
         from ._duckdb import sla_sql
 
-        return sla_sql(
+        members = _team_or_none(team)
+        measured = sla_sql(
             contacts,
-            team,
+            members,
             target=target,
             hours=hours,
             time_zone=time_zone,
@@ -130,6 +122,13 @@ def sla_status(
             start=start,
             end=end,
         )
+        known = set(members["owner"]) if members is not None else set()
+        unknown = (
+            sorted({o for o in measured["owner"].dropna().unique() if o not in known})
+            if time_zone == "owner" and members is not None
+            else []
+        )
+        return _with_status(measured, target, _unknown_owners_note(unknown, default_time_zone))
     frame = frame_columns(
         contacts,
         table="contacts",
@@ -161,11 +160,28 @@ def sla_status(
         }
     )
     none_for_missing(result, ["owner", "source_channel", "territory"])
-    result["status"] = _statuses(
-        result["first_sales_touch_at"].notna().to_numpy(), result["business_hours"].to_numpy(), target
+    return _with_status(result, target, notes)
+
+
+def _with_status(measured: pd.DataFrame, target: float, notes: list[str]) -> pd.DataFrame:
+    """Add each MQL's status to the measured hours (the same step for both engines)."""
+    measured["status"] = _statuses(
+        measured["first_sales_touch_at"].notna().to_numpy(), measured["business_hours"].to_numpy(), target
     )
-    result.attrs["target_hours"] = target
-    return finish(result, notes=notes)
+    measured.attrs["target_hours"] = target
+    return finish(measured, notes=notes)
+
+
+def _unknown_owners_note(unknown: list[str], zone: str) -> list[str]:
+    if not unknown:
+        return []
+    return [_("Owners not in the sales team, measured on {zone}: {names}.").format(zone=zone, names=", ".join(unknown))]
+
+
+def _team_or_none(team: Table | None) -> pd.DataFrame | None:
+    from .routing import _team
+
+    return None if team is None else _team(team)
 
 
 def _statuses(touched: np.ndarray, elapsed: np.ndarray, target: float) -> np.ndarray:
