@@ -76,24 +76,43 @@ def typed(name: str, quoted: str) -> str:
 
 
 def relation(
-    con: Any, scan: str, label: str, *, table: str, needed: Sequence[str], optional: Sequence[str] = ()
+    con: Any,
+    scan: str,
+    label: str,
+    *,
+    table: str,
+    needed: Sequence[str],
+    optional: Sequence[str] = (),
+    numbered: bool = False,
 ) -> tuple[str, list[str]]:
-    """A SELECT giving the table's columns under the kit's names and types (and ``_row``, the row's position)."""
+    """A SELECT giving the table's columns under the kit's names and types.
+
+    With ``numbered``, also ``_row``: the row's position in the file, so a result can keep the file's order.
+    """
     found = columns(con, scan, label, table=table, needed=needed, optional=optional)
     parts = [f"{typed(name, quoted)} AS {name}" for name, quoted in found.items()]
-    return f"(SELECT {', '.join(parts)}, row_number() OVER () AS _row FROM {scan})", list(found)
+    if numbered:
+        parts.append("row_number() OVER () AS _row")
+    return f"(SELECT {', '.join(parts)} FROM {scan})", list(found)
 
 
 def source(
-    con: Any, table_or_path: Any, scans: Any, *, table: str, needed: Sequence[str], optional: Sequence[str] = ()
+    con: Any,
+    table_or_path: Any,
+    scans: Any,
+    *,
+    table: str,
+    needed: Sequence[str],
+    optional: Sequence[str] = (),
+    numbered: bool = False,
 ) -> tuple[str, list[str]]:
     """The relation of a table given as a DataFrame (registered) or a path (the next of ``scans``)."""
     if isinstance(table_or_path, pd.DataFrame):
         name = f"{table}_frame"
         con.register(name, table_or_path)
-        return relation(con, name, table, table=table, needed=needed, optional=optional)
+        return relation(con, name, table, table=table, needed=needed, optional=optional, numbered=numbered)
     scan, label = next(scans)
-    return relation(con, scan, label, table=table, needed=needed, optional=optional)
+    return relation(con, scan, label, table=table, needed=needed, optional=optional, numbered=numbered)
 
 
 def _fit_sql(model: Any, present: list[str]) -> str:
@@ -144,6 +163,7 @@ def score_sql(
             table="contacts",
             needed=["contact_id", *([as_of_column] if as_of_column else [])],
             optional=contact_columns,
+            numbered=True,
         )
         acts, _have = source(
             con, activities, sources, table="activities", needed=["contact_id", "activity_type", "occurred_at"]
@@ -247,7 +267,9 @@ def route_sql(
     def work(con: Any, scans: list[tuple[str, str]]) -> pd.DataFrame:
         scan, label = scans[0]
         optional = ["company", "country", order_by, *([only_with] if only_with else [])]
-        rel, have = relation(con, scan, label, table="contacts", needed=["contact_id"], optional=optional)
+        rel, have = relation(
+            con, scan, label, table="contacts", needed=["contact_id"], optional=optional, numbered=True
+        )
         if only_with and only_with not in have:
             raise DataError(_("the leads have no column {c!r} to route by").format(c=only_with))
         company = "company" if "company" in have else "CAST(NULL AS VARCHAR)"
@@ -336,6 +358,7 @@ def sla_sql(
             table="contacts",
             needed=["contact_id", "mql_at", "first_sales_touch_at"],
             optional=["owner", "source_channel"],
+            numbered=True,
         )
         owner = "owner" if "owner" in have else "CAST(NULL AS VARCHAR)"
         source = "source_channel" if "source_channel" in have else "CAST(NULL AS VARCHAR)"

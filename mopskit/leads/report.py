@@ -170,7 +170,7 @@ def _funnel_frame(contacts: pd.DataFrame | Path) -> pd.DataFrame:
         rel, _have = relation(
             con, scan, label, table="contacts", needed=["contact_id", "created_at"], optional=FUNNEL_COLUMNS
         )
-        return con.sql(f"SELECT * EXCLUDE (_row) FROM {rel}").df()
+        return con.sql(f"SELECT * FROM {rel}").df()
 
     return run([contacts], work)
 
