@@ -485,8 +485,9 @@ def main() -> None:
                 )
     after = os.getloadavg()[0]
     lines = [
-        f"{contacts:,} contacts and {activities:,} activities (Parquet, {(DATA / 'contacts.parquet').stat().st_size / 1e6:.0f} "
-        f"and {(DATA / 'activities.parquet').stat().st_size / 1e6:.0f} MB); best of {args.rounds} processes x "
+        f"{contacts:,} contacts and {activities:,} activities (Parquet, "
+        f"{(DATA / 'contacts.parquet').stat().st_size / 1e6:.0f} and "
+        f"{(DATA / 'activities.parquet').stat().st_size / 1e6:.0f} MB); best of {args.rounds} processes x "
         f"{args.repeat} runs each; DuckDB limits: memory {os.environ.get('MOPSKIT_DUCKDB_MEMORY', '600MB')}, threads "
         f"{os.environ.get('MOPSKIT_DUCKDB_THREADS', os.cpu_count())}; load average {load:.1f} before and {after:.1f} "
         f"after the run, on {os.cpu_count()} cores.",
