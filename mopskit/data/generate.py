@@ -384,7 +384,7 @@ class _Sink:
             for chunk in chunks:
                 chunk.to_csv(handle, index=False, header=header, lineterminator="\n")
                 header = False
-                if self.parquet:
+                if self.parquet and len(chunk):  # an empty chunk has no types to give the Parquet schema
                     writer = self._parquet(name, chunk, writer)
                 bar(len(chunk))
         bar(None)
