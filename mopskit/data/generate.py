@@ -223,9 +223,17 @@ def _budget(rng: np.random.Generator, campaigns: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _contacts_raw(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFrame:
-    raw = contacts.sample(n=min(600, len(contacts)), random_state=np.random.RandomState(rng.integers(2**31)))
-    raw = raw.sort_values("contact_id").reset_index(drop=True)
+def _as_text(people: pd.DataFrame) -> pd.DataFrame:
+    """Contacts as the CSV writes them: moments as ISO text, without the generator's own columns."""
+    text = people.drop(columns="mql_trigger")
+    for column in DATETIME_COLUMNS:
+        text[column] = _iso(people[column]).to_numpy()
+    return text
+
+
+def _contacts_raw(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame:
+    picked = people.sample(n=min(600, len(people)), random_state=np.random.RandomState(rng.integers(2**31)))
+    raw = _as_text(picked).sort_values("contact_id").reset_index(drop=True)
     n = len(raw)
     dup = raw.sample(n=n // 12, random_state=1).copy()
     dup["email"] = [(" " + e.upper()) if i % 2 else e.title() + " " for i, e in enumerate(dup["email"])]
@@ -317,14 +325,11 @@ def generate(
     gone = log.unsubscribed_at < NEVER
     people.loc[gone, "consent"] = "unsubscribed"
     people.loc[gone, "consent_at"] = log.unsubscribed_at[gone]
-    if wanted & {"contacts", "contacts_raw"}:
-        text = people.drop(columns="mql_trigger")
-        for column in DATETIME_COLUMNS:
-            text[column] = _iso(people[column])
-        sink.table("contacts", text)
-        if "contacts_raw" in wanted:
-            sink.table("contacts_raw", _contacts_raw(_stream(seed, "contacts_raw"), text))
-        del text
+    # written a chunk at a time: a million contacts' moments as text would not fit in bounded memory at once
+    blocks = (_as_text(people.iloc[begin : begin + CHUNK]) for begin in range(0, len(people), CHUNK))
+    sink.chunks("contacts", blocks, progress=False)
+    if "contacts_raw" in wanted:
+        sink.table("contacts_raw", _contacts_raw(_stream(seed, "contacts_raw"), people))
     if "touchpoints" in wanted:
         sink.table("touchpoints", _touchpoints(_stream(seed, "touchpoints"), people, campaigns))
     sink.table("budget", _budget(_stream(seed, "budget"), campaigns))
@@ -382,7 +387,7 @@ class _Sink:
         with path.open("w", newline="", encoding="utf-8") as handle:
             header = True
             for chunk in chunks:
-                chunk.to_csv(handle, index=False, header=header, lineterminator="\n")
+                chunk.to_csv(handle, index=False, header=header, lineterminator="\n", float_format="%.2f")
                 header = False
                 if self.parquet and len(chunk):  # an empty chunk has no types to give the Parquet schema
                     writer = self._parquet(name, chunk, writer)
