@@ -3,8 +3,11 @@
 When the wheel is built, every lesson of ``notebooks/`` is released with the kit's own release step
 (``mopskit.assess._release``: solutions and hidden checks stripped) into ``mopskit/_lessons``, and the report
 notebooks, which hold no exercises, are copied as they are into ``mopskit/_lessons/reports`` after checking that
-none holds instructor material. ``datasets/`` goes to ``mopskit/_datasets``. An editable install gets none of
-this: the kit imports from the checkout and releases the lessons there on first use (``mopskit._resources``).
+none holds instructor material. Each lesson is also rendered in every language the kit ships, from its catalog
+(``notebooks/locale/<lang>/``), and released into ``mopskit/_lessons/<lang>``; the lessons' catalogs stay behind
+(their hidden checks' messages are the instructor's). The package's catalogs (``mopskit/locale``) are compiled
+into ``.mo`` files. ``datasets/`` goes to ``mopskit/_datasets``. An editable install gets none of this: the kit
+imports from the checkout, releases the lessons there and compiles the catalogs on first use.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import shutil
 import sys
 import tempfile
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +27,13 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 _STANDALONE = "_mopskit_release_step"
 
 
-def _release_module(root: Path) -> Any:
+@contextmanager
+def _release_step(root: Path) -> Iterator[Any]:
     """Import the kit's release step from the tree being built, without importing the package.
 
     The package's ``__init__`` needs its runtime dependencies, which a build environment does not have; the
-    release step needs only ``nbformat`` (a build requirement) and the kit's errors module.
+    release step needs only ``nbformat`` and Babel (build requirements), the kit's errors, its languages
+    (``mopskit.i18n``) and its catalogs (``mopskit.catalogs``, imported while the step runs).
     """
     package = types.ModuleType(_STANDALONE)
     package.__path__ = [str(root / "mopskit")]
@@ -34,22 +41,30 @@ def _release_module(root: Path) -> Any:
     assess.__path__ = [str(root / "mopskit" / "assess")]
     sys.modules[_STANDALONE], sys.modules[assess.__name__] = package, assess
     try:
-        return importlib.import_module(f"{_STANDALONE}.assess._release")
+        yield importlib.import_module(f"{_STANDALONE}.assess._release")
     finally:
         for name in [n for n in sys.modules if n == _STANDALONE or n.startswith(f"{_STANDALONE}.")]:
             del sys.modules[name]
 
 
 def release_lessons(root: Path, out: Path) -> list[Path]:
-    """Write trainee copies of ``root/notebooks/*.ipynb`` and the reports into ``out``; return what was written.
+    """Write trainee copies of the lessons (in English and every language) and the reports into ``out``.
+
+    Returns the files written.
 
     Raises:
         ReleaseError: a lesson cannot be released, or a report holds a solution or hidden checks.
 
     """
-    step = _release_module(root)
-    sources = root / "notebooks"
-    written = [step.release_notebook(lesson, out / lesson.name).target for lesson in sorted(sources.glob("*.ipynb"))]
+    with _release_step(root) as step:
+        return _release_all(step, root / "notebooks", out)
+
+
+def _release_all(step: Any, sources: Path, out: Path) -> list[Path]:
+    lessons = sorted(sources.glob("*.ipynb"))
+    written = [step.release_notebook(lesson, out / lesson.name).target for lesson in lessons]
+    for lang in step.translated_languages():
+        written += [step.release_in(lesson, out / lang / lesson.name, lang).target for lesson in lessons]
     (out / "reports").mkdir(parents=True, exist_ok=True)
     for report in sorted((sources / "reports").glob("*.ipynb")):
         leaks = step.instructor_material(report)
@@ -59,6 +74,22 @@ def release_lessons(root: Path, out: Path) -> list[Path]:
                 f"({'; '.join(leaks)}); move that into a lesson"
             )
         written.append(Path(shutil.copyfile(report, out / "reports" / report.name)))
+    return written
+
+
+def compile_catalogs(root: Path, out: Path) -> list[Path]:
+    """Compile the package's catalogs (``mopskit/locale/<lang>/LC_MESSAGES/*.po``) into ``.mo`` files in ``out``."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    locale = root / "mopskit" / "locale"
+    written = []
+    for po in sorted(locale.glob("*/LC_MESSAGES/*.po")):
+        mo = (out / po.relative_to(locale)).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as source, mo.open("wb") as target:
+            write_mo(target, read_po(source), use_fuzzy=False)
+        written.append(mo)
     return written
 
 
@@ -74,9 +105,12 @@ class CustomBuildHook(BuildHookInterface):
         release_lessons(root, self._out)
         build_data["force_include"][str(self._out)] = "mopskit/_lessons"
         build_data["force_include"][str(root / "datasets")] = "mopskit/_datasets"
+        self._mo = Path(tempfile.mkdtemp(prefix="mopskit-catalogs-"))
+        for mo in compile_catalogs(root, self._mo):
+            build_data["force_include"][str(mo)] = f"mopskit/locale/{mo.relative_to(self._mo).as_posix()}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the temporary folder."""
-        out = getattr(self, "_out", None)
-        if out is not None:
-            shutil.rmtree(out, ignore_errors=True)
+        for out in (getattr(self, "_out", None), getattr(self, "_mo", None)):
+            if out is not None:
+                shutil.rmtree(out, ignore_errors=True)

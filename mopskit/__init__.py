@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
-from .assess._answers import start_lesson
-from .assess._exercise import check
+from .assess import check, start_lesson
 from .errors import DataError, ExerciseError, MopskitError, ParameterError, ReportError
 
 __all__ = [

@@ -99,12 +99,21 @@ def tile(label: str, value: str) -> str:
     )
 
 
-def table(headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+def table(headers: Iterable[Any], rows: Iterable[Iterable[Any]], *, inline: bool = False) -> str:
     """A table with escaped headers and cells.
 
+    Args:
+        headers: the column headers.
+        rows: the rows, one value per column.
+        inline: style the table inline, for a notebook or a fragment that has no :data:`STYLE` around it.
+
     >>> table(["a"], [["<1>"]])
-    '<table><tr><th>a</th></tr><tr><td>&lt;1&gt;</td></tr></table>'
+    '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>'
+
     """
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    cell = f" style='border:1px solid {COLOURS['line']};padding:2px 8px;text-align:left;vertical-align:top'"
+    cell = cell if inline else ""
+    head = "".join(f"<th{cell}>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td{cell}>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    frame = " style='border-collapse:collapse;margin:4px 0'" if inline else ""
+    return f"<table{frame}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -5,7 +5,8 @@ its arguments and the cells it computes with here, so a bad value gets the same 
 
     <function>: '<name>' must be <rule> (got <value>)[ in row N of <table>][; <fix>]
 
-for example ``ab_test: 'conversions_a' must be a whole number, 0 or more (got True); pass a count, like 5``.
+for example ``ab_test: 'conversions_a' must be a whole number (got True); True/False stand for yes/no, not for a
+whole number``.
 An argument that is wrong raises :class:`~mopskit.errors.ParameterError`; a cell of a table that is wrong
 raises :class:`~mopskit.errors.DataError`, naming the first bad rows and listing every one in ``problems``.
 Rows are counted as in a spreadsheet (the header is row 1, the table's first row is row 2), as
@@ -14,9 +15,10 @@ when it differs.
 
 How to use it, in a domain function::
 
-    from .._validate import Notes, amounts, choice, count, dates, percent
+    from .._validate import Notes, amounts, checked, choice, count, dates, percent
 
-    def my_metric(log, *, model="linear", confidence=95.0):
+    @checked  # an argument of the wrong kind (by its annotation), or an unknown one: a ParameterError
+    def my_metric(log: pd.DataFrame, *, model: str = "linear", confidence: float = 95.0) -> pd.DataFrame:
         model = choice(model, "model", MODELS, function="my_metric")
         confidence = percent(confidence, "confidence", function="my_metric", low=50, high=99.9)
         when = dates(log["date"], function="my_metric", table="the purchase log")
@@ -27,6 +29,10 @@ How to use it, in a domain function::
         ...
         return notes.attach(result)   # result.attrs["notes"] and result.attrs["data_quality"]["rows"]
 
+A public function that returns a bare number cannot carry notes, so it refuses rows it would have to leave out
+(see :func:`mopskit.metrics.repeat_purchase_rate`). ``tests/test_validate_api.py`` feeds every public
+function bad frames and arguments, and fails on one that is not decorated or not covered.
+
 The rules, decided once:
 
 - **Dates**: ISO 8601 only (``2026-03-31``, ``2026-03-31T14:05:00``, with or without a UTC offset; times
@@ -36,13 +42,17 @@ The rules, decided once:
   comma thousands separators are taken away (``'$7'`` is 7, ``'1,000.00'`` is 1000). Decimal commas
   (``'1,5'``), ``'abc'`` and True/False are refused with the fix. Negative amounts are refused unless the
   column allows them (refunds).
-- **Counts**: whole numbers, 0 or more; never True/False, NaN or text.
+- **Counts**: whole numbers, 0 or more (5.0 is 5); never True/False, NaN or text.
+- **Months**: ``YYYY-MM``, or a date in the month.
 - **Percents**: 0 to 100. A value between 0 and 1 where a percent is expected reads as a fraction and is
   refused ("0.04 looks like a fraction; write 4 for 4%"); text with a percent sign (``'0.5%'``) says it
   really is under 1%.
 - **Choices**: one of a list, which the message names, with the closest spelling suggested.
 - **Keys** (channel, customer, campaign): a row without one is never dropped silently; the caller files it
-  under a label or leaves it out, and :class:`Notes` counts it.
+  under a label (``(no channel)``) or leaves it out, and :class:`Notes` counts it; where neither can be
+  said, :func:`filled` refuses it with its rows.
+- **Kinds of arguments** (:func:`checked`): text, a number, a table... as each public function's annotations
+  say; a whole-number argument given as 5.0 is passed on as 5.
 
 >>> count(5, "visitors_a", function="ab_test")
 5
@@ -59,12 +69,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import inspect
 import math
 import numbers
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DataError, ParameterError
 from .i18n import _
@@ -78,6 +91,8 @@ __all__ = [
     "MONTH_RULE",
     "Notes",
     "amounts",
+    "axes",
+    "checked",
     "choice",
     "columns",
     "count",
@@ -85,6 +100,7 @@ __all__ = [
     "dates",
     "day",
     "describe_value",
+    "filled",
     "is_missing",
     "missing_keys",
     "money",
@@ -94,6 +110,7 @@ __all__ = [
     "number",
     "parse_amount",
     "percent",
+    "percents",
     "period",
     "problem",
     "row_label",
@@ -199,7 +216,15 @@ def row_label(position: int, index: Any, table: str) -> str:
 def _raise_cells(function: str, name: str, table: str, bad: list[tuple[int, Any, Any, str, str]], *, rule: str) -> None:
     """Raise one DataError for the bad cells of a column: (position, index, value, rule, fix) each."""
     lines = [
-        problem(function, name, cell_rule or rule, value, where=row_label(pos, index, table), fix=fix)
+        problem(
+            function,
+            name,
+            cell_rule or rule,
+            value,
+            where=row_label(pos, index, table),
+            fix=fix,
+            shown=_("an empty cell") if is_missing(value) else None,
+        )
         for pos, index, value, cell_rule, fix in bad
     ]
     message = lines[0]
@@ -291,6 +316,26 @@ the events table; export it again with its data, or check the filter that made i
             fix=fix or _("export it again with its data, or check the filter that made it"),
         )
         raise DataError(text, problems=[text], source=table)
+
+
+def filled(values: pd.Series, *, function: str, table: str, name: str | None = None, fix: str = "") -> None:
+    """Refuse a key column with empty cells (where a note cannot stand in), naming every such row.
+
+    >>> import pandas as pd
+    >>> filled(pd.Series(["CRM", None], name="tool"), function="integration_map", table="the inventory")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.DataError: integration_map: 'tool' must be filled in (got an empty cell) in row 3 of the \
+inventory; fill it in, or leave the row out
+    """
+    empty = missing_keys(values).to_numpy()
+    if empty.any():
+        objects = values.astype(object)
+        bad = [
+            (pos, values.index[pos], objects.iloc[pos], "", fix or _("fill it in, or leave the row out"))
+            for pos in empty.nonzero()[0]
+        ]
+        _raise_cells(function, str(values.name) if name is None else name, table, bad, rule=_("filled in"))
 
 
 # --- arguments --------------------------------------------------------------------------------------------
@@ -777,6 +822,39 @@ def amounts(
     return parsed
 
 
+def percents(
+    values: pd.Series, *, function: str, table: str, name: str | None = None, low: float = 0.0, high: float = 100.0
+) -> pd.Series:
+    """Read a column of percents (57.7 for 57.7%): numbers, or text that is one; empty cells stay NaN.
+
+    >>> import pandas as pd
+    >>> percents(pd.Series(["57.7", 12, None]), function="f", table="t").tolist()
+    [57.7, 12.0, nan]
+    """
+    import pandas as pd
+
+    column = str(values.name) if name is None else name
+    rule = _("a percent from {low:g} to {high:g}").format(low=low, high=high)
+    found: list[float] = []
+    bad = []
+    for pos, value in enumerate(values.astype(object)):
+        if is_missing(value):
+            found.append(float("nan"))
+            continue
+        got = _real(value)
+        if got is None and isinstance(value, str) and _real_text(value.strip().rstrip("%")):
+            got = float(value.strip().rstrip("%"))
+        if got is None or not math.isfinite(got) or not low <= got <= high:
+            fix = _type_fix(value, rule) if got is None else ""
+            bad.append((pos, values.index[pos], value, "", fix))
+            found.append(float("nan"))
+        else:
+            found.append(got)
+    if bad:
+        _raise_cells(function, column, table, bad, rule=rule)
+    return pd.Series(found, index=values.index, name=values.name, dtype="float64")
+
+
 # --- notes ----------------------------------------------------------------------------------------------
 
 
@@ -865,3 +943,191 @@ def notes_of(result: Any) -> list[str]:
     if isinstance(found, list | tuple):
         return [str(n) for n in found]
     return []
+
+
+def axes(value: Any, *, function: str) -> None:
+    """Check an ``ax=`` argument: a matplotlib Axes to draw on, or None for a new chart."""
+    if value is not None and not (hasattr(value, "plot") and hasattr(value, "figure")):
+        raise ParameterError(
+            problem(function, "ax", _("a matplotlib Axes, or None for a new chart"), value, fix=_("leave it out"))
+        )
+
+
+# --- the guard on every public function ---------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _split_union(annotation: str) -> list[str]:
+    """``"str | Sequence[str] | None"`` -> ``["str", "Sequence[str]", "None"]`` (brackets kept whole)."""
+    parts, depth, current = [], 0, ""
+    for char in annotation:
+        depth += char == "["
+        depth -= char == "]"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _is_integral(value: Any) -> bool:
+    got = _real(value)
+    return got is not None and math.isfinite(got) and got == int(got)
+
+
+def _kind(name: str, namespace: Mapping[str, Any]) -> tuple[str, Callable[[Any], bool]] | None:
+    """What one part of an annotation accepts: (its words for a message, a test); None when anything goes."""
+    import pandas as pd
+
+    base = name.split("[", 1)[0].strip().rsplit(".", 1)[-1]
+    kinds: dict[str, tuple[str, Callable[[Any], bool]]] = {
+        "None": (_("None"), lambda v: v is None),
+        "str": (_("text"), lambda v: isinstance(v, str)),
+        "int": (_("a whole number"), _is_integral),
+        "float": (_("a number"), lambda v: _real(v) is not None),
+        "bool": (_("True or False"), _is_bool),
+        "DataFrame": (_("a table (a pandas DataFrame)"), lambda v: isinstance(v, pd.DataFrame)),
+        "Series": (_("a column (a pandas Series)"), lambda v: isinstance(v, pd.Series)),
+        "Path": (_("a file path"), lambda v: isinstance(v, os.PathLike)),
+        "PathLike": (_("a file path"), lambda v: isinstance(v, os.PathLike)),
+        "date": (_("a date"), lambda v: isinstance(v, dt.date)),
+        "datetime": (_("a date and time"), lambda v: isinstance(v, dt.datetime)),
+        "Mapping": (_("a dict"), lambda v: isinstance(v, Mapping)),
+        "dict": (_("a dict"), lambda v: isinstance(v, Mapping)),
+    }
+    listing = (
+        _("a list"),
+        lambda v: isinstance(v, list | tuple | pd.Series | pd.Index) or type(v).__name__ == "ndarray",
+    )
+    kinds |= {"Sequence": listing, "list": listing, "tuple": listing}
+    kinds["Iterable"] = (
+        _("a list"),
+        lambda v: isinstance(v, Iterable) and not isinstance(v, str | bytes | pd.DataFrame),
+    )
+    if base in ("Any", "object"):
+        return None
+    if base in kinds:
+        return kinds[base]
+    found = namespace.get(base)
+    if inspect.isclass(found):
+        article = "an" if base[:1].lower() in "aeiou" else "a"
+        return f"{article} {base}", lambda v: isinstance(v, found)
+    return None
+
+
+def _any_of(tests: list[Callable[[Any], bool]], value: Any) -> bool:
+    return any(test(value) for test in tests)
+
+
+def _checks_of(function: Callable[..., Any]) -> dict[str, tuple[str, Callable[[Any], bool], bool]]:
+    """For each annotated parameter, the words and the test its annotation stands for (when it says)."""
+    found: dict[str, tuple[str, Callable[[Any], bool], bool]] = {}
+    for name, param in inspect.signature(function).parameters.items():
+        annotation = param.annotation
+        if annotation is inspect.Parameter.empty or not isinstance(annotation, str):
+            continue
+        namespace = getattr(inspect.unwrap(function), "__globals__", {})
+        kinds = [_kind(part, namespace) for part in _split_union(annotation)]
+        if any(k is None for k in kinds):
+            continue
+        words = [k[0] for k in kinds if k is not None]
+        tests = [k[1] for k in kinds if k is not None]
+        rule = _(" or ").join(dict.fromkeys(words))
+        parts = [p.split("[", 1)[0].strip() for p in _split_union(annotation)]
+        whole = "int" in parts and "float" not in parts
+        found[name] = (rule, functools.partial(_any_of, tests), whole)
+    return found
+
+
+def _type_fix(value: Any, rule: str) -> str:
+    if _is_bool(value):
+        return _("True/False stand for yes/no, not for {rule}").format(rule=rule)
+    if isinstance(value, str) and _real_text(value):
+        return _("pass a number, not text (write {v} without quotes)").format(v=value.strip())
+    if isinstance(value, float) and math.isnan(value):
+        return _("the value is missing (NaN)")
+    return ""
+
+
+def _real_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def checked(function: F) -> F:
+    """Guard a public function: each argument must be of the kind its annotation says.
+
+    A wrong kind raises a ParameterError in the kit's message shape, and an unknown or missing argument is
+    named with the ones the function takes. Only the kind is checked here (text, a number, a table...);
+    each function checks the values itself.
+
+    >>> @checked
+    ... def share(part: int, whole: int, *, label: str | None = None) -> float:
+    ...     return part / whole
+    >>> share(1, 4)
+    0.25
+    >>> share("1", 4)
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.ParameterError: share: 'part' must be a whole number (got '1'); pass a number, not text \
+(write 1 without quotes)
+    >>> share(1, 4, lable="x")
+    Traceback (most recent call last):
+    ...
+    mopskit.errors.ParameterError: share: unknown argument 'lable'; did you mean 'label'? It takes: part, whole, label
+    """
+    signature = inspect.signature(function)
+    name = function.__name__
+    cache: dict[str, dict[str, tuple[str, Callable[[Any], bool], bool]]] = {}
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if "checks" not in cache:
+            cache["checks"] = _checks_of(function)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ParameterError(_binding_message(name, signature, args, kwargs, exc)) from None
+        for param, value in bound.arguments.items():
+            check = cache["checks"].get(param)
+            if check is None:
+                continue
+            if not check[1](value):
+                raise ParameterError(problem(name, param, check[0], value, fix=_type_fix(value, check[0])))
+            if check[2] and isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+                bound.arguments[param] = int(float(value))  # 5.0 where a whole number goes is passed on as 5
+        return function(*bound.args, **bound.kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def _binding_message(
+    name: str, signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any], exc: TypeError
+) -> str:
+    params = list(signature.parameters)
+    unknown = [k for k in kwargs if k not in signature.parameters]
+    takes = _("It takes: {names}").format(names=", ".join(params) or _("no arguments"))
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], params, n=1)
+        hint = _("did you mean {near}? ").format(near=describe_value(near[0])) if near else ""
+        return _("{function}: unknown argument {arg}; {hint}{takes}").format(
+            function=name, arg=describe_value(unknown[0]), hint=hint, takes=takes
+        )
+    missing = [
+        p.name
+        for p in signature.parameters.values()
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        and p.name not in kwargs
+    ][len(args) :]
+    if missing:
+        return _("{function}: {arg} is missing; {takes}").format(
+            function=name, arg=", ".join(describe_value(m) for m in missing), takes=takes
+        )
+    return _("{function}: {problem}; {takes}").format(function=name, problem=str(exc), takes=takes)

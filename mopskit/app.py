@@ -36,7 +36,7 @@ from ._answer_files import KIT_DIR
 from ._session import in_app_mode
 from .errors import WorkspaceError
 from .i18n import _
-from .workspace import HOME_NOTEBOOK, PreparedWorkspace, prepare_workspace
+from .workspace import HOME_NOTEBOOK, PreparedWorkspace, kernel_environment, prepare_workspace, workspace_language
 
 __all__ = ["DEFAULT_PORT", "VOILA_REQUIREMENT", "AppServer", "in_app_mode", "issue_xsrf_cookie", "run_app"]
 
@@ -300,6 +300,7 @@ def run_app(
     port: int | None = None,
     open_browser: bool = True,
     announce: Callable[[str], None] | None = None,
+    lang: str | None = None,
 ) -> PreparedWorkspace:
     """Prepare the workspace, then serve its lessons as web apps until Ctrl+C (the trainee's no-code way in).
 
@@ -313,6 +314,8 @@ def run_app(
         open_browser: open the home page in the default web browser once the server answers.
         announce: where to say what is going on (the address to open, how to stop); default: print, flushed
             at once (the address must show even when the output is piped).
+        lang: the language of the lessons (``ro``, ``th``, ``zh-TW``, ``en``); default: the workspace's, else
+            English. The pages' kernels get it as ``MOPSKIT_LANG``.
 
     Returns:
         What preparing the workspace did.
@@ -326,7 +329,7 @@ def run_app(
         raise WorkspaceError(missing)
     if announce is None:
         announce = functools.partial(print, flush=True)
-    prepared = prepare_workspace(directory)
+    prepared = prepare_workspace(directory, lang=lang)
     announce(str(prepared))
     log_path = prepared.path / KIT_DIR / "app.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -334,7 +337,8 @@ def run_app(
     with _signals({"SIGTERM": _interrupt, "SIGHUP": _interrupt}), log_path.open("ab" if keep else "wb") as log:
         begun = log.tell()
         try:
-            server = AppServer.start(prepared.path, port=port, log=log)
+            env = kernel_environment(workspace_language(prepared.path) or "en")
+            server = AppServer.start(prepared.path, port=port, log=log, env=env)
         except WorkspaceError as exc:
             tail = _log_tail(log_path, since=begun)
             raise WorkspaceError(f"{exc}; the end of {log_path}:\n{tail}" if tail else str(exc)) from None

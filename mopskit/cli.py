@@ -13,6 +13,8 @@ from typing import Any
 from ._version import __version__
 from .errors import MopskitError, ParameterError
 
+__all__ = ["FunctionDefault", "build_parser", "main"]
+
 _EPILOG = """examples:
   mopskit start                          prepare ./mopskit-workspace and open JupyterLab
   mopskit app                            the same lessons as web apps: no code, only text, charts and widgets
@@ -95,7 +97,7 @@ def _parse_params(pairs: list[str], files: list[str]) -> dict[str, Any]:
 def _cmd_start(args: argparse.Namespace) -> int:
     from .workspace import start
 
-    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port)
+    prepared = start(**_given(args, directory="directory"), launch=not args.no_launch, port=args.port, lang=args.lang)
     print(prepared)
     if args.no_launch:
         print(f"Open it later with: mopskit start {_value(args.directory)}")
@@ -105,7 +107,7 @@ def _cmd_start(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser)
+    run_app(**_given(args, directory="directory"), port=args.port, open_browser=not args.no_browser, lang=args.lang)
     return 0
 
 
@@ -236,6 +238,13 @@ and the kit's stack inventory. Open health_report.html; evidence/ holds every af
 def _cmd_health(args: argparse.Namespace) -> int:
     from .health import check_folders, health_check
 
+    if args.formats:
+        from .data.exports import describe_layouts
+
+        print(describe_layouts())
+        return 0
+    if not args.exports:
+        raise ParameterError("name the folder of exports to check, e.g. mopskit health exports/ (see --help)")
     options: dict[str, Any] = {
         name: value
         for name, value in (
@@ -276,7 +285,7 @@ def _add_health_command(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_HEALTH_EPILOG,
     )
-    p.add_argument("exports", nargs="+", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
+    p.add_argument("exports", nargs="*", metavar="EXPORTS_DIR", help="folder(s) of exports (sub-folders and zips too)")
     p.add_argument("--out", metavar="DIR", help="where the report goes (default: ./health-report)")
     p.add_argument("--as-of", metavar="DATE", help="check as of this day, YYYY-MM-DD (default: the latest record)")
     p.add_argument("--map", metavar="FILE", help="a mapping file (YAML) for exports the kit does not recognise")
@@ -284,6 +293,9 @@ def _add_health_command(sub: Any) -> None:
     p.add_argument("--min-sends", type=int, metavar="N", help="smallest send judged on its rates (default: 100)")
     p.add_argument("--workers", type=int, metavar="N", help="with several folders: how many at once (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with several folders: a Dask cluster, tcp://host:8786")
+    p.add_argument(
+        "--formats", action="store_true", help="list the exports the kit recognises, with each vendor's quirks"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_health)
 
@@ -295,6 +307,41 @@ def _workspace_argument(parser: argparse.ArgumentParser, function: str) -> None:
         default=FunctionDefault(function, "directory"),
         metavar="DIR",
         help="workspace folder (default: ./%(default)s)",
+    )
+
+
+def _cmd_translations(args: argparse.Namespace) -> int:
+    from .catalogs import catalog_status, render_lesson, update_catalogs
+
+    if args.translations_command == "render":
+        out = args.out or f"{args.lesson.removesuffix('.ipynb').rsplit('/', 1)[-1]}.{args.lang}.ipynb"
+        _, rendered = render_lesson(args.lesson, args.lang, target=out)
+        stale = f", stale (shown in English): {', '.join(rendered.stale)}" if rendered.stale else ""
+        print(f"wrote {out}: {rendered.translated} texts translated, {rendered.untranslated} left in English{stale}")
+        return 0
+    chosen = args.lang or None
+    updating = args.translations_command == "update"
+    found = update_catalogs(languages=chosen) if updating else catalog_status(languages=chosen)
+    for status in found:
+        print(status)
+    return 0 if updating or all(s.complete for s in found) else 1
+
+
+_TRANSLATIONS_EPILOG = """a translator's round:
+  mopskit translations update              extract the English, merge it into every catalog (nothing is lost)
+  mopskit translations status --lang th    what is left: texts to translate, and stale ones (English changed)
+  (edit notebooks/locale/th/*.po and mopskit/locale/th/LC_MESSAGES/*.po in a PO editor; clear "fuzzy")
+  mopskit translations render notebooks/03_stack_audit.ipynb --lang th   look at the lesson in Thai
+"""
+
+
+def _lang_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language of the lessons, feedback and charts: en, ro, th or zh-TW (JupyterLab's menus follow "
+        "in ro and zh-TW; it has no Thai); default: the workspace's last, else en. Lessons you worked in are "
+        "kept in their language",
     )
 
 
@@ -318,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p, "mopskit.workspace:start")
     p.add_argument("--no-launch", action="store_true", help="prepare the workspace only; do not open JupyterLab")
     p.add_argument("--port", type=int, help="port for JupyterLab (default: 8888 or the next free one)")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_start)
 
     p = sub.add_parser(
@@ -332,7 +380,31 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_argument(p, "mopskit.app:run_app")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one if it is taken)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; only print the address")
+    _lang_argument(p)
     p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser(
+        "translations",
+        help="for translators: update the catalogs from the English, see what is left, render a lesson",
+        description="The kit's translations are gettext catalogs (.po) that any PO editor opens: the package's in\n"
+        "mopskit/locale/<lang>/LC_MESSAGES/ and one per lesson in notebooks/locale/<lang>/ (msgctxt = cell id).\n"
+        "Run from a checkout of the repository.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_TRANSLATIONS_EPILOG,
+    )
+    t_sub = p.add_subparsers(dest="translations_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("update", "extract the English of the code, content and lessons, and merge it into every catalog"),
+        ("status", "count what is translated, stale and left to do in each catalog (exit 1 if any is incomplete)"),
+    ):
+        q = t_sub.add_parser(name, help=text, description=text)
+        q.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable): ro, th, zh-TW")
+        q.set_defaults(func=_cmd_translations)
+    q = t_sub.add_parser("render", help="write a lesson in a language", description="Write LESSON in LANG.")
+    q.add_argument("lesson", metavar="LESSON", help="the lesson's notebook (notebooks/NN_name.ipynb)")
+    q.add_argument("--lang", required=True, metavar="LANG", help="ro, th, zh-TW, or en-XA (the pseudo-language)")
+    q.add_argument("-o", "--out", metavar="FILE", help="where to write it (default: LESSON.LANG.ipynb here)")
+    q.set_defaults(func=_cmd_translations)
 
     p = sub.add_parser(
         "release",
@@ -464,14 +536,14 @@ def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--pattern",
-        default=FunctionDefault("mopskit.assess._release:release", "pattern"),
+        default=FunctionDefault("mopskit.assess:release", "pattern"),
         help="which notebooks to release (default: %(default)s)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
-    from .assess._variants import release_per_trainee
+    from .assess import release_per_trainee
 
     done = release_per_trainee(
         source_dir=args.source_dir,
@@ -486,7 +558,7 @@ def _cmd_release_per_trainee(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace) -> Any:
-    from .assess._sandbox import Limits
+    from .assess import Limits
 
     return Limits(
         **_given(
@@ -501,7 +573,7 @@ def _limits(args: argparse.Namespace) -> Any:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .assess._grade_batch import grade
+    from .assess import grade
 
     summary = grade(
         args.submissions,
@@ -521,8 +593,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:
-    from .assess._feedback import export_grades
-    from .assess._gradebook import Gradebook
+    from .assess import Gradebook, export_grades
 
     if args.grades_command == "export":
         text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
@@ -571,7 +642,7 @@ def _add_grading_commands(sub: Any) -> None:
     )
     p.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="notebooks, trainee folders, or a folder")
     p.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR", help="the instructor lesson(s)")
-    grade = "mopskit.assess._grade_batch:grade"
+    grade = "mopskit.assess:grade"
     p.add_argument(
         "--db", default=FunctionDefault(grade, "db"), help="SQLite file or SQLAlchemy URL (default: %(default)s)"
     )
@@ -592,7 +663,7 @@ def _add_grading_commands(sub: Any) -> None:
     p.add_argument(
         "--unsandboxed", action="store_true", help="accept running trainee code WITHOUT a sandbox (not recommended)"
     )
-    limits = "mopskit.assess._sandbox:Limits"
+    limits = "mopskit.assess:Limits"
     for flag, keyword, kind, unit, what in (
         ("--cell-timeout", "cell_timeout", float, "S", "seconds per cell"),
         ("--timeout", "timeout", float, "S", "seconds per notebook"),
@@ -620,7 +691,7 @@ def _add_grading_commands(sub: Any) -> None:
     g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
     g.add_argument(
         "--format",
-        default=FunctionDefault("mopskit.assess._feedback:export_grades", "fmt"),
+        default=FunctionDefault("mopskit.assess:export_grades", "fmt"),
         choices=["csv"],
         help="file format (default: %(default)s)",
     )
@@ -636,7 +707,7 @@ def _add_grading_commands(sub: Any) -> None:
     for action in grades_sub.choices.values():
         action.add_argument(
             "--db",
-            default=FunctionDefault("mopskit.assess._gradebook:Gradebook", "db"),
+            default=FunctionDefault("mopskit.assess:Gradebook", "db"),
             help="SQLite file or SQLAlchemy URL (default: %(default)s)",
         )
     p.set_defaults(func=_cmd_grades)

@@ -1,19 +1,26 @@
 """The MOps glossary: MQL, SLA, ROMI, CAC, RACI and the other terms a new hire meets, read from content.
 
+Every term also has its name in the kit's other languages (``terms`` in ``content/glossary.yaml``), taken from
+the source articles' own language versions where they name it, and a lookup accepts any of them. Definitions
+come in the language in use, through the content catalog.
+
 >>> term("mql").term
 'Marketing-qualified lead (MQL)'
 >>> term("Return on marketing investment").key
 'ROMI'
+>>> term("行銷營運").key, term("SLA").in_language("ro")
+('MOps', 'Acord de nivel de servicii (SLA)')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 from .content import cite, load_yaml
 from .errors import MopskitError
+from .i18n import get_language, normalize_language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +38,9 @@ class Term:
         aliases: other spellings a lookup accepts.
         definition: what it means, in one or two sentences.
         source: the source id (``mopskit`` for the kit's own explanation of common practice).
+        terms: the term in the kit's other languages, by language (``{"ro": ..., "th": ..., "zh_TW": ...}``).
+        terms_from: where each language's wording comes from: the source whose language version uses it, or
+            ``mopskit`` where the kit uses the field's common term.
 
     """
 
@@ -39,6 +49,23 @@ class Term:
     aliases: tuple[str, ...]
     definition: str
     source: str
+    terms: dict[str, str] = field(default_factory=dict)
+    terms_from: dict[str, str] = field(default_factory=dict)
+
+    def in_language(self, lang: str | None = None) -> str:
+        """The term in a language (default: the one in use); the English term where none is given.
+
+        >>> term("CTR").in_language("th"), term("CTR").in_language("en")
+        ('อัตราการคลิกผ่าน (CTR)', 'Click-through rate (CTR)')
+        """
+        code = normalize_language(lang) if lang else get_language()
+        return self.terms.get(code or "en", self.term)
+
+    def names(self) -> set[str]:
+        """Every name a lookup accepts, case-folded: the short form, the term in each language, the aliases."""
+        return {n.casefold() for n in (self.key, self.term, *self.aliases, *self.terms.values())} | {
+            n.split("（")[0].split(" (")[0].strip().casefold() for n in self.terms.values()
+        }
 
     @property
     def cited_in(self) -> str:
@@ -46,10 +73,22 @@ class Term:
         return cite(self.source)
 
 
-@cache
 def _terms() -> dict[str, Term]:
+    return _terms_in(get_language())
+
+
+@cache
+def _terms_in(lang: str) -> dict[str, Term]:  # the definitions come in the language in use
     return {
-        key: Term(key, e["term"], tuple(e.get("aliases", ())), e["definition"], e["source"])
+        key: Term(
+            key,
+            e["term"],
+            tuple(e.get("aliases", ())),
+            e["definition"],
+            e["source"],
+            dict(e.get("terms", {})),
+            dict(e.get("terms_from", {})),
+        )
         for key, e in load_yaml("glossary").items()
     }
 
@@ -75,24 +114,29 @@ def term(name: str) -> Term:
     """
     wanted = name.strip().casefold()
     for entry in _terms().values():
-        if wanted in {entry.key.casefold(), entry.term.casefold(), *(a.casefold() for a in entry.aliases)}:
+        if wanted in entry.names():
             return entry
     raise MopskitError(f"the glossary has no term '{name}'; terms: {', '.join(_terms())}")
 
 
-def glossary_table() -> pd.DataFrame:
+def glossary_table(lang: str | None = None) -> pd.DataFrame:
     """Return the glossary as a table (term, definition, source), in alphabetical order.
+
+    In another language (default: the one in use) the term is that language's, with the English term beside it
+    in an ``english`` column.
 
     >>> glossary_table().columns.tolist()
     ['term', 'definition', 'source']
+    >>> glossary_table("zh-TW").columns.tolist()
+    ['term', 'english', 'definition', 'source']
     """
     import pandas as pd
 
-    rows = sorted(glossary(), key=lambda t: t.term.casefold())
-    return pd.DataFrame(
-        {
-            "term": [t.term for t in rows],
-            "definition": [t.definition for t in rows],
-            "source": [t.cited_in for t in rows],
-        }
-    )
+    code = normalize_language(lang) if lang else get_language()
+    rows = sorted(glossary(), key=lambda t: t.in_language(code).casefold())
+    table = {"term": [t.in_language(code) for t in rows]}
+    if code not in (None, "en"):
+        table["english"] = [t.term for t in rows]
+    table["definition"] = [t.definition for t in rows]
+    table["source"] = [t.cited_in for t in rows]
+    return pd.DataFrame(table)

@@ -17,20 +17,17 @@ feedback pages and verdicts, never as raw Python or JSON.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .i18n import _
+from ._html import escape, table
+from .i18n import _, _n
 
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
 __all__ = ["answer_html", "answer_text", "format_value", "parse_number", "people_table"]
-
-_TABLE_STYLE = "border-collapse:collapse;margin:4px 0"
-_CELL_STYLE = "border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top"
 
 
 def format_value(value: Any, unit: str = "") -> str:
@@ -139,7 +136,7 @@ def answer_text(value: Any, *, limit: int = 600) -> str:
     """
     if isinstance(value, Mapping) and set(value) == {"__table__"}:
         rows = len(value["__table__"])
-        return _("a table of {n} row").format(n=rows) if rows == 1 else _("a table of {n} rows").format(n=rows)
+        return _n("a table of {n} row", "a table of {n} rows", rows).format(n=rows)
     if isinstance(value, Mapping):
         parts = [f"{k}: {answer_text(v, limit=limit)}" for k, v in value.items()]
         text = "; ".join(parts) if parts else _("nothing chosen")
@@ -156,14 +153,8 @@ def answer_text(value: Any, *, limit: int = 600) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
-def _cell(value: Any) -> str:
-    return f"<td style='{_CELL_STYLE}'>{html.escape(answer_text(value))}</td>"
-
-
 def _table(header: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th style='{_CELL_STYLE}'>{html.escape(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
-    return f"<table style='{_TABLE_STYLE}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return table(header, [[answer_text(v) for v in row] for row in rows], inline=True)
 
 
 def answer_html(value: Any, *, max_rows: int = 30) -> str:
@@ -182,7 +173,7 @@ def answer_html(value: Any, *, max_rows: int = 30) -> str:
         columns = list(dict.fromkeys(k for r in records for k in r))
         rows = [[r.get(c) for c in columns] for r in records[:max_rows]]
         more = len(records) - max_rows
-        tail = f"<p>{html.escape(_('… and {n} more rows').format(n=more))}</p>" if more > 0 else ""
+        tail = f"<p>{escape(_('… and {n} more rows').format(n=more))}</p>" if more > 0 else ""
         return _table(columns, rows) + tail
     if _is_grid(value):
         columns = list(dict.fromkeys(k for row in value.values() for k in row))
@@ -191,4 +182,4 @@ def answer_html(value: Any, *, max_rows: int = 30) -> str:
         return _table([_("item"), _("your answer")], [[k, v] for k, v in list(value.items())[:max_rows]])
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         return answer_html({"__table__": value}, max_rows=max_rows)
-    return f"<span>{html.escape(answer_text(value))}</span>"
+    return f"<span>{escape(answer_text(value))}</span>"

@@ -29,6 +29,7 @@ __all__ = [
     "list_reports",
     "parameter_problems",
     "report_info",
+    "reports_dir",
     "run_report",
     "valid_parameters",
 ]

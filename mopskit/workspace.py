@@ -7,7 +7,6 @@ first; in JupyterLab it works the same.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -20,10 +19,11 @@ from typing import Any
 
 from ._answer_files import answers_dir as answers_dir_of
 from ._answer_files import answers_file, read_answers_file
+from ._html import COLOURS, escape
 from ._resources import datasets_dir
 from .assess import lessons_dir
 from .errors import WorkspaceError
-from .i18n import _
+from .i18n import LANGUAGES, _, normalize_language, set_language
 
 __all__ = [
     "HOME_NOTEBOOK",
@@ -31,10 +31,13 @@ __all__ = [
     "LessonProgress",
     "PreparedWorkspace",
     "WorkspaceProgress",
+    "choose_language",
+    "kernel_environment",
     "lab_arguments",
     "prepare_workspace",
     "score_answers",
     "start",
+    "workspace_language",
     "workspace_progress",
 ]
 
@@ -45,6 +48,10 @@ _LAB_DEFAULTS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
 }
 LESSONS = "[0-9][0-9]_*.ipynb"  # lesson files, in the order to take them
+WORKSPACE_FILE = ".mopskit/workspace.json"  # the workspace's settings: its language
+# JupyterLab's own language: the locale of its language pack (installed with the kit), where one exists
+LAB_LOCALES = {"en": "en", "ro": "ro_RO", "zh_TW": "zh_TW"}  # Thai: JupyterLab has no language pack
+_LAB_TRANSLATION = "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
 
 
 @dataclass
@@ -66,16 +73,68 @@ class PreparedWorkspace:
         return "\n".join(lines)
 
 
-def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWorkspace:
+def workspace_language(directory: str | Path) -> str | None:
+    """The language a workspace was last prepared in (``None``: never chosen, English).
+
+    >>> workspace_language("no-such-folder") is None
+    True
+    """
+    try:
+        found = json.loads((Path(directory) / WORKSPACE_FILE).read_text(encoding="utf-8")).get("lang")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return normalize_language(found) if isinstance(found, str) else None
+
+
+def choose_language(lang: str | None, directory: str | Path) -> str:
+    """The language to prepare a workspace in: ``lang`` when given, else the workspace's own, else English.
+
+    Raises:
+        WorkspaceError: a language the kit does not ship (the message lists them).
+
+    >>> choose_language("zh-TW", "no-such-folder"), choose_language(None, "no-such-folder")
+    ('zh_TW', 'en')
+
+    """
+    code = normalize_language(lang) if lang else workspace_language(directory) or "en"
+    if code not in LANGUAGES:
+        valid = ", ".join(c.replace("_", "-") for c in LANGUAGES)
+        raise WorkspaceError(f"'--lang' must be one of {valid} (got '{lang}')")
+    return code
+
+
+def _released_elsewhere(target: Path) -> bool:
+    """Whether a lesson file is a released copy as the kit made it, in any language (so no trainee work)."""
+    try:
+        mine = target.read_bytes()
+    except OSError:
+        return False
+    for lang in LANGUAGES:
+        copy = lessons_dir(lang) / target.name
+        if copy.is_file() and copy.read_bytes() == mine:
+            return True
+    return False
+
+
+def prepare_workspace(directory: str | Path = "mopskit-workspace", *, lang: str | None = None) -> PreparedWorkspace:
     """Put trainee copies of the lessons and the sample datasets in ``directory``.
 
     Files already there are never touched, so running it again after an update adds new lessons and keeps
-    the trainee's work.
+    the trainee's work. In another language, a lesson nobody has worked in yet (still the copy the kit made)
+    is replaced by the lesson in that language; one with the trainee's work is kept as it is.
 
     Args:
         directory: the workspace folder (created if needed).
+        lang: the language of the lessons, the home page and JupyterLab's menus (``ro``, ``th``, ``zh-TW``;
+            JupyterLab has no Thai, so its menus stay English); default: the language the workspace was
+            prepared in before, else English. The kernels read it from ``MOPSKIT_LANG``
+            (:func:`start` and ``mopskit app`` set it).
+
+    Raises:
+        WorkspaceError: the folder cannot be used, or an unknown language.
 
     """
+    code = choose_language(lang, directory)
     path = Path(directory).expanduser()
     if path.exists() and not path.is_dir():
         raise WorkspaceError(f"'{path}' is a file, not a folder; choose another workspace folder")
@@ -86,20 +145,29 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace") -> PreparedWo
             f"cannot create the workspace '{path}' ({exc.strerror}); choose a folder you can write to"
         ) from None
     result = PreparedWorkspace(path.resolve())
-    lessons = sorted(lessons_dir().glob("*.ipynb"))  # released copies: no solution, no hidden check
+    changed = code != (workspace_language(path) or "en")
+    set_language(code)  # the home page and this command's messages, in the workspace's language
+    lessons = sorted(lessons_dir(code).glob("*.ipynb"))  # released copies: no solution, no hidden check
     data = sorted(p for p in datasets_dir().iterdir() if p.is_file() and p.suffix in {".csv", ".md", ".yaml"})
     for source, target in [(p, path / p.name) for p in lessons] + [(p, path / "datasets" / p.name) for p in data]:
-        if target.exists():
+        if target.exists() and not (changed and source in lessons and _released_elsewhere(target)):
             result.kept.append(target)
-        else:
+        elif not (target.exists() and target.read_bytes() == source.read_bytes()):
             shutil.copyfile(source, target)
             result.added.append(target)
     home = path / HOME_NOTEBOOK
-    if home.exists():
+    if home.exists() and not changed:
         result.kept.append(home)
-    else:
-        _write_home(home)
+    else:  # the home page holds no work of the trainee's: it follows the language
+        _write_home(home, code)
         result.added.append(home)
+    settings = path / WORKSPACE_FILE
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"lang": code}, indent=2) + "\n", encoding="utf-8")
+    lab = path / LAB_SETTINGS / _LAB_TRANSLATION
+    if changed or not lab.exists():  # JupyterLab's menus follow the language chosen
+        lab.parent.mkdir(parents=True, exist_ok=True)
+        lab.write_text(json.dumps({"locale": LAB_LOCALES.get(code, "en")}, indent=2) + "\n", encoding="utf-8")
     for name, settings in _LAB_DEFAULTS.items():
         target = path / LAB_SETTINGS / name
         if target.exists():  # the trainee may have changed it in JupyterLab's settings: theirs wins
@@ -121,12 +189,12 @@ def lab_arguments(workspace: str | Path) -> list[str]:
     return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
 
 
-def _write_home(target: Path) -> None:
+def _write_home(target: Path, lang: str = "en") -> None:
     """Write the workspace's home page: a notebook whose one code cell shows :func:`workspace_progress`."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    lesson = nbformat.read(str(lessons_dir() / "00_start_here.ipynb"), as_version=4)
+    lesson = nbformat.read(str(lessons_dir(lang) / "00_start_here.ipynb"), as_version=4)
     intro = _(
         "# Your MOps lessons\n\n"
         "Open a lesson from the table below, in order. The table shows how far you got in each one: how many "
@@ -141,11 +209,25 @@ def _write_home(target: Path) -> None:
     code = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
+    nb.metadata["mopskit"] = {"lang": lang}
     nbformat.write(nb, str(target))
 
 
+def kernel_environment(lang: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a workspace's server and kernels: ``MOPSKIT_LANG`` set to its language.
+
+    >>> kernel_environment("th", {"PATH": "/bin"})
+    {'PATH': '/bin', 'MOPSKIT_LANG': 'th'}
+    """
+    return {**(os.environ if base is None else base), "MOPSKIT_LANG": lang}
+
+
 def start(
-    *, directory: str | Path = "mopskit-workspace", launch: bool = True, port: int | None = None
+    *,
+    directory: str | Path = "mopskit-workspace",
+    launch: bool = True,
+    port: int | None = None,
+    lang: str | None = None,
 ) -> PreparedWorkspace:
     """Prepare the workspace, then open JupyterLab in it (the trainee's main job).
 
@@ -153,9 +235,11 @@ def start(
         directory: the workspace folder.
         launch: start JupyterLab after preparing; false prepares only.
         port: the port JupyterLab listens on (default: its own choice, 8888 or the next free one).
+        lang: the language (``ro``, ``th``, ``zh-TW``, ``en``); default: the workspace's, else English
+            (see :func:`prepare_workspace`).
 
     """
-    prepared = prepare_workspace(directory)
+    prepared = prepare_workspace(directory, lang=lang)
     if launch:
         command = [sys.executable, "-m", "jupyterlab", *lab_arguments(prepared.path)]
         first = sorted(prepared.path.glob("00_*.ipynb"))
@@ -166,7 +250,8 @@ def start(
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         try:
-            subprocess.run(command, cwd=prepared.path, check=False)
+            env = kernel_environment(workspace_language(prepared.path) or "en")
+            subprocess.run(command, cwd=prepared.path, check=False, env=env)
         except KeyboardInterrupt:  # Ctrl+C stops JupyterLab: a normal way out
             pass
     return prepared
@@ -247,23 +332,23 @@ class WorkspaceProgress:
         for p in self.lessons:
             share = p.correct / p.exercises if p.exercises else 0.0
             bar = (
-                '<div style="width:10em;height:0.8em;background:#e4e4e4;border-radius:4px">'
-                f'<div style="width:{share:.0%};height:100%;background:#1b7f3b;border-radius:4px"></div></div>'
+                f'<div style="width:10em;height:0.8em;background:{COLOURS["shade"]};border-radius:4px">'
+                f'<div style="width:{share:.0%};height:100%;background:{COLOURS["ok"]};border-radius:4px"></div></div>'
             )
             answered = _("{n} of {total}").format(n=p.answered, total=p.exercises)
             correct = _("{n} of {total}").format(n=p.correct, total=p.exercises)
             if p.problem:
-                answered, correct, bar = html.escape(p.problem), "", ""
+                answered, correct, bar = escape(p.problem), "", ""
             tick = " ✓" if p.done else ""
             rows.append(
-                f'<tr class="mopskit-progress-row" data-lesson="{html.escape(p.lesson)}">'
-                f'<td style="text-align:left"><a href="{html.escape(p.notebook)}" target="_self">'
-                f"{html.escape(p.title)}</a>{tick}</td>"
+                f'<tr class="mopskit-progress-row" data-lesson="{escape(p.lesson)}">'
+                f'<td style="text-align:left"><a href="{escape(p.notebook)}" target="_self">'
+                f"{escape(p.title)}</a>{tick}</td>"
                 f'<td class="mopskit-progress-answered">{answered}</td>'
                 f'<td class="mopskit-progress-correct">{correct}</td><td>{bar}</td></tr>'
             )
         head = "".join(
-            f'<th style="text-align:left">{html.escape(h)}</th>'
+            f'<th style="text-align:left">{escape(h)}</th>'
             for h in (_("Lesson"), _("Answered"), _("Correct"), _("Progress"))
         )
         note = _(
@@ -272,9 +357,9 @@ class WorkspaceProgress:
             "and buttons are saved for this table."
         )
         return (
-            f'<div class="mopskit-progress"><p><strong>{html.escape(self.summary())}</strong></p>'
+            f'<div class="mopskit-progress"><p><strong>{escape(self.summary())}</strong></p>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f'<p style="font-size:90%;color:#555">{html.escape(note)}</p></div>'
+            f'<p style="font-size:90%;color:{COLOURS["muted"]}">{escape(note)}</p></div>'
         )
 
 
@@ -298,7 +383,7 @@ def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> t
     (2, 1)
 
     """
-    from .assess._answers import from_jsonable
+    from .assess import from_jsonable
 
     answered = correct = 0
     for exercise_id, ex in exercises.items():

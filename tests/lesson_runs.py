@@ -2,7 +2,9 @@
 
 The suite stays fast as lessons are added only if each lesson runs a bounded number of times. Per lesson:
 
-1. **The trainee copy, once** (:class:`SharedRuns`): released, run unanswered in a fresh kernel, then every
+1. **The trainee copy, once** (:class:`SharedRuns`): rendered in the pseudo-language ``en_XA`` (every message
+   accented and bracketed, so ``tests/test_catalogs.py`` finds any English a translation could not reach; it
+   runs and grades as the English lesson does) and released, run unanswered in a fresh kernel, then every
    exercise answered through its widget from the answer key, and saved as a trainee would save it. The lesson
    tests (``tests/test_lessons.py``) read what that run found: nothing answered at first, every exercise with a
    widget, every one correct once answered, the answers inside the saved notebook.
@@ -107,6 +109,10 @@ def too_many(runs: Counter[str], by: dict[str, list[str]]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------ the shared trainee run
+# Lessons whose answers change with the language (an option or key built from a translated message), so the
+# English answer key does not pass in the pseudo-language: they run in English until that is fixed.
+ANSWERS_FOLLOW_THE_LANGUAGE = {"04_smart_goals", "06_strategy_plan"}
+
 # Run in the lesson's kernel after its cells: what each exercise says, and which exercises have no widget.
 PROBE = """
 import json
@@ -176,20 +182,23 @@ class SharedRuns:
         from nbclient import NotebookClient
         from nbformat.v4 import new_code_cell
 
-        from mopskit.assess import answer_key, release_notebook
+        from mopskit.assess import answer_key
         from mopskit.assess._answers import to_jsonable
+        from mopskit.assess._release import release_in
+        from mopskit.i18n import PSEUDO
 
         folder = self.folder / source.stem
         notebook = folder / source.name
         run = ReleasedRun(source.stem, {}, notebook, folder / ".mopskit")
         try:
             run.key = {k: to_jsonable(v) for k, v in answer_key(source).items()}
-            release_notebook(source, notebook)
+            lang = "en" if source.stem in ANSWERS_FOLLOW_THE_LANGUAGE else PSEUDO
+            release_in(source, notebook, lang)  # in the pseudo-language: English left shows (test_catalogs.py)
             nb = nbformat.read(str(notebook), as_version=4)
             cells = len(nb.cells)
             probes = [new_code_cell(PROBE), new_code_cell(_fill(run.key) + PROBE)]
             nb.cells.extend(probes)
-            env = {**os.environ, "MOPSKIT_ANSWERS_DIR": str(run.answers_dir)}
+            env = {**os.environ, "MOPSKIT_ANSWERS_DIR": str(run.answers_dir), "MOPSKIT_LANG": lang}
             client = NotebookClient(
                 nb, timeout=300, resources={"metadata": {"path": str(folder)}}, shutdown_kernel="immediate"
             )
@@ -236,12 +245,14 @@ def _mopskit_after_restart(lesson, key):
     for exercise_id, ex in defined_exercises().items():
         widget = SESSION.widgets.get(exercise_id)
         shown = None if widget is None else to_jsonable(widget.value)
+        in_code = to_jsonable(ex.answer())  # the source's code answer, or else the widget's
         if not same(shown, key[exercise_id]):
             problems.append(f"{exercise_id}: the widget shows {shown!r} after the restart, not {key[exercise_id]!r}")
-        elif ex.run(answer=widget.value).status != "correct":
+        elif shown != in_code and ex.run(answer=widget.value).status != "correct":
             problems.append(f"{exercise_id}: the restored widget answer is not judged correct")
-        if ex.run().status != "correct":
-            problems.append(f"{exercise_id}: check() says {ex.run().status} with the source's answers")
+        status = ex.run().status  # the checks run once when both answers are the same
+        if status != "correct":
+            problems.append(f"{exercise_id}: check() says {status} with the source's answers")
     assert not problems, f"{lesson}, restarted after answering: " + "; ".join(problems)
 
 

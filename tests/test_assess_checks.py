@@ -55,8 +55,8 @@ WRONG_KINDS_FOR_A_NUMBER = [
     (Ellipsis, "There is no answer yet"),
     ([12], "Take the one value out of it"),
     ((1, 2), "a list of 2 values"),
-    ({"a": 1}, "a mapping of one entry"),
-    (pd.Series([3.5]), "a column of one value"),
+    ({"a": 1}, "a mapping of 1 entry"),
+    (pd.Series([3.5]), "a column of 1 value"),
     (pd.DataFrame({"x": [1, 2]}), "a table of 2 rows"),
     (object(), "a value of type object"),
     (complex(1, 2), "a value of type complex"),
@@ -250,8 +250,8 @@ OPTIONS = ["Lead to MQL", "MQL to SQL", "SQL to opportunity"]
         ("SQL", False, "'SQL' is not one of the options: 'Lead to MQL', 'MQL to SQL', 'SQL to opportunity'."),
         (None, False, "There is no answer yet"),
         (..., False, "There is no answer yet"),
-        (["MQL to SQL"], False, "Pick one option; your answer is a list of one value."),
-        ({"MQL to SQL": 1}, False, "Pick one option; your answer is a mapping of one entry."),
+        (["MQL to SQL"], False, "Pick one option; your answer is a list of 1 value."),
+        ({"MQL to SQL": 1}, False, "Pick one option; your answer is a mapping of 1 entry."),
         (3, False, "'3' is not one of the options"),
         (True, False, "'True' is not one of the options"),
     ],
@@ -278,8 +278,8 @@ def test_one_of_lists_only_the_first_options_and_none_when_they_are_a_secret():
         (5, 5, True, ""),
         (5.0, 5, True, ""),
         (None, "Email", False, "There is no answer yet: replace ... with one of the options."),
-        (("Email",), "Email", False, "Pick one option; your answer is a list of one value."),
-        (pd.Series(["Email"]), "Email", False, "Pick one option; your answer is a column of one value."),
+        (("Email",), "Email", False, "Pick one option; your answer is a list of 1 value."),
+        (pd.Series(["Email"]), "Email", False, "Pick one option; your answer is a column of 1 value."),
     ],
 )
 def test_same_choice(answer, expected, passed, reason):
@@ -294,7 +294,7 @@ def test_same_choice(answer, expected, passed, reason):
         ("Hootsuite", 1, True, ""),  # one name for a list of one
         ((), 1, False, "Pick at least 1; your answer has 0."),
         (["a"], 2, False, "Pick at least 2; your answer has 1."),
-        ({"a": 1}, 1, False, 'Give a list of items, like ["A", "B"]; your answer is a mapping of one entry.'),
+        ({"a": 1}, 1, False, 'Give a list of items, like ["A", "B"]; your answer is a mapping of 1 entry.'),
         (5, 1, False, 'Give a list of items, like ["A", "B"]; your answer is the number 5.'),
         ("", 1, False, 'Give a list of items, like ["A", "B"]; your answer is the text \'\'.'),
         (None, 1, False, 'There is no answer yet: replace ... with a list of items, like ["A", "B"].'),
@@ -311,7 +311,7 @@ def test_has_items(answer, at_least, passed, reason):
         (["b", "A", "extra"], True, "", ()),
         (["a"], False, "Still missing: 1.", ("b",)),
         ([], False, "Still missing: 2.", ("a", "b")),
-        ({"a": 1}, False, 'Give a list of items, like ["A", "B"]; your answer is a mapping of one entry.', ()),
+        ({"a": 1}, False, 'Give a list of items, like ["A", "B"]; your answer is a mapping of 1 entry.', ()),
     ],
 )
 def test_has_items_including_counts_the_missing_ones_without_naming_them(answer, passed, reason, missing):
@@ -342,8 +342,8 @@ def test_same_items_gives_credit_for_the_overlap(answer, score, reason, missing,
 @pytest.mark.parametrize(
     ("answer", "said"),
     [
-        ({"a": True}, "a mapping of one entry"),
-        (pd.DataFrame({"a": [1]}), "a table of one row"),
+        ({"a": True}, "a mapping of 1 entry"),
+        (pd.DataFrame({"a": [1]}), "a table of 1 row"),
         (None, "There is no answer yet"),
         (3.5, "the number 3.5"),
         (True, "True (a yes/no value)"),

@@ -109,7 +109,6 @@ def test_an_exercise_without_a_competency_is_reported(tmp_path):
     assert fact_coverage([lesson]).without_competency == ["91_fixture:q1"]
 
 
-@pytest.mark.xfail(strict=True, reason="lessons gain their fact and competency tags lesson by lesson")
 def test_the_lessons_teach_every_fact_and_assess_nine_in_ten():
     coverage = fact_coverage(LESSONS)
     print(coverage)
@@ -117,4 +116,17 @@ def test_the_lessons_teach_every_fact_and_assess_nine_in_ten():
     assert coverage.untaught == [], str(coverage)
     assert coverage.assessed_share >= 0.9, str(coverage)
     assert coverage.without_competency == [], str(coverage)
+
+
+def test_the_capstone_assesses_something_from_every_lesson():
+    capstone = fact_coverage([ROOT / "notebooks" / "10_final_assessment.ipynb"])
+    named = {c for e in capstone.exercises for c in e.competencies}
+    areas = {c.split(".")[0] for c in named}
+    # 00-02: foundations and roles; 03 stack; 04 goals; 05 metrics and data; 06 strategy (08 and 09 to come)
+    assert {"foundations", "roles", "stack", "goals", "metrics", "strategy"} <= areas, sorted(areas)
+
+
+@pytest.mark.xfail(strict=True, reason="lesson 08 (lead management) has not landed: leads.* have no exercise yet")
+def test_every_competency_is_assessed_by_an_exercise():
+    coverage = fact_coverage(LESSONS)
     assert coverage.unassessed_competencies == [], str(coverage)

@@ -237,3 +237,15 @@ def test_validate_checks_a_dataframe_as_read_checks_a_file():
     good = validate(frame.iloc[:1], table="campaigns")
     assert good.loc[0, "channel"] == "paid_search" and good.loc[0, "budget"] == 10.0
     assert frame.loc[0, "Type"] == "Paid Search", "the DataFrame given is not changed"
+
+
+def test_money_is_read_the_kits_one_way(tmp_path):
+    path = tmp_path / "budget.csv"
+    path.write_text('month,channel,planned,forecast,actual\n2026-01,email,"1,000.00",$900,12.50 EUR\n')
+    row = read(path, table="budget").iloc[0]
+    assert (row.planned, row.forecast, row.actual) == (1000.0, 900.0, 12.5)
+    path.write_text("month,channel,planned,forecast,actual\n2026-01,email,abc,1,-2\n")
+    with pytest.raises(DataError) as info:
+        read(path, table="budget")
+    assert "row 2: 'planned' must be an amount of money" in str(info.value)
+    assert "row 2: 'actual' must be an amount of money, 0 or more" in str(info.value)

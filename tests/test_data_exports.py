@@ -337,6 +337,14 @@ def test_every_layout_is_documented_and_recognised_by_its_first_headers():
         layout("x")
 
 
+def test_a_folder_with_no_exports_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "plan.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(DataError, match=r"no exports in the folder \(found: notes.txt \(not a data file") as caught:
+        import_exports(tmp_path)
+    assert "plan.xlsx (an Excel workbook: save each sheet as 'CSV UTF-8'" in str(caught.value)
+
+
 def test_the_stack_inventory_is_recognised_and_left_to_the_stack_audit(tmp_path):
     from mopskit._resources import datasets_dir
 

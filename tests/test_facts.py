@@ -161,3 +161,27 @@ def test_an_exercise_declares_facts_and_competencies():
         exercise("q2", facts=["solo"])
     with pytest.raises(ExerciseError, match="unknown competency 'typing'"):
         exercise("q2", competency="typing")
+
+
+def test_the_pit_crew_comparison_is_attributed_to_the_practitioner_who_made_it():
+    assert "Darrell Alfonso" in fact("pit_crew").text and "Amazon Web Services" in fact("pit_crew").text
+
+
+# Wordings the sources contradict (issue 20's list): no lesson may say them again.
+CONTRADICTED = [
+    "spend their time on",  # the survey counts the share of respondents who do each task, not time spent
+    "first marketing operations symposium",  # the article does not say it was the first
+    "clicks in a month ÷ unique recipients in a month",  # the 2022 CTR divides by unique recipient impressions
+    "without a dedicated team or person",  # a share the source never gives
+]
+
+
+@pytest.mark.parametrize("wording", CONTRADICTED)
+def test_no_lesson_repeats_a_wording_the_sources_contradict(wording):
+    from pathlib import Path
+
+    import nbformat
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        text = " ".join(c.source for c in nbformat.read(str(path), as_version=4).cells)
+        assert wording not in text, f"{path.name} says {wording!r}"

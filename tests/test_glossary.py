@@ -45,3 +45,29 @@ def test_glossary_table_is_alphabetical():
     table = glossary_table()
     assert table["term"].tolist() == sorted(table["term"], key=str.casefold)
     assert len(table) == len(glossary())
+
+
+def test_every_term_has_its_name_in_each_language_from_a_source_in_that_language():
+    from mopskit.catalogs import TRANSLATED
+    from mopskit.content import load_yaml
+
+    sources = load_yaml("sources")
+    wrong = []
+    for entry in glossary():
+        for lang in TRANSLATED:
+            if not entry.terms.get(lang, "").strip():
+                wrong.append(f"{entry.key}: no term in {lang}")
+            origin = entry.terms_from.get(lang)
+            if origin == "mopskit":
+                continue
+            languages = [x.strip() for x in str(sources.get(origin, {}).get("language", "")).split(",")]
+            if lang not in languages:
+                wrong.append(f"{entry.key}: its {lang} term comes from {origin!r}, which has no {lang} version")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_term_is_found_by_its_name_in_any_language():
+    assert term("ข้อตกลงระดับบริการ").key == "SLA"
+    assert term("Rata de clic (CTR)").key == "CTR"
+    assert term("客戶獲取成本").key == "CAC"
+    assert glossary_table("th")["english"].str.len().gt(0).all()

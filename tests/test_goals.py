@@ -353,7 +353,9 @@ def test_monthly_history_counts_every_month_and_refuses_the_wrong_table():
     mqls = monthly_history(load("contacts"), "MQLs")
     assert mqls.sum() == load("contacts")["mql_at"].notna().sum()
     with pytest.raises(
-        DataError, match="no column 'occurred_at', which email clicks are counted from; pass the email_events table"
+        DataError,
+        match=r"monthly_history: 'occurred_at' must be a column of the email_events table \(got columns contact_id, "
+        r".*\); email clicks are counted from the email_events table: pass that one",
     ):
         monthly_history(load("contacts"), "clicks")
     with pytest.raises(ParameterError, match="not counted from the sample tables; valid: "):

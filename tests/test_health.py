@@ -400,6 +400,12 @@ def test_the_command_runs_one_folder_in_process(tmp_path, capsys):
     assert main(["health", str(tmp_path / "nope"), "-q"]) == 1
     assert "no such folder" in capsys.readouterr().err
     assert main(["health", str(example_exports()), "--workers", "2", "-q"]) == 1
+    capsys.readouterr()
+    assert main(["health", "--formats"]) == 0
+    formats = capsys.readouterr().out
+    assert "GA4 BigQuery event export (Google Analytics 4) -> web_events; files: json, parquet" in formats
+    assert "microseconds" in formats and "recognised by: Record ID, Email, and one of Lifecycle Stage" in formats
+    assert main(["health"]) == 1
 
 
 @pytest.mark.slow

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "content": 1,
     # 2 data and plumbing
     "data": 2,
+    "catalogs": 2,
     "executor": 2,
     "_kernels": 2,
     # 3 the MOps concepts

@@ -46,7 +46,10 @@ ACTIONS = [("Slack", "keep"), ("Mailchimp", "consolidate"), ("Drift", "consolida
         (_shown(html=_html_table(ACTIONS)), ["Mailchimp", "Drift"]),  # an action column singles them out
         (_shown(text="Mailchimp\nDrift"), ["Drift", "Mailchimp"]),  # the answers and nothing else
         (_shown(html=_html_table([("Makers", "yes"), ("Marketers", "usually not"), ("Maestros", "yes")])), "Marketers"),
-        (_shown(text="The people, processes and technology behind marketing."), "the people, processes and technology"),
+        (
+            _shown(text="The people, processes and technology behind the marketing plan."),
+            "the people, processes and technology behind the marketing plan",
+        ),
         (
             _shown(html=_html_table([("Send the newsletter", "Email operations"), ("Route leads", "Lead rotation")])),
             {"Send the newsletter": "Email operations", "Route leads": "Lead rotation"},

@@ -91,8 +91,11 @@ def test_sample_size_refuses_impossible_inputs(args, message):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((True, 100, 5, 100), r"^ab_test: 'conversions_a' must be a whole number, 0 or more \(got True\)"),
-        ((float("nan"), 100, 5, 100), r"'conversions_a' .*\(got nan\); the count is missing"),
+        (
+            (True, 100, 5, 100),
+            r"^ab_test: 'conversions_a' must be a whole number \(got True\); True/False stand for yes/no",
+        ),
+        ((float("nan"), 100, 5, 100), r"'conversions_a' .*\(got nan\); the value is missing \(NaN\)"),
         (("5", 100, 5, 100), r"'conversions_a' .*\(got '5'\); pass a number, not text"),
         ((5, 100, 5, None), r"'visitors_b' must be a whole number"),
         ((5, 100.5, 5, 100), r"'visitors_a' must be a whole number"),
@@ -202,3 +205,13 @@ def test_confidence_and_power_change_the_size_the_right_way():
     assert sample_size(4, 1, confidence=99) > sample_size(4, 1) > sample_size(4, 1, power=60)
     with pytest.raises(ParameterError, match="'method' must be one of pooled, cohens_h"):
         sample_size(4, 1, method="exact")
+
+
+def test_the_catalog_names_the_statistical_conventions():
+    from mopskit.metrics import catalog, metric
+
+    lift = metric("conversion_lift").method
+    assert all(word in lift for word in ("Two-sided", "pooled", "Newcombe", "Wald", "Wilson", "Katz"))
+    size = metric("required_sample_size").method
+    assert all(word in size for word in ("two-sided", "pooled", "Fleiss", "Cohen"))
+    assert catalog(family="tests").set_index("name").loc["conversion_lift", "method"] == lift

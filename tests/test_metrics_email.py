@@ -224,7 +224,10 @@ def test_events_without_a_campaign_id_are_counted_not_dropped(tmp_path):
 
 
 def test_refuses_something_that_is_not_a_table():
-    with pytest.raises(ParameterError, match="must be a DataFrame or the path"):
+    with pytest.raises(
+        ParameterError,
+        match=r"email_metrics: .events. must be a table \(a pandas DataFrame\) or text or a file path \(got \[1, 2",
+    ):
         email_metrics([1, 2, 3])
 
 
@@ -305,3 +308,13 @@ def test_header_only_events_are_refused_the_same_way_from_a_file_and_a_dataframe
         messages.append(str(info.value))
     assert messages[0].replace("events.csv", "the events table") == messages[1]
     assert messages[1].startswith("email_metrics: 'events' must be a table with at least one row (got a header only)")
+
+
+def test_a_day_first_event_time_is_refused_from_a_file_and_a_dataframe(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "campaign_id,contact_id,event_type,occurred_at\nA,c1,sent,2026-01-05T09:00:00\nA,c2,sent,13/02/2026\n"
+    )
+    for source in (path, pd.read_csv(path, dtype=str)):
+        with pytest.raises(DataError, match=r"'occurred_at' must be a date .*\(got '13/02/2026'\).*day-first"):
+            email_metrics(source, by="month")

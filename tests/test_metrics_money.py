@@ -179,7 +179,7 @@ def test_budget_bad_month_is_refused(tables):
 @pytest.mark.parametrize(
     ("revenue", "spend", "message"),
     [
-        ("100", "abc", r"romi: 'spend' must be an amount of money"),
+        ("100", 5, r"romi: 'revenue' must be a number \(got '100'\); pass a number, not text"),
         (float("nan"), 50, r"romi: 'revenue' must be an amount of money.*\(got nan\)"),
         (100, -5, r"romi: 'spend' must be an amount of money, 0 or more"),
         (True, 5, r"romi: 'revenue' .*True/False"),

@@ -68,3 +68,15 @@ def test_the_raw_sample_has_each_kind_of_defect_and_the_clean_one_none():
     assert {"completeness", "duplicates (case and spaces ignored)", "validity: email format"} <= problems
     assert "validity: stage order" in problems
     assert set(quality_scorecard(load("contacts"))["status"]) == {"ok"}
+
+
+def test_a_duplicate_sample_keeps_whole_groups_and_stays_the_same():
+    from mopskit.data import load
+    from mopskit.metrics import duplicate_sample, duplicates
+
+    raw = load("contacts_raw")
+    sample = duplicate_sample(raw, groups=3, others=7)
+    found = duplicates(sample)
+    assert found["duplicate_of"].nunique() == 3 and set(found["duplicate_of"]) <= set(sample.index)
+    assert len(sample) == 3 + len(found) + 7
+    assert duplicate_sample(raw, groups=3, others=7).equals(sample)

@@ -354,7 +354,10 @@ def test_a_bad_dataframe_names_its_row_too():
             "(31 October 2026): write 2026-10-31",
         ),
         ({"renewal_window_days": -5}, "audit: 'renewal_window_days' must be a whole number, 0 or more (got -5)"),
-        ({"stale_after_days": True}, "audit: 'stale_after_days' must be a whole number, 0 or more (got True)"),
+        (
+            {"stale_after_days": True},
+            "audit: 'stale_after_days' must be a whole number (got True); True/False stand for yes/no",
+        ),
         ({"low_utilization_pct": 150}, "audit: 'low_utilization_pct' must be a percent from 0 to 100 (got 150)"),
         ({"low_utilization_pct": 0.5}, "0.5 looks like a fraction: write 50 for 50%"),
         ({"company_size": "huge"}, "'company_size' must be one of smb, enterprise (got 'huge')"),

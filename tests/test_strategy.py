@@ -218,3 +218,12 @@ def test_the_example_plan_marks_its_sla_numbers_and_counts_as_the_kits_own():
     for task in plan.tasks[2:]:
         assert any(p in task.title.lower() for p in phrases), task.title
     assert all(p in example_plan_note() for p in phrases)
+
+
+def test_the_plan_alone_shows_no_progress_open_points_or_overdue_marks():
+    plan, today = example_plan(), review_date()
+    full = to_markdown(plan, today=today)
+    assert "Status on" in full and "⚠" in full
+    alone = to_markdown(plan, today=today, review=False)
+    assert "Status on" not in alone and "⚠" not in alone and "tasks done" not in alone
+    assert all(t.title in alone for t in plan.tasks)

@@ -41,3 +41,18 @@ def test_every_metric_offered_can_be_shown(explorer, name):
 def test_an_unknown_metric_lists_the_valid_ones(explorer):
     with pytest.raises(ParameterError, match="cannot explore 'ctr'; valid: sent"):
         explorer.explorer.table("ctr")
+
+
+def test_the_sample_size_calculator_needs_no_code():
+    from mopskit.metrics import sample_size
+    from mopskit.ui.metrics_explorer import sample_size_calculator
+
+    calc = sample_size_calculator()
+    assert "Type a baseline" in calc.result.value
+    calc.baseline.value = "4,5"
+    calc.effect.value = "1"
+    assert f"{sample_size(4.5, 1):,} recipients" in calc.result.value
+    calc.effect.value = "one"
+    assert "Type numbers" in calc.result.value
+    calc.effect.value = "0"
+    assert "minimum_effect" in calc.result.value or "must" in calc.result.value

@@ -345,3 +345,43 @@ def test_notes_of_reads_objects():
 
     assert notes_of(Result()) == ["a", "b"]
     assert notes_of(3.0) == []
+
+
+# --- the guard on public functions ----------------------------------------------------------------------
+
+
+def test_checked_names_the_kind_expected_and_the_arguments_taken():
+    from mopskit._validate import checked
+
+    @checked
+    def report(table: pd.DataFrame, *, by: str | list[str] | None = None, today: dt.date | None = None) -> int:
+        return len(table)
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert report(frame, by=["a"]) == 2
+    assert report.__name__ == "report" and "table" in str(__import__("inspect").signature(report))
+    with pytest.raises(ParameterError, match=r"^report: 'table' must be a table \(a pandas DataFrame\) \(got None\)"):
+        report(None)
+    with pytest.raises(ParameterError, match=r"^report: 'by' must be text or a list or None \(got 3\)"):
+        report(frame, by=3)
+    with pytest.raises(ParameterError, match=r"^report: 'today' must be a date or None \(got '2026-01-01'\)"):
+        report(frame, today="2026-01-01")
+    with pytest.raises(ParameterError, match=r"^report: unknown argument 'bye'; did you mean 'by'\? It takes: table"):
+        report(frame, bye="a")
+    with pytest.raises(ParameterError, match=r"^report: 'table' is missing; It takes: table, by, today"):
+        report()
+
+
+def test_checked_accepts_whole_floats_and_numpy_scalars_and_refuses_booleans_as_numbers():
+    from mopskit._validate import checked
+
+    @checked
+    def visits(n: int, share: float) -> float:
+        return n * share
+
+    assert visits(np.int64(3), np.float64(0.5)) == 1.5
+    assert visits(4.0, 1) == 4.0
+    with pytest.raises(ParameterError, match="True/False stand for yes/no"):
+        visits(True, 0.5)
+    with pytest.raises(ParameterError, match="'share' must be a number"):
+        visits(1, False)

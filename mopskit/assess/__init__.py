@@ -11,12 +11,15 @@ from typing import Any
 from ._answer_key import answer_key, collect_answers, grade_answers, load_checks
 from ._answers import (
     ANSWER_MIME,
+    LeafPath,
     answers_in_notebook,
     current_lesson,
     flatten_answer,
+    from_jsonable,
     read_answers,
     save_answer,
     start_lesson,
+    to_jsonable,
     unflatten_answer,
 )
 from ._exercise import Check, CheckResult, Exercise, Verdict, check, exercise, get_exercise
@@ -41,6 +44,7 @@ __all__ = [
     "Exercise",
     "Gradebook",
     "GradingSummary",
+    "LeafPath",
     "Limits",
     "ReleaseSummary",
     "Verdict",
@@ -52,6 +56,7 @@ __all__ = [
     "exercise",
     "export_grades",
     "flatten_answer",
+    "from_jsonable",
     "get_exercise",
     "grade",
     "grade_answers",
@@ -64,6 +69,7 @@ __all__ = [
     "release_per_trainee",
     "save_answer",
     "start_lesson",
+    "to_jsonable",
     "unflatten_answer",
     "variant_seed",
     "write_feedback",

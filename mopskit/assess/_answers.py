@@ -17,20 +17,28 @@ from typing import Any
 from .._answer_files import answers_file, read_answers_file, write_answers_file
 from .._session import SESSION, current_lesson
 from ..errors import AnswerRefused, ExerciseError
-from ..i18n import _
+from ..i18n import _, set_language
 
 ANSWER_MIME = "application/vnd.mopskit.answer+json"
 
 
-def start_lesson(lesson_id: str) -> str:
+def start_lesson(lesson_id: str, *, lang: str | None = None) -> str:
     """Name the lesson this notebook is, so saved answers are kept apart from other lessons'.
+
+    Args:
+        lesson_id: the lesson's name, its file name without ``.ipynb``.
+        lang: the language the lesson is written in (a lesson rendered in a language passes it): the kit's
+            messages, verdicts and charts follow it. Default: ``MOPSKIT_LANG``, else English.
 
     >>> start_lesson("00_start_here")
     '00_start_here'
+
     """
     if not lesson_id or any(c in lesson_id for c in "/\\:"):
         raise ExerciseError(f"'lesson_id' must be a plain name like '00_start_here' (got {lesson_id!r})")
     SESSION.lesson = lesson_id
+    if lang:
+        set_language(lang)
     return lesson_id
 
 

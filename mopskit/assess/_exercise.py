@@ -23,7 +23,7 @@ from typing import Any
 from .._html import COLOURS, card, escape
 from .._session import SESSION
 from ..errors import ExerciseError
-from ..i18n import _
+from ..i18n import _, _n
 
 __all__ = ["Check", "CheckResult", "Exercise", "Verdict", "check", "exercise", "get_exercise", "registry_scope"]
 
@@ -164,13 +164,11 @@ class Verdict:
                 "or pick it in the widget), then check again."
             )
         if self.status == "correct" and self.hidden_pending:
-            more = self.hidden_pending
-            return _("Public checks passed ({earned:g}/{possible:g} points); {n} more {checks} when graded.").format(
-                earned=self.earned,
-                possible=self.possible,
-                n=more,
-                checks=_("check runs") if more == 1 else _("checks run"),
-            )
+            return _n(
+                "Public checks passed ({earned:g}/{possible:g} points); {n} more check runs when graded.",
+                "Public checks passed ({earned:g}/{possible:g} points); {n} more checks run when graded.",
+                self.hidden_pending,
+            ).format(earned=self.earned, possible=self.possible, n=self.hidden_pending)
         if self.status == "correct":
             return _("Correct! ({earned:g}/{possible:g} points)").format(earned=self.earned, possible=self.possible)
         return _("Not quite yet: {passed} of {total} checks pass ({earned:g}/{possible:g} points).").format(
@@ -252,11 +250,6 @@ class Exercise:
         """
         self._solution = func
         return func
-
-    @property
-    def has_solution(self) -> bool:
-        """Whether an answer key was registered with :meth:`solution`."""
-        return self._solution is not None
 
     def expected(self) -> Any:
         """Return the right answer, computed by the registered solution function."""

@@ -220,23 +220,33 @@ def release(
 _MANIFEST = ".released-from.json"  # in a checkout's released folder: the sources each copy was made from
 
 
-def lessons_dir() -> Path:
+def lessons_dir(lang: str | None = None) -> Path:
     """Return the folder of released lessons: trainee copies, with no solution or hidden check in them.
 
-    An installed wheel carries them (released when it was built). From a checkout they are released on first
-    use into ``mopskit/_lessons`` (a user cache folder when the checkout is read-only), and again when a
-    source changed since.
+    An installed wheel carries them (released when it was built, in every language the kit ships). From a
+    checkout they are released on first use into ``mopskit/_lessons`` (a user cache folder when the checkout is
+    read-only), and again when a source or one of its catalogs changed since.
+
+    Args:
+        lang: the language (``"ro"``, ``"th"``, ``"zh_TW"``; English by default): the lessons rendered from their
+            catalogs (``notebooks/locale/<lang>/``) and released, in ``_lessons/<lang>``.
 
     Raises:
         ReleaseError: a source lesson in the checkout cannot be released (names the cell).
-        MopskitError: an installed kit without its lessons (a broken install).
+        MopskitError: an installed kit without its lessons (a broken install), or an unknown language.
 
     """
     from .._resources import LESSONS, package_dir, packaged_lessons, sources_dir
+    from ..i18n import LANGUAGES, PSEUDO, normalize_language
 
+    code = normalize_language(lang) or "en"
+    if code not in LANGUAGES and code != PSEUDO:
+        from ..errors import MopskitError
+
+        raise MopskitError(f"unknown language '{lang}'; valid: {', '.join(LANGUAGES)}")
     packaged = packaged_lessons()
     if packaged is not None:
-        return packaged
+        return packaged if code == "en" else packaged / code
     sources = sources_dir()
     assert sources is not None  # no packaged lessons means a checkout
     target = package_dir() / LESSONS
@@ -250,11 +260,45 @@ def lessons_dir() -> Path:
         digest = hashlib.sha256(str(sources.resolve()).encode()).hexdigest()[:12]
         target = cache / "mopskit" / f"lessons-{digest}"
         target.mkdir(parents=True, exist_ok=True)
-    _refresh(sources, target)
+    if code != "en":
+        target = target / code
+        target.mkdir(exist_ok=True)
+    _refresh(sources, target, code)
     return target
 
 
-def _refresh(sources: Path, target: Path) -> None:
+def translated_languages() -> tuple[str, ...]:
+    """The languages lessons are released in besides English (those the kit ships catalogs for)."""
+    from ..catalogs import TRANSLATED
+
+    return TRANSLATED
+
+
+def release_in(source: Path, target: Path, lang: str, catalogs: Path | None = None) -> ReleaseSummary:
+    """Release one source lesson in a language: rendered from its catalog (``catalogs/<lang>/``), then released."""
+    import tempfile
+
+    from ..catalogs import render_lesson
+
+    if lang == "en":
+        return release_notebook(source, target)
+    with tempfile.TemporaryDirectory(prefix="mopskit-render-") as scratch:
+        rendered = Path(scratch) / source.name
+        render_lesson(source, lang, target=rendered, catalogs=catalogs)
+        summary = release_notebook(rendered, target)
+    summary.source = Path(source)
+    return summary
+
+
+def _stamp(path: Path) -> list[int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return [0, 0]
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def _refresh(sources: Path, target: Path, lang: str = "en") -> None:
     manifest = target / _MANIFEST
     try:
         made = json.loads(manifest.read_text(encoding="utf-8"))
@@ -263,13 +307,14 @@ def _refresh(sources: Path, target: Path) -> None:
     made = made if isinstance(made, dict) else {}
     now: dict[str, list[int]] = {}
     for source in sorted(sources.glob("*.ipynb")):
-        stat = source.stat()
-        now[source.name] = [stat.st_mtime_ns, stat.st_size]
+        now[source.name] = _stamp(source)
+        if lang != "en":  # the lesson's catalog, and the package's (the stale note) make the copy too
+            now[source.name] += _stamp(sources / "locale" / lang / f"{source.stem}.po")
         copy = target / source.name
         if made.get(source.name) != now[source.name] or not copy.is_file():
             partial = target / f".{source.stem}-{os.getpid()}.partial"  # no other process sees half a copy
             try:
-                release_notebook(source, partial)
+                release_in(source, partial, lang)
                 os.replace(partial, copy)
             finally:
                 partial.unlink(missing_ok=True)

@@ -28,12 +28,11 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from numbers import Real
 from typing import Any
 
+from .._validate import _is_bool, _real
 from ..errors import AnswerError, ExerciseError
-from ..i18n import _
+from ..i18n import _, _n
 from ._exercise import _unset, exercise
 
 __all__ = [
@@ -149,12 +148,8 @@ def _listed(values: Iterable[Any]) -> str:
     return text
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
-
-
 def _is_number(value: Any) -> bool:
-    return not _is_bool(value) and isinstance(value, Real | Decimal)
+    return _real(value) is not None
 
 
 def _is_table(value: Any) -> bool:
@@ -174,7 +169,7 @@ def _kind(value: Any) -> str:
     """What an answer is, in words a trainee knows.
 
     >>> _kind("12"), _kind(True), _kind([1, 2]), _kind({"a": 1}), _kind(float("nan"))
-    ("the text '12'", 'True (a yes/no value)', 'a list of 2 values', 'a mapping of one entry', 'NaN (not a number)')
+    ("the text '12'", 'True (a yes/no value)', 'a list of 2 values', 'a mapping of 1 entry', 'NaN (not a number)')
     """
     if value is None or value is Ellipsis:
         return _("no answer yet")
@@ -183,13 +178,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return _("the text {text}").format(text=_show(value))
     if isinstance(value, Mapping):
-        return _("a mapping of one entry") if len(value) == 1 else _("a mapping of {n} entries").format(n=len(value))
+        return _n("a mapping of {n} entry", "a mapping of {n} entries", len(value)).format(n=len(value))
     if _is_table(value):
-        return _("a table of one row") if len(value) == 1 else _("a table of {n} rows").format(n=len(value))
+        return _n("a table of {n} row", "a table of {n} rows", len(value)).format(n=len(value))
     if hasattr(value, "dtype") and hasattr(value, "__len__"):
-        return _("a column of one value") if len(value) == 1 else _("a column of {n} values").format(n=len(value))
+        return _n("a column of {n} value", "a column of {n} values", len(value)).format(n=len(value))
     if isinstance(value, list | tuple | set | frozenset):
-        return _("a list of one value") if len(value) == 1 else _("a list of {n} values").format(n=len(value))
+        return _n("a list of {n} value", "a list of {n} values", len(value)).format(n=len(value))
     if _is_number(value):
         number = float(value)
         if math.isnan(number):
@@ -323,7 +318,7 @@ def as_text(answer: Any) -> str:
     >>> as_text(["A goal."])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mopskit.errors.AnswerError: Give text in quotes, like "Grow MQLs"; your answer is a list of one value. Take...
+    mopskit.errors.AnswerError: Give text in quotes, like "Grow MQLs"; your answer is a list of 1 value. Take...
     """
     if isinstance(answer, str):
         return answer
@@ -338,7 +333,7 @@ def as_items(answer: Any) -> list[Any]:
     >>> as_items({"a": 1})
     Traceback (most recent call last):
     ...
-    mopskit.errors.AnswerError: Give a list of items, like ["A", "B"]; your answer is a mapping of one entry.
+    mopskit.errors.AnswerError: Give a list of items, like ["A", "B"]; your answer is a mapping of 1 entry.
     """
     if isinstance(answer, str) and answer.strip():
         return [answer]
@@ -599,7 +594,7 @@ def same_choice(answer: Any, expected: Any, *, mistakes: Mapping[str, Any] | Non
     >>> same_choice("Ads", "Email", mistakes={"Ads bring visits, not opens.": "ads"}).reason
     'Ads bring visits, not opens.'
     >>> same_choice(["Email"], "Email").reason
-    'Pick one option; your answer is a list of one value.'
+    'Pick one option; your answer is a list of 1 value.'
 
     """
     problem = _one_choice_problem(answer)
@@ -645,7 +640,7 @@ def same_items(answer: Any, expected: Iterable[Any], *, reveal: bool = False) ->
     >>> round(mark.score, 2), mark.reason, mark.missing, mark.extra
     (0.33, "You have 1 of 2. Not one of them: 'c'. Still missing: 1.", ('b',), ('c',))
     >>> same_items({"A": 1}, ["a"]).reason
-    'Give a list of items, like ["A", "B"]; your answer is a mapping of one entry.'
+    'Give a list of items, like ["A", "B"]; your answer is a mapping of 1 entry.'
     """
     given, problem = _checked(as_items, answer)
     if problem is not None:

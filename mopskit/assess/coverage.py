@@ -28,7 +28,7 @@ from ..facts import facts as all_facts
 from ..facts import leaf_competencies, select, shows
 from ._release import _HIDDEN, _LEFTOVER, _PUBLIC
 
-__all__ = ["FactCoverage", "fact_coverage", "facts_assessed", "facts_taught"]
+__all__ = ["ExerciseTags", "FactCoverage", "fact_coverage", "facts_assessed", "facts_taught"]
 
 # Kit functions whose output states facts in full (sentence and source); tests check each one's output shows
 # the evidence of every fact it is credited with here.

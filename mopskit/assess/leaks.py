@@ -150,7 +150,7 @@ def _shows(rows: list[list[str]], expected: Any) -> str | None:
         return None
     if isinstance(expected, int | float):
         return f"the number {expected:g}" if _has_number(text, float(expected)) else None
-    if isinstance(expected, str) and len(expected.split()) >= 4:  # a sentence: shown word for word
+    if isinstance(expected, str) and len(expected.split()) >= 8:  # a sentence: shown word for word
         return f"the answer {expected!r}" if _contains(text, expected) else None
     if isinstance(expected, str):  # a name or a label: given away when an output singles it out
         return f"the answer {expected!r} singled out" if _singles_out(rows, [expected]) else None

@@ -10,6 +10,11 @@ np.float64(84.5)
 'chiefmartec / MarTech 2020 marketing operations career survey'
 >>> cite("mckinsey")
 'McKinsey on marketing operations, as reported in "What is marketing operations and who are MOps professionals?"'
+
+English is the source. The prose fields of some files (:data:`TRANSLATABLE`: remits, definitions, statements,
+descriptions) are translated as they are read, into the language of :mod:`mopskit.i18n`, from the content
+catalog (``mopskit/locale/<lang>/LC_MESSAGES/content.po``). Names, ids and anything a check compares stay
+English, so an answer means the same in every language.
 """
 
 from __future__ import annotations
@@ -20,11 +25,25 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MopskitError
+from ..i18n import content_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["cite", "load_table", "load_yaml", "names", "source_title"]
+__all__ = ["TRANSLATABLE", "cite", "load_table", "load_yaml", "names", "source_title", "translatable_texts"]
+
+# The prose fields of each content file that are translated as they are read (and extracted into the content
+# catalog by ``mopskit translations update``): sentences people read, never a name, id or value a check compares.
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "archetypes": ("summary", "focus"),
+    "competencies": ("description",),
+    "facts": ("text",),
+    "figures": ("statement",),
+    "glossary": ("definition",),
+    "metrics": ("definition",),
+    "roles": ("remit", "view"),
+    "team_models": ("summary", "fits"),
+}
 
 
 def names() -> list[str]:
@@ -55,10 +74,49 @@ def _yaml(name: str) -> Any:
 def load_yaml(name: str) -> Any:
     """Return the data of one YAML content file (a fresh copy: changing it changes nothing shared).
 
+    The file's :data:`TRANSLATABLE` fields come in the language in use (English where no translation exists).
+
     >>> load_yaml("sample_company")["owners"][0]
     'Ana Pop'
     """
-    return copy.deepcopy(_yaml(name))
+    data = copy.deepcopy(_yaml(name))
+    fields = TRANSLATABLE.get(name)
+    return _translated(data, fields) if fields else data
+
+
+def _translated(node: Any, fields: tuple[str, ...], key: str | None = None) -> Any:
+    """``node`` with the strings under any of ``fields`` translated (in place for dicts and lists)."""
+    if isinstance(node, dict):
+        for k, value in node.items():
+            node[k] = _translated(value, fields, k)
+    elif isinstance(node, list):
+        node[:] = [_translated(v, fields, key) for v in node]
+    elif isinstance(node, str) and key in fields:
+        return content_text(node)
+    return node
+
+
+def translatable_texts(name: str, data: Any = None) -> list[tuple[str, str]]:
+    """The texts of a content file that its catalog translates, as ``(field, English text)`` in file order.
+
+    >>> translatable_texts("glossary")[0][0]
+    'definition'
+    """
+    found: list[tuple[str, str]] = []
+    fields = TRANSLATABLE.get(name, ())
+
+    def walk(node: Any, key: str | None) -> None:
+        if isinstance(node, dict):
+            for k, value in node.items():
+                walk(value, str(k))
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, key)
+        elif isinstance(node, str) and key in fields and node.strip():
+            found.append((key, node))
+
+    walk(_yaml(name) if data is None else data, None)
+    return found
 
 
 def load_table(name: str) -> pd.DataFrame:

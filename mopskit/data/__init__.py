@@ -9,31 +9,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._validate import checked
+from ._duckdb import connect
 from ._read import load, read, read_raw, validate
-from ._schema import TableSpec, currency, table_names, table_spec
+from ._schema import EMAIL_PATTERN, TableSpec, currency, normalize_name, table_names, table_spec
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "EMAIL_PATTERN",
     "TableSpec",
+    "connect",
     "currency",
     "describe",
     "dictionary_markdown",
     "load",
+    "normalize_name",
     "read",
     "read_raw",
+    "table_names",
     "table_spec",
     "tables",
     "validate",
 ]
 
 
+@checked
 def tables() -> list[str]:
     """List the table names the kit knows (see ``datasets/README.md``)."""
     return table_names()
 
 
+@checked
 def describe(name: str) -> pd.DataFrame:
     """Return the data dictionary of one table: column, type, required, meaning, example.
 
@@ -57,6 +65,7 @@ def describe(name: str) -> pd.DataFrame:
     )
 
 
+@checked
 def dictionary_markdown() -> str:
     """Render the data dictionary (``datasets/README.md``) from ``datasets/schema.yaml``."""
     lines = [

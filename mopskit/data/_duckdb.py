@@ -10,9 +10,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .._validate import checked
+
 __all__ = ["connect"]
 
 
+@checked
 def connect(database: str | Path | None = None, *, temp_directory: str | Path | None = None) -> Any:
     """Open a DuckDB connection with the kit's memory and thread limits, its clock in UTC.
 
@@ -31,4 +34,5 @@ def connect(database: str | Path | None = None, *, temp_directory: str | Path | 
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(":memory:" if database is None else str(database), config=config)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # the kit shows its own progress; DuckDB's would print over it
     return con

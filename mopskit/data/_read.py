@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._textfile import csv_rows, decode, listed, sniff_separator
+from .._validate import checked, parse_amount
 from ..errors import DataError
 from ._schema import DATE_TYPES, NUMBER_TYPES, TableSpec, normalize_name, pandera_schema, table_spec
 
@@ -104,12 +105,25 @@ def _clean_values(df: pd.DataFrame, spec: TableSpec, sep: str) -> pd.DataFrame:
             values = values.str.replace(r"^[\s$€£]+|\s+$", "", regex=True)
             if sep != ",":  # Excel in many European locales writes decimal commas
                 values = values.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+            if col.type == "money":  # money is read the kit's one way: '$7', '1,000.00', '12.50 EUR'
+                values = values.map(_money_text, na_action="ignore")
         elif col.type == "bool":
             lowered = values.str.strip().str.lower()
             mapped = lowered.map(lambda v: True if v in _TRUE else False if v in _FALSE else v)
             values = pd.Series(mapped, index=df.index, dtype=object)
         df[name] = values
     return df
+
+
+def _money_text(value: Any) -> Any:
+    """A money cell as plain number text when :func:`mopskit._validate.parse_amount` reads it; else as written."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        amount, _fix = parse_amount(value)
+        if amount is not None and amount >= 0:  # a negative or unreadable cell is reported as the file wrote it
+            return repr(amount)
+    return value
 
 
 def _bool_problems(df: pd.DataFrame, spec: TableSpec, first_row: int) -> list[tuple[int, str]]:
@@ -223,6 +237,7 @@ def _read_csv_text(path: Path, label: str, sep: str | None, encoding: str | None
     return frame, sep
 
 
+@checked
 def read(
     path: str | Path,
     *,
@@ -342,6 +357,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return text.reset_index(drop=True).astype(object)
 
 
+@checked
 def validate(
     frame: pd.DataFrame, *, table: str, label: str = "the DataFrame", columns: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -378,6 +394,7 @@ def validate(
     return _validated(_as_text(frame), spec, label=label, sep=",", first_row=2, how_to_fix=fix, columns=columns)
 
 
+@checked
 def read_raw(
     path: str | Path, *, sep: str | None = None, encoding: str | None = None, infer_types: bool = True
 ) -> pd.DataFrame:
@@ -424,6 +441,7 @@ def _load_cached(path: str, name: str, mtime: float) -> pd.DataFrame:
     return read(Path(path), table=name)
 
 
+@checked
 def load(name: str) -> pd.DataFrame:
     """Load one of the sample tables, validated and typed.
 

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from .._resources import datasets_dir
-from .._validate import DATE_RULE, MONEY_RULE
+from .._validate import DATE_RULE, MONEY_RULE, checked
 from ..errors import DataError
 
 TYPES = ("id", "text", "email", "category", "int", "money", "float", "percent", "date", "datetime", "month", "bool")
@@ -33,6 +33,7 @@ RULE_TEXT = {
 }
 
 
+@checked
 def normalize_name(name: str) -> str:
     """Turn a column header into the form names are compared in.
 
@@ -149,6 +150,7 @@ def _raw_schema() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+@checked
 def currency() -> str:
     """Return the currency every money column of the sample data is in.
 
@@ -158,6 +160,7 @@ def currency() -> str:
     return str(_raw_schema()["currency"])
 
 
+@checked
 @cache
 def table_spec(name: str) -> TableSpec:
     """Return the schema of one table, e.g. ``table_spec("campaigns")``."""
@@ -185,6 +188,7 @@ def table_spec(name: str) -> TableSpec:
     )
 
 
+@checked
 def table_names() -> list[str]:
     """List the tables the kit knows, in the order of the data dictionary.
 

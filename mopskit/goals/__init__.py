@@ -8,14 +8,16 @@
 
 from __future__ import annotations
 
+from .._validate import checked
 from ._attainability import Attainability, plot_attainability
 from ._build import build_goal, format_date, format_horizon, goal_from_fields
 from ._history import attainability, attainable_change, monthly_history
 from ._parse import Goal, parse_goal
 from ._smart import Criterion, GoalAssessment, assess_goal, required_growth
-from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info
+from ._vocab import MetricInfo, find_metric, goal_metrics, metric_info, scopes
 
 
+@checked
 def goal_text(answer: object) -> str:
     """The goal sentence in an answer: the answer itself when it is text, its "sentence" when a goal builder's.
 
@@ -48,4 +50,5 @@ __all__ = [
     "parse_goal",
     "plot_attainability",
     "required_growth",
+    "scopes",
 ]

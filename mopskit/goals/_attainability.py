@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._validate import axes, checked
 from ..i18n import _
 
 __all__ = ["Attainability", "plot_attainability"]
@@ -64,16 +65,12 @@ class Attainability:
         """In how many past periods the metric moved less than the goal needs."""
         return self.periods - self.reached
 
-    @property
-    def percentile(self) -> float | None:
-        """The share of past periods (0-100) the goal is more ambitious than."""
-        return None if not self.growth else 100.0 * self.more_ambitious_than / self.periods
-
     def plot(self, **kwargs: Any) -> Any:
         """Draw the past growth against the target (see :func:`plot_attainability`)."""
         return plot_attainability(self, **kwargs)
 
 
+@checked
 def plot_attainability(att: Attainability, *, ax: Any = None, metric: str = "", title: str | None = None) -> Any:
     """Draw the past periods' growth, smallest to largest, and a line at the growth the goal needs.
 
@@ -91,6 +88,7 @@ def plot_attainability(att: Attainability, *, ax: Any = None, metric: str = "", 
     """
     import matplotlib.pyplot as plt
 
+    axes(ax, function="plot_attainability")
     if ax is None:
         _fig, ax = plt.subplots(figsize=(8, 3.6))
     window = _("{n}-month").format(n=att.window_months)

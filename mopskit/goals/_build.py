@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from .._validate import day
+from .._validate import checked, day
 from ..errors import ParameterError
 from ..i18n import _
 from ..present import parse_number
@@ -30,6 +30,7 @@ def _number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+@checked
 def format_date(day: date) -> str:
     """A date as a goal writes it.
 
@@ -39,6 +40,7 @@ def format_date(day: date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
+@checked
 def format_horizon(days: int) -> str:
     """A horizon in words that :func:`parse_goal` reads back as the same number of days.
 
@@ -59,6 +61,7 @@ def format_horizon(days: int) -> str:
     return "within a day" if days == 1 else f"within {days} days"
 
 
+@checked
 def build_goal(
     *,
     metric: str,
@@ -164,6 +167,7 @@ def build_goal(
     return " ".join(words) + "."
 
 
+@checked
 def goal_from_fields(fields: Mapping[str, Any], *, today: date | None = None) -> str:
     """Write the goal sentence from a goal builder's fields, as typed (the widget's answer).
 

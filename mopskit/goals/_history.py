@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import DataError, ParameterError
-from ..i18n import _
+from ..i18n import _, _n
 from ._attainability import Attainability
 from ._vocab import metric_info
 
@@ -31,6 +32,7 @@ DAYS_PER_MONTH = 365 / 12
 MIN_PERIODS = 5
 
 
+@checked
 def monthly_history(table: pd.DataFrame, metric: str = "clicks") -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
 
@@ -95,9 +97,10 @@ def _windows(values: list[float], labels: list[str], h: int, aggregate: str) -> 
 
 
 def _months(n: int) -> str:
-    return _("1 month") if n == 1 else _("{n} months").format(n=n)
+    return _n("{n} month", "{n} months", n).format(n=n)
 
 
+@checked
 def attainability(
     history: pd.Series | Sequence[float],
     required: float,
@@ -221,6 +224,7 @@ def attainability(
     return result(True, pace + f"{words} ({more}). {tail}")
 
 
+@checked
 def attainable_change(
     history: pd.Series | Sequence[float],
     *,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .._validate import checked, day
 from ..i18n import _
 from ._text import Token, read_digits, read_number_words, tokenize
 from ._time import TimeHit, add_days, scan_time
@@ -202,20 +203,16 @@ class _Quantity:
     unit: str | None  # "%", "pp", a currency code, or None
 
 
-def _today(value: date | datetime | str | None) -> date:
-    if value is None:
-        return date.today()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _today(value: date | datetime | str | None, *, function: str = "parse_goal") -> date:
+    return date.today() if value is None else day(value, "today", function=function)
 
 
-def parse_goal(text: str, *, today: date | datetime | str | None = None) -> Goal:
+@checked
+def parse_goal(text: object, *, today: date | datetime | str | None = None) -> Goal:
     """Read a goal sentence into a :class:`Goal`: metric, direction, amount, unit, levels, deadline, scope, owner.
 
-    Never raises: what it cannot read ends up in ``unknown`` and ``notes``, for feedback.
+    Never raises on the text: what it cannot read ends up in ``unknown`` and ``notes``, for feedback (a
+    ``today`` that is not a date is refused with a ParameterError).
 
     Args:
         text: the goal, in English.
@@ -230,14 +227,11 @@ def parse_goal(text: str, *, today: date | datetime | str | None = None) -> Goal
 
     """
     raw = "" if text is None else text if isinstance(text, str) else str(text)
+    when = _today(today)
     try:
-        day = _today(today)
-    except (TypeError, ValueError):
-        day = date.today()
-    try:
-        return _parse(raw, day)
+        return _parse(raw, when)
     except Exception:  # a rule failed on an input nobody foresaw: say so, never crash a lesson
-        return Goal(text=raw, today=day, notes=(_("This sentence could not be read; try a simpler one."),))
+        return Goal(text=raw, today=when, notes=(_("This sentence could not be read; try a simpler one."),))
 
 
 def _parse(text: str, today: date) -> Goal:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .._html import COLOURS, escape
+from .._validate import checked
 from ..i18n import _
 from ._attainability import Attainability
 from ._build import format_date
@@ -110,16 +111,16 @@ class GoalAssessment:
         return str(self)
 
     def _repr_html_(self) -> str:
-        colours = {"✓": "#1b7f3b", "✗": "#b3261e", "?": "#6b6b6b"}
+        colours = {"✓": COLOURS["ok"], "✗": COLOURS["bad"], "?": COLOURS["muted"]}
         rows = "".join(
             f"<tr><td style='color:{colours[c.mark]};font-weight:bold'>{c.mark}</td>"
-            f"<td><b>{html.escape(c.title)}</b></td><td style='text-align:left'>{html.escape(c.reason)}</td></tr>"
+            f"<td><b>{escape(c.title)}</b></td><td style='text-align:left'>{escape(c.reason)}</td></tr>"
             for c in self.criteria
         )
         verdict = _("SMART: yes") if self.passed else _("SMART: not yet")
         return (
-            f"<div class='mopskit-goal-assessment'><p><q>{html.escape(self.goal.text.strip())}</q> · "
-            f"<b>{html.escape(verdict)}</b></p><table>{rows}</table></div>"
+            f"<div class='mopskit-goal-assessment'><p><q>{escape(self.goal.text.strip())}</q> · "
+            f"<b>{escape(verdict)}</b></p><table>{rows}</table></div>"
         )
 
 
@@ -307,6 +308,7 @@ def _history_level(values: list[float], months: int, aggregate: str) -> float | 
     return values[-1]
 
 
+@checked
 def required_growth(goal: Goal, history: pd.Series | Sequence[float] | None = None) -> float | None:
     """The growth a goal needs over its horizon, as a fraction (+25% is 0.25), or ``None`` if it cannot tell.
 
@@ -400,8 +402,9 @@ def _attainable(
     return Criterion("attainable", att.passed, att.verdict), att
 
 
+@checked
 def assess_goal(
-    goal: str | Goal,
+    goal: str | Goal | None,
     history: pd.Series | Sequence[float] | None = None,
     *,
     today: date | datetime | str | None = None,

@@ -7,7 +7,7 @@ quantifiers splits it into tokens, and phrases are looked up in dictionaries of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -202,11 +202,3 @@ def read_number_words(words: list[str], start: int) -> tuple[int, float] | None:
     if not seen:
         return None
     return used, total + current
-
-
-def first_in(words: Mapping[str, T], tokens: list[Token], start: int, stop: int) -> T | None:
-    """Return the value of the first token in ``tokens[start:stop]`` whose lower-case text is a key of ``words``."""
-    for token in tokens[max(start, 0) : max(stop, 0)]:
-        if token.low in words:
-            return words[token.low]
-    return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._text import PhraseIndex, phrase_key
@@ -74,6 +75,7 @@ def _raw() -> dict[str, Any]:
 _KINDS = {"count": "count", "percent": "rate", "points": "rate", "money": "money", "days": "time", "hours": "time"}
 
 
+@checked
 @cache
 def goal_metrics() -> dict[str, MetricInfo]:
     """Return the measurable metrics a goal can name, by their catalog name.
@@ -108,6 +110,7 @@ def goal_metrics() -> dict[str, MetricInfo]:
     return metrics
 
 
+@checked
 def metric_info(name: str) -> MetricInfo:
     """Return a metric by name, alias, label or synonym ("CTR", "click-through rate", "click_through_rate").
 
@@ -125,6 +128,7 @@ def metric_info(name: str) -> MetricInfo:
     return found
 
 
+@checked
 def find_metric(name: str) -> MetricInfo | None:
     """Return the metric a name stands for, or None.
 
@@ -156,6 +160,7 @@ def vague_suggestions(term: str) -> list[MetricInfo]:
     return [goal_metrics()[k] for k in keys]
 
 
+@checked
 @cache
 def scopes() -> dict[str, Scope]:
     """Return every scope a goal can name, by label: the data dictionary's channels and the content file's scopes.

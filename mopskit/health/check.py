@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._validate import count, day, number
-from ..data._duckdb import connect
+from ..data import connect
 from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
 from ..i18n import _

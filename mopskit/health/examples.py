@@ -11,20 +11,28 @@ regenerates it byte for byte.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._resources import datasets_dir
 
-__all__ = ["AS_OF", "Planted", "example_exports", "write_example_exports"]
+if TYPE_CHECKING:
+    from .result import HealthCheck
+
+__all__ = ["AS_OF", "Planted", "example_check", "example_exports", "write_example_exports"]
 
 AS_OF = "2026-10-31"
 FOLDER = "northwind"
@@ -111,6 +119,19 @@ def example_exports() -> Path:
     ['ga4', 'hubspot']
     """
     return datasets_dir() / "exports" / FOLDER
+
+
+@lru_cache(maxsize=1)
+def example_check() -> HealthCheck:
+    """The health check of the bundled example exports as of :data:`AS_OF`, computed once per process.
+
+    Lessons and their checks read it (its evidence CSVs go to a temporary folder removed when Python exits).
+    """
+    from .check import health_check
+
+    out = Path(tempfile.mkdtemp(prefix="mopskit-northwind-"))
+    atexit.register(shutil.rmtree, out, True)
+    return health_check(example_exports(), out_dir=out, as_of=AS_OF, write_report=False)
 
 
 def _sample(name: str) -> pd.DataFrame:

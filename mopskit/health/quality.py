@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from ..data.exports._layout import valid_email_sql
+from ..data.exports import valid_email_sql
 from ..i18n import _
 from ._findings import Context, Finding, share
 

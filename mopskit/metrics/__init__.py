@@ -23,7 +23,14 @@ from .email import EMAIL_RATES, email_metrics, per_campaign
 from .funnel import funnel, funnel_stages, lead_velocity, time_in_stage
 from .history import monthly_history
 from .money import budget_variance, channel_economics, romi
-from .quality import completeness, duplicates, invalid_emails, quality_scorecard, stage_order_violations
+from .quality import (
+    completeness,
+    duplicate_sample,
+    duplicates,
+    invalid_emails,
+    quality_scorecard,
+    stage_order_violations,
+)
 
 __all__ = [
     "EMAIL_RATES",
@@ -40,6 +47,7 @@ __all__ = [
     "compare_models",
     "completeness",
     "data_quality",
+    "duplicate_sample",
     "duplicates",
     "email_metrics",
     "funnel",

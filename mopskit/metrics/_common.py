@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, amounts, columns, dates, missing_keys, period
+from .._validate import Notes, amounts, checked, columns, dates, missing_keys, period
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -25,6 +25,7 @@ NO_CHANNEL = "(no channel)"
 CONTACT_DATES = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at")
 
 
+@checked
 def rate(numerator: float, denominator: float) -> float:
     """Return ``numerator / denominator`` in percent, or NaN when the denominator is 0 (never an error or inf).
 
@@ -38,6 +39,7 @@ def rate(numerator: float, denominator: float) -> float:
     return 100.0 * float(numerator) / float(denominator)
 
 
+@checked
 def percent(numerator: pd.Series, denominator: pd.Series, *, scale: float = 100.0) -> pd.Series:
     """Divide two columns in percent (or by another ``scale``); a 0 denominator gives NaN, not inf.
 
@@ -119,8 +121,13 @@ def parsed(
 def label_missing(
     frame: pd.DataFrame, column: str, *, table: str, notes: Notes, sentence: str, label: str = NO_CHANNEL
 ) -> pd.DataFrame:
-    """Put rows whose key is empty under ``label`` (never dropped), and say how many in the notes."""
+    """Put rows whose key is empty under ``label`` (never dropped), and say how many in the notes.
+
+    Keys that are not text (a number typed into a channel column) are kept as text, so groups sort.
+    """
     empty = missing_keys(frame[column])
+    if not frame[column].map(lambda v: isinstance(v, str)).where(~empty, True).all():
+        frame = frame.assign(**{column: frame[column].map(lambda v: v if isinstance(v, str) else str(v))})
     if empty.any():
         frame = frame.copy()
         frame[column] = frame[column].astype(object).where(~empty, label)
@@ -222,6 +229,7 @@ def finish(
     return notes.attach(frame)
 
 
+@checked
 def notes(result: pd.DataFrame) -> list[str]:
     """Return what a reader must know about a metrics result: empty rates explained, unknown data counted.
 
@@ -234,6 +242,7 @@ def notes(result: pd.DataFrame) -> list[str]:
     return list(result.attrs.get("notes", []))
 
 
+@checked
 def data_quality(result: pd.DataFrame) -> dict[str, Any]:
     """Return the counts behind the notes (unknown event types, unknown campaigns, rows left out), by name."""
     return dict(result.attrs.get("data_quality", {}))

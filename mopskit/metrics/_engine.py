@@ -12,17 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..data import table_spec
-from ..data._duckdb import connect as _connect
-from ..data._schema import normalize_name
+from ..data import connect as _connect
+from ..data import normalize_name, table_spec
 from ..errors import DataError
 
-__all__ = ["connect", "csv_encoding", "is_path", "query_error", "resolve_columns", "scan_sql"]
-
-
-def is_path(value: Any) -> bool:
-    """Whether a metric function was given a file or folder rather than a DataFrame."""
-    return isinstance(value, str | os.PathLike)
+__all__ = ["connect", "csv_encoding", "query_error", "resolve_columns", "scan_sql"]
 
 
 def connect() -> Any:
@@ -55,6 +49,12 @@ def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tu
     >>> scan_sql(datasets_dir() / "email_events.csv")[0].startswith("read_csv(")
     True
     """
+    if not str(path).strip():
+        raise DataError(
+            "no file was given (an empty path); pass the path of a .csv or .parquet file, or a folder of Parquet files",
+            problems=["empty path"],
+            source="",
+        )
     source = Path(path)
     label = source.name or str(source)
     if source.is_dir():

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from .._validate import choice, count, number, percent
+from .._validate import checked, choice, count, number, percent
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -191,6 +191,7 @@ def _counts(*values: object, function: str) -> tuple[int, int, int, int]:
     return x_a, n_a, x_b, n_b
 
 
+@checked
 def ab_test(
     conversions_a: int,
     visitors_a: int,
@@ -335,8 +336,9 @@ def _lift_interval(x_a: int, n_a: int, x_b: int, n_b: int, z: float) -> tuple[fl
     return 100 * (ratio * math.exp(-z * se) - 1), 100 * (ratio * math.exp(z * se) - 1)
 
 
+@checked
 def sample_size(
-    baseline_rate: float,
+    baseline_rate: float | str,
     minimum_effect: float,
     *,
     confidence: float = 95.0,
@@ -384,7 +386,16 @@ def sample_size(
     z_beta = _NORMAL.inv_cdf(power / 100)
     if method == "cohens_h":
         h = 2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1))
-        return math.ceil(2 * ((z_alpha + z_beta) / h) ** 2)
-    mean = (p1 + p2) / 2
-    top = z_alpha * math.sqrt(2 * mean * (1 - mean)) + z_beta * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
-    return math.ceil(top**2 / (p2 - p1) ** 2)
+        size = 2 * ((z_alpha + z_beta) / h) ** 2 if h else math.inf
+    else:
+        mean = (p1 + p2) / 2
+        top = z_alpha * math.sqrt(2 * mean * (1 - mean)) + z_beta * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+        size = top**2 / (p2 - p1) ** 2 if p2 != p1 else math.inf
+    if not size < 1e12:
+        raise ParameterError(
+            _(
+                "{function}: 'minimum_effect' must be large enough to detect (got {effect} points): no test could "
+                "collect the recipients it needs; choose the smallest difference that would change a decision"
+            ).format(function=function, effect=minimum_effect)
+        )
+    return math.ceil(size)

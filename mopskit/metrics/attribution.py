@@ -15,13 +15,14 @@ so the credit still sums to the revenue attributed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, choice, missing_keys, number
+from .._validate import Notes, checked, choice, missing_keys, number
 from ..i18n import _
 from ._common import add_rates, finish, in_period, label_missing, parsed, require_columns
 
@@ -100,14 +101,15 @@ def _touches(touchpoints: pd.DataFrame, *, function: str, notes: Notes) -> pd.Da
     return touches[~no_id & ~undated]
 
 
+@checked
 def touch_credits(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,
     *,
     model: str = "linear",
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Return one row per touch that counts, with its weight and the credit (share of revenue) it earns.
 
@@ -190,14 +192,15 @@ def _credits(
     return finish(result, notes=notes)
 
 
+@checked
 def attribute(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,
     *,
     model: str = "linear",
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Credit won revenue to channels under one attribution model.
 
@@ -230,6 +233,7 @@ def _by_channel(credits: pd.DataFrame) -> pd.DataFrame:
     return finish(result, notes=notes)
 
 
+@checked
 def compare_models(
     touchpoints: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -237,8 +241,8 @@ def compare_models(
     *,
     models: Sequence[str] = MODELS,
     half_life_days: float = 7.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Revenue and ROMI per channel under several attribution models, side by side.
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import checked
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
 from ..i18n import _
@@ -65,6 +66,7 @@ class Metric:
     unbounded: bool = False
     measured_from: tuple[tuple[str, str], ...] = ()
     goal: GoalTerms | None = None
+    method: str = ""
 
     @property
     def formula(self) -> str:
@@ -123,6 +125,7 @@ def _entries() -> dict[str, Metric]:
             unbounded=bool(entry.get("unbounded", False)),
             measured_from=tuple(entry.get("measured_from", {}).items()),
             goal=_goal_terms(entry["goal"]) if "goal" in entry else None,
+            method=" ".join(str(entry.get("method") or "").split()),
         )
     return metrics
 
@@ -140,6 +143,7 @@ def _names() -> dict[str, str]:
     return found
 
 
+@checked
 def metric_name(name: str) -> str:
     """Return the catalog's name of a metric given its name or one of its aliases.
 
@@ -158,6 +162,7 @@ def metric_name(name: str) -> str:
     return names[name]
 
 
+@checked
 def metric(name: str) -> Metric:
     """Return one metric of the catalog by name or alias.
 
@@ -169,6 +174,7 @@ def metric(name: str) -> Metric:
     return _entries()[metric_name(name)]
 
 
+@checked
 def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.DataFrame:
     """Return the metric catalog as a table: one row per metric.
 
@@ -179,7 +185,8 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
 
     Returns:
         Columns name, family, label, definition, numerator, denominator, formula, unit, grain, source (its
-        title), function (the ``mopskit.metrics`` function that computes it, empty if none) and aliases.
+        title), function (the ``mopskit.metrics`` function that computes it, empty if none), aliases and method
+        (the statistical conventions, where a metric has them: which test, which interval, one- or two-sided).
 
     >>> catalog(family="email").set_index("name").loc["open_rate", "denominator"]
     'delivered'
@@ -205,6 +212,7 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
             "source": m.source_title,
             "function": m.function,
             "aliases": ", ".join(m.aliases),
+            "method": m.method,
         }
         for m in _entries().values()
         if (family is None or m.family == family) and (computed is None or m.computed == computed)
@@ -212,6 +220,7 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
     return pd.DataFrame(rows)
 
 
+@checked
 def variants() -> pd.DataFrame:
     """Return the other names vendors and articles use for the catalog's metrics, with their formulas.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._validate import Notes, amounts, columns, dates, missing_keys, problem, row_label
+from .._validate import Notes, amounts, checked, columns, dates, missing_keys, problem, row_label
 from ..errors import DataError
 from ..i18n import _
 from ._common import finish, percent
@@ -70,17 +70,15 @@ def _prepared(
                 "as purchases."
             ).format(n=int(frame["refund"].sum()), total=float(frame.loc[frame["refund"], "amount"].sum()))
         )
-    bought = frame[~frame["refund"]]
-    first = bought.groupby("customer")["date"].min()
-    orphans = ~frame["customer"].isin(first.index)
+    first_day = frame["date"].where(~frame["refund"]).groupby(frame["customer"]).transform("min")
+    orphans = first_day.isna()
     notes.exclude(
         PURCHASES,
         orphans,
         _("Refunds of customers with no purchase in the log, left out: {n}."),
         reason="refund without a purchase",
     )
-    frame = frame[~orphans]
-    first_day = frame["customer"].map(first)
+    frame, first_day = frame[~orphans], first_day[~orphans]
     frame["cohort_month"] = first_day.dt.to_period("M")
     frame["month"] = frame["date"].dt.to_period("M")
     frame["months_since"] = (frame["month"] - frame["cohort_month"]).apply(lambda offset: offset.n).astype("int64")
@@ -101,6 +99,7 @@ def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: st
                     _("filled in"),
                     log[column].iloc[position],
                     where=row_label(position, log.index[position], LOG),
+                    shown=_("an empty cell"),
                     fix=_(
                         "leave such rows out first ({n} in all), or use acquisition_cohorts, whose notes count them"
                     ).format(n=int(empty.sum())),
@@ -109,6 +108,7 @@ def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: st
             raise DataError(lines[0], problems=lines, source=LOG)
 
 
+@checked
 def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> float:
     """Percent of customers who bought again on a later day than their first purchase.
 
@@ -130,6 +130,7 @@ def repeat_purchase_rate(log: pd.DataFrame, *, customer: str = "customer_id", da
     return 100.0 * frame.loc[frame["repeat_day"], "customer"].nunique() / customers
 
 
+@checked
 def acquisition_cohorts(
     log: pd.DataFrame,
     *,
@@ -180,6 +181,7 @@ def acquisition_cohorts(
     return finish(result[[*columns, "revenue", "revenue_per_customer"]], notes=notes)
 
 
+@checked
 def cohort_revenue(
     log: pd.DataFrame,
     *,
@@ -205,6 +207,7 @@ def cohort_revenue(
     return notes.attach(table.rename_axis(index="cohort_month", columns="month"), keep_index=True)
 
 
+@checked
 def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
     """Percent of each acquisition cohort buying N months after its first month (rows cohorts, columns N).
 
@@ -229,6 +232,7 @@ def retention_matrix(log: pd.DataFrame, *, customer: str = "customer_id", date: 
     return notes.attach(matrix.rename_axis(index="cohort_month", columns="months_since"), keep_index=True)
 
 
+@checked
 def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
     """The retention curve: percent of customers buying N months after their first month, over all cohorts.
 

@@ -10,15 +10,15 @@ events of a send fall in one month and a rate never mixes months.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, dates, rows
-from ..data import table_spec
-from ..data._schema import normalize_name
+from .._validate import Notes, checked, dates, rows
+from ..data import normalize_name, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from ._common import add_rates, as_keys, check_keys, check_period, finish, require_columns
@@ -60,13 +60,14 @@ MISSING_SENDS = "campaign with missing sent events"
 UNKNOWN_CAMPAIGN = "(unknown campaign)"
 
 
+@checked
 def email_metrics(
     events: pd.DataFrame | str | os.PathLike[str],
     *,
     by: str | Sequence[str] | None = None,
     campaigns: pd.DataFrame | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
     channels: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compute the email metrics, one row per group; rates in percent.
@@ -119,6 +120,7 @@ def email_metrics(
     return _summarize(per, types, keys=keys, campaigns=campaigns, start=start, end=end, channels=channels)
 
 
+@checked
 def per_campaign(events: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
     """Return the first step alone: one row per campaign with its raw counts and the day of its first event.
 
@@ -295,8 +297,8 @@ def _summarize(
     *,
     keys: list[str],
     campaigns: pd.DataFrame | None,
-    start: str | None,
-    end: str | None,
+    start: str | dt.date | None,
+    end: str | dt.date | None,
     channels: Sequence[str] | None,
 ) -> pd.DataFrame:
     notes = Notes()

@@ -7,6 +7,7 @@ contact's source channel.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, choice, missing_keys
+from .._validate import Notes, checked, choice, missing_keys
 from ..data import table_spec
 from ..i18n import _
 from ._common import (
@@ -128,12 +129,13 @@ def _cohort_frame(contacts: pd.DataFrame, start: Any, end: Any, *, function: str
     )
 
 
+@checked
 def funnel(
     contacts: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Count the contacts reaching each stage and the conversion from stage to stage, per group.
 
@@ -172,8 +174,13 @@ def funnel(
     return finish(result, notes=notes)
 
 
+@checked
 def funnel_stages(
-    contacts: pd.DataFrame, *, start: str | None = None, end: str | None = None, channel: str | None = None
+    contacts: pd.DataFrame,
+    *,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    channel: str | None = None,
 ) -> pd.DataFrame:
     """Return the funnel as one row per stage, for drop-off plots.
 
@@ -205,6 +212,7 @@ def funnel_stages(
     return finish(result[["stage", "contacts", "from_previous", "from_first", "lost"]], notes=notes)
 
 
+@checked
 def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Days spent between consecutive stages, over the contacts that reached both.
 
@@ -263,6 +271,7 @@ def time_in_stage(contacts: pd.DataFrame, *, by: str | Sequence[str] | None = No
     return finish(result, notes=notes)
 
 
+@checked
 def lead_velocity(contacts: pd.DataFrame, *, stage: str = "mql", by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Month-on-month growth of contacts reaching a stage (lead velocity rate), in percent.
 

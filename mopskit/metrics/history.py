@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, ParameterError
+from .._validate import Notes, amounts, checked, columns, dates
+from ..errors import ParameterError
 from ..i18n import _
 from .catalog import Metric, _entries, metric
 
@@ -34,6 +35,7 @@ def _spoken(entry: Metric) -> str:
     return entry.goal.label if entry.goal else entry.label
 
 
+@checked
 def monthly_history(table: pd.DataFrame, metric_name: str) -> pd.Series:
     """Count a metric per month from a sample table, every month from the first to the last (empty ones hold 0).
 
@@ -44,11 +46,13 @@ def monthly_history(table: pd.DataFrame, metric_name: str) -> pd.Series:
         metric_name: the metric's catalog name or alias (``"total_clicks"``, ``"clicks"``, ``"mqls"``).
 
     Returns:
-        A Series indexed by month (a pandas PeriodIndex), named as a sentence names the metric.
+        A Series indexed by month (a pandas PeriodIndex), named as a sentence names the metric. Rows with no
+        date are left out and counted in its notes (``series.attrs["notes"]`` and ``["data_quality"]``).
 
     Raises:
         ParameterError: the metric is not counted from a sample table; the message lists those that are.
-        DataError: the table lacks the columns the metric needs.
+        DataError: the table lacks the columns the metric needs, or a date (or an amount) cannot be read; the
+            message names the row.
 
     >>> from mopskit.data import load
     >>> events = load("email_events")
@@ -68,24 +72,40 @@ def monthly_history(table: pd.DataFrame, metric_name: str) -> pd.Series:
                 metric=_spoken(entry), valid=valid
             )
         )
+    function = "monthly_history"
+    label = _("the {table} table").format(table=source["table"])
     needed = [c for c in (source["date"], source.get("column"), source.get("value")) if c]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise DataError(
-            _(
-                "the table has no column '{column}', which {metric} are counted from; "
-                "pass the {table} table (columns: {columns})"
-            ).format(column=missing[0], metric=_spoken(entry), table=source["table"], columns=", ".join(needed))
-        )
+    columns(
+        table,
+        needed,
+        function=function,
+        table=label,
+        fix=_("{metric} are counted from the {table} table: pass that one").format(
+            metric=_spoken(entry), table=source["table"]
+        ),
+    )
+    notes = Notes()
+    notes.rows(source["table"], len(table))
     rows = table
     if source.get("column"):
         rows = rows[rows[source["column"]] == source["equals"]]
-    when = pd.to_datetime(rows[source["date"]], errors="coerce")
+    when = dates(rows[source["date"]], function=function, table=label)
     keep = when.notna()
+    notes.exclude(
+        source["table"],
+        ~keep,
+        _("Rows with no {column}, left out of every month: {{n}}.").format(column=source["date"]),
+        reason=f"no {source['date']}",
+    )
     months = when[keep].dt.to_period("M")
-    values = rows.loc[keep, source["value"]] if source.get("value") else pd.Series(1, index=months.index)
+    if source.get("value"):
+        values = amounts(rows.loc[keep, source["value"]], function=function, table=label).fillna(0.0)
+    else:
+        values = pd.Series(1, index=months.index)
     counted = values.groupby(months).sum()
     if counted.empty:
-        return pd.Series([], index=pd.PeriodIndex([], freq="M"), name=_spoken(entry), dtype="float64")
-    span = pd.period_range(counted.index.min(), counted.index.max(), freq="M")
-    return counted.reindex(span, fill_value=0).astype("float64").rename(_spoken(entry))
+        history = pd.Series([], index=pd.PeriodIndex([], freq="M"), name=_spoken(entry), dtype="float64")
+    else:
+        span = pd.period_range(counted.index.min(), counted.index.max(), freq="M")
+        history = counted.reindex(span, fill_value=0).astype("float64").rename(_spoken(entry))
+    return notes.attach(history, keep_index=True)

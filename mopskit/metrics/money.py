@@ -7,12 +7,13 @@ the CRM date it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, amounts, dates, money, month, months, number, problem
+from .._validate import Notes, amounts, checked, dates, money, month, months, number, problem
 from ..errors import ParameterError
 from ..i18n import _
 from ._common import (
@@ -32,9 +33,10 @@ from ._common import (
 )
 from .funnel import reached_stages
 
-__all__ = ["budget_variance", "channel_economics", "romi"]
+__all__ = ["budget_variance", "campaign_spend", "channel_economics", "romi"]
 
 
+@checked
 def romi(revenue: float, spend: float) -> float:
     """Return on marketing investment in percent: (revenue - spend) / spend × 100; NaN when nothing was spent.
 
@@ -108,13 +110,14 @@ def campaign_spend(campaigns: pd.DataFrame, *, start: Any, end: Any, function: s
     )
 
 
+@checked
 def channel_economics(
     campaigns: pd.DataFrame,
     contacts: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = "channel",
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Spend, leads, pipeline, customers and won revenue per channel, with CPL, CAC and (source-channel) ROMI.
 
@@ -226,13 +229,14 @@ def channel_economics(
     return finish(result.drop(columns=["net_return", "spend_unknown"]), notes=notes)
 
 
+@checked
 def budget_variance(
     budget: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = ("month", "channel"),
     tolerance_pct: float = 5.0,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Actual spend against plan and forecast, with overspend flags.
 

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..data import table_spec
-from ..data._schema import EMAIL_PATTERN
+from .._validate import checked
+from ..data import EMAIL_PATTERN, table_spec
 from ..i18n import _
 from ._common import CONTACT_DATES, finish, parsed, require_columns
 
 __all__ = [
     "completeness",
+    "duplicate_sample",
     "duplicates",
     "invalid_emails",
     "normalize_email",
@@ -34,6 +35,7 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype("string").str.strip().eq("").fillna(False).astype(bool)
 
 
+@checked
 def completeness(df: pd.DataFrame) -> pd.DataFrame:
     """Share of rows where each column is filled in (blank text counts as empty).
 
@@ -65,6 +67,33 @@ def normalize_email(values: pd.Series) -> pd.Series:
     return values.astype("string").str.replace(r"\s+", "", regex=True).str.lower()
 
 
+@checked
+def duplicate_sample(df: pd.DataFrame, *, column: str = "email", groups: int = 3, others: int = 7) -> pd.DataFrame:
+    """A short excerpt to find duplicates in by eye: the first ``groups`` duplicate groups and ``others`` other rows.
+
+    Every row of each chosen group is kept (the original and its copies, once normalized), with the first
+    ``others`` rows that repeat nothing, in the table's order, so the same excerpt comes back every time.
+
+    Args:
+        df: the table, e.g. ``contacts_raw``.
+        column: the column that should be unique.
+        groups: how many duplicate groups to include.
+        others: how many rows that repeat nothing to include.
+
+    >>> df = pd.DataFrame({"email": ["a@x.com", "b@x.com", " A@X.com", "c@x.com", "d@x.com"]})
+    >>> duplicate_sample(df, groups=1, others=1)["email"].tolist()
+    ['a@x.com', 'b@x.com', ' A@X.com']
+
+    """
+    copies = duplicates(df, column=column)
+    originals = list(dict.fromkeys(copies["duplicate_of"]))[:groups]
+    chosen = set(originals) | set(copies.index[copies["duplicate_of"].isin(originals)])
+    involved = set(copies.index) | set(copies["duplicate_of"])
+    alone = [i for i in df.index if i not in involved][:others]
+    return df.loc[sorted(chosen | set(alone))]
+
+
+@checked
 def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = True) -> pd.DataFrame:
     """Rows whose value in ``column`` repeats an earlier row's, exactly or once normalized (case, spaces).
 
@@ -89,9 +118,13 @@ def duplicates(df: pd.DataFrame, *, column: str = "email", normalize: bool = Tru
     present = values.notna() & ~_blank(df[column])
     first = pd.Series(df.index, index=df.index).where(present).groupby(values.where(present)).transform("min")
     repeated = present & values.duplicated(keep="first")
-    return df[repeated].assign(duplicate_of=first[repeated].astype("int64"))
+    originals = first[repeated]
+    if pd.api.types.is_integer_dtype(df.index):
+        originals = originals.astype("int64")
+    return df[repeated].assign(duplicate_of=originals)
 
 
+@checked
 def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose email (spaces trimmed) does not look like an address (``name@domain.tld``) or is empty.
 
@@ -103,6 +136,7 @@ def invalid_emails(df: pd.DataFrame) -> pd.DataFrame:
     return df[~ok]
 
 
+@checked
 def stage_order_violations(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose lifecycle milestones are out of order (e.g. SQL dated before MQL).
 
@@ -132,6 +166,7 @@ def _row(check: str, column: str, checked: int, failing: int, advice: str) -> di
     }
 
 
+@checked
 def quality_scorecard(df: pd.DataFrame, *, expected_filled: Sequence[str] = EXPECTED_FILLED) -> pd.DataFrame:
     """A data-quality scorecard of a contacts table: one row per check, scored 0-100.
 

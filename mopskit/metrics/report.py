@@ -33,6 +33,7 @@ __all__ = [
     "kpi_tiles",
     "load_report_data",
     "report_channels",
+    "table_style",
     "validate_parameters",
 ]
 

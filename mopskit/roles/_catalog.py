@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
+from .._validate import checked
 from ..content import cite, load_yaml
 from ..errors import MopskitError
 
@@ -148,6 +149,7 @@ def _lookup(kind: str, known: dict[str, _T], key: str) -> _T:
     raise MopskitError(f"unknown {kind} '{key}'; valid: {', '.join(known)}")
 
 
+@checked
 def archetypes(*, mops_only: bool = False) -> list[Archetype]:
     """Return Brinker's archetypes and the Managers layer, in the order of ``archetypes.yaml``.
 
@@ -161,6 +163,7 @@ def archetypes(*, mops_only: bool = False) -> list[Archetype]:
     return [a for a in _archetypes().values() if a.mops or not mops_only]
 
 
+@checked
 def archetype(key: str) -> Archetype:
     """Return one archetype by id (``"maestro"``) or name (``"Maestros"``).
 
@@ -170,6 +173,7 @@ def archetype(key: str) -> Archetype:
     return _lookup("archetype", _archetypes(), key)
 
 
+@checked
 def roles(*, archetype: str | None = None, source: str | None = None) -> list[Role]:
     """Return the role catalog, in the order of ``roles.yaml``, optionally narrowed down.
 
@@ -190,6 +194,7 @@ def roles(*, archetype: str | None = None, source: str | None = None) -> list[Ro
     return chosen
 
 
+@checked
 def role(key: str) -> Role:
     """Return one role by id (``"crm_admin"``) or name (``"CRM administrator"``), ignoring case.
 
@@ -203,6 +208,7 @@ def role(key: str) -> Role:
     return _lookup("role", _roles(), key)
 
 
+@checked
 def team_models() -> list[TeamModel]:
     """Return the three team models.
 
@@ -212,6 +218,7 @@ def team_models() -> list[TeamModel]:
     return list(_team_models().values())
 
 
+@checked
 def team_model(key: str) -> TeamModel:
     """Return one team model by id or name.
 
@@ -221,6 +228,7 @@ def team_model(key: str) -> TeamModel:
     return _lookup("team model", _team_models(), key)
 
 
+@checked
 def role_table(*, archetype: str | None = None) -> pd.DataFrame:
     """Return the role catalog as a table: name, archetype, remit, where the role is named.
 

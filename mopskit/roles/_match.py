@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
 from ..i18n import _
@@ -107,6 +108,7 @@ def _words(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+@checked
 def normalize(text: str) -> list[str]:
     """Return the words of a text the way matching sees them: lower case, plain endings off, synonyms applied.
 
@@ -212,6 +214,7 @@ def _candidates(pool: Iterable[str] | None) -> dict[str, frozenset[str]]:
     return {role(key).id: everyone[role(key).id] for key in pool}
 
 
+@checked
 def match_task(description: str, *, roles: Iterable[str] | None = None, top: int | None = 3) -> list[RoleMatch]:
     """Rank the roles most likely to own a task, strongest first, each with the words that matched.
 
@@ -238,6 +241,7 @@ def match_task(description: str, *, roles: Iterable[str] | None = None, top: int
     return matches if top is None else matches[:top]
 
 
+@checked
 def best_role(description: str, *, roles: Iterable[str] | None = None) -> Role | None:
     """Return the role most likely to own a task, or ``None`` when no role's words match.
 
@@ -248,6 +252,7 @@ def best_role(description: str, *, roles: Iterable[str] | None = None) -> Role |
     return found[0].role if found else None
 
 
+@checked
 def match_archetype(description: str, *, top: int | None = None) -> list[ArchetypeMatch]:
     """Rank Brinker's archetypes (and the Managers layer) by how much a task looks like their work.
 
@@ -261,6 +266,7 @@ def match_archetype(description: str, *, top: int | None = None) -> list[Archety
     return found if top is None else found[:top]
 
 
+@checked
 def assign_owners(tasks: Iterable[str], *, roles: Iterable[str] | None = None) -> dict[str, str | None]:
     """Give each task the name of the role most likely to own it (``None`` where no role matches).
 
@@ -275,6 +281,7 @@ def assign_owners(tasks: Iterable[str], *, roles: Iterable[str] | None = None) -
     return owners
 
 
+@checked
 def matching_score(answer: Any, *, roles: Iterable[str] | None = None) -> float:
     """Return the share of an ``{task: role name}`` answer's rows that name the task's most likely owner.
 
@@ -289,6 +296,7 @@ def matching_score(answer: Any, *, roles: Iterable[str] | None = None) -> float:
     return sum(answer[task] == expected[task] for task in answer) / len(answer)
 
 
+@checked
 def rows_to_revisit(answer: Mapping[str, Any], *, roles: Iterable[str] | None = None) -> list[str]:
     """Return the tasks whose chosen role is not the most likely owner (empty ones included), in order.
 
@@ -299,6 +307,7 @@ def rows_to_revisit(answer: Mapping[str, Any], *, roles: Iterable[str] | None = 
     return [task for task in answer if answer[task] != expected[task]]
 
 
+@checked
 def explain_matches(
     answer: Mapping[str, Any] | None,
     tasks: Iterable[str],
@@ -363,6 +372,7 @@ class MatchingDrill:
         return [r.name for r in self.roles]
 
 
+@checked
 def matching_drill() -> MatchingDrill:
     """Return the task-matching exercise of the roles lesson.
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..content import load_yaml
 from ..errors import MopskitError, ParameterError
 from ..i18n import _
@@ -41,6 +42,7 @@ RACI_OPTIONS = ("R", "A", "A/R", "C", "I", "—")
 _EMPTY = {"", "-", "—", "–", "none"}
 
 
+@checked
 def parse_raci_cell(value: Any, *, task: str = "?", role: str = "?") -> str:
     """Read one RACI cell: letters in R, A, C, I order joined by ``/`` (``"A/R"``), or ``""`` for none.
 
@@ -70,6 +72,7 @@ def parse_raci_cell(value: Any, *, task: str = "?", role: str = "?") -> str:
     return "/".join(sorted(letters, key="ACIR".index))  # A first: "A/R", as the grid offers it
 
 
+@checked
 def raci_matrix(
     assignments: Any, *, tasks: Iterable[str] | None = None, roles: Iterable[str] | None = None
 ) -> pd.DataFrame:
@@ -171,6 +174,7 @@ class RaciFinding:
         return f"[{self.severity}] {self.message}"
 
 
+@checked
 def raci_row_checks(matrix: Any) -> pd.DataFrame:
     """Return, per task, whether it has exactly one A and at least one R (a table of booleans).
 
@@ -192,6 +196,7 @@ def raci_row_checks(matrix: Any) -> pd.DataFrame:
     )
 
 
+@checked
 def raci_gaps(matrix: Any) -> list[RaciFinding]:
     """Check a RACI for gaps: a task with no A, with two or more A's, with no R; and roles with no letter at all.
 
@@ -242,6 +247,7 @@ def _pool(roles: Iterable[str | Role]) -> list[Role]:
     return [r if isinstance(r, Role) else role(r) for r in roles]
 
 
+@checked
 def raci_responsible_fit(matrix: Any, *, roles: Iterable[str | Role] | None = None) -> pd.Series:
     """Return, per task, whether someone marked R has a remit that matches the task's words.
 
@@ -265,6 +271,7 @@ def raci_responsible_fit(matrix: Any, *, roles: Iterable[str | Role] | None = No
     return pd.Series(fit, index=m.index, dtype=bool)
 
 
+@checked
 def suggest_raci(tasks: Iterable[str], roles: Iterable[str | Role]) -> dict[str, dict[str, str]]:
     """Build one sound RACI for tasks and roles, as ``{task: {role name: letters}}`` (a grid widget's shape).
 
@@ -321,6 +328,7 @@ class RaciScenario:
         return suggest_raci(self.tasks, self.roles)
 
 
+@checked
 def raci_scenario(name: str = "email_program") -> RaciScenario:
     """Return a RACI exercise scenario by name.
 

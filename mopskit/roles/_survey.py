@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._validate import axes, checked, columns, is_missing, percent, percents
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["common_tasks", "most_common_task", "plot_task_survey"]
 
 
+@checked
 def common_tasks(survey: pd.DataFrame, *, min_share: float = 50.0) -> pd.DataFrame:
     """Return the survey's tasks done by more than ``min_share`` percent of respondents, most common first.
 
@@ -24,10 +26,19 @@ def common_tasks(survey: pd.DataFrame, *, min_share: float = 50.0) -> pd.DataFra
     8
 
     """
-    chosen = survey[survey["share_pct"] > min_share]
+    min_share = percent(min_share, "min_share", function="common_tasks")
+    shares = _shares(survey, function="common_tasks")
+    chosen = survey.assign(share_pct=shares)[shares > min_share]
     return chosen.sort_values("share_pct", ascending=False).reset_index(drop=True)
 
 
+def _shares(survey: pd.DataFrame, *, function: str) -> pd.Series:
+    """The survey's ``share_pct`` column read as percents, after checking the table has its columns."""
+    columns(survey, ["task", "share_pct"], function=function, table=_("the survey table"))
+    return percents(survey["share_pct"], function=function, table=_("the survey table"))
+
+
+@checked
 def most_common_task(survey: pd.DataFrame) -> str:
     """Return the task done by the largest share of respondents.
 
@@ -35,9 +46,17 @@ def most_common_task(survey: pd.DataFrame) -> str:
     >>> most_common_task(load("mops_tasks_survey"))
     'Design, run and optimize/test marketing campaigns'
     """
-    return str(survey.loc[survey["share_pct"].idxmax(), "task"])
+    shares = _shares(survey, function="most_common_task")
+    if shares.isna().all():
+        from ..errors import DataError
+
+        raise DataError(
+            _("most_common_task: the survey table has no share filled in; fill in 'share_pct'"), source="survey"
+        )
+    return str(survey.loc[shares.idxmax(), "task"])
 
 
+@checked
 def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, highlight: float | None = 50.0) -> Any:
     """Draw every survey task as a horizontal bar, most common on top, each labelled with its exact share.
 
@@ -58,10 +77,17 @@ def plot_task_survey(survey: pd.DataFrame | None = None, *, ax: Any = None, high
     """
     import matplotlib.pyplot as plt
 
+    axes(ax, function="plot_task_survey")
+    if highlight is not None:
+        highlight = percent(highlight, "highlight", function="plot_task_survey")
     if survey is None:
         from ..content import load_table
 
         survey = load_table("survey_tasks")
+    survey = survey.assign(
+        share_pct=_shares(survey, function="plot_task_survey"),
+        task=survey["task"].map(lambda t: _("(no task name)") if is_missing(t) else str(t)),
+    )
     # bottom to top: least common first; ties keep the survey's order when read from the top
     ordered = survey.iloc[::-1].sort_values("share_pct", ascending=True, kind="stable")
     if ax is None:

@@ -10,6 +10,7 @@ import html
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
 from ..i18n import _
@@ -111,6 +112,7 @@ def _flag(name: str, value: Any) -> bool:
     return value
 
 
+@checked
 def recommend_team(
     *, employees: int, marketers: int, apps: int, dedicated_mops: bool, strategic_mandate: bool = False
 ) -> TeamRecommendation:
@@ -290,6 +292,7 @@ class CompanySketch:
         )
 
 
+@checked
 def company_sketches() -> list[CompanySketch]:
     """Return the company sketches of the team exercise.
 
@@ -302,6 +305,7 @@ def company_sketches() -> list[CompanySketch]:
     ]
 
 
+@checked
 def sketches_table() -> pd.DataFrame:
     """Return the company sketches as a table, one row per company.
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["Scenario", "scenario", "scenarios"]
+__all__ = ["Scenario", "content_file", "scenario", "scenarios"]
 
 CONTENT = "selection_scenarios"
 INVENTORY = "sample_stack"  # the sample company's inventory, whatever the lesson's own data

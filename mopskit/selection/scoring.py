@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import count as v_count
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, _n
 from .requirements import Requirements, read_requirements
 from .vendors import SCORE_MAX, Offer, Offers, read_vendors
 
@@ -212,7 +212,7 @@ def score_vendors(
         reasons = []
         if missing:
             reasons.append(
-                (_("misses the must-have {what}") if len(missing) == 1 else _("misses the must-haves {what}")).format(
+                _n("misses the must-have {what}", "misses the must-haves {what}", len(missing)).format(
                     what=", ".join(f"{r.id} ({r.text})" for r in missing)
                 )
             )

@@ -220,8 +220,7 @@ def _score_columns(
     headers: list[str], requirements: Requirements, label: str
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """Which header holds each requirement's scores (by id or by text), what is missing, and what names none."""
-    from ..data import table_spec
-    from ..data._schema import normalize_name
+    from ..data import normalize_name, table_spec
 
     fixed = set(table_spec(TABLE).columns)
     by_name = {normalize_name(h): h for h in headers if h not in fixed}

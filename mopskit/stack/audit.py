@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..data import read, table_spec, validate
 from ..errors import DataError, ParameterError
 from ..i18n import _
@@ -58,6 +59,7 @@ class Inventory:
         }
 
 
+@checked
 def load_inventory(inventory: str | Path | pd.DataFrame, *, label: str | None = None) -> Inventory:
     """Read an inventory from a CSV or Parquet file (Excel CSVs welcome) or take a DataFrame, and validate it.
 
@@ -255,6 +257,7 @@ def _actions(
     return pd.DataFrame(rows)
 
 
+@checked
 def audit(
     inventory: str | Path | pd.DataFrame,
     *,

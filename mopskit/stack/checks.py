@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._validate import count, percent
+from .._validate import checked, count, percent
 from .._validate import day as valid_day
 from ..errors import ParameterError
 from ..i18n import _
@@ -28,8 +28,13 @@ __all__ = [
     "SEVERITIES",
     "Finding",
     "Thresholds",
+    "checked_thresholds",
+    "findings_frame",
+    "label_findings",
     "money",
+    "resolve_actions",
     "thresholds",
+    "whole_stack",
 ]
 
 SEVERITIES = ("info", "low", "medium", "high")
@@ -111,6 +116,7 @@ class Thresholds:
         return values
 
 
+@checked
 def thresholds(
     *,
     today: str | dt.date | None = None,
@@ -197,6 +203,7 @@ def checked_thresholds(
     )
 
 
+@checked
 def money(amount: float) -> str:
     """An amount as people read it, in the data's currency.
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked, columns, filled
 from ..i18n import _
 from .checks import Finding, whole_stack
 from .taxonomy import categories
@@ -58,6 +59,7 @@ class IntegrationMap:
         return dict(zip(self.nodes["tool"], self.nodes["connections"], strict=True))
 
 
+@checked
 def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] = ()) -> IntegrationMap:
     """Build the integration graph of the live tools of an inventory.
 
@@ -76,6 +78,9 @@ def integration_map(frame: pd.DataFrame, *, others: list[str] | tuple[str, ...] 
     """
     import pandas as pd
 
+    columns(frame, ["tool", "category", "integrates_with"], function="integration_map", table=_("the inventory"))
+    filled(frame["tool"], function="integration_map", table=_("the inventory"))
+    frame = frame.assign(tool=frame["tool"].astype(str))
     kinds = {c.id: c for c in categories()}
     names = {_key(t): t for t in frame["tool"]}
     ignored = {_key(t) for t in others}

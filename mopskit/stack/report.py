@@ -21,7 +21,7 @@ from .taxonomy import as_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BUNDLED", "report_audit", "resolve_inventory", "validate_report"]
+__all__ = ["BUNDLED", "readable", "report_audit", "resolve_inventory", "validate_report"]
 
 BUNDLED = {"sample": "martech_stack", "practice": "practice_stack"}
 """Names the report's ``inventory`` parameter accepts for the bundled inventories, and their tables."""

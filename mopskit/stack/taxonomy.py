@@ -16,7 +16,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .. import content
-from ..data._schema import normalize_name, table_spec
+from .._validate import checked
+from ..data import normalize_name, table_spec
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -124,6 +125,7 @@ def _statuses() -> dict[str, Status]:
     }
 
 
+@checked
 def categories() -> list[Category]:
     """Every category of the taxonomy, in its documented order.
 
@@ -133,6 +135,7 @@ def categories() -> list[Category]:
     return list(_categories().values())
 
 
+@checked
 def statuses() -> list[Status]:
     """Every status of the vocabulary.
 
@@ -142,6 +145,7 @@ def statuses() -> list[Status]:
     return list(_statuses().values())
 
 
+@checked
 def category(category_id: str) -> Category:
     """Return one category by id; an unknown id lists the valid ones.
 
@@ -163,6 +167,7 @@ def _lookup(label: object, column: str) -> str | None:
     return table_spec("martech_stack").columns[column].value_aliases.get(normalize_name(label))
 
 
+@checked
 def category_of(label: object) -> str | None:
     """The category id a label means (``"MAP"``, ``"E-mail"``, ``"Data enrichment"``), or ``None`` if unknown.
 
@@ -174,6 +179,7 @@ def category_of(label: object) -> str | None:
     return _lookup(label, "category")
 
 
+@checked
 def status_of(label: object) -> str | None:
     """The status id a label means (``"Active"``, ``"in use"``, ``"Cancelled"``), or ``None`` if unknown.
 
@@ -183,6 +189,7 @@ def status_of(label: object) -> str | None:
     return _lookup(label, "status")
 
 
+@checked
 def size_benchmark(size: str) -> SizeBenchmark:
     """How many marketing apps companies of a size band commonly run (``smb`` or ``enterprise``).
 
@@ -202,6 +209,7 @@ def size_benchmark(size: str) -> SizeBenchmark:
     return SizeBenchmark(size, str(raw["label"]), int(low.value), high, low.source)
 
 
+@checked
 def company_size() -> str:
     """The size band of the sample company (``sample_company.yaml``).
 
@@ -211,6 +219,7 @@ def company_size() -> str:
     return str(content.load_yaml("sample_company")["size"])
 
 
+@checked
 def as_of() -> dt.date:
     """The day the sample inventories were exported: audit them as of this day to get the lesson's results.
 
@@ -221,6 +230,7 @@ def as_of() -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+@checked
 def stack_facts() -> pd.DataFrame:
     """The articles' figures about martech stacks, each with the title of its source.
 

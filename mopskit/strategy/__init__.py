@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .._validate import checked
 from ._export import export_plan, to_html, to_markdown
 from ._plan import STATUSES, STEP_TITLES, Message, MetricDef, Plan, Stakeholder, Step, Task
 from ._review import PlanProgress, PlanReview, StepReview, plan_progress, review_plan
@@ -58,6 +59,7 @@ def _plan(raw: dict[str, Any]) -> Plan:
     return Plan.from_dict(fields)
 
 
+@checked
 def example_plan() -> Plan:
     """The articles' email-program example as a plan, with owners and dates at the sample company.
 
@@ -67,6 +69,7 @@ def example_plan() -> Plan:
     return _plan(_content()["email_program"])
 
 
+@checked
 def example_plan_note() -> str:
     """Say which parts of the example plan are the article's and which are the kit's own illustration.
 
@@ -83,6 +86,7 @@ def example_plan_note() -> str:
     ).format(phrases=phrases)
 
 
+@checked
 def review_date(name: str = "email_program") -> date:
     """The day a lesson reviews a plan on (the day after the sample data ends).
 
@@ -98,12 +102,14 @@ def review_date(name: str = "email_program") -> date:
     return date.fromisoformat(str(data[name]["today"]))
 
 
+@checked
 def scenario(name: str = "webinar_leads") -> str:
     """The brief of a planning scenario, as trainees read it."""
     review_date(name)
     return " ".join(str(_content()[name]["brief"]).split())
 
 
+@checked
 def scenario_plan(name: str = "webinar_leads") -> Plan:
     """A model plan for a scenario; its goal is built from the sample data's own history.
 
@@ -127,6 +133,7 @@ def scenario_plan(name: str = "webinar_leads") -> Plan:
     return plan
 
 
+@checked
 def plan_options() -> dict[str, list[str]]:
     """The choices the plan builder offers: stakeholders, channels, statuses, owners and metrics.
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .._html import escape, page, table
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._plan import STEP_TITLES, Plan
@@ -18,9 +19,9 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|") or "—"
 
 
-def _sections(plan: Plan, today: date) -> list[tuple[str, list[str], list[list[str]]]]:
-    """Each step as (title, column headers, rows of text)."""
-    late = {id(t) for t in plan_progress(plan, today=today).overdue}
+def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Each step as (title, column headers, rows of text); ``marks``: flag overdue tasks."""
+    late = {id(t) for t in plan_progress(plan, today=today).overdue} if marks else set()
     return [
         (STEP_TITLES[0], [_("Stakeholder"), _("Needs"), _("SLA")],
          [[s.name, s.needs, s.sla] for s in plan.stakeholders]),
@@ -36,23 +37,28 @@ def _sections(plan: Plan, today: date) -> list[tuple[str, list[str], list[list[s
     ]  # fmt: skip
 
 
-def to_markdown(plan: Plan, *, today: date | None = None) -> str:
+@checked
+def to_markdown(plan: Plan, *, today: date | None = None, review: bool = True) -> str:
     """The plan as one page of Markdown: the six steps as tables, task progress, and the review's open points.
+
+    With ``review=False``, the plan alone: no progress line, no open points, no overdue marks (for a reader
+    who is to find them, as in a lesson's exercise).
 
     >>> from mopskit.strategy import example_plan
     >>> print(to_markdown(example_plan(), today=date(2026, 11, 1)).splitlines()[0])
     # Make email marketing more valuable for customers and marketers
     """
     day = today or date.today()
-    review = review_plan(plan, today=day)
+    result = review_plan(plan, today=day)
     lines = [f"# {_cell(plan.title or _('MOps strategy plan'))}", ""]
-    lines += [_("Status on {day}: {progress}; plan review {score:.0%}.").format(
-        day=day.isoformat(), progress=plan_progress(plan, today=day), score=review.score), ""]  # fmt: skip
-    for number, (title, headers, rows) in enumerate(_sections(plan, day), 1):
+    if review:
+        lines += [_("Status on {day}: {progress}; plan review {score:.0%}.").format(
+            day=day.isoformat(), progress=plan_progress(plan, today=day), score=result.score), ""]  # fmt: skip
+    for number, (title, headers, rows) in enumerate(_sections(plan, day, marks=review), 1):
         lines += [f"## {number}. {_(title)}", ""]
         lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows or [[""] * len(headers)]]
-        open_points = [] if review.step(number).passed else review.step(number).reasons
+        open_points = [] if not review or result.step(number).passed else result.step(number).reasons
         lines += [""] + [f"- ⚠ {_cell(r)}" for r in open_points] + ([""] if open_points else [])
     return "\n".join(lines).rstrip() + "\n"
 
@@ -60,6 +66,7 @@ def to_markdown(plan: Plan, *, today: date | None = None) -> str:
 _CSS = "th,td{border:1px solid #d0d4da}.todo{color:#a15c00}.status{color:#555}"  # on top of the kit's stylesheet
 
 
+@checked
 def to_html(plan: Plan, *, today: date | None = None) -> str:
     """The plan as a standalone HTML page (no scripts, no outside files); every text is escaped.
 
@@ -84,6 +91,7 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     return page(title, "".join(body), style=_CSS)
 
 
+@checked
 def export_plan(plan: Plan, path: str | Path, *, today: date | None = None) -> Path:
     """Write the plan to ``path``: ``.md`` as Markdown, ``.html`` as a standalone page. Returns the path.
 

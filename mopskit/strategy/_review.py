@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..i18n import _
+from .._validate import checked
+from ..i18n import _, _n
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
 __all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
@@ -91,9 +92,11 @@ class PlanReview:
 def _count_factor(n: int, section: str, label: str, reasons: list[str]) -> float:
     need = MIN_ROWS.get(section, 1)
     if n < need:
-        reasons.append(_("Add at least {need} {label} (there {are} {n}).").format(
-            need=need, label=label, n=n, are=_("is") if n == 1 else _("are")
-        ))  # fmt: skip
+        reasons.append(
+            _n("Add at least {need} {label} (there is {n}).", "Add at least {need} {label} (there are {n}).", n).format(
+                need=need, label=label, n=n
+            )
+        )
     return min(1.0, n / need)
 
 
@@ -271,6 +274,7 @@ def _overdue(task: Task, today: date) -> bool:
     return task.due is not None and task.due < today and task.status not in ("done", "")
 
 
+@checked
 def review_plan(plan: Plan, *, today: date | None = None) -> PlanReview:
     """Check every step of a plan: what is right, what is missing, and a score per step for partial credit.
 
@@ -322,6 +326,7 @@ class PlanProgress:
         )
 
 
+@checked
 def plan_progress(plan: Plan, *, today: date | None = None) -> PlanProgress:
     """Count a plan's tasks: done, overdue (past due and not done), and how many have each status.
 

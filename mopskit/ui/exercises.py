@@ -26,18 +26,18 @@ from typing import Any
 
 from .._html import escape
 from .._session import SESSION, in_app_mode
-from ..assess._answers import (
+from ..assess import (
     ANSWER_MIME,
     LeafPath,
     current_lesson,
+    exercise,
     flatten_answer,
     read_answers,
     save_answer,
     to_jsonable,
     unflatten_answer,
 )
-from ..assess._exercise import exercise
-from ..i18n import _
+from ..i18n import _, content_text
 from ..present import answer_text, parse_number
 
 __all__ = [
@@ -179,10 +179,10 @@ class WidgetExercise:
             return
         options = getattr(leaf, "options", None)
         if options is not None:
-            labels = [o[0] if isinstance(o, tuple) else o for o in options]
+            values = [o[1] if isinstance(o, tuple) else o for o in options]  # (label shown, value) pairs
             if isinstance(value, list | tuple):
-                value = tuple(v for v in value if v in labels)
-            elif value is not None and value not in labels:
+                value = tuple(v for v in value if v in values)
+            elif value is not None and value not in values:
                 value = None
         current = getattr(leaf, "value", None)
         if value is None and isinstance(current, str) and options is None:  # text boxes hold "" when empty
@@ -234,7 +234,29 @@ class WidgetExercise:
         display(self._bundle(), raw=True, display_id=self._display_id)
 
 
-def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multiple: bool = False) -> WidgetExercise:
+def _shown(text: Any, labels: Mapping[str, str] | None) -> str:
+    """What a trainee reads for an option or row: its label in ``labels``, else its translation, else itself.
+
+    >>> _shown("Email", {"Email": "E-mail"}), _shown("Email", None)
+    ('E-mail', 'Email')
+    """
+    text = str(text)
+    return (labels or {}).get(text) or content_text(text)
+
+
+def _options(options: Sequence[Any], labels: Mapping[str, str] | None) -> list[Any]:
+    """Options as ``(label shown, value)`` pairs where a label differs from its value, else as they are."""
+    return [(_shown(o, labels), o) if _shown(o, labels) != str(o) else o for o in options]
+
+
+def choice(
+    exercise_id: str,
+    options: Sequence[str],
+    *,
+    title: str = "",
+    multiple: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> WidgetExercise:
     """An exercise answered by picking one option (or several, with ``multiple=True``).
 
     Args:
@@ -242,14 +264,17 @@ def choice(exercise_id: str, options: Sequence[str], *, title: str = "", multipl
         options: the labels to choose from.
         title: a few words shown in the verdict.
         multiple: let the trainee tick several options; the answer is then a tuple of labels.
+        labels: what to show for some options (a lesson in another language passes its translations); the
+            answer stays the option itself, so it means the same in every language.
 
     """
     import ipywidgets as w
 
+    shown = _options(options, labels)
     if multiple:
-        widget = w.SelectMultiple(options=list(options), rows=min(len(options), 8), layout=w.Layout(width="90%"))
+        widget = w.SelectMultiple(options=shown, rows=min(len(options), 8), layout=w.Layout(width="90%"))
     else:
-        widget = w.RadioButtons(options=list(options), value=None, layout=w.Layout(width="max-content"))
+        widget = w.RadioButtons(options=shown, value=None, layout=w.Layout(width="max-content"))
     return WidgetExercise(exercise_id, widget, title=title)
 
 
@@ -311,7 +336,13 @@ def text(
 
 
 def match(
-    exercise_id: str, items: Sequence[str], options: Sequence[str], *, title: str = "", live: bool = False
+    exercise_id: str,
+    items: Sequence[str],
+    options: Sequence[str],
+    *,
+    title: str = "",
+    live: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> WidgetExercise:
     """An exercise answered by matching each item to one option (a dropdown per item, e.g. task → role).
 
@@ -323,6 +354,7 @@ def match(
         options: the choices each item can be matched to.
         title: a few words shown in the verdict.
         live: show the verdict on every change.
+        labels: what to show for some items and options (see :func:`choice`); the answer keeps the originals.
 
     """
     import ipywidgets as w
@@ -330,9 +362,9 @@ def match(
     children: list[Any] = []
     leaves: dict[LeafPath, Any] = {}
     for item in items:
-        dropdown = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+        dropdown = w.Dropdown(options=_options(options, labels), value=None, layout=w.Layout(width="auto"))
         leaves[(str(item),)] = dropdown
-        children += [w.HTML(f"<span>{escape(item)}</span>"), dropdown]
+        children += [w.HTML(f"<span>{escape(_shown(item, labels))}</span>"), dropdown]
     box = w.GridBox(children, layout=w.Layout(grid_template_columns="minmax(200px, 2fr) minmax(160px, 1fr)"))
     return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
 
@@ -345,6 +377,7 @@ def grid(
     *,
     title: str = "",
     live: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> WidgetExercise:
     """An exercise answered by filling a table of dropdowns (e.g. a RACI: tasks × roles, each R, A, C or I).
 
@@ -357,16 +390,18 @@ def grid(
         options: the choices each cell can hold.
         title: a few words shown in the verdict.
         live: show the verdict on every change.
+        labels: what to show for some rows, columns and options (see :func:`choice`); the answer keeps the
+            originals.
 
     """
     import ipywidgets as w
 
-    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(c)}</b>") for c in columns]
+    children: list[Any] = [w.HTML("")] + [w.HTML(f"<b>{escape(_shown(c, labels))}</b>") for c in columns]
     leaves: dict[LeafPath, Any] = {}
     for row in rows:
-        children.append(w.HTML(f"<span>{escape(row)}</span>"))
+        children.append(w.HTML(f"<span>{escape(_shown(row, labels))}</span>"))
         for column in columns:
-            cell = w.Dropdown(options=list(options), value=None, layout=w.Layout(width="auto"))
+            cell = w.Dropdown(options=_options(options, labels), value=None, layout=w.Layout(width="auto"))
             leaves[(str(row), str(column))] = cell
             children.append(cell)
     template = "minmax(180px, 2fr) " + " ".join(["minmax(70px, 1fr)"] * len(columns))

@@ -14,7 +14,20 @@ __all__ = ["GoalBuilder", "goal_builder"]
 
 
 class GoalBuilder(WidgetExercise):
-    """A goal-writing exercise (see :func:`goal_builder`).
+    """A goal-writing exercise: fields (metric, direction, amount, deadline, owner, scope) and the sentence.
+
+    Press **Write the sentence** to turn the fields into a well-formed goal, or type the sentence yourself;
+    the S-M-A-R-T assessment (:func:`mopskit.goals.assess_goal`, against ``history`` when given) updates as you
+    type, and with ``live`` the exercise's verdict too. The answer is a dict by field: ``{"sentence": ...,
+    "metric": ..., "direction": ..., "amount": ..., "deadline": ..., "owner": ..., "scope": ...}``.
+
+    Args:
+        exercise_id: the exercise id.
+        title: a few words shown in the verdict.
+        metrics: the metric labels offered (default: every metric the kit knows).
+        history: the metric's monthly history, for the attainability verdict.
+        today: the day relative dates count from.
+        live: check the answer on every change.
 
     Attributes:
         write_button: the **Write the sentence** button.
@@ -35,8 +48,7 @@ class GoalBuilder(WidgetExercise):
     ) -> None:
         import ipywidgets as w
 
-        from ..goals import goal_metrics
-        from ..goals._vocab import scopes
+        from ..goals import goal_metrics, scopes
 
         labels = list(metrics) if metrics else [m.label for m in goal_metrics().values()]
         wide = w.Layout(width="95%")
@@ -102,29 +114,6 @@ class GoalBuilder(WidgetExercise):
             self.note.value = f"<small>{escape(str(exc))}</small>"
 
 
-def goal_builder(
-    exercise_id: str,
-    *,
-    title: str = "",
-    metrics: Sequence[str] | None = None,
-    history: Any = None,
-    today: date | None = None,
-    live: bool = True,
-) -> GoalBuilder:
-    """A goal-writing exercise: fields (metric, direction, amount, deadline, owner, scope) and the sentence.
-
-    Press **Write the sentence** to turn the fields into a well-formed goal, or type the sentence yourself;
-    the S-M-A-R-T assessment (:func:`mopskit.goals.assess_goal`, against ``history`` when given) updates as you
-    type, and with ``live`` the exercise's verdict too. The answer is a dict by field: ``{"sentence": ...,
-    "metric": ..., "direction": ..., "amount": ..., "deadline": ..., "owner": ..., "scope": ...}``.
-
-    Args:
-        exercise_id: the exercise id.
-        title: a few words shown in the verdict.
-        metrics: the metric labels offered (default: every metric the kit knows).
-        history: the metric's monthly history, for the attainability verdict.
-        today: the day relative dates count from.
-        live: check the answer on every change.
-
-    """
-    return GoalBuilder(exercise_id, title=title, metrics=metrics, history=history, today=today, live=live)
+def goal_builder(exercise_id: str, **options: Any) -> GoalBuilder:
+    """The goal-writing exercise widget lessons show: a :class:`GoalBuilder` (the options are its own)."""
+    return GoalBuilder(exercise_id, **options)

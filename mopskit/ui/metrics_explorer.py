@@ -14,7 +14,7 @@ from ..i18n import _
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MetricsExplorer", "metrics_explorer"]
+__all__ = ["MetricsExplorer", "SampleSizeCalculator", "metrics_explorer", "sample_size_calculator"]
 
 
 class MetricsExplorer:
@@ -99,3 +99,63 @@ def metrics_explorer(
         load("contacts") if contacts is None else contacts,
     )
     return MetricsExplorer(explorer, metric=metric)
+
+
+class SampleSizeCalculator:
+    """A calculator for A/B test sizes: type a baseline rate and the smallest difference worth finding.
+
+    A thin shell over :func:`mopskit.metrics.sample_size`; ``result`` holds the sentence shown.
+    """
+
+    def __init__(self, *, baseline: float | None = None, effect: float | None = None) -> None:
+        import ipywidgets as w
+
+        wide = {"description_width": "12em"}
+        shown = ("" if baseline is None else f"{baseline:g}", "" if effect is None else f"{effect:g}")
+        self.baseline = w.Text(value=shown[0], description=_("Baseline rate (%)"), style=wide, placeholder="4.5")
+        self.effect = w.Text(value=shown[1], description=_("Difference (points)"), style=wide, placeholder="1")
+        self.result = w.HTML()
+        for box in (self.baseline, self.effect):
+            box.observe(self._update, names="value")
+        self.box = w.VBox([self.baseline, self.effect, self.result])
+        self._update()
+
+    def _update(self, _change: Any = None) -> None:
+        import html
+
+        from ..errors import MopskitError
+        from ..metrics import sample_size
+        from .exercises import parse_number
+
+        try:
+            baseline, effect = parse_number(self.baseline.value), parse_number(self.effect.value)
+        except ValueError:
+            self.result.value = html.escape(_("Type numbers, like 4.5 and 1."))
+            return
+        if baseline is None or effect is None:
+            self.result.value = html.escape(_("Type a baseline rate and a difference."))
+            return
+        try:
+            n = sample_size(baseline, effect)
+        except MopskitError as exc:
+            self.result.value = html.escape(str(exc))
+            return
+        self.result.value = html.escape(
+            _("Each variant needs {n:,} recipients (95% confidence, 80% power).").format(n=n)
+        )
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def sample_size_calculator(*, baseline: float | None = None, effect: float | None = None) -> SampleSizeCalculator:
+    """Show a calculator of the recipients each variant of an A/B test needs (no code needed).
+
+    Args:
+        baseline: the rate the test starts from, in percent (empty when left out).
+        effect: the smallest difference worth detecting, in percentage points (empty when left out).
+
+    """
+    return SampleSizeCalculator(baseline=baseline, effect=effect)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._html import card, escape
+from .._html import COLOURS, card, escape
 from ..i18n import _
 from ..roles import Role, archetype, archetypes, match_task, role, roles
 
@@ -36,7 +36,8 @@ def role_card_html(which: Role | str) -> str:
         f"<p style='margin:2px 0'><b>{escape(_('Remit'))}:</b> {escape(r.remit)}</p>{views}"
         f"<p style='margin:2px 0'><b>{escape(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
         f"<p style='margin:2px 0'><b>{escape(_('Tools'))}:</b> {escape(', '.join(r.tools))}</p>"
-        f"<p style='margin:2px 0;color:#555'><small>{escape(_('Named in'))}: {escape(r.cited_in)}</small></p>",
+        f"<p style='margin:2px 0;color:{COLOURS['muted']}'>"
+        f"<small>{escape(_('Named in'))}: {escape(r.cited_in)}</small></p>",
         css_class="mopskit-role-card",
         boxed=True,
     )

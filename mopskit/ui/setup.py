@@ -7,9 +7,14 @@ from typing import Any
 
 from .._html import card, escape
 
+__all__ = ["app_note", "setup_notebook"]
+
 
 def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> None:
     """Make tables and plots read well in a lesson: inline static plots, tables for people, readable floats.
+
+    Charts use fonts that draw the lesson's language (:func:`mopskit.i18n.font_families`: Thai and Traditional
+    Chinese need ``fonts-thai-tlwg`` and ``fonts-noto-cjk``), and Thai text wraps between words in widgets.
 
     Tables of up to ``max_rows`` rows with a default index (0, 1, 2...) are shown without that index, text
     left-aligned and numbers with thousands separators (:func:`mopskit.present.people_table`); others as pandas shows
@@ -27,6 +32,9 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
     import matplotlib
     import pandas as pd
 
+    from ..i18n import get_language, plot_settings
+
+    matplotlib.rcParams.update(plot_settings())  # the language's script in charts (Thai, Traditional Chinese)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.float_format", "{:,.2f}".format)
@@ -43,10 +51,23 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
         matplotlib.use("Agg")
     from .._session import in_app_mode
 
+    if shell is not None and get_language() == "th":
+        from IPython.display import HTML, display
+
+        display(HTML(THAI_WRAPPING))
     if shell is not None and in_app_mode():
         from IPython.display import HTML, display
 
         display(HTML(app_note()))
+
+
+# Thai has no spaces between words: let the browser break lines at word boundaries it knows (line-break),
+# and never in the middle of a word, in widget labels, options and verdicts as in the text.
+THAI_WRAPPING = (
+    "<style>.jp-OutputArea-output, .widget-label, .widget-html-content, .widget-radio-box label,"
+    " .mopskit-verdict, .mopskit-exercise { word-break: normal; overflow-wrap: anywhere; line-break: auto;"
+    " white-space: normal; } .widget-radio-box label { white-space: normal !important; }</style>"
+)
 
 
 def _frame_html(frame: Any) -> str:

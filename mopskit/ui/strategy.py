@@ -19,7 +19,18 @@ PLAN_ROWS = {"stakeholders": 3, "goals": 2, "communication": 2, "steps": 3, "tas
 
 
 class PlanBuilder(WidgetExercise):
-    """A plan-building exercise (see :func:`plan_builder`).
+    """A plan-building exercise: a form per step, a live review per step, and export to Markdown or HTML.
+
+    The answer is a dict by section and row (``{"tasks": {"1": {"title": ..., "owner": ..., "due": ...,
+    "status": ...}}, ...}``), which :meth:`mopskit.strategy.Plan.from_answer` turns into a plan. It is saved as
+    you type, so it survives a restart and travels inside the notebook to the grader.
+
+    Args:
+        exercise_id: the exercise id.
+        title: a few words shown in the verdict.
+        rows: how many rows each section offers (default :data:`PLAN_ROWS`).
+        today: the day the plan is reviewed on (tasks past due); default: today.
+        live: check the answer on every change.
 
     Attributes:
         review: the review of the plan as it stands, step by step, as HTML.
@@ -133,26 +144,6 @@ class PlanBuilder(WidgetExercise):
         return path
 
 
-def plan_builder(
-    exercise_id: str,
-    *,
-    title: str = "",
-    rows: dict[str, int] | None = None,
-    today: date | None = None,
-    live: bool = False,
-) -> PlanBuilder:
-    """A plan-building exercise: a form per step, a live review per step, and export to Markdown or HTML.
-
-    The answer is a dict by section and row (``{"tasks": {"1": {"title": ..., "owner": ..., "due": ...,
-    "status": ...}}, ...}``), which :meth:`mopskit.strategy.Plan.from_answer` turns into a plan. It is saved as
-    you type, so it survives a restart and travels inside the notebook to the grader.
-
-    Args:
-        exercise_id: the exercise id.
-        title: a few words shown in the verdict.
-        rows: how many rows each section offers (default :data:`PLAN_ROWS`).
-        today: the day the plan is reviewed on (tasks past due); default: today.
-        live: check the answer on every change.
-
-    """
-    return PlanBuilder(exercise_id, title=title, rows=rows, today=today, live=live)
+def plan_builder(exercise_id: str, **options: Any) -> PlanBuilder:
+    """The plan-building exercise widget lessons show: a :class:`PlanBuilder` (the options are its own)."""
+    return PlanBuilder(exercise_id, **options)

@@ -14,10 +14,10 @@ does not recognise is read through a mapping file (see :mod:`mopskit.data.export
 from __future__ import annotations
 
 from ._import import INVENTORY, ImportedFile, Imports, import_exports, read_export, recognise
-from ._layout import Field, Layout
+from ._layout import Field, Layout, valid_email_sql
 from ._mapping import MappedFile, load_mapping
 from ._tables import TABLES, table_columns
-from .vendors import LAYOUTS, STAGES, layout
+from .vendors import LAYOUTS, STAGES, describe_layouts, layout
 
 __all__ = [
     "INVENTORY",
@@ -29,10 +29,12 @@ __all__ = [
     "Imports",
     "Layout",
     "MappedFile",
+    "describe_layouts",
     "import_exports",
     "layout",
     "load_mapping",
     "read_export",
     "recognise",
     "table_columns",
+    "valid_email_sql",
 ]

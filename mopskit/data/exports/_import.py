@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -272,6 +273,14 @@ def import_exports(
                 unknown.append((label, source.headers))
         if unknown:
             raise _unknown_error(unknown, recognised)
+        if not plan and not inventories:
+            skipped_text = "; ".join(f"{label} ({why})" for label, why in skipped) or "nothing"
+            raise DataError(
+                f"{folder}: no exports in the folder (found: {skipped_text}); put the CSV, Parquet, JSON lines or "
+                "zip files your systems export there (see mopskit health --formats)",
+                problems=["no exports"],
+                source=str(folder),
+            )
         _create_tables(con, [s.label for s, _l, _e in plan], [layout.vendor for _s, layout, _e in plan])
         unused = [e.pattern for e in entries if not any(e.matches(label) for _p, label in found)]
         files = [_import_one(con, source, chosen) for source, chosen, _entry in _progress(plan, progress)]
@@ -324,8 +333,8 @@ def _inner(source: Source, layout: Layout, found: Mapping[str, str]) -> str:
         # labels and keys are trimmed here; values that are parsed trim only when the first reading fails, and
         # addresses are compared without spaces anyway (trimming ten million cells costs a quarter of the read)
         text = f"nullif(trim({text}), '')" if kind == "text" else f"nullif({text}, '')"
-        if nulls:
-            text = f"CASE WHEN lower(trim(CAST({quoted(header)} AS VARCHAR))) IN ({nulls}) THEN NULL ELSE {text} END"
+        if nulls:  # written exactly so by the vendor ('null'): compared as is, which is cheap
+            text = f"CASE WHEN CAST({quoted(header)} AS VARCHAR) IN ({nulls}) THEN NULL ELSE {text} END"
         parts.append(f"{text} AS r_{column}")
     columns = {h: layout.json_columns[h] for h in layout.json_columns if h in found.values()} or None
     return f"SELECT {', '.join(parts)} FROM {source.scan(columns)}"
@@ -485,7 +494,10 @@ def read_export(path: str | Path, *, mapping: str | Path | Sequence[MappedFile] 
     with tempfile.TemporaryDirectory(prefix="mopskit-export-") as tmp:
         single = Path(tmp) / "in"
         single.mkdir()
-        (single / path.name).symlink_to(path.resolve())
+        try:
+            (single / path.name).symlink_to(path.resolve())
+        except OSError:  # no symbolic links here (some Windows setups): a copy will do
+            shutil.copy(path, single / path.name)
         imports = import_exports(single, work_dir=Path(tmp) / "work", mapping=mapping)
         if not imports.files:
             raise DataError(

@@ -19,7 +19,16 @@ from collections.abc import Mapping
 
 from ._layout import Field, Layout, literal
 
-__all__ = ["EVENT_WORDS", "LAYOUTS", "MARKETO_TYPE_NAMES", "STAGES", "event_type_sql", "layout", "stage_sql"]
+__all__ = [
+    "EVENT_WORDS",
+    "LAYOUTS",
+    "MARKETO_TYPE_NAMES",
+    "STAGES",
+    "describe_layouts",
+    "event_type_sql",
+    "layout",
+    "stage_sql",
+]
 
 # the kit's lifecycle stages in funnel order, then stages vendors add after or beside them; each with the
 # labels vendors write for it (compared as letters and digits only)
@@ -409,6 +418,34 @@ LAYOUTS: tuple[Layout, ...] = (
     MARKETO_ACTIVITIES,
     GA4_EVENTS,
 )
+
+
+def describe_layouts() -> str:
+    """Every export the kit recognises: the headers that identify it, the kit table it fills, and its quirks.
+
+    >>> "Marketo bulk activity extract" in describe_layouts()
+    True
+    """
+    import textwrap
+
+    parts = [
+        "Every CSV file: UTF-8 with or without a byte-order mark, UTF-16, or Windows-1252 as Excel saves it; ',', "
+        "';', tab or '|' between columns; gzipped (.csv.gz) or inside a zip archive; any column order, extra "
+        "columns ignored (and listed). Rows are numbered as a spreadsheet numbers them."
+    ]
+    for item in LAYOUTS:
+        needed = ", ".join(item.field(c).headers[0] for c in item.required)
+        one_of = ", ".join(item.field(c).headers[0] for c in item.any_of)
+        lines = [f"{item.title} ({item.vendor}) -> {item.table}; files: {', '.join(item.formats)}"]
+        lines.append(f"  recognised by: {needed}" + (f", and one of {one_of}" if one_of else ""))
+        lines += textwrap.wrap(" ".join(item.quirks), 110, initial_indent="  ", subsequent_indent="  ")
+        parts.append("\n".join(lines))
+    parts.append(
+        "stack inventory (the kit's martech_stack table) -> the stack audit; files: csv\n"
+        "  recognised by: a tool, a category and an annual cost column, under any of the names in "
+        "datasets/README.md"
+    )
+    return "\n\n".join(parts)
 
 
 def layout(key: str) -> Layout:

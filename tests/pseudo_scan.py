@@ -1,0 +1,73 @@
+"""English left in a lesson run in the pseudo-language ``en_XA``: the text that did not go through a catalog.
+
+In ``en_XA`` every translated message comes out as ``⟦Ţŕáñšĺáţéđ⟧``, so after removing those, any run of three
+or more plain English words that a trainee reads is a string a real language would leave in English. What is
+read: cell outputs (text, HTML, printed lines) and the widgets' labels, descriptions, placeholders and HTML.
+Not read: tables (their cells are data: task names, tool names, column names stay as in the dataset), code,
+images (charts: ``test_catalogs.py`` checks their glyphs), the options of choice widgets (data, unless a lesson
+gives them labels) and the answers saved inside the notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from mopskit.assess import ANSWER_MIME
+from mopskit.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
+
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_DROP = re.compile(r"<(table|style|script|code|pre)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_MARKED = re.compile(re.escape(PSEUDO_OPEN) + r"[^" + PSEUDO_OPEN + PSEUDO_CLOSE + r"]*" + re.escape(PSEUDO_CLOSE))
+_ENGLISH = re.compile(r"(?<![\w.])[A-Za-z][a-z']+(?:[ ,;:()-]+[A-Za-z][a-z']+){2,}")
+_WIDGET_TEXT = ("description", "placeholder", "tooltip")
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees in an HTML fragment, without tables, code and styles."""
+    return html.unescape(_TAG.sub(" ", _DROP.sub(" ", markup)))
+
+
+def english_in(text: str) -> list[str]:
+    """Runs of three or more English words outside the pseudo-language's brackets.
+
+    >>> english_in("⟦Çóŕŕéçţ⟧ but this is plain English, ⟦ñóţ ⟦ţĥíš⟧⟧")
+    ['but this is plain English']
+    """
+    previous = None
+    while previous != text:  # innermost first: a translated message may hold another
+        previous, text = text, _MARKED.sub(" ", text)
+    return [m.group(0).strip(" ,;:(-") for m in _ENGLISH.finditer(text)]
+
+
+def english_left(nb: Any) -> list[str]:
+    """Every run of English a trainee reads in an executed notebook, as ``cell N: 'text'`` (each once)."""
+    found: dict[str, None] = {}
+    for index, cell in enumerate(nb.cells, 1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                texts = [output.get("text", "")]
+            elif output.get("output_type") == "error":
+                texts = [output.get("evalue", "")]
+            else:
+                data = output.get("data", {})
+                if ANSWER_MIME in data or "application/vnd.jupyter.widget-view+json" in data:
+                    continue  # the answer saved inside the notebook, or a widget (its state is read below)
+                texts = [visible_text(data["text/html"])] if "text/html" in data else [data.get("text/plain", "")]
+            for text in texts:
+                for run in english_in(text if isinstance(text, str) else "".join(text)):
+                    found[f"cell {index}: {run!r}"] = None
+    states = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    for model in states.values():
+        state = model.get("state", {})
+        texts = [state.get(key) for key in _WIDGET_TEXT if isinstance(state.get(key), str)]
+        if model.get("model_name") in ("HTMLModel", "LabelModel", "HTMLMathModel") and isinstance(
+            state.get("value"), str
+        ):
+            texts.append(visible_text(state["value"]))
+        for text in texts:
+            for run in english_in(text):
+                found[f"a widget: {run!r}"] = None
+    return list(found)

@@ -1,0 +1,178 @@
+"""Translation catalogs: complete, well-formed, placeholders kept; lessons rendered grade the same; stale shows.
+
+The strict completeness test is marked ``xfail`` (not strict) for each (language, catalog) whose translation
+is still pending, listed in PENDING; a translator who completes one removes its line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+
+import nbformat
+import pytest
+from conftest import ROOT
+from pseudo_scan import english_left
+
+from mopskit.assess import answer_key, grade_answers, load_checks
+from mopskit.catalogs import TRANSLATED, catalog_status, render_lesson
+from mopskit.catalogs._lessons import merge, read_catalog, template
+from mopskit.i18n import font_families, plot_settings
+
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS)]
+DONE = {(lang, catalog) for lang in TRANSLATED for catalog in ("mopskit", "00_start_here")}  # translated in full
+PENDING = {(lang, catalog) for lang in TRANSLATED for catalog in CATALOGS} - DONE
+STATUS: dict = {}
+
+
+def _status():
+    if not STATUS:
+        STATUS.update({(s.lang, s.catalog): s for s in catalog_status(root=ROOT)})
+    return STATUS
+
+
+def _po_files():
+    return sorted((ROOT / "mopskit" / "locale").glob("*/LC_MESSAGES/*.po")) + sorted(
+        (ROOT / "notebooks" / "locale").glob("*/*.po")
+    )
+
+
+@pytest.mark.parametrize(
+    "lang,catalog",
+    [
+        pytest.param(lang, catalog, marks=pytest.mark.xfail(reason="translation pending", strict=False))
+        if (lang, catalog) in PENDING
+        else (lang, catalog)
+        for lang in TRANSLATED
+        for catalog in CATALOGS
+    ],
+)
+def test_every_catalog_is_complete_against_the_current_english(lang, catalog):
+    found = _status()[(lang, catalog)]
+    assert found.complete, (
+        f"{found.path.relative_to(ROOT)}: {found.untranslated} texts to translate, {found.fuzzy} stale; run "
+        "`mopskit translations update`, translate the empty and fuzzy entries in a PO editor, and remove the "
+        "fuzzy flags"
+    )
+
+
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed (apt-get install gettext)"
+)
+def test_msgfmt_check_passes_on_every_catalog():
+    failed = []
+    for po in _po_files():
+        done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        if done.returncode:
+            failed.append(f"{po.relative_to(ROOT)}: {done.stderr.strip()}")
+    assert not failed, "\n".join(failed)
+
+
+_FIELDS = re.compile(r"\{[A-Za-z_][^{}]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sdif]|<!--\s*(?:BEGIN|END) SOLUTION\s*-->")
+
+
+def test_translations_keep_the_englishs_placeholders_and_markers():
+    wrong = []
+    for po in _po_files():
+        for message in read_catalog(po):
+            ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            if not message.id or not any(strings):
+                continue
+            wanted = sorted(set(_FIELDS.findall(ids[-1])))
+            for text in strings:
+                if text and sorted(set(_FIELDS.findall(text))) != wanted:
+                    wrong.append(f"{po.relative_to(ROOT)}: {ids[0][:60]!r} has {wanted}, its translation {text[:60]!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_rendered_lesson_grades_as_the_english_one(lang, tmp_path):
+    source = ROOT / "notebooks" / "00_start_here.ipynb"
+    rendered = tmp_path / source.name
+    render_lesson(source, lang, target=rendered)
+    key = answer_key(source)
+    assert answer_key(rendered) == key
+
+    def points(verdicts):
+        found = verdicts.values() if isinstance(verdicts, dict) else verdicts
+        return [(v.exercise_id, r.name, r.points, r.earned) for v in found for r in v.results]
+
+    english, translated = grade_answers(load_checks(source), key), grade_answers(load_checks(rendered), key)
+    assert points(translated) == points(english)
+    assert all(earned == possible for *_, possible, earned in points(translated))
+    nb = nbformat.read(str(rendered), as_version=4)
+    assert nb.metadata["mopskit"]["lang"] == lang
+    assert f"lang={lang!r}" in nb.cells[1].source
+
+
+def test_a_markdown_cell_changed_after_translation_shows_in_english_under_a_note(tmp_path):
+    source = ROOT / "notebooks" / "00_start_here.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    changed = nb.cells[2]
+    changed.source += "\n\nOne more sentence."
+    moved = tmp_path / source.name
+    nbformat.write(nb, str(moved))
+    (tmp_path / "locale" / "th").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "locale" / "th" / source.with_suffix(".po").name, tmp_path / "locale" / "th")
+    out, report = render_lesson(moved, "th")
+    assert report.stale == [changed.id]
+    assert out.cells[2].source.endswith(changed.source) and "mopskit-stale" in out.cells[2].source
+    merged = merge(read_catalog(tmp_path / "locale" / "th" / "00_start_here.po", "th"), template(nb, source.stem))
+    entry = next(m for m in merged if m.context == changed.id)
+    assert entry.fuzzy and entry.previous_id and entry.string  # the old translation kept, marked stale
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_translated_text_draws_in_charts_with_no_missing_glyph(lang):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    texts = [
+        s
+        for po in _po_files()
+        if f"/{lang}/" in po.as_posix()
+        for m in read_catalog(po)
+        if m.id
+        for s in (m.string if isinstance(m.string, tuple | list) else (m.string,))
+        if s
+    ]
+    assert texts, f"no translated text in {lang}"
+    with matplotlib.rc_context(plot_settings(lang)), warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*Glyph.*missing.*")
+        fig, ax = plt.subplots()
+        for i, text in enumerate(texts):
+            ax.text(0, i, text.replace("$", r"\$")[:200])
+        ax.set_xlabel(texts[0])
+        try:
+            fig.savefig(__import__("io").BytesIO(), format="png")
+        finally:
+            plt.close(fig)
+    assert font_families(lang)[0] == "DejaVu Sans"
+
+
+# Lessons whose pseudo-language run still shows English: text a catalog cannot reach yet (content shown in widgets,
+# sentences built in lessons' code). The list only shrinks; the test says what is left.
+ENGLISH_LEFT = {p.stem for p in LESSONS} - {"00_start_here"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(reason="English left: being moved into catalogs", strict=False))
+        if p.stem in ENGLISH_LEFT
+        else p
+        for p in LESSONS
+    ],
+    ids=lambda p: p.stem,
+)
+def test_no_english_left_in_a_lesson_run_in_the_pseudo_language(source, shared_runs):
+    run = shared_runs.released(source)  # the trainee copy's one run, in en_XA (tests/lesson_runs.py)
+    left = english_left(nbformat.read(str(run.notebook), as_version=4))
+    assert not left, f"{source.name} in en_XA still shows English (give it to _() or a catalog):\n" + "\n".join(left)
