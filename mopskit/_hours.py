@@ -318,19 +318,20 @@ def _nth_working_day(k: np.ndarray, hours: BusinessHours) -> np.ndarray:
     return n
 
 
-def business_seconds_sql(local_epoch: str, hours: BusinessHours) -> str:
+def business_seconds_sql(local_epoch: str, hours: BusinessHours, *, day: str | None = None) -> str:
     """The SQL (DuckDB) for F(t): business seconds from the epoch Monday, given local epoch seconds (BIGINT).
 
     Write the local time first, e.g. ``epoch(CAST(ts AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE tz)``;
     the difference of two of these, divided by 3600, is the business hours between them, as in
-    :func:`business_hours_between`.
+    :func:`business_hours_between`. ``day`` names a column already holding ``floor(local_epoch / 86400)``, so
+    a query that computes it once in a subquery saves the work (the expression repeats it several times).
     """
     start, span = hours.start_seconds, hours.day_seconds
     per_week = len(hours.weekdays)
     before = "[" + ", ".join(str(int(v)) for v in hours._before()) + "]"
     working = "[" + ", ".join(str(d) for d in hours.weekdays) + "]"
     holidays = [int(d) for d in hours._holiday_days()]
-    day = f"floor(({local_epoch}) / {_DAY})::BIGINT"
+    day = day or f"floor(({local_epoch}) / {_DAY})::BIGINT"
     n = f"({day} - {_EPOCH_MONDAY})"
     weekday = f"(({n} % 7 + 7) % 7)"
     holiday_count = " + ".join(f"CASE WHEN {n} > {h} THEN 1 ELSE 0 END" for h in holidays) or "0"

@@ -193,3 +193,33 @@ def test_decay_never_adds_points_and_older_counts_less(ages, half):
         PEOPLE.iloc[:1], acts.assign(occurred_at=acts["occurred_at"] - pd.Timedelta(days=5)), model=model, as_of=as_of
     )
     assert older["behaviour_score"].iloc[0] <= score + 1e-9
+
+
+def test_moments_with_utc_offsets_and_spaces_read_alike_in_both_engines(tmp_path):
+    shifted = ACTS.assign(occurred_at=[f" {t}+02:00 " for t in ACTS["occurred_at"]])  # two hours ahead of UTC
+    path = tmp_path / "acts.csv"
+    shifted.to_csv(path, index=False)
+    frame = score_leads(PEOPLE, shifted, model=MODEL, as_of="2026-03-11")
+    files = score_leads(PEOPLE, str(path), model=MODEL, as_of="2026-03-11")
+    pd.testing.assert_frame_equal(files[["contact_id", "score"]], frame[["contact_id", "score"]])
+    assert frame.set_index("contact_id").loc["a", "last_activity_at"] == pd.Timestamp("2026-03-10T22:00:00")
+
+
+def test_keep_chooses_the_contact_columns_carried():
+    lean = score_leads(PEOPLE, ACTS, model=MODEL, as_of="2026-03-11", keep=())
+    assert list(lean.columns) == [
+        "contact_id",
+        "fit_score",
+        "behaviour_score",
+        "score",
+        "above_threshold",
+        "hand_raiser",
+        "last_activity_at",
+    ]
+    full = score_leads(PEOPLE, ACTS, model=MODEL, as_of="2026-03-11")
+    assert "seniority" in full.columns
+    assert lean["score"].tolist() == full["score"].tolist(), "the fit is read whatever the result keeps"
+    from mopskit._resources import datasets_dir
+
+    on_file = score_leads(str(datasets_dir() / "contacts.csv"), load("activities"), as_of="2026-10-31", keep=())
+    assert on_file["score"].equals(score_leads(load("contacts"), load("activities"), as_of="2026-10-31")["score"])

@@ -66,13 +66,38 @@ def columns(
     return resolve_columns(con, scan, label, table=table, needed=list(needed), optional=tuple(optional))
 
 
-def typed(name: str, quoted: str) -> str:
-    """The SQL reading one column as the kit types it: timestamps, numbers, or trimmed text (empty = NULL)."""
+def _source_types(con: Any, scan: str) -> dict[str, str]:
+    """The file's column types, by the column's quoted name."""
+    rows = con.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    return {'"' + str(r[0]).replace('"', '""') + '"': str(r[1]).upper() for r in rows}
+
+
+def _has_offsets(con: Any, scan: str, quoted: str) -> bool:
+    """Whether moments written as text carry a UTC offset (+02:00): judged on the file's first 2,000 rows."""
+    probe = (
+        f"SELECT count(*) FROM (SELECT {quoted} AS v FROM {scan} LIMIT 2000) "
+        r"WHERE regexp_matches(v, '[+-][0-9]{2}:?[0-9]{2}\s*$')"
+    )
+    return bool(con.sql(probe).fetchall()[0][0])
+
+
+def typed(con: Any, scan: str, name: str, quoted: str, source: str) -> str:
+    """The SQL reading one column as the kit types it: moments as UTC timestamps, numbers, or text.
+
+    Text moments are cast directly (DuckDB skips surrounding spaces and reads an empty cell as NULL); ones with a
+    UTC offset are converted to UTC, as :func:`mopskit._validate.dates` does for a DataFrame.
+    """
     if name in TIMESTAMP_COLUMNS:
-        return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS TIMESTAMP)"
+        if source.startswith("TIMESTAMP WITH TIME ZONE") or source == "TIMESTAMPTZ":
+            return f"timezone('UTC', {quoted})"
+        if source.startswith(("TIMESTAMP", "DATE")):
+            return f"CAST({quoted} AS TIMESTAMP)"
+        if _has_offsets(con, scan, quoted):
+            return f"timezone('UTC', TRY_CAST({quoted} AS TIMESTAMPTZ))"
+        return f"TRY_CAST({quoted} AS TIMESTAMP)"
     if name == "employees":
-        return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS DOUBLE)"
-    return f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"
+        return f"TRY_CAST({quoted} AS DOUBLE)"
+    return quoted if source == "VARCHAR" else f"CAST({quoted} AS VARCHAR)"
 
 
 def relation(
@@ -90,7 +115,10 @@ def relation(
     With ``numbered``, also ``_row``: the row's position in the file, so a result can keep the file's order.
     """
     found = columns(con, scan, label, table=table, needed=needed, optional=optional)
-    parts = [f"{typed(name, quoted)} AS {name}" for name, quoted in found.items()]
+    types = _source_types(con, scan)
+    parts = [
+        f"{typed(con, scan, name, quoted, types.get(quoted, 'VARCHAR'))} AS {name}" for name, quoted in found.items()
+    ]
     if numbered:
         parts.append("row_number() OVER () AS _row")
     return f"(SELECT {', '.join(parts)} FROM {scan})", list(found)
@@ -162,7 +190,7 @@ def score_sql(
             sources,
             table="contacts",
             needed=["contact_id", *([as_of_column] if as_of_column else [])],
-            optional=contact_columns,
+            optional=(*contact_columns, *model.fit),
             numbered=True,
         )
         acts, _have = source(
@@ -310,7 +338,7 @@ def route_sql(
     frame = run([leads], work)
     frame["turn"] = frame["turn"].astype("int64")
     # the reason names an account owner who has left, as the pandas code does
-    frame["named_owner"] = [rules.account_owner(c) for c in frame["company"]]
+    frame["named_owner"] = rules.account_owners(frame["company"]).to_numpy(dtype=object)
     return frame.drop(columns="named_found")
 
 
@@ -389,12 +417,13 @@ def sla_sql(
                        coalesce(l.first_sales_touch_at, TIMESTAMP {literal(cut.isoformat(sep=" "))}) AS until
                 FROM l LEFT JOIN {owners_map} ON tm.owner = l.owner
             ),
-            e AS (SELECT *, {local("mql_at")} AS a, {local("until")} AS b FROM z)
+            e AS (SELECT *, {local("mql_at")} AS a, {local("until")} AS b FROM z),
+            d AS (SELECT *, floor(a / 86400)::BIGINT AS da, floor(b / 86400)::BIGINT AS db FROM e)
             SELECT contact_id, owner, source_channel, territory, strftime(mql_at, '%Y-%m') AS month, mql_at,
                    first_sales_touch_at, zone AS time_zone,
-                   round(({business_seconds_sql("b", hours)} - {business_seconds_sql("a", hours)}) / 3600.0, 6)
-                       AS business_hours
-            FROM e ORDER BY _row
+                   round(({business_seconds_sql("b", hours, day="db")}
+                          - {business_seconds_sql("a", hours, day="da")}) / 3600.0, 6) AS business_hours
+            FROM d ORDER BY _row
         """
         return con.sql(sql).df()
 

@@ -250,7 +250,7 @@ def executive_summary(report: LeadReport) -> list[str]:
     if owner:
         rate = float(sla.by_owner.set_index("owner").loc[owner, "compliance"])
         sentences.append(
-            _("The owner who breaks it most: {owner} ({rate:.0f}% in time).").format(owner=owner, rate=rate)
+            _("The owner who breaks it most: {owner} (in time: {rate:.0f}%).").format(owner=owner, rate=rate)
         )
     people = sla.by_owner.set_index("owner")
     for queue in sla.queues:
@@ -263,7 +263,7 @@ def executive_summary(report: LeadReport) -> list[str]:
     if source:
         rate = float(sla.by_source.set_index("source_channel").loc[source, "compliance"])
         sentences.append(
-            _("The source whose MQLs wait longest: {source} ({rate:.0f}% in time).").format(source=source, rate=rate)
+            _("The source whose MQLs wait longest: {source} (in time: {rate:.0f}%).").format(source=source, rate=rate)
         )
     leak = report.leakage.dropna(subset=["leak_pct"])
     if len(leak):

@@ -17,8 +17,10 @@ an owner nobody knows).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -99,15 +101,22 @@ class RoutingRules:
             order=tuple(order),
         )
 
+    @cached_property
+    def _account_keys(self) -> dict[str, str]:
+        return {_key(k): v for k, v in self.accounts.items()}
+
+    def account_owners(self, companies: pd.Series) -> pd.Series:
+        """:meth:`account_owner` for a whole column at once (None where a company is no named account)."""
+        keys = companies.astype("string").str.split().str.join(" ").str.casefold()
+        return keys.map(self._account_keys).astype(object).where(lambda s: s.notna(), None)
+
     def account_owner(self, company: Any) -> str | None:
         """The owner of a named account, whatever the company name's case and spacing, or None.
 
         >>> routing_rules().account_owner("  GLOBEX ")
         'Nadia Haddad'
         """
-        if not isinstance(company, str):
-            return None
-        return {_key(k): v for k, v in self.accounts.items()}.get(_key(company))
+        return self._account_keys.get(_key(company)) if isinstance(company, str) else None
 
     def territory_of(self, country: Any) -> str | None:
         """The territory of a country code, or None."""
@@ -176,6 +185,7 @@ def route_leads(
     as_of: Any = None,
     order_by: str = "mql_at",
     only_with: str | None = None,
+    explain: bool = True,
 ) -> pd.DataFrame:
     """Route every lead by the rules: one owner each, with the rule that decided and the reason in words.
 
@@ -187,6 +197,7 @@ def route_leads(
         as_of: who is in the team at this moment (default: the ``active`` column).
         order_by: the moment leads arrived, for the round robin's turns (empty moments go last).
         only_with: route only rows where this column is filled (e.g. ``"mql_at"``: only MQLs).
+        explain: add the reason for each assignment in words (leave it out for speed on a big file).
 
     Returns:
         contact_id, owner, rule (named_account, territory or fallback), territory, turn (the lead's place in its
@@ -222,8 +233,11 @@ def route_leads(
             frame = frame[frame[only_with].notna() & (frame[only_with].astype(str).str.strip() != "")]
         decided = _route_frame(frame, members, rules=rules, order_by=order_by)
     none_for_missing(decided, ["territory"])
-    decided["reason"] = _reasons(decided, members, rules)
-    return finish(decided[["contact_id", "owner", "rule", "territory", "turn", "reason"]], notes=_notes(decided, rules))
+    columns = ["contact_id", "owner", "rule", "territory", "turn"]
+    if explain:
+        decided["reason"] = _reasons(decided, members, rules)
+        columns.append("reason")
+    return finish(decided[columns], notes=_notes(decided, rules))
 
 
 def _route_frame(frame: pd.DataFrame, members: pd.DataFrame, *, rules: RoutingRules, order_by: str) -> pd.DataFrame:
@@ -232,7 +246,7 @@ def _route_frame(frame: pd.DataFrame, members: pd.DataFrame, *, rules: RoutingRu
     company = frame["company"] if "company" in frame.columns else pd.Series([None] * n, index=frame.index)
     country = frame["country"] if "country" in frame.columns else pd.Series([None] * n, index=frame.index)
     active = set(members["owner"])
-    named = company.map(rules.account_owner).to_numpy(dtype=object)
+    named = rules.account_owners(company).to_numpy(dtype=object)
     named_ok = np.array([o is not None and o in active for o in named])
     codes = country.astype("string").str.strip().str.upper()
     territory = codes.map({c: t for t, cs in rules.territories.items() for c in cs}).to_numpy(dtype=object)
@@ -290,37 +304,63 @@ def _reps(members: pd.DataFrame, rules: RoutingRules) -> dict[str, list[str]]:
     }
 
 
+def _fill(template: str, index: pd.Index, **values: Any) -> pd.Series:
+    """A translated sentence with ``{placeholders}`` filled per row from columns (or one value for all), at once."""
+    text = pd.Series("", index=index, dtype=object)
+    for part in re.split(r"(\{\w+\})", template):
+        if part.startswith("{") and part.endswith("}"):
+            value = values[part[1:-1]]
+            text = text + (value.astype(str) if isinstance(value, pd.Series) else str(value))
+        elif part:
+            text = text + part
+    return text
+
+
 def _reasons(decided: pd.DataFrame, members: pd.DataFrame, rules: RoutingRules) -> list[str]:
-    """Say why each lead went where it did (the same words whichever engine routed it)."""
-    reps = _reps(members, rules)
-    active = set(members["owner"])
-    out = []
-    for row in decided.itertuples(index=False):
-        named = row.named_owner if isinstance(row.named_owner, str) else None
-        gone = named is not None and named not in active
-        note = _(" (its account owner {owner} is not in the team now)").format(owner=named) if gone else ""
-        if row.rule == "named_account":
-            out.append(_("named account {company}: its owner").format(company=row.company))
-        elif row.rule == "territory":
-            people = reps.get(row.territory, [])
-            out.append(
-                _("territory {territory} (country {country}): round robin among {n} reps, lead {turn} in turn").format(
-                    territory=row.territory, country=row.country, turn=row.turn, n=len(people)
-                )
-                + note
+    """Say why each lead went where it did (the same words whichever engine routed it), for all rows at once."""
+    reps = {t: len(people) for t, people in _reps(members, rules).items()}
+    index = decided.index
+    named = decided["named_owner"].astype(object).where(decided["named_owner"].notna(), None)
+    gone = named.notna() & ~named.isin(set(members["owner"]))
+    note = _fill(_(" (its account owner {owner} is not in the team now)"), index, owner=named).where(gone, "")
+    country = decided["country"].astype(object).where(decided["country"].notna() & (decided["country"] != ""), None)
+    territory = decided["territory"].astype(object).where(decided["territory"].notna(), None)
+    sentences = [
+        (
+            decided["rule"] == "named_account",
+            _fill(_("named account {company}: its owner"), index, company=decided["company"]),
+        ),
+        (
+            decided["rule"] == "territory",
+            _fill(
+                _("territory {territory} (country {country}): round robin among {n} reps, lead {turn} in turn"),
+                index,
+                territory=territory,
+                country=country,
+                n=territory.map(reps).fillna(0).astype(int),
+                turn=decided["turn"],
             )
-        elif not isinstance(row.country, str) or not row.country:
-            out.append(_("no country: the fallback queue") + note)
-        elif not isinstance(row.territory, str):
-            out.append(_("country {country} is in no territory: the fallback queue").format(country=row.country) + note)
-        else:
-            out.append(
-                _("territory {territory} has no active {role}: the fallback queue").format(
-                    territory=row.territory, role=rules.role
-                )
-                + note
-            )
-    return out
+            + note,
+        ),
+        (country.isna(), _("no country: the fallback queue") + note),
+        (
+            territory.isna(),
+            _fill(_("country {country} is in no territory: the fallback queue"), index, country=country) + note,
+        ),
+    ]
+    fallback = (
+        _fill(
+            _("territory {territory} has no active {role}: the fallback queue"),
+            index,
+            territory=territory,
+            role=rules.role,
+        )
+        + note
+    )
+    reason = fallback.copy()
+    for mask, text in reversed(sentences):  # the first that applies wins
+        reason = text.where(mask, reason)
+    return reason.tolist()
 
 
 def _notes(decided: pd.DataFrame, rules: RoutingRules) -> list[str]:

@@ -12,7 +12,7 @@ became an MQL); :func:`explain_score` lists every point of one contact's score. 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -280,6 +280,7 @@ def score_leads(
     *,
     model: ScoringModel | None = None,
     as_of: Any = None,
+    keep: Sequence[str] = SCORED_CONTACT_COLUMNS,
 ) -> pd.DataFrame:
     """Score every contact: fit points + decayed behaviour points, and whether the score reaches the threshold.
 
@@ -290,6 +291,8 @@ def score_leads(
         as_of: the moment scores are taken at: a date or time (activities after it are ignored, ages are counted
             to it), or the name of a contacts column (``"mql_at"``) to score each contact as of its own moment.
             Default: the last activity in the data.
+        keep: the contact columns carried into the result (those MQL criteria read, by default); ``()`` for
+            the scores alone, which is faster on a big file.
 
     Returns:
         contact_id, fit_score, behaviour_score, score, above_threshold, hand_raiser (a hand-raising activity in
@@ -314,13 +317,13 @@ def score_leads(
             model=model,
             as_of=as_of,
             as_of_column=column,
-            contact_columns=SCORED_CONTACT_COLUMNS,
+            contact_columns=tuple(keep),
         )
     people = frame_columns(
         contacts,
         table="contacts",
         needed=["contact_id", *([column] if column else [])],
-        optional=SCORED_CONTACT_COLUMNS,
+        optional=(*keep, *model.fit),  # the fit columns are read whatever the result keeps
     )
     acts = frame_columns(activities, table="activities", needed=["contact_id", "activity_type", "occurred_at"])
     when = to_utc(acts["occurred_at"], column="occurred_at", function="score_leads", table=ACTS)
@@ -338,13 +341,13 @@ def score_leads(
             else (last if pd.notna(last) else pd.Timestamp.now())
         )
         cut = np.full(len(acts), stamp_one.to_datetime64(), dtype="datetime64[ns]")
-    keep = (when.to_numpy() <= cut) & ~np.isnat(cut) & when.notna().to_numpy()
+    inside = (when.to_numpy() <= cut) & ~np.isnat(cut) & when.notna().to_numpy()
     age = (cut - when.to_numpy()).astype("timedelta64[s]").astype("float64") / 86_400
     points = kind.map(model.behaviour).astype("float64").fillna(0.0).to_numpy()
     weight = np.ones(len(acts)) if model.half_life_days is None else 0.5 ** (np.maximum(age, 0) / model.half_life_days)
     frame = pd.DataFrame(
         {"contact_id": acts["contact_id"].astype(str).to_numpy(), "kind": kind.to_numpy(), "pts": points * weight}
-    )[keep]
+    )[inside]
     unscored = sorted(set(frame.loc[~frame["kind"].isin(list(model.behaviour)), "kind"].dropna()))
     if unscored:
         notes.append(
@@ -355,9 +358,9 @@ def score_leads(
     per_kind["pts"] = np.minimum(per_kind["pts"].to_numpy(), caps)
     behaviour = per_kind.groupby("contact_id")["pts"].sum()
     recent = age <= model.hand_raiser_days
-    hands = frame[kind[keep].isin(list(model.hand_raisers)).to_numpy() & recent[keep]]
+    hands = frame[kind[inside].isin(list(model.hand_raisers)).to_numpy() & recent[inside]]
     raised = set(hands["contact_id"])
-    last_at = pd.Series(when.to_numpy()[keep], index=frame.index).groupby(frame["contact_id"]).max()
+    last_at = pd.Series(when.to_numpy()[inside], index=frame.index).groupby(frame["contact_id"]).max()
     ids = people["contact_id"].astype(str)
     fit = fit_points(people, model)["fit_score"].to_numpy()
     result = pd.DataFrame(
@@ -371,7 +374,7 @@ def score_leads(
     result["above_threshold"] = result["score"] >= model.threshold
     result["hand_raiser"] = ids.isin(raised).to_numpy()
     result["last_activity_at"] = ids.map(last_at).to_numpy(dtype="datetime64[ns]")
-    for name in SCORED_CONTACT_COLUMNS:
+    for name in keep:
         if name in people.columns:
             result[name] = people[name].to_numpy()
     return finish(result, notes=notes)

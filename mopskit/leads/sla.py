@@ -378,6 +378,7 @@ def sla_report(
     True
     """
     hours = hours or BusinessHours()
+    team = _team_or_none(team)  # read once: a file is validated once, then passed on as a table
     status = sla_status(
         contacts,
         team,
