@@ -23,7 +23,8 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ __all__ = [
     "content_text",
     "font_families",
     "get_language",
+    "language",
     "normalize_language",
     "pseudo",
     "set_language",
@@ -181,6 +183,22 @@ def set_language(lang: str | None) -> None:
     SESSION.translations = {domain: _load(code, domain) for domain in DOMAINS}
 
 
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Use a language inside the block (a page written for one trainee), then go back to the one before.
+
+    >>> with language("ro"):
+    ...     get_language()
+    'ro'
+    """
+    saved = SESSION.language, SESSION.translations
+    set_language(lang)
+    try:
+        yield
+    finally:
+        SESSION.language, SESSION.translations = saved
+
+
 def get_language() -> str:
     """Return the language in use, ``"en"`` unless one was set (or ``MOPSKIT_LANG`` names one)."""
     _translations()
@@ -236,7 +254,7 @@ _ACCENTED = str.maketrans(
 )
 # What pseudo() leaves as it is: format fields, printf fields, HTML tags and entities, code spans, links' targets
 _KEEP = re.compile(
-    r"\{\{|\}\}|\{[^{}]*\}"  # str.format fields ({name}, {x:.0%}) and escaped braces
+    r"\{\{[^{}]*\}\}|\{\{|\}\}|\{[^{}]*\}"  # str.format fields ({name}, {x:.0%}), {{n}} for a second format
     r"|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]"  # %s, %(name)s, %.1f
     r"|<[^<>]+>|&[a-zA-Z#0-9]+;"  # HTML tags and entities
     r"|```.*?```|`[^`]*`"  # Markdown code
@@ -255,6 +273,8 @@ def pseudo(text: str) -> str:
     '⟦Çóŕŕéçţ! ({earned:g}/{possible:g} þóíñţš)⟧'
     >>> pseudo("Type `q1 = 5` or see <b>%s</b>")
     '⟦Ţýþé `q1 = 5` óŕ šéé <b>%s</b>⟧'
+    >>> pseudo("{what} left out: {{n}}.")
+    '⟦{what} ĺéƒţ óúţ: {{n}}.⟧'
     >>> pseudo("")
     ''
     """

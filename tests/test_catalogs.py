@@ -22,7 +22,8 @@ from mopskit.catalogs._lessons import merge, read_catalog, template
 from mopskit.i18n import font_families, plot_settings
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS)]
+REPORTS = sorted((ROOT / "notebooks" / "reports").glob("*.ipynb"))
+CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS), *(p.stem for p in REPORTS)]
 DONE = {(lang, catalog) for lang in TRANSLATED for catalog in ("mopskit", "00_start_here")}  # translated in full
 PENDING = {(lang, catalog) for lang in TRANSLATED for catalog in CATALOGS} - DONE
 STATUS: dict = {}
@@ -36,7 +37,7 @@ def _status():
 
 def _po_files():
     return sorted((ROOT / "mopskit" / "locale").glob("*/LC_MESSAGES/*.po")) + sorted(
-        (ROOT / "notebooks" / "locale").glob("*/*.po")
+        (ROOT / "notebooks" / "locale").glob("*/**/*.po")
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from .._resources import datasets_dir
 from ..errors import AnswerRefused, GradingError
-from ..i18n import _
+from ..i18n import _, language
 from ._answer_key import load_checks
 from ._answers import check_answer
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
@@ -79,14 +79,41 @@ class GradingSummary:
         return "\n".join(lines)
 
 
-_checks_cache: dict[tuple[str, float], dict[str, Any]] = {}
+_checks_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-def _exercises(source: str) -> dict[str, Any]:
-    key = (source, Path(source).stat().st_mtime)
+def _exercises(source: str, lang: str = "en") -> dict[str, Any]:
+    """The source lesson's checks, in the trainee's language (rendered from its catalog; the same checks)."""
+    catalog = Path(source).parent / "locale" / lang / f"{Path(source).stem}.po"
+    stamp = catalog.stat().st_mtime if lang != "en" and catalog.is_file() else 0.0
+    key = (source, Path(source).stat().st_mtime, lang, stamp)
     if key not in _checks_cache:
-        _checks_cache[key] = load_checks(source)
+        if lang == "en":
+            _checks_cache[key] = load_checks(source)
+        else:
+            import tempfile
+
+            from ..catalogs import render_lesson
+
+            with tempfile.TemporaryDirectory(prefix="mopskit-grade-") as scratch:
+                rendered = Path(scratch) / Path(source).name
+                render_lesson(source, lang, target=rendered)
+                _checks_cache[key] = load_checks(rendered)
     return _checks_cache[key]
+
+
+def submission_language(nb: Any) -> str:
+    """The language a submitted lesson was rendered in (its metadata says), ``"en"`` for any other value.
+
+    >>> submission_language({"metadata": {"mopskit": {"lang": "th"}}}), submission_language({"metadata": {}})
+    ('th', 'en')
+    """
+    from ..catalogs import TRANSLATED
+
+    metadata = nb.get("metadata", {}) if isinstance(nb, dict) else {}
+    kit = metadata.get("mopskit", {}) if isinstance(metadata, dict) else {}
+    lang = kit.get("lang") if isinstance(kit, dict) else None
+    return lang if lang in TRANSLATED else "en"
 
 
 def _data_dir(assignment: str, seed: int | None) -> Path | None:
@@ -144,11 +171,28 @@ def _gradable(
 
 
 def grade_one(task: GradeTask) -> GradedSubmission:
-    """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader."""
-    from ..data.variant import use_variant
+    """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader.
 
-    exercises = _exercises(task.source)
+    The checks' messages and the notes come in the language the trainee's lesson was in.
+    """
     path = Path(task.path)
+    try:
+        nb, carried = read_submission(path)
+    except GradingError as exc:
+        exercises = _exercises(task.source)
+        graded = _graded(task, exercises, path, "en")
+        graded.status = "unreadable"
+        graded.notes.append(str(exc))
+        graded.checks = run_checks(exercises, {}, timeout=task.limits.check_timeout)
+        return graded
+    lang = submission_language(nb)
+    del nb
+    exercises = _exercises(task.source, lang)
+    with language(lang):
+        return _grade_read(task, exercises, _graded(task, exercises, path, lang), carried)
+
+
+def _graded(task: GradeTask, exercises: dict[str, Any], path: Path, lang: str) -> GradedSubmission:
     graded = GradedSubmission(
         trainee=task.trainee,
         assignment=task.assignment,
@@ -159,20 +203,22 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         sandboxed=task.sandboxed,
         title=Path(task.source).stem,
         exercise_titles={k: ex.title for k, ex in exercises.items()},
+        lang=lang,
     )
     if not task.sandboxed:
         graded.notes.append(UNSANDBOXED_WARNING)
+    return graded
+
+
+def _grade_read(
+    task: GradeTask, exercises: dict[str, Any], graded: GradedSubmission, carried: dict[str, Any]
+) -> GradedSubmission:
+    from ..data.variant import use_variant
+
     started = time.monotonic()
-    try:
-        nb, carried = read_submission(path)
-    except GradingError as exc:
-        graded.status = "unreadable"
-        graded.notes.append(str(exc))
-        graded.checks = run_checks(exercises, {}, timeout=task.limits.check_timeout)
-        return graded
     data = _data_dir(task.assignment, task.variant_seed)
     run = run_notebook(
-        path,
+        Path(task.path),
         exercise_ids=list(exercises),
         lesson=task.assignment,
         data_dir=data,
@@ -181,7 +227,6 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         sandboxed=task.sandboxed,
         hide=[Path(task.source)],
     )
-    del nb
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes
     if not run.collected:
         graded.notes.append(_("the answers could not be collected from the kernel; widget answers saved in it count"))
@@ -315,7 +360,8 @@ def grade(
             if feedback_dir is not None:
                 from ._feedback import write_feedback
 
-                write_feedback(graded, out_dir=feedback_dir, source=sources[graded.assignment])
+                with language(graded.lang):  # the trainee's page, in the language of their lesson
+                    write_feedback(graded, out_dir=feedback_dir, source=sources[graded.assignment])
             summary.graded.append(graded)
             bar(graded)
             if on_result is not None:

@@ -157,6 +157,7 @@ class GradedSubmission:
     title: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
     exercise_titles: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"  # the language of the trainee's lesson: its feedback is written in it
 
     @property
     def earned(self) -> float:
