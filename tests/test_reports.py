@@ -176,5 +176,5 @@ def test_a_report_run_in_the_pseudo_language_shows_no_english(name, tmp_path):
 
     result = reports.run_report(name, parameters={"lang": "en_XA"}, out_dir=tmp_path)
     left = english_left(nbformat.read(str(result.notebook), as_version=4))
-    assert not left, f"{name} in en_XA still shows English (give it to _() or the report's catalog):\n" + "\n".join(left)
+    assert not left, f"{name} in en_XA shows English (give it to _() or the report's catalog):\n" + "\n".join(left)
     assert "⟦" in result.html.read_text(encoding="utf-8")
