@@ -123,7 +123,8 @@ class _Pseudo(gettext.NullTranslations):
     """The pseudo-language: every message made from its English by :func:`pseudo`.
 
     With ``known``, only those messages (the template's): a text no catalog could translate stays English, so a
-    page in the pseudo-language shows what a real language would leave in English.
+    page in the pseudo-language shows what a real language would leave in English, a ``_()`` the extraction
+    missed included.
     """
 
     def __init__(self, known: frozenset[str] | None = None) -> None:
@@ -134,7 +135,8 @@ class _Pseudo(gettext.NullTranslations):
         return pseudo(message) if self.known is None or message in self.known else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return pseudo(msgid1 if n == 1 else msgid2)
+        chosen = msgid1 if n == 1 else msgid2
+        return pseudo(chosen) if self.known is None or msgid1 in self.known else chosen
 
 
 def _template_ids(domain: str) -> frozenset[str]:
@@ -145,12 +147,12 @@ def _template_ids(domain: str) -> frozenset[str]:
     if not pot.is_file():
         return frozenset()
     with pot.open("rb") as handle:
-        return frozenset(str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str))
+        return frozenset(str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in read_po(handle) if m.id)
 
 
 def _load(lang: str | None, domain: str = DOMAIN) -> gettext.NullTranslations:
-    if lang == PSEUDO:
-        return _Pseudo(None if domain == DOMAIN else _template_ids(domain))
+    if lang == PSEUDO:  # only what a catalog holds: a message missing from the template stays English
+        return _Pseudo(_template_ids(domain))
     if not lang or lang.startswith("en"):
         return gettext.NullTranslations()
     folder = locale_dir() / lang / "LC_MESSAGES"
