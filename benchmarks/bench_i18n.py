@@ -46,7 +46,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per lesson and language (median reported)")
     parser.add_argument("--lang", default="th", help="the language to compare with English (default th)")
     args = parser.parse_args()
-    print(f"lesson                 English   {args.lang:<8}  ratio   (median of {args.repeat}, load {os.getloadavg()[0]:.1f})")
+    load = os.getloadavg()[0]
+    print(f"lesson                 English   {args.lang:<8}  ratio   (median of {args.repeat}, load {load:.1f})")
     with tempfile.TemporaryDirectory() as folder:
         for lesson in args.lessons:
             source = ROOT / "notebooks" / f"{lesson}.ipynb"

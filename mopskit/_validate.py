@@ -438,6 +438,8 @@ def money(value: Any, name: str, *, function: str, negative: bool = False) -> fl
     amount, fix = parse_amount(value)
     rule = MONEY_RULE if not negative else _("an amount of money, like 1200.50")
     if amount is None or math.isnan(amount) or not math.isfinite(amount):
+        missing = amount is not None and math.isnan(amount)
+        fix = _("the amount is missing (NaN or empty): pass a number, 0 if nothing") if missing else fix
         raise ParameterError(problem(function, name, rule, value, fix=fix or _("pass the amount as a number")))
     if amount < 0 and not negative:
         raise ParameterError(
@@ -897,13 +899,13 @@ class Notes:
     def exclude(self, table: str, mask: Any, sentence: str, *, reason: str) -> int:
         """Count the rows of ``table`` left out for one reason (``mask`` true, or a number) and say so.
 
-        ``sentence`` is formatted with ``n``, the number of rows; nothing is said when it is 0.
+        ``sentence`` is formatted with ``n``, the number of rows (``1,234``); nothing is said when it is 0.
         """
         n = int(mask) if isinstance(mask, numbers.Integral) else int(getattr(mask, "sum", lambda: sum(mask))())
         if n:
             excluded = self.tables.setdefault(table, {"in": 0, "excluded": {}})["excluded"]
             excluded[reason] = excluded.get(reason, 0) + n
-            self.add(sentence.format(n=n))
+            self.add(sentence.format(n=f"{n:,}"))
         return n
 
     def merge(self, other: Notes | pd.DataFrame | Any) -> None:

@@ -8,7 +8,8 @@ page in a kernel of its own, started in the lesson's folder, so the widgets save
 
 It is for one trainee on their own machine: the server listens on 127.0.0.1 only, behind a random token
 (in the address it prints), and has no accounts. Voilà lets a page's kernel receive widget messages only, never
-code to run. A group is served by JupyterHub, one workspace per user; the kit adds no server of its own.
+code to run. A group is served by JupyterHub, one private workspace per user, with the same app pages
+(``mopskit hub-config``, :mod:`mopskit.hub`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ from .errors import WorkspaceError
 from .i18n import _
 from .workspace import HOME_NOTEBOOK, PreparedWorkspace, kernel_environment, prepare_workspace, workspace_language
 
-__all__ = ["DEFAULT_PORT", "VOILA_REQUIREMENT", "AppServer", "in_app_mode", "issue_xsrf_cookie", "run_app"]
+__all__ = [
+    "DEFAULT_PORT",
+    "VOILA_REQUIREMENT",
+    "AppServer",
+    "app_settings",
+    "in_app_mode",
+    "issue_xsrf_cookie",
+    "run_app",
+    "write_server_config",
+]
 
 DEFAULT_PORT = 8866  # Voilà's own default, so the address stays the same from one day to the next
 VOILA_REQUIREMENT = "voila>=0.5.8,<0.6"  # as in pyproject.toml
@@ -97,22 +107,62 @@ def issue_xsrf_cookie(handler: object, notebook: object, cwd: str) -> None:
     _ = handler.xsrf_token  # type: ignore[attr-defined]
 
 
-def _write_config(runtime: Path) -> Path:
-    """Voilà's config file of app mode (settings a command line cannot give: the prelaunch hook)."""
-    config = runtime / "voila.py"
-    config.write_text(
-        "from mopskit.app import issue_xsrf_cookie\n\nc.VoilaConfiguration.prelaunch_hook = issue_xsrf_cookie\n",
-        encoding="utf-8",
-    )
-    return config
+def app_settings() -> dict[str, str | int | bool]:
+    """The settings of app mode's pages and kernels, as ``Class.trait: value``; `mopskit app` and the hub share them.
 
+    A failing cell shows one sentence of advice and no traceback; a page closed without saying goodbye (a crashed
+    browser) leaves a kernel no page talks to, so kernels idle for half an hour are ended (those of open pages
+    never are).
 
-def _command(root: Path, *, port: int, token: str, runtime: Path) -> list[str]:
-    """The Voilà command line of app mode (its config file, written by :func:`_write_config`, is in ``runtime``)."""
+    >>> app_settings()["VoilaConfiguration.show_tracebacks"]
+    False
+    """
     error_advice = _(
         "This part of the lesson could not run. Open the lesson in JupyterLab (mopskit start) to see what went "
         "wrong, or ask your instructor."
     )
+    return {
+        "VoilaConfiguration.theme": "light",
+        "VoilaConfiguration.show_tracebacks": False,
+        "VoilaExecutor.cell_error_instruction": error_advice,
+        "MappingKernelManager.cull_idle_timeout": 1800,
+        "MappingKernelManager.cull_interval": 120,
+    }
+
+
+_HOOK_LINES = "from mopskit.app import issue_xsrf_cookie\n\nc.VoilaConfiguration.prelaunch_hook = issue_xsrf_cookie\n"
+
+
+def _write_config(runtime: Path) -> Path:
+    """Voilà's config file of app mode (settings a command line cannot give: the prelaunch hook)."""
+    config = runtime / "voila.py"
+    config.write_text(_HOOK_LINES, encoding="utf-8")
+    return config
+
+
+def write_server_config(folder: str | Path) -> Path:
+    """Write a Jupyter server config file that gives Voilà's server extension the settings of app mode.
+
+    A JupyterLab server with this file on its config path (``JUPYTER_CONFIG_PATH``) serves the lessons at
+    ``/voila/render/<lesson>.ipynb`` as ``mopskit app`` does: the same :func:`app_settings`, and the prelaunch
+    hook that lets a closed page end its kernel. The JupyterHub setup (:mod:`mopskit.hub`) uses it for every user.
+
+    Args:
+        folder: where to write ``jupyter_server_config.py`` (created if needed).
+
+    Returns:
+        The file written.
+
+    """
+    target = Path(folder) / "jupyter_server_config.py"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"c.{name} = {value!r}" for name, value in app_settings().items()]
+    target.write_text(_HOOK_LINES + "\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def _command(root: Path, *, port: int, token: str, runtime: Path) -> list[str]:
+    """The Voilà command line of app mode (its config file, written by :func:`_write_config`, is in ``runtime``)."""
     return [
         sys.executable,
         "-m",
@@ -126,13 +176,7 @@ def _command(root: Path, *, port: int, token: str, runtime: Path) -> list[str]:
         f"--Voila.connection_dir_root={runtime}",  # the kernels' files: found and removed by AppServer.stop
         f"--Voila.config_file_paths={runtime}",  # voila.py of app mode, and no other
         "--Voila.log_level=WARN",
-        "--VoilaConfiguration.theme=light",
-        "--VoilaConfiguration.show_tracebacks=False",  # a failing cell shows one short sentence, no traceback
-        f"--VoilaExecutor.cell_error_instruction={error_advice}",
-        # a page closed without saying goodbye (a crashed browser) leaves a kernel no page talks to: end it
-        # after half an hour; kernels of open pages are never culled
-        "--MappingKernelManager.cull_idle_timeout=1800",
-        "--MappingKernelManager.cull_interval=120",
+        *(f"--{name}={value}" for name, value in app_settings().items()),
     ]
 
 

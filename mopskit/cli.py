@@ -22,7 +22,9 @@ _EPILOG = """examples:
   mopskit report --list                  list reports and their parameters
   mopskit report dataset_profile -p dataset=contacts
   mopskit data list                      list the sample tables
-  mopskit health exports/                the MOps health check on a folder of your own exports"""
+  mopskit health exports/                the MOps health check on a folder of your own exports
+  mopskit onboard hires.csv              each hire's path for their role: lessons, own data, schedule, home page
+  mopskit hub-config --users ana,bob     a JupyterHub config: the kit for a cohort on one server"""
 
 
 _REPORT_EPILOG = """examples:
@@ -119,12 +121,28 @@ _APP_EPILOG = """examples:
 The home page lists the lessons in order with your progress (exercises answered, and correct). Answers are
 saved in DIR/.mopskit as you give them, the same files JupyterLab uses: `mopskit start DIR` shows them too.
 The server is for one person on this computer: it listens on 127.0.0.1 only and has no accounts. To serve a
-group, run JupyterHub with one workspace per user (see the README). Ctrl+C stops the server and its kernels."""
+group on one server, write a JupyterHub config with `mopskit hub-config` (one private workspace per user).
+Ctrl+C stops the server and its kernels."""
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
     from .assess import release
 
+    if args.retake:
+        if args.per_trainee:
+            raise ParameterError("--retake and --per-trainee do not go together: give one")
+        from .onboarding import retake
+
+        trainee, lesson = args.retake
+        done = retake(
+            trainee,
+            lesson,
+            directory=Path(args.out_dir) / trainee,
+            lessons=args.source_dir,
+            **_given(args, db="db"),
+        )
+        print(done)
+        return 0
     if args.per_trainee:
         return _cmd_release_per_trainee(args)
     summaries = release(
@@ -412,7 +430,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder for trainee copies (created if needed)")
     p.add_argument("--keep-existing", action="store_true", help="leave copies already in OUT_DIR untouched")
     _add_per_trainee_options(p)
+    r = p.add_argument_group("a second attempt")
+    r.add_argument(
+        "--retake",
+        nargs=2,
+        metavar=("TRAINEE", "LESSON"),
+        help="a fresh copy of LESSON in OUT_DIR/TRAINEE with new data (a new seed, recorded in --db); the earlier "
+        "attempt moves to OUT_DIR/TRAINEE/attempts/",
+    )
+    r.add_argument(
+        "--db",
+        default=FunctionDefault("mopskit.onboarding:retake", "db"),
+        help="the gradebook that records the retake's seed (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_release)
+    _add_onboard_command(sub)
 
     p = sub.add_parser(
         "report",
@@ -512,7 +544,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_data)
     _add_health_command(sub)
     _add_grading_commands(sub)
+    _add_hub_commands(sub)
     return parser
+
+
+_ONBOARD_EPILOG = """roster columns (a CSV saved by Excel is fine):
+  name,email,role,start date
+  Ana Pop,ana@acme.example,CRM administrator,2026-03-02
+  Bo Li,bo@acme.example,MOps lead,2026-03-04
+roles: an id, name or alias of the kit's role catalog (crm_admin, campaign manager, marketing analyst, MOps lead,
+marketing automation specialist, ...); an optional id column gives each hire's id (their JupyterHub user name).
+
+examples:
+  mopskit onboard hires.csv                         paths in ./onboarding/<id>/, recorded in ./gradebook.sqlite
+  mopskit onboard hires.csv --out /srv/hires --db grades/gradebook.sqlite
+  mopskit start onboarding/ana@acme.example         the hire opens their path (mopskit app for no code)
+  mopskit release notebooks/ onboarding --retake ana@acme.example 05_metrics"""
+
+
+def _cmd_onboard(args: argparse.Namespace) -> int:
+    from .onboarding import onboard
+
+    options = _given(args, out_dir="out", lessons="source", db="db")
+    if args.no_db:
+        options["db"] = None
+    summary = onboard(args.roster, **options, variants=not args.no_variants, progress=not args.quiet)
+    print(summary)
+    return 0
+
+
+def _add_onboard_command(sub: Any) -> None:
+    onboard = "mopskit.onboarding:onboard"
+    p = sub.add_parser(
+        "onboard",
+        help="release each hire's path for their role: lessons, own data, a schedule and a home page",
+        description="Read a roster of hires (name, email, role, start date) and release each one's path: the\n"
+        "lessons that assess the competencies their role needs, their own data for each lesson, the due dates\n"
+        "from their start date, and a home page with the path and their progress. Every bad row is named and\n"
+        "nothing is released until the roster is right; existing work is never overwritten.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ONBOARD_EPILOG,
+    )
+    p.add_argument("roster", metavar="ROSTER.csv", help="the hires: name, email, role, start date (and optionally id)")
+    p.add_argument(
+        "--out",
+        default=FunctionDefault(onboard, "out_dir"),
+        metavar="DIR",
+        help="hires' folders (default: %(default)s)",
+    )
+    p.add_argument(
+        "--source",
+        metavar="DIR",
+        default=FunctionDefault(onboard, "lessons"),
+        help="the source lessons (default: the kit's own)",
+    )
+    p.add_argument(
+        "--db",
+        default=FunctionDefault(onboard, "db"),
+        help="gradebook recording roles, start dates and seeds (default: %(default)s)",
+    )
+    p.add_argument("--no-db", action="store_true", help="record nothing in a gradebook")
+    p.add_argument("--no-variants", action="store_true", help="every hire works on the data everyone shares")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_onboard)
 
 
 def _add_per_trainee_options(p: argparse.ArgumentParser) -> None:
@@ -582,6 +676,12 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_grades(args: argparse.Namespace) -> int:
     from .assess import Gradebook, export_grades
 
+    if args.grades_command == "readiness":
+        from .assess.readiness import write_readiness
+
+        pages = write_readiness(**_given(args, db="db", out_dir="out", as_of="as_of", lessons="source"))
+        print(f"{len(pages) - 1} readiness page(s) written; open {pages[0]}")
+        return 0
     if args.grades_command == "export":
         text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
         if args.out:
@@ -684,6 +784,21 @@ def _add_grading_commands(sub: Any) -> None:
     )
     g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
+    readiness = "mopskit.assess.readiness:write_readiness"
+    g = grades_sub.add_parser(
+        "readiness",
+        help="a page per hire for their manager: ready for their role or not, each competency's level, what next",
+    )
+    g.add_argument(
+        "--out", default=FunctionDefault(readiness, "out_dir"), metavar="DIR", help="folder (default: %(default)s)"
+    )
+    g.add_argument("--as-of", default=FunctionDefault(readiness, "as_of"), metavar="DATE", help="judge on this day")
+    g.add_argument(
+        "--source",
+        default=FunctionDefault(readiness, "lessons"),
+        metavar="DIR",
+        help="the lessons (default: the kit's)",
+    )
     g = grades_sub.add_parser("adjust", help="add or remove points by hand, with a reason and your name")
     g.add_argument("trainee", help="trainee id")
     g.add_argument("assignment", help="assignment id, e.g. 10_final_assessment")
@@ -698,6 +813,178 @@ def _add_grading_commands(sub: Any) -> None:
             help="SQLite file or SQLAlchemy URL (default: %(default)s)",
         )
     p.set_defaults(func=_cmd_grades)
+
+
+_HUB_EPILOG = """examples:
+  mopskit hub-config --users ana,bob,carla --admins lead
+        the server's own accounts log in (PAM) on port 8000; then, as root: jupyterhub -f jupyterhub_config.py
+  mopskit hub-config --users ana,bob --authenticator dummy --ip 127.0.0.1 --out /tmp/try_hub.py
+        try it on this computer: any password is accepted (the accounts must exist all the same)
+  mopskit hub-config --users ana,bob --landing app
+        trainees open the lessons as apps, with no code, rather than JupyterLab
+
+Each user needs an account on the server (sudo adduser ana). Their server runs under that account, in
+~/mopskit-workspace (prepared at their first login, their work never overwritten, readable by them only):
+JupyterLab at /user/<name>/lab and the lessons as apps at /user/<name>/voila/render/mopskit_home.ipynb.
+The hub needs JupyterHub (pip install 'mopskit[hub]') and configurable-http-proxy
+(npm install -g configurable-http-proxy). The instructor's folder (--instructor-dir) is made root's only."""
+
+_COLLECT_EPILOG = """examples:
+  sudo mopskit collect /srv/mopskit/submissions              every account that has a workspace
+  sudo mopskit collect /srv/mopskit/submissions --hub-users ana bob --lessons "10_*"
+  sudo mopskit grade /srv/mopskit/submissions --source notebooks/ --db /srv/mopskit/gradebook.sqlite
+
+Each user's lessons go to OUT_DIR/<user>/<lesson>.ipynb, carrying the answers their widgets saved (also kept in
+OUT_DIR/<user>/.mopskit/), which is what `mopskit grade` reads. Links, other accounts' files and oversized files
+in a workspace are skipped and listed."""
+
+
+def _cmd_hub_config(args: argparse.Namespace) -> int:
+    from .hub import write_hub_config
+
+    written = write_hub_config(
+        users=args.users,
+        admins=args.admins,
+        create_users=args.create_users,
+        force=args.force,
+        **_given(
+            args,
+            out="out",
+            authenticator="authenticator",
+            workspace="workspace",
+            instructor_dir="instructor_dir",
+            ip="ip",
+            port="port",
+            hub_port="hub_port",
+            proxy_api_port="proxy_api_port",
+            python="python",
+            landing="landing",
+            roster="roster",
+        ),
+    )
+    print(written)
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from .hub import collect
+
+    result = collect(
+        args.out_dir,
+        users=args.hub_users or None,
+        **_given(args, workspace="workspace", lessons="lessons"),
+    )
+    print(result)
+    return 0
+
+
+def _add_hub_commands(sub: Any) -> None:
+    config = "mopskit.hub:write_hub_config"
+    p = sub.add_parser(
+        "hub-config",
+        help="write a jupyterhub_config.py: the lessons for a cohort on one server, a private workspace each",
+        description="Write a JupyterHub config for a cohort on this Linux server: each user logs in with their\n"
+        "own account, gets their own server and workspace (prepared at spawn, private to them), with JupyterLab\n"
+        "and the lessons as apps (Voilà); the instructor's folder stays readable by root only.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_HUB_EPILOG,
+    )
+    p.add_argument(
+        "--users", action="append", default=[], metavar="NAMES", help="trainees' account names: ana,bob (repeatable)"
+    )
+    p.add_argument(
+        "--admins", action="append", default=[], metavar="NAMES", help="instructors' account names (admins of the hub)"
+    )
+    p.add_argument(
+        "--out", default=FunctionDefault(config, "out"), metavar="FILE", help="the file to write (default: %(default)s)"
+    )
+    p.add_argument(
+        "--authenticator",
+        default=FunctionDefault(config, "authenticator"),
+        metavar="NAME",
+        help="pam (the server's accounts), dummy (any password; this computer only) or another JupyterHub "
+        "authenticator (default: %(default)s)",
+    )
+    p.add_argument(
+        "--workspace",
+        default=FunctionDefault(config, "workspace"),
+        metavar="DIR",
+        help="each user's workspace, a folder in their home (default: %(default)s)",
+    )
+    p.add_argument(
+        "--instructor-dir",
+        default=FunctionDefault(config, "instructor_dir"),
+        metavar="DIR",
+        help="gradebook, submissions and the hub's files, root's only (default: %(default)s)",
+    )
+    p.add_argument(
+        "--ip", default=FunctionDefault(config, "ip"), help="address to listen on (default: all of the server's)"
+    )
+    p.add_argument(
+        "--port", type=int, default=FunctionDefault(config, "port"), help="port to listen on (default: %(default)s)"
+    )
+    for flag, keyword, what in (
+        ("--hub-port", "hub_port", "the hub's own API"),
+        ("--proxy-api-port", "proxy_api_port", "the proxy's API"),
+    ):
+        p.add_argument(
+            flag,
+            type=int,
+            default=FunctionDefault(config, keyword),
+            metavar="PORT",
+            help=f"port of {what}, on 127.0.0.1 (default: %(default)s)",
+        )
+    p.add_argument(
+        "--python",
+        default=FunctionDefault(config, "python"),
+        metavar="PATH",
+        help="the Python, with the kit installed, that runs each user's server (default: this one)",
+    )
+    p.add_argument(
+        "--landing",
+        choices=["lab", "app"],
+        default=FunctionDefault(config, "landing"),
+        help="what users see first: JupyterLab, or the lessons as apps (default: %(default)s)",
+    )
+    p.add_argument(
+        "--roster",
+        default=FunctionDefault(config, "roster"),
+        metavar="HIRES.csv",
+        help="a roster of hires (name, email, role, start date): each gets their role's path; its ids are the users "
+        "when --users is left out",
+    )
+    p.add_argument(
+        "--create-users", action="store_true", help="with pam: create the account of a user added from /hub/admin"
+    )
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=_cmd_hub_config)
+
+    gather = "mopskit.hub:collect"
+    p = sub.add_parser(
+        "collect",
+        help="gather the hub users' lessons and answers into a folder for mopskit grade",
+        description="Copy each hub user's lessons, with the answers their widgets saved, to OUT_DIR/<user>/ (run\n"
+        "as root on the hub's server). Then grade them with: mopskit grade OUT_DIR --source notebooks/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_COLLECT_EPILOG,
+    )
+    p.add_argument("out_dir", metavar="OUT_DIR", help="where the submissions go (a folder per user)")
+    p.add_argument(
+        "--hub-users", nargs="+", metavar="NAME", help="these accounts only (default: every account with a workspace)"
+    )
+    p.add_argument(
+        "--workspace",
+        default=FunctionDefault(gather, "workspace"),
+        metavar="DIR",
+        help="the workspace in each home, as in the hub's config (default: %(default)s)",
+    )
+    p.add_argument(
+        "--lessons",
+        default=FunctionDefault(gather, "lessons"),
+        metavar="PATTERN",
+        help='which lessons, e.g. "10_*" (default: %(default)s)',
+    )
+    p.set_defaults(func=_cmd_collect)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

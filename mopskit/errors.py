@@ -13,7 +13,11 @@ Every message says what was wrong, where (file, row, column, parameter) and how 
     ├── AnswerError              a trainee's answer is of the wrong kind for its check (text for a number, ...)
     ├── ReleaseError             a source notebook cannot be turned into a trainee copy
     ├── GradingError             submissions cannot be graded as asked (no sandbox, a bad limit, a bad gradebook)
-    └── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    │   └── LrsError             a learning record store refused statements or could not be reached
+    ├── OnboardingError          a roster of hires cannot be read, or a path released, as asked
+    ├── WorkspaceError           a trainee workspace cannot be prepared or served (app mode)
+    └── HubError                 a JupyterHub setup cannot be written, a user's server cannot start, or
+                                 submissions cannot be collected from the users' workspaces
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ __all__ = [
     "ExecutorError",
     "ExerciseError",
     "GradingError",
+    "HubError",
+    "LrsError",
     "MopskitError",
+    "OnboardingError",
     "ParameterError",
     "ReleaseError",
     "ReportError",
@@ -127,3 +134,33 @@ class WorkspaceError(MopskitError, OSError):
 
 class GradingError(MopskitError, RuntimeError):
     """Submissions cannot be graded as asked: no sandbox can start, a bad limit, an unreadable gradebook."""
+
+
+class LrsError(GradingError):
+    """A learning record store (LRS) refused statements, or could not be reached after the retries.
+
+    Attributes:
+        sent: statements the store accepted (or already held) before the failure.
+
+    """
+
+    def __init__(self, message: str, *, sent: int = 0):
+        self.sent = sent
+        super().__init__(message)
+
+
+class OnboardingError(MopskitError, ValueError):
+    """A roster of hires cannot be read (every bad row is named), or a path cannot be released as asked.
+
+    Attributes:
+        problems: every problem found, one line each, with its row.
+
+    """
+
+    def __init__(self, message: str, *, problems: list[str] | None = None):
+        self.problems = list(problems or [])
+        super().__init__(message)
+
+
+class HubError(MopskitError, RuntimeError):
+    """A JupyterHub setup cannot be written, a user's server cannot start, or submissions cannot be collected."""

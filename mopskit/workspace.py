@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,13 +32,17 @@ __all__ = [
     "PreparedWorkspace",
     "WorkspaceProgress",
     "choose_language",
+    "exercise_statuses",
     "kernel_environment",
     "lab_arguments",
+    "lesson_title",
     "prepare_workspace",
+    "progress_bar",
     "score_answers",
     "start",
     "workspace_language",
     "workspace_progress",
+    "write_home",
 ]
 
 HOME_NOTEBOOK = "mopskit_home.ipynb"
@@ -116,7 +120,9 @@ def _released_elsewhere(target: Path) -> bool:
     return False
 
 
-def prepare_workspace(directory: str | Path = "mopskit-workspace", *, lang: str | None = None) -> PreparedWorkspace:
+def prepare_workspace(
+    directory: str | Path = "mopskit-workspace", *, lang: str | None = None, lessons: Sequence[str] | None = None
+) -> PreparedWorkspace:
     """Put trainee copies of the lessons and the sample datasets in ``directory``.
 
     Files already there are never touched, so running it again after an update adds new lessons and keeps
@@ -129,6 +135,7 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace", *, lang: str 
             JupyterLab has no Thai, so its menus stay English); default: the language the workspace was
             prepared in before, else English. The kernels read it from ``MOPSKIT_LANG``
             (:func:`start` and ``mopskit app`` set it).
+        lessons: only these lessons (ids such as ``"05_metrics"``; an onboarding path's); default: all.
 
     Raises:
         WorkspaceError: the folder cannot be used, or an unknown language.
@@ -147,10 +154,11 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace", *, lang: str 
     result = PreparedWorkspace(path.resolve())
     changed = code != (workspace_language(path) or "en")
     set_language(code)  # the home page and this command's messages, in the workspace's language
-    lessons = sorted(lessons_dir(code).glob("*.ipynb"))  # released copies: no solution, no hidden check
+    released = sorted(lessons_dir(code).glob("*.ipynb"))  # released copies: no solution, no hidden check
+    released = released if lessons is None else [p for p in released if p.stem in set(lessons)]
     data = sorted(p for p in datasets_dir().iterdir() if p.is_file() and p.suffix in {".csv", ".md", ".yaml"})
-    for source, target in [(p, path / p.name) for p in lessons] + [(p, path / "datasets" / p.name) for p in data]:
-        if target.exists() and not (changed and source in lessons and _released_elsewhere(target)):
+    for source, target in [(p, path / p.name) for p in released] + [(p, path / "datasets" / p.name) for p in data]:
+        if target.exists() and not (changed and source in released and _released_elsewhere(target)):
             result.kept.append(target)
         elif not (target.exists() and target.read_bytes() == source.read_bytes()):
             shutil.copyfile(source, target)
@@ -159,7 +167,7 @@ def prepare_workspace(directory: str | Path = "mopskit-workspace", *, lang: str 
     if home.exists() and not changed:
         result.kept.append(home)
     else:  # the home page holds no work of the trainee's: it follows the language
-        _write_home(home, code)
+        write_home(home, code)
         result.added.append(home)
     settings = path / WORKSPACE_FILE
     settings.parent.mkdir(parents=True, exist_ok=True)
@@ -189,13 +197,21 @@ def lab_arguments(workspace: str | Path) -> list[str]:
     return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
 
 
-def _write_home(target: Path, lang: str = "en") -> None:
-    """Write the workspace's home page: a notebook whose one code cell shows :func:`workspace_progress`."""
+def write_home(target: Path, lang: str = "en", *, code: str | None = None, intro: str | None = None) -> None:
+    """Write a workspace's home page: a notebook whose one code cell shows the progress.
+
+    Args:
+        target: the notebook to write (``mopskit_home.ipynb`` in the workspace).
+        lang: the language of its text.
+        code: the code cell (default: :func:`workspace_progress`; an onboarding path shows its own view).
+        intro: the Markdown above it (default: the lessons in order).
+
+    """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     lesson = nbformat.read(str(lessons_dir(lang) / "00_start_here.ipynb"), as_version=4)
-    intro = _(
+    intro = intro or _(
         "# Your MOps lessons\n\n"
         "Open a lesson from the table below, in order. The table shows how far you got in each one: how many "
         "exercises you answered, and how many of those the lesson's checks mark correct. It is counted from "
@@ -206,7 +222,7 @@ def _write_home(target: Path, lang: str = "en") -> None:
         "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
         "again to bring the table up to date."
     )
-    code = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
+    code = code or "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
     nb.metadata["mopskit"] = {"lang": lang}
@@ -269,6 +285,8 @@ class LessonProgress:
         answered: how many of them have a saved answer.
         correct: how many saved answers pass every public check (what the lesson's Check button says).
         problem: why the lesson could not be counted, if it could not; empty otherwise.
+        statuses: each exercise's verdict from the public checks (``correct``, ``partial``, ``wrong``,
+            ``unanswered``), by id.
 
     """
 
@@ -279,6 +297,7 @@ class LessonProgress:
     answered: int
     correct: int
     problem: str = ""
+    statuses: tuple[tuple[str, str], ...] = ()
 
     @property
     def done(self) -> bool:
@@ -330,11 +349,7 @@ class WorkspaceProgress:
     def _repr_html_(self) -> str:
         rows = []
         for p in self.lessons:
-            share = p.correct / p.exercises if p.exercises else 0.0
-            bar = (
-                f'<div style="width:10em;height:0.8em;background:{COLOURS["shade"]};border-radius:4px">'
-                f'<div style="width:{share:.0%};height:100%;background:{COLOURS["ok"]};border-radius:4px"></div></div>'
-            )
+            bar = progress_bar(p.correct / p.exercises if p.exercises else 0.0)
             answered = _("{n} of {total}").format(n=p.answered, total=p.exercises)
             correct = _("{n} of {total}").format(n=p.correct, total=p.exercises)
             if p.problem:
@@ -363,6 +378,38 @@ class WorkspaceProgress:
         )
 
 
+def exercise_statuses(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, str]:
+    """Each exercise's verdict from its saved answer and its public checks: ``unanswered``, ``correct``, ...
+
+    Hidden checks never run here, so nothing a grader keeps back is revealed.
+
+    >>> from mopskit.assess import Exercise
+    >>> q1 = Exercise("q1")
+    >>> is_four = q1.check(points=1)(lambda answer: answer == 4)
+    >>> exercise_statuses({"q1": q1, "q2": Exercise("q2")}, {"q1": 4})
+    {'q1': 'correct', 'q2': 'unanswered'}
+    """
+    from .assess import from_jsonable
+
+    found = {}
+    for exercise_id, ex in exercises.items():
+        saved = answers.get(exercise_id)
+        found[exercise_id] = "unanswered" if saved is None else ex.run(answer=from_jsonable(saved)).status
+    return found
+
+
+def progress_bar(share: float, *, width: str = "10em") -> str:
+    """A bar filled to ``share`` (0 to 1), styled inline for a notebook.
+
+    >>> "width:50%" in progress_bar(0.5)
+    True
+    """
+    return (
+        f'<div style="width:{width};height:0.8em;background:{COLOURS["shade"]};border-radius:4px">'
+        f'<div style="width:{share:.0%};height:100%;background:{COLOURS["ok"]};border-radius:4px"></div></div>'
+    )
+
+
 def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[int, int]:
     """Count the exercises answered, and those whose answer passes every public check.
 
@@ -383,16 +430,15 @@ def score_answers(exercises: Mapping[str, Any], answers: Mapping[str, Any]) -> t
     (2, 1)
 
     """
-    from .assess import from_jsonable
+    statuses = exercise_statuses(exercises, answers).values()
+    return sum(s != "unanswered" for s in statuses), sum(s == "correct" for s in statuses)
 
-    answered = correct = 0
-    for exercise_id, ex in exercises.items():
-        saved = answers.get(exercise_id)
-        if saved is None:
-            continue
-        answered += 1
-        correct += ex.run(answer=from_jsonable(saved)).status == "correct"
-    return answered, correct
+
+def lesson_title(notebook: str | Path) -> str:
+    """A lesson's title: its first Markdown heading (its file name in words when it has none)."""
+    import nbformat
+
+    return _title(nbformat.read(str(notebook), as_version=4), Path(notebook).stem)
 
 
 def _title(nb: Any, fallback: str) -> str:
@@ -419,8 +465,11 @@ def _lesson_progress(notebook: Path, root: Path, answers: dict[str, Any]) -> Les
         )
         answered = sum(v is not None for v in answers.values())
         return LessonProgress(notebook.stem, notebook.stem.replace("_", " "), name, 0, answered, 0, problem)
-    answered, correct = score_answers(exercises, answers)
-    return LessonProgress(notebook.stem, _title(nb, notebook.stem), name, len(exercises), answered, correct)
+    statuses = exercise_statuses(exercises, answers)
+    answered = sum(s != "unanswered" for s in statuses.values())
+    correct = sum(s == "correct" for s in statuses.values())
+    title = _title(nb, notebook.stem)
+    return LessonProgress(notebook.stem, title, name, len(exercises), answered, correct, "", tuple(statuses.items()))
 
 
 def workspace_progress(directory: str | Path = ".", *, answers_dir: str | Path | None = None) -> WorkspaceProgress:

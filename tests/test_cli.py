@@ -13,7 +13,9 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"mopskit {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["start"], ["app"], ["release"], ["report"], ["data"], ["data", "generate"]])
+@pytest.mark.parametrize(
+    "command", [[], ["start"], ["app"], ["release"], ["report"], ["data"], ["data", "generate"], ["onboard"]]
+)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([*command, "--help"])
@@ -121,6 +123,9 @@ def test_one_option_shared_by_two_functions_has_one_default():
         assert default(run_report, name) == default(run_batch, name), name
     assert default(release, "pattern") == default(release_per_trainee, "pattern")
     assert default(grade, "db") == default(export_grades, "db") == default(Gradebook, "db") == DEFAULT_DB
+    from mopskit.onboarding import onboard, retake
+
+    assert default(onboard, "db") == default(retake, "db") == DEFAULT_DB
 
 
 def test_help_shows_the_functions_defaults(capsys):

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mopskit.assess.coverage import fact_coverage, facts_taught
+from mopskit.assess.coverage import exercise_tags, fact_coverage, facts_assessed, facts_taught
 from mopskit.facts import facts, leaf_competencies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +107,23 @@ def test_an_exercise_without_a_competency_is_reported(tmp_path):
     assert "competency" not in untagged
     lesson = _lesson(tmp_path / "91_fixture.ipynb", [nbformat.v4.new_code_cell(untagged)])
     assert fact_coverage([lesson]).without_competency == ["91_fixture:q1"]
+
+
+def _tags(found):
+    return sorted((t.exercise, t.facts, t.competencies) for t in found)
+
+
+def test_tags_read_without_running_the_checks_agree_with_the_checks_run(lesson, tmp_path):
+    assert (
+        _tags(exercise_tags(lesson))
+        == _tags(facts_assessed(lesson))
+        == [("q1", ("solo_mops_share", "mops_reports_to"), ("foundations.profession",))]
+    )
+    from mopskit.assess import lessons_dir
+
+    for source in LESSONS:  # the sources and the released copies a workspace holds declare the same
+        assert _tags(exercise_tags(source)) == _tags(facts_assessed(source)), source.stem
+        assert _tags(exercise_tags(lessons_dir() / source.name)) == _tags(exercise_tags(source)), source.stem
 
 
 def test_the_lessons_teach_every_fact_and_assess_nine_in_ten():

@@ -39,6 +39,8 @@ def test_round_trip_and_replacing_the_same_content(tmp_path):
             "submissions": 1,
             "check_results": 2,
             "adjustments": 0,
+            "enrolments": 0,
+            "releases": 0,
         }
         [sub] = book.latest()
         assert sub.earned == 3 and sub.possible == 3 and "Ω text" in sub.answers

@@ -54,10 +54,12 @@ LAYERS: dict[str, int] = {
     "reports": 4,
     "batch": 4,
     "workspace": 4,
+    "onboarding": 4,
     # 5 widgets
     "ui": 5,
-    # 6 app mode
+    # 6 app mode, and the hub that serves it to a cohort
     "app": 6,
+    "hub": 6,
     # 7 the command
     "cli": 7,
     "__main__": 7,

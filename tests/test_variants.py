@@ -124,6 +124,39 @@ def test_grader_regenerates_each_variant_so_copied_numbers_fail(cohort, tmp_path
     assert scores.loc["ana", "email"] == "ana@example.org" and scores.loc["bob", "name"] == "Bob Li"
 
 
+@pytest.mark.slow
+@needs_sandbox
+def test_a_retake_is_graded_on_its_own_recorded_data_and_mastery_sees_two_data_sets(cohort, tmp_path):
+    """After a retake, the grader uses the retake's seed from the gradebook; the first attempt's numbers fail."""
+    from mopskit.assess._gradebook import Gradebook
+    from mopskit.data.variant import build_variant
+    from mopskit.onboarding import retake
+
+    source, _roster, out = cohort
+    db = tmp_path / "gb.sqlite"
+    first_count = len(_read_campaigns(build_variant(tmp_path / "one", seed=variant_seed("ana", LESSON))))
+    subs = tmp_path / "subs"
+    submission(out / "ana" / source.name, subs / "ana" / source.name, q1=str(first_count), q2="'marketing operations'")
+    grade([subs], source=source, db=db, variants=True, limits=Limits(memory_mb=2048))
+    done = retake("ana", LESSON, directory=out / "ana", lessons=source.parent, db=db)
+    assert done.attempt == 2 and done.seed == variant_seed("ana", LESSON, attempt=2)
+    second_count = len(_read_campaigns(build_variant(tmp_path / "two", seed=done.seed)))
+    assert second_count != first_count
+    retaken = tmp_path / "retaken"
+    submission(out / "ana" / source.name, retaken / "ana" / source.name, q1="len(load('campaigns'))", q2="'x'")
+    stale = tmp_path / "stale"
+    submission(out / "ana" / source.name, stale / "ana" / source.name, q1=str(first_count), q2="'x'")
+    summary = grade([retaken], source=source, db=db, variants=True, limits=Limits(memory_mb=2048))
+    [graded] = summary.graded
+    assert graded.answers["q1"] == second_count and graded.earned == graded.possible - 1, graded.notes
+    [again] = grade([stale], source=source, db=db, variants=True, force=True, limits=Limits(memory_mb=2048)).graded
+    assert again.earned < graded.earned, "the first attempt's number does not pass on the retake's data"
+    with Gradebook(db) as book:
+        evidence = book.evidence()
+    seeds = sorted(set(zip(evidence["variant_seed"], evidence["attempt"], strict=True)))
+    assert seeds == sorted({(variant_seed("ana", LESSON), 1), (done.seed, 2)})
+
+
 def _read_campaigns(folder):
     with use_variant(folder):
         return load("campaigns")

@@ -29,6 +29,8 @@ _LAZY = {
     "Gradebook": "._gradebook",
     "GradingSummary": "._grade_batch",
     "Limits": "._sandbox",
+    "MAX_NOTEBOOK_BYTES": "._collect",
+    "Person": "._variants",
     "export_grades": "._feedback",
     "grade": "._grade_batch",
     "read_roster": "._variants",
@@ -39,6 +41,7 @@ _LAZY = {
 
 __all__ = [
     "ANSWER_MIME",
+    "MAX_NOTEBOOK_BYTES",
     "Check",
     "CheckResult",
     "Exercise",
@@ -46,6 +49,7 @@ __all__ = [
     "GradingSummary",
     "LeafPath",
     "Limits",
+    "Person",
     "ReleaseSummary",
     "Verdict",
     "answer_key",

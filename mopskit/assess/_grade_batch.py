@@ -1,16 +1,18 @@
 """Grading a batch: find the submissions, run each contained, check the answers, record them, write feedback.
 
-:func:`grade` is what ``mopskit grade`` calls. Each submission is a task that a worker process runs
-(:func:`grade_one`): execute it in the sandbox, merge the answers it reported with those its notebook carried,
-run the source notebook's checks on them in the grader's process family, and return a
-:class:`GradedSubmission`. The calling process writes each result to the gradebook as it arrives, in a
-transaction of its own, so a batch stopped at any point resumes where it stopped, and a submission whose
-content did not change is not graded twice unless ``force`` is given.
+:func:`grade` is what ``mopskit grade`` calls. Each submission is a task (:func:`grade_one`): execute it in
+the sandbox, merge the answers it reported with those its notebook carried, run the source notebook's checks on
+them in the grader's process family, and return a :class:`GradedSubmission`. Several run at once in threads of
+the grader (``workers``; each thread's checks run in a check server of its own, see
+:mod:`mopskit.assess._check_server`), or on a Dask cluster. The calling process writes each result to the
+gradebook as it arrives, in a transaction of its own, so a batch stopped at any point resumes where it stopped,
+and a submission whose content did not change is not graded twice unless ``force`` is given.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +23,15 @@ from typing import Any
 from .._resources import datasets_dir
 from ..errors import AnswerRefused, GradingError
 from ..i18n import _, language
-from ._answer_key import load_checks
 from ._answers import check_answer
+from ._check_server import CheckServer, checks_for, run_checks_warm
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
-from ._forked_checks import run_checks
 from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
 
+_stopping = threading.Event()  # set while a threaded batch stops: running sandboxes are taken down
 UNSANDBOXED_WARNING = "WARNING: graded WITHOUT a sandbox (--unsandboxed): trainee code ran with the grader's rights"
 
 
@@ -45,6 +47,7 @@ class GradeTask:
     limits: Limits
     sandboxed: bool = True
     variant_seed: int | None = None
+    attempt: int | None = None
 
 
 @dataclass
@@ -77,43 +80,6 @@ class GradingSummary:
             f"{len(self.failed)} failed in {self.seconds:.1f} s"
         )
         return "\n".join(lines)
-
-
-_checks_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
-def _exercises(source: str, lang: str = "en") -> dict[str, Any]:
-    """The source lesson's checks, in the trainee's language (rendered from its catalog; the same checks)."""
-    catalog = Path(source).parent / "locale" / lang / f"{Path(source).stem}.po"
-    stamp = catalog.stat().st_mtime if lang != "en" and catalog.is_file() else 0.0
-    key = (source, Path(source).stat().st_mtime, lang, stamp)
-    if key not in _checks_cache:
-        if lang == "en":
-            _checks_cache[key] = load_checks(source)
-        else:
-            import tempfile
-
-            from ..catalogs import render_lesson
-
-            with tempfile.TemporaryDirectory(prefix="mopskit-grade-") as scratch:
-                rendered = Path(scratch) / Path(source).name
-                render_lesson(source, lang, target=rendered)
-                _checks_cache[key] = load_checks(rendered)
-    return _checks_cache[key]
-
-
-def submission_language(nb: Any) -> str:
-    """The language a submitted lesson was rendered in (its metadata says), ``"en"`` for any other value.
-
-    >>> submission_language({"metadata": {"mopskit": {"lang": "th"}}}), submission_language({"metadata": {}})
-    ('th', 'en')
-    """
-    from ..catalogs import TRANSLATED
-
-    metadata = nb.get("metadata", {}) if isinstance(nb, dict) else {}
-    kit = metadata.get("mopskit", {}) if isinstance(metadata, dict) else {}
-    lang = kit.get("lang") if isinstance(kit, dict) else None
-    return lang if lang in TRANSLATED else "en"
 
 
 def _data_dir(assignment: str, seed: int | None) -> Path | None:
@@ -170,26 +136,70 @@ def _gradable(
     return {k: None if k in refused else v for k, v in answers.items()}, refused
 
 
-def grade_one(task: GradeTask) -> GradedSubmission:
-    """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader.
+def submission_language(nb: Any) -> str:
+    """The language a submitted lesson was rendered in (its metadata says), ``"en"`` for any other value.
 
-    The checks' messages and the notes come in the language the trainee's lesson was in.
+    >>> submission_language({"metadata": {"mopskit": {"lang": "th"}}}), submission_language({"metadata": {}})
+    ('th', 'en')
+    """
+    from ..catalogs import TRANSLATED
+
+    metadata = nb.get("metadata", {}) if isinstance(nb, dict) else {}
+    kit = metadata.get("mopskit", {}) if isinstance(metadata, dict) else {}
+    lang = kit.get("lang") if isinstance(kit, dict) else None
+    return lang if lang in TRANSLATED else "en"
+
+
+def _run_checks(
+    task: GradeTask,
+    checks: CheckServer | None,
+    data: Path | None,
+    answers: dict[str, Any],
+    refused: dict[str, str],
+    lang: str = "en",
+) -> list[Any]:
+    """The source's checks on the answers, with the data the kernel read, here or in the thread's check server."""
+    folder = data or datasets_dir()  # the data the kernel read, whatever this process's folder holds
+    options = {
+        "refused": refused,
+        "timeout": task.limits.check_timeout,
+        "shared_data": task.variant_seed is None,
+        "lang": lang,
+    }
+    if checks is not None:
+        return checks.run(task.source, folder, answers, **options)
+    return run_checks_warm(task.source, folder, answers, **options)
+
+
+def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSubmission:
+    """Grade one submission: contained run, answers merged, checks in the grader.
+
+    The checks' messages and the notes come in the language the trainee's lesson was in (its metadata says).
+
+    Args:
+        task: the submission and how to grade it.
+        checks: where the checks run when several submissions are graded at once in threads (one server per
+            thread); by default they run from this process.
+
     """
     path = Path(task.path)
+    started = time.monotonic()
     try:
         nb, carried = read_submission(path)
     except GradingError as exc:
-        exercises = _exercises(task.source)
-        graded = _graded(task, exercises, path, "en")
+        graded = _graded(task, checks_for(task.source), path, "en")
         graded.status = "unreadable"
         graded.notes.append(str(exc))
-        graded.checks = run_checks(exercises, {}, timeout=task.limits.check_timeout)
+        graded.checks = _run_checks(task, checks, None, {}, {})
         return graded
     lang = submission_language(nb)
     del nb
-    exercises = _exercises(task.source, lang)
+    exercises = checks_for(task.source, lang)
+    graded = _graded(task, exercises, path, lang)
     with language(lang):
-        return _grade_read(task, exercises, _graded(task, exercises, path, lang), carried)
+        _grade_read(task, checks, exercises, graded, carried)
+    graded.seconds = time.monotonic() - started
+    return graded
 
 
 def _graded(task: GradeTask, exercises: dict[str, Any], path: Path, lang: str) -> GradedSubmission:
@@ -203,6 +213,8 @@ def _graded(task: GradeTask, exercises: dict[str, Any], path: Path, lang: str) -
         sandboxed=task.sandboxed,
         title=Path(task.source).stem,
         exercise_titles={k: ex.title for k, ex in exercises.items()},
+        variant_seed=task.variant_seed,
+        attempt=task.attempt,
         lang=lang,
     )
     if not task.sandboxed:
@@ -211,11 +223,13 @@ def _graded(task: GradeTask, exercises: dict[str, Any], path: Path, lang: str) -
 
 
 def _grade_read(
-    task: GradeTask, exercises: dict[str, Any], graded: GradedSubmission, carried: dict[str, Any]
-) -> GradedSubmission:
-    from ..data.variant import use_variant
-
-    started = time.monotonic()
+    task: GradeTask,
+    checks: CheckServer | None,
+    exercises: dict[str, Any],
+    graded: GradedSubmission,
+    carried: dict[str, Any],
+) -> None:
+    """Run the submission read, merge its answers and run the checks on them, filling ``graded``."""
     data = _data_dir(task.assignment, task.variant_seed)
     run = run_notebook(
         Path(task.path),
@@ -226,6 +240,7 @@ def _grade_read(
         limits=task.limits,
         sandboxed=task.sandboxed,
         hide=[Path(task.source)],
+        stop=_stopping,
     )
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes
     if not run.collected:
@@ -235,12 +250,9 @@ def _grade_read(
         _("{exercise}: {reason}; it counts as a wrong answer").format(exercise=k, reason=v) for k, v in refused.items()
     ]
     graded.answers = answers
-    with use_variant(data or datasets_dir()):  # the data the kernel read, whatever this process's folder holds
-        graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout, refused=refused)
+    graded.checks = _run_checks(task, checks, data, answers, refused, graded.lang)
     if any(c.needs_review for c in graded.checks):
         graded.status = "needs_review"
-    graded.seconds = time.monotonic() - started
-    return graded
 
 
 def _run_tasks(
@@ -248,23 +260,68 @@ def _run_tasks(
 ) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
     """Run grading tasks, yielding each task with its result, or the error in words when grading itself failed.
 
-    One at a time in this process, or through the kit's executor: ``workers`` local processes, or the workers
-    of a Dask cluster given its ``scheduler`` address.
+    One at a time in this process; ``workers`` at once in threads of this process (each submission's work is
+    its sandbox's, so threads are enough, and they share what the grader has loaded); or on the workers of a
+    Dask cluster given its ``scheduler`` address, through the kit's executor.
     """
-    if scheduler is None and (workers <= 1 or len(tasks) <= 1):
+    if scheduler is not None:
+        yield from _on_cluster(tasks, scheduler)
+    elif workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            try:
-                yield task, grade_one(task)
-            except Exception as exc:  # one submission's failure must not stop the batch
-                yield task, f"{type(exc).__name__}: {exc}"
-        return
+            yield task, _attempt(task, None)
+    else:
+        yield from _in_threads(tasks, workers)
+
+
+def _attempt(task: GradeTask, checks: CheckServer | None) -> GradedSubmission | str:
+    try:
+        return grade_one(task, checks=checks)
+    except Exception as exc:  # one submission's failure must not stop the batch
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _in_threads(tasks: list[GradeTask], workers: int) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
+    """Grade in ``workers`` threads, each with a check server of its own; leaving early stops every sandbox."""
+    import queue
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    servers: queue.Queue[CheckServer] = queue.Queue()
+    started: list[CheckServer] = []
+
+    def work(task: GradeTask) -> GradedSubmission | str:
+        if _stopping.is_set():
+            return "the batch was stopped before this submission"
+        try:
+            server = servers.get_nowait()
+        except queue.Empty:
+            server = CheckServer()
+            started.append(server)
+        try:
+            return _attempt(task, server)
+        finally:
+            servers.put(server)
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mopskit-grade")
+    try:
+        futures = {pool.submit(work, task): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:  # the end, an error, Ctrl+C or the caller leaving the loop: stop every sandbox and the servers
+        _stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _stopping.clear()
+        for server in started:
+            server.close()
+
+
+def _on_cluster(tasks: list[GradeTask], scheduler: str) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
     from contextlib import closing
 
     from ..executor import Task, run_all
 
     keyed = {f"{t.assignment}/{t.trainee}/{number}": t for number, t in enumerate(tasks)}
     jobs = [Task(key, grade_one, {"task": task}) for key, task in keyed.items()]
-    outcomes = run_all(jobs, workers=None if scheduler else workers, scheduler=scheduler, progress=False)
+    outcomes = run_all(jobs, scheduler=scheduler, progress=False)
     with closing(outcomes):
         for outcome in outcomes:
             yield keyed[outcome.key], outcome.value if outcome.ok else str(outcome.error or "the task failed")
@@ -292,7 +349,7 @@ def grade(
         submissions: notebooks, trainee folders, or a folder of trainee folders.
         source: the instructor notebook, or the folder of them, the submissions answer.
         db: the gradebook: a SQLite file path or a SQLAlchemy URL.
-        workers: submissions graded at once (one process each).
+        workers: submissions graded at once (threads of this process, each submission in a sandbox of its own).
         scheduler: a Dask scheduler address (``tcp://host:8786``): its workers grade instead of local ones.
             They need bubblewrap, and must see the submissions and the source lessons at the same paths.
         force: grade again submissions whose content did not change since they were graded.
@@ -300,8 +357,9 @@ def grade(
             where no sandbox can start.
         limits: time, memory, output and per-check limits.
         feedback_dir: write each trainee's feedback page there (``TRAINEE/ASSIGNMENT.html``).
-        variants: each trainee's data is their own variant (``mopskit release --per-trainee``); the grader
-            regenerates it from trainee and assignment.
+        variants: each trainee's data is their own variant (``mopskit release --per-trainee``, ``mopskit
+            onboard``); the grader regenerates it from the seed the gradebook recorded for the trainee's latest
+            attempt (a retake's), or from trainee and assignment when none was recorded.
         roster: a roster CSV (id, name, email) whose names and emails the gradebook records.
         progress: show a progress bar.
         on_result: called with each result after it is recorded.
@@ -333,11 +391,14 @@ def grade(
             if not force and book.is_graded(trainee=found.trainee, assignment=found.assignment, content_hash=digest):
                 summary.unchanged.append(found)
                 continue
-            seed = None
+            seed = attempt = None
             if variants:
                 from ._variants import variant_seed
 
-                seed = variant_seed(found.trainee, found.assignment)
+                attempt, seed = book.latest_release(found.trainee, found.assignment) or (
+                    1,
+                    variant_seed(found.trainee, found.assignment),
+                )
             tasks.append(
                 GradeTask(
                     found.trainee,
@@ -348,6 +409,7 @@ def grade(
                     limits,
                     not unsandboxed,
                     seed,
+                    attempt,
                 )
             )
         bar = _progress(len(tasks), enabled=progress)

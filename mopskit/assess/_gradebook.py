@@ -16,12 +16,13 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -87,6 +88,10 @@ class Submission(_Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     notes: Mapped[str] = mapped_column(Text, default="[]")
     answers: Mapped[str] = mapped_column(Text, default="{}")
+    # the data the submission was graded on: the trainee's variant seed (None: the data everyone shares) and
+    # which attempt it answers (a retake is attempt 2, 3...); added after the first release, see _upgrade
+    variant_seed: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    attempt: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     results: Mapped[list[CheckResultRow]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="CheckResultRow.id"
     )
@@ -124,6 +129,29 @@ class Adjustment(_Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Enrolment(_Base):
+    """A hire on an onboarding path: their role and first day (``mopskit onboard``)."""
+
+    __tablename__ = "enrolments"
+    trainee_id: Mapped[str] = mapped_column(ForeignKey("trainees.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(100))
+    start_date: Mapped[date] = mapped_column(Date)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Release(_Base):
+    """One attempt at a lesson released to a trainee with its own data: the seed it was generated from."""
+
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("trainee_id", "assignment_id", "attempt"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[str] = mapped_column(ForeignKey("trainees.id"), index=True)
+    assignment_id: Mapped[str] = mapped_column(String(200))
+    attempt: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 @dataclass(frozen=True)
 class CheckRow:
     """One check's outcome, as the gradebook stores it."""
@@ -157,6 +185,8 @@ class GradedSubmission:
     title: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
     exercise_titles: dict[str, str] = field(default_factory=dict)
+    variant_seed: int | None = None  # the trainee's data variant it was graded on; None: the shared data
+    attempt: int | None = None  # which released attempt it answers (None: not released per trainee)
     lang: str = "en"  # the language of the trainee's lesson: its feedback is written in it
 
     @property
@@ -205,6 +235,7 @@ class Gradebook:
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             _Base.metadata.create_all(self.engine)
+            _upgrade(self.engine)
         except (SQLAlchemyError, ImportError) as exc:
             raise GradingError(
                 f"cannot open the gradebook '{self.url}' ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
@@ -273,6 +304,7 @@ class Gradebook:
             sub.status, sub.earned, sub.possible = graded.status, graded.earned, graded.possible
             sub.sandboxed, sub.seconds, sub.notes = graded.sandboxed, graded.seconds, json.dumps(graded.notes)
             sub.answers = _answers_json(graded.answers)
+            sub.variant_seed, sub.attempt = graded.variant_seed, graded.attempt
             sub.results = [CheckResultRow(**vars(c)) for c in graded.checks]
             s.flush()
             return sub.id
@@ -431,6 +463,121 @@ class Gradebook:
                 for a in s.scalars(select(Adjustment).order_by(Adjustment.id))
             ]
 
+    def trainees(self) -> pd.DataFrame:
+        """Every trainee the gradebook knows: trainee (id), name, email."""
+        import pandas as pd
+
+        with self.session() as s:
+            rows = [(t.id, t.name, t.email) for t in s.scalars(select(Trainee).order_by(Trainee.id))]
+        return pd.DataFrame(rows, columns=["trainee", "name", "email"])
+
+    def enrol(self, trainee: str, *, role: str, start: date, name: str = "", email: str = "") -> None:
+        """Record a hire's role and first day (again: the latest wins), adding the trainee if new."""
+        with self.session() as s:
+            _upsert_trainee(s, trainee, name=name, email=email)
+            row = s.get(Enrolment, trainee)
+            if row is None:
+                s.add(Enrolment(trainee_id=trainee, role=role, start_date=start, enrolled_at=_now()))
+            else:
+                row.role, row.start_date, row.enrolled_at = role, start, _now()
+
+    def enrolments(self) -> pd.DataFrame:
+        """Every hire on a path: trainee, name, email, role, start date."""
+        import pandas as pd
+
+        with self.session() as s:
+            rows = [
+                {"trainee": e.trainee_id, "name": t.name, "email": t.email, "role": e.role, "start": e.start_date}
+                for e, t in s.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id))
+            ]
+        return pd.DataFrame(rows, columns=["trainee", "name", "email", "role", "start"]).sort_values(
+            "trainee", ignore_index=True
+        )
+
+    def record_release(self, trainee: str, assignment: str, *, attempt: int, seed: int) -> None:
+        """Record that ``attempt`` of ``assignment`` went to ``trainee`` with the data of ``seed`` (idempotent)."""
+        with self.session() as s:
+            _upsert_trainee(s, trainee)
+            found = s.scalar(
+                select(Release).where(
+                    Release.trainee_id == trainee, Release.assignment_id == assignment, Release.attempt == attempt
+                )
+            )
+            if found is None:
+                s.add(
+                    Release(
+                        trainee_id=trainee, assignment_id=assignment, attempt=attempt, seed=seed, released_at=_now()
+                    )
+                )
+            elif found.seed != seed:
+                raise GradingError(
+                    f"attempt {attempt} of {assignment} for {trainee} was released with seed {found.seed}, not {seed}; "
+                    "a released attempt keeps its data (release a retake for new data)"
+                )
+
+    def latest_release(self, trainee: str, assignment: str) -> tuple[int, int] | None:
+        """The latest attempt released to a trainee for an assignment, as ``(attempt, seed)``; None if none was."""
+        with self.session() as s:
+            found = s.scalars(
+                select(Release)
+                .where(Release.trainee_id == trainee, Release.assignment_id == assignment)
+                .order_by(Release.attempt.desc())
+            ).first()
+        return None if found is None else (found.attempt, found.seed)
+
+    def releases(self) -> pd.DataFrame:
+        """Every attempt released with its own data: trainee, assignment, attempt, seed, released_at."""
+        import pandas as pd
+
+        with self.session() as s:
+            rows = [
+                {
+                    "trainee": r.trainee_id,
+                    "assignment": r.assignment_id,
+                    "attempt": r.attempt,
+                    "seed": r.seed,
+                    "released_at": r.released_at,
+                }
+                for r in s.scalars(select(Release).order_by(Release.trainee_id, Release.assignment_id, Release.attempt))
+            ]
+        return pd.DataFrame(rows, columns=["trainee", "assignment", "attempt", "seed", "released_at"])
+
+    def evidence(self) -> pd.DataFrame:
+        """Points per exercise of every graded submission (not only the latest): what mastery is judged on.
+
+        One row per submission and exercise: ``submission`` (its id), ``trainee``, ``assignment``, ``exercise``,
+        ``earned`` and ``points`` (over its checks, hidden ones included), ``answered``, ``submitted_at``,
+        ``variant_seed`` (None: the shared data) and ``attempt``. Summed in the database, so it grows with the
+        number of submissions and exercises, not checks.
+        """
+        import pandas as pd
+        from sqlalchemy import func
+
+        query = (
+            select(
+                Submission.id,
+                Submission.trainee_id,
+                Submission.assignment_id,
+                CheckResultRow.exercise,
+                func.sum(CheckResultRow.earned),
+                func.sum(CheckResultRow.points),
+                func.max(CheckResultRow.answered),
+                Submission.submitted_at,
+                Submission.variant_seed,
+                Submission.attempt,
+            )
+            .join(CheckResultRow, CheckResultRow.submission_id == Submission.id)
+            .group_by(Submission.id, CheckResultRow.exercise)
+        )
+        names = ["submission", "trainee", "assignment", "exercise", "earned", "points", "answered"]
+        names += ["submitted_at", "variant_seed", "attempt"]
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=names)
+        frame["answered"] = frame["answered"].astype(bool)
+        frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+        return frame
+
     def counts(self) -> dict[str, int]:
         """How many rows each table holds."""
         from sqlalchemy import func
@@ -438,7 +585,7 @@ class Gradebook:
         with self.session() as s:
             return {
                 model.__tablename__: int(s.scalar(select(func.count()).select_from(model)) or 0)
-                for model in (Trainee, Assignment, Submission, CheckResultRow, Adjustment)
+                for model in (Trainee, Assignment, Submission, CheckResultRow, Adjustment, Enrolment, Release)
             }
 
 
@@ -459,6 +606,22 @@ def _upsert_trainee(s: Session, trainee_id: str, *, name: str = "", email: str =
         return
     row.name = name or row.name
     row.email = email or row.email
+
+
+def _upgrade(engine: Any) -> None:
+    """Bring a gradebook made by an earlier version up to date: columns added since are added, none removed.
+
+    ``create_all`` makes missing tables but never alters one that exists; a gradebook from before onboarding has
+    submissions without ``variant_seed`` and ``attempt``.
+    """
+    from sqlalchemy import inspect, text
+
+    present = {c["name"] for c in inspect(engine).get_columns("submissions")}
+    missing = [name for name in ("variant_seed", "attempt") if name not in present]
+    if missing:
+        with engine.begin() as connection:
+            for name in missing:
+                connection.execute(text(f"ALTER TABLE submissions ADD COLUMN {name} INTEGER"))
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

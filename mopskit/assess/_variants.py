@@ -28,22 +28,34 @@ _EMAIL_COLUMNS = ("email", "e_mail", "mail", "email_address")
 
 @dataclass(frozen=True)
 class Person:
-    """One roster row."""
+    """One roster row: id, name, email, the row's number (as a spreadsheet counts) and its other columns."""
 
     id: str
     name: str = ""
     email: str = ""
+    row: int = 0
+    fields: tuple[tuple[str, str], ...] = ()  # (column name in snake_case, cell) for every other column
+
+    def field(self, *names: str) -> str:
+        """The first non-empty cell among other columns called one of ``names`` (snake_case); empty if none."""
+        found = dict(self.fields)
+        return next((found[n] for n in names if found.get(n)), "")
 
 
-def variant_seed(trainee: str, assignment: str) -> int:
+def variant_seed(trainee: str, assignment: str, *, attempt: int = 1) -> int:
     """The dataset seed of one trainee's variant of one assignment: the same everywhere, every time.
+
+    A retake (``attempt`` 2, 3, ...) gets a seed of its own, so its data differs from every earlier attempt's.
 
     >>> variant_seed("ana", "10_final_assessment") == variant_seed("ana", "10_final_assessment")
     True
     >>> variant_seed("ana", "10_final_assessment") != variant_seed("bob", "10_final_assessment")
     True
+    >>> variant_seed("ana", "10_final_assessment", attempt=2) != variant_seed("ana", "10_final_assessment")
+    True
     """
-    digest = hashlib.sha256(f"mopskit-variant\0{assignment}\0{trainee}".encode()).digest()
+    key = f"mopskit-variant\0{assignment}\0{trainee}" + (f"\0attempt {attempt}" if attempt != 1 else "")
+    digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % (2**31 - 1)
 
 
@@ -105,7 +117,10 @@ def read_roster(path: str | Path) -> list[Person]:
                 f"roster '{path}', rows {seen[trainee]} and {number}: both are '{trainee}'; ids must be unique"
             )
         seen[trainee] = number
-        people.append(Person(trainee, cell(names), cell(emails)))
+        others = tuple(
+            (header[i], row[i].strip()) for i in range(min(len(header), len(row))) if i not in (ids, names, emails)
+        )
+        people.append(Person(trainee, cell(names), cell(emails), number, others))
     return people
 
 
@@ -133,7 +148,8 @@ def release_per_trainee(
         Per trainee id, what was released.
 
     """
-    from ..data.variant import build_variant, scenario_options, write_marker
+    from .._textfile import read_json_dict
+    from ..data.variant import MARKER, build_variant, scenario_options, write_marker
 
     people = read_roster(roster)
     source_dir, out_dir = Path(source_dir), Path(out_dir)
@@ -144,17 +160,20 @@ def release_per_trainee(
     bar = _bar(len(people) * len(sources), progress)
     for person in people:
         folder = out_dir / person.id
-        lessons: dict[str, dict[str, object]] = {}
+        # a lesson released before (a retake's included) keeps its attempt, seed and data
+        lessons: dict[str, dict[str, object]] = dict(read_json_dict(folder / MARKER).get("lessons") or {})
         done[person.id] = []
         for src in sources:
             target = folder / src.name
             if not target.exists():  # never overwrite a trainee's work
                 done[person.id].append(release_notebook(src, target))
-            seed = variant_seed(person.id, src.stem)
-            data = folder / "data" / src.stem
+            entry = lessons.get(src.stem)
+            if not (isinstance(entry, dict) and "seed" in entry and "data" in entry):
+                entry = {"seed": variant_seed(person.id, src.stem), "data": f"data/{src.stem}", "attempt": 1}
+            data = folder / str(entry["data"])
             if not (data / "campaigns.csv").is_file():
-                build_variant(data, seed=seed, **scenario_options(src.stem))
-            lessons[src.stem] = {"seed": seed, "data": f"data/{src.stem}"}
+                build_variant(data, seed=int(str(entry["seed"])), **scenario_options(src.stem))
+            lessons[src.stem] = entry
             bar()
         write_marker(folder, trainee=person.id, lessons=lessons)
     bar(close=True)

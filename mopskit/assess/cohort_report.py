@@ -9,6 +9,7 @@ the report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEMO_ROLES",
     "Cohort",
     "common_failures",
+    "demo_as_of",
     "demo_gradebook",
     "exercise_pass_rates",
     "load_cohort",
@@ -77,7 +80,11 @@ def load_cohort(gradebook: str | Path, *, assignments: str | list[str] | None = 
 
 
 def validate_parameters(values: dict[str, Any]) -> None:
-    """The cohort report's validator: the gradebook exists and names the assignments asked for."""
+    """The cohort report's validator: the gradebook exists and names the assignments asked for; a real day."""
+    from .._validate import day
+
+    if values.get("as_of"):
+        day(values["as_of"], "as_of", function="cohort_report")
     gradebook = str(values.get("gradebook") or "")
     if not gradebook:
         return  # the demo cohort
@@ -247,53 +254,89 @@ def plot_trainee_progress(table: pd.DataFrame) -> Any:
     return fig
 
 
+DEMO_ROLES = ("crm_admin", "campaign_manager", "data_analyst", "mops_manager", "automation_specialist")
+
+
 def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Path:
     """Write a gradebook of made-up results on the real lessons' checks, to preview the cohort report.
 
-    Each made-up trainee has a skill level; harder checks (hidden ones) pass less often.
+    Each made-up trainee has a skill level and a role (one of :data:`DEMO_ROLES`, from 2 March 2026); harder
+    checks (hidden ones) pass less often. Lessons with data of their own per hire are graded on the trainee's
+    variant, and half the trainees retake the capstone a week later on new data, so mastery shows.
     """
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, date, datetime, timedelta
 
     import numpy as np
 
     from .._resources import sources_dir
+    from ..content import load_yaml
     from ._answer_key import load_checks
     from ._gradebook import CheckRow, Gradebook, GradedSubmission
     from ._release import lessons_dir
+    from ._variants import variant_seed
 
     rng = np.random.default_rng(seed)
     # the instructor's lessons in a checkout (hidden checks too); an installed kit has the released ones only
     lessons = sorted((sources_dir() or lessons_dir()).glob("[0-9][0-9]_*.ipynb"))
+    shared = set(load_yaml("onboarding")["shared_data"])
     people = ["ana", "bogdan", "chen", "dara", "eli", "farah", "goran", "hana", "ines", "jonas", "kai", "lin"]
     people += [f"trainee{n}" for n in range(len(people), trainees)]
     start = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def submit(book: Any, who: str, lesson: Path, exercises: dict[str, Any], when: Any, attempt: int) -> None:
+        skill = 0.45 + 0.5 * ((people.index(who) * 37) % 11) / 10 + 0.03 * lessons.index(lesson) + 0.1 * (attempt - 1)
+        rows = []
+        for ex in exercises.values():
+            answered = rng.random() < 0.93
+            for check in ex.checks.values():
+                passed = answered and rng.random() < skill - (0.2 if check.hidden else 0.0)
+                rows.append(
+                    CheckRow(
+                        ex.id,
+                        check.name,
+                        check.points,
+                        check.points if passed else 0.0,
+                        bool(passed),
+                        check.hidden,
+                        answered,
+                        ex.review and answered,
+                        check.success if passed else (check.failure or "This check did not pass."),
+                        "" if passed else check.hint,
+                    )
+                )
+        status = "needs_review" if any(r.needs_review for r in rows) else "graded"
+        variant = None if lesson.stem in shared else variant_seed(who, lesson.stem, attempt=attempt)
+        graded = GradedSubmission(
+            who, lesson.stem, f"demo-{seed}-{attempt}", "(demo)", when, status, rows, title=lesson.stem
+        )
+        graded.variant_seed, graded.attempt = variant, (attempt if variant is not None else None)
+        book.record(graded)
+        if variant is not None:
+            book.record_release(who, lesson.stem, attempt=attempt, seed=variant)
+
     with Gradebook(path) as book:
+        for number, who in enumerate(people[:trainees]):
+            book.enrol(who, role=DEMO_ROLES[number % len(DEMO_ROLES)], start=date(2026, 3, 2), name=who.title())
         for number, lesson in enumerate(lessons):
             exercises = load_checks(lesson)
             for who in people[:trainees]:
-                skill = 0.45 + 0.5 * ((people.index(who) * 37) % 11) / 10 + 0.03 * number
-                rows = []
-                for ex in exercises.values():
-                    answered = rng.random() < 0.93
-                    for check in ex.checks.values():
-                        passed = answered and rng.random() < skill - (0.2 if check.hidden else 0.0)
-                        rows.append(
-                            CheckRow(
-                                ex.id,
-                                check.name,
-                                check.points,
-                                check.points if passed else 0.0,
-                                bool(passed),
-                                check.hidden,
-                                answered,
-                                ex.review and answered,
-                                check.success if passed else (check.failure or "This check did not pass."),
-                                "" if passed else check.hint,
-                            )
-                        )
                 when = start + timedelta(days=7 * number, hours=int(rng.integers(0, 48)))
-                status = "needs_review" if any(r.needs_review for r in rows) else "graded"
-                book.record(
-                    GradedSubmission(who, lesson.stem, f"demo-{seed}", "(demo)", when, status, rows, title=lesson.stem)
-                )
+                submit(book, who, lesson, exercises, when, 1)
+                if lesson == lessons[-1] and people.index(who) % 2 == 0:  # a retake of the capstone, on new data
+                    submit(book, who, lesson, exercises, when + timedelta(days=7), 2)
     return Path(path)
+
+
+def demo_as_of() -> date:
+    """The day the demo cohort is judged on: the day after its last submission (so its evidence is recent).
+
+    >>> demo_as_of() > date(2026, 3, 2)
+    True
+    """
+    from datetime import timedelta
+
+    from .._resources import sources_dir
+    from ._release import lessons_dir
+
+    lessons = sorted((sources_dir() or lessons_dir()).glob("[0-9][0-9]_*.ipynb"))
+    return date(2026, 3, 2) + timedelta(days=7 * (len(lessons) - 1) + 7 + 3)

@@ -28,7 +28,7 @@ from ..facts import facts as all_facts
 from ..facts import leaf_competencies, select, shows
 from ._release import _HIDDEN, _LEFTOVER, _PUBLIC
 
-__all__ = ["ExerciseTags", "FactCoverage", "fact_coverage", "facts_assessed", "facts_taught"]
+__all__ = ["ExerciseTags", "FactCoverage", "exercise_tags", "fact_coverage", "facts_assessed", "facts_taught"]
 
 # Kit functions whose output states facts in full (sentence and source); tests check each one's output shows
 # the evidence of every fact it is credited with here.
@@ -143,6 +143,47 @@ def facts_assessed(notebook: str | Path) -> list[ExerciseTags]:
 
     lesson = Path(notebook).stem
     return [ExerciseTags(lesson, ex_id, ex.facts, ex.competencies) for ex_id, ex in load_checks(notebook).items()]
+
+
+def _tag_ids(node: ast.expr) -> tuple[str, ...]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, ast.List | ast.Tuple):
+        return tuple(e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return ()
+
+
+def exercise_tags(notebook: str | Path) -> list[ExerciseTags]:
+    """Return what each exercise of a lesson declares it assesses, read from its checks cells without running them.
+
+    The same answer as :func:`facts_assessed` (a test holds them to it) in milliseconds, for a released copy too
+    (its public checks cells keep the declarations): onboarding paths and mastery read lessons this way. Only
+    literal ids count (``competency="metrics.email"``, ``facts=["a", "b"]``), as the lessons write them.
+    """
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    lesson = Path(notebook).stem
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for cell in nb["cells"]:
+        text = _text(cell)
+        first = text.lstrip().splitlines()[0] if text.strip() else ""
+        if cell["cell_type"] != "code" or not (_PUBLIC.match(first) or _HIDDEN.match(first)):
+            continue
+        try:
+            tree = ast.parse("\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "exercise" and node.args):
+                continue
+            first_arg = node.args[0]
+            if not (isinstance(first_arg, ast.Constant) and isinstance(first_arg.value, str)):
+                continue
+            facts, skills = found.setdefault(first_arg.value, ([], []))
+            for keyword in node.keywords:
+                target = facts if keyword.arg == "facts" else skills if keyword.arg == "competency" else None
+                if target is not None:
+                    target += [i for i in _tag_ids(keyword.value) if i not in target]
+    return [ExerciseTags(lesson, ex_id, tuple(f), tuple(c)) for ex_id, (f, c) in found.items()]
 
 
 @dataclass

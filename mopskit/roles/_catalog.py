@@ -64,6 +64,9 @@ class Role:
         archetype: the id of the archetype whose work the role mostly does.
         source: the id of the article that names the role.
         views: where the articles disagree on whether the role is MOps: each view with how a lesson cites it.
+        aliases: other titles a roster may give the role (``"MOps lead"`` for the manager); found by :func:`role`.
+        needs: what a new hire in the role must show: ``(competency id, target level)`` pairs, the level
+            ``proficient`` or ``mastered`` (see ``content/onboarding.yaml``).
 
     """
 
@@ -75,6 +78,8 @@ class Role:
     archetype: str
     source: str
     views: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    needs: tuple[tuple[str, str], ...] = ()
 
     @property
     def archetype_name(self) -> str:
@@ -121,8 +126,18 @@ def _roles() -> dict[str, Role]:
     built = {}
     for key, e in load_yaml("roles").items():
         views = tuple((v["view"], cite(v["source"])) for v in e.get("views", []))
+        onboarding = e.get("onboarding") or {}
         built[key] = Role(
-            key, e["name"], e["remit"], tuple(e["tasks"]), tuple(e["tools"]), e["archetype"], e["source"], views
+            key,
+            e["name"],
+            e["remit"],
+            tuple(e["tasks"]),
+            tuple(e["tools"]),
+            e["archetype"],
+            e["source"],
+            views,
+            tuple(onboarding.get("aliases") or ()),
+            tuple((str(c), str(level)) for c, level in (onboarding.get("needs") or {}).items()),
         )
     return built
 
@@ -139,12 +154,13 @@ _T = TypeVar("_T", Archetype, Role, TeamModel)
 
 
 def _lookup(kind: str, known: dict[str, _T], key: str) -> _T:
-    """Find a record by id or by name, ignoring case; say which exist when none fits."""
+    """Find a record by id, name or alias, ignoring case; say which exist when none fits."""
     if key in known:
         return known[key]
-    wanted = key.strip().casefold()
+    wanted = " ".join(key.split()).casefold()
     for record in known.values():
-        if wanted in {record.id.casefold(), record.name.casefold()}:
+        aliases: tuple[str, ...] = getattr(record, "aliases", ())
+        if wanted in {n.casefold() for n in (record.id, record.name, *aliases)}:
             return record
     raise MopskitError(f"unknown {kind} '{key}'; valid: {', '.join(known)}")
 
@@ -196,13 +212,15 @@ def roles(*, archetype: str | None = None, source: str | None = None) -> list[Ro
 
 @checked
 def role(key: str) -> Role:
-    """Return one role by id (``"crm_admin"``) or name (``"CRM administrator"``), ignoring case.
+    """Return one role by id (``"crm_admin"``), name (``"CRM administrator"``) or alias, ignoring case.
 
     Raises:
         MopskitError: no such role; the message lists the valid ids.
 
     >>> role("crm administrator").archetype_name
     'Maestros'
+    >>> role("MOps lead").id
+    'mops_manager'
 
     """
     return _lookup("role", _roles(), key)
