@@ -310,6 +310,14 @@ def plot_settings(lang: str | None = None) -> dict[str, Any]:
     """
     from matplotlib import font_manager
 
+    wanted = font_families(lang)
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    families = [f for f in font_families(lang) if f in installed] or ["DejaVu Sans"]
+    if len(wanted) > 1 and not installed & set(wanted[1:]):  # fonts installed after matplotlib cached its list
+        keys = [family.replace(" ", "") for family in wanted[1:]]
+        keys += [key[:-2] for key in keys if key.endswith(("TC", "SC"))]  # NotoSansCJK-Regular.ttc holds TC
+        for path in font_manager.findSystemFonts():
+            if any(key in Path(path).name.replace(" ", "") for key in keys):
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    families = [f for f in wanted if f in installed] or ["DejaVu Sans"]
     return {"font.family": families}  # a list: matplotlib falls back along it glyph by glyph
