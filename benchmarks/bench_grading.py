@@ -1,23 +1,30 @@
 """Grading 30 capstone submissions, honest and hostile, in the sandbox: 2 workers against 1, in the same run.
 
-Run: python benchmarks/bench_grading.py [--source notebooks/10_final_assessment.ipynb] [--n 30] [--keep DIR]
+Run: python benchmarks/bench_grading.py [--source notebooks/10_final_assessment.ipynb] [--n 29] [--keep DIR]
 
 Builds the submissions from the released lesson: honest ones answer through the widgets (the answers are
 saved inside the notebook, as JupyterLab saves them), some right, some partly right, some empty; hostile ones
 carry the same kinds of answers and add a cell that loops, crashes the kernel, bombs memory or processes,
-floods the output, deletes what it can see, snoops on the grader, or patches the kit; one is not a notebook.
-Each submission's expected score is computed here, in this process, from the answers it carries. Then the
-batch is graded one at a time and with 2 workers (same submissions, fresh gradebooks) and every score is
-compared with the expected one. Prints a Markdown table; --keep DIR keeps the gradebooks and renders the
-cohort report from the parallel run's gradebook.
+floods the output, deletes what it can see, snoops on the grader, patches the kit, or kills every process it
+can; one is not a notebook. Each submission's expected score is computed here from the answers it carries. Then
+the batch is graded one at a time and with 2 workers, each by a fresh ``mopskit grade`` process (same
+submissions, fresh gradebooks), and every score is compared with the expected one.
+
+Then the cost of grading itself: one honest submission graded (sandbox, answers, checks) against the same
+notebook executed with plain nbclient, alternately, in this process once both are warm (``--repeat`` times each,
+medians). Prints Markdown tables with the load average and the machine's CPU time of each run; --keep DIR keeps
+the gradebooks and renders the cohort report from the parallel run's gradebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +36,7 @@ from nbformat.v4 import new_code_cell, new_output
 from mopskit.assess import ANSWER_MIME, answer_key, load_checks, release_notebook
 from mopskit.assess._answers import to_jsonable
 from mopskit.assess._forked_checks import run_checks
-from mopskit.assess._grade_batch import _data_dir, grade
+from mopskit.assess._grade_batch import _data_dir
 from mopskit.assess._gradebook import Gradebook
 from mopskit.assess._sandbox import Limits
 from mopskit.data.variant import use_variant
@@ -52,6 +59,7 @@ HOSTILE = {
     "patch_kit": "import mopskit.assess._exercise as ex\nex._share = lambda outcome: 1.0\n"
     "ex.Check.run = lambda self, answer: ex.CheckResult(self.name, self.points, self.points, True, False, 'ok')",
     "raise_everywhere": "import sys\nsys.excepthook = None\nraise SystemExit('everywhere')",
+    "kill_everything": "import os, signal\nos.kill(-1, signal.SIGKILL)\nos.kill(os.getpid(), signal.SIGKILL)",
 }
 
 
@@ -119,40 +127,97 @@ def expected_scores(source: Path, plans: dict[str, dict]) -> dict[str, float]:
     return scores
 
 
-def run(source: Path, subs: Path, db: Path, workers: int, limits: Limits) -> tuple[float, dict[str, float]]:
-    from mopskit.assess import _grade_batch
+def machine_cpu() -> float:
+    """Seconds of CPU the whole machine has spent (user, nice, system), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return (int(fields[0]) + int(fields[1]) + int(fields[2])) / os.sysconf("SC_CLK_TCK")
 
-    _grade_batch._checks_cache.clear()  # both runs load the lesson's checks themselves, as a fresh grader would
-    started = time.perf_counter()
-    summary = grade([subs], source=source, db=db, workers=workers, limits=limits, progress=True)
-    seconds = time.perf_counter() - started
-    return seconds, {g.trainee: g.earned for g in summary.graded}
+
+def measured(action):
+    """Run ``action``; return (its value, wall seconds, machine CPU seconds, load average before and after)."""
+    load, cpu, started = os.getloadavg()[0], machine_cpu(), time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - started, machine_cpu() - cpu, (load, os.getloadavg()[0])
+
+
+def run(source: Path, subs: Path, db: Path, workers: int):
+    """Grade the batch with a fresh ``mopskit grade`` process, as an instructor would; scores from its gradebook."""
+    command = [sys.executable, "-m", "mopskit", "grade", str(subs), "--source", str(source), "--db", str(db)]
+    command += ["--workers", str(workers), "--cell-timeout", "20", "--timeout", "300", "--memory", "2048", "-q"]
+    _value, seconds, cpu, load = measured(lambda: subprocess.run(command, check=False, stdout=subprocess.DEVNULL))
+    with Gradebook(db) as book:
+        scores = book.scores().set_index("trainee")["total"].to_dict()
+    return seconds, cpu, load, {t: round(float(v), 4) for t, v in scores.items()}
+
+
+def cost_of_grading(source: Path, notebook: Path, repeat: int) -> list[tuple[float, float]]:
+    """(grading, nbclient) seconds for one honest submission, alternately, in this warm process."""
+    from nbclient import NotebookClient
+
+    from mopskit.assess._collect import content_hash
+    from mopskit.assess._grade_batch import GradeTask, grade_one
+
+    task = GradeTask("t00", source.stem, str(notebook), content_hash(notebook), str(source), Limits(memory_mb=2048))
+    pairs = []
+    for number in range(repeat + 1):  # the first pair warms both up and is not counted
+        started = time.perf_counter()
+        grade_one(task)
+        graded = time.perf_counter() - started
+        folder = Path(tempfile.mkdtemp(prefix="bench-nbclient-"))
+        nb = nbformat.read(str(notebook), as_version=4)
+        started = time.perf_counter()
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+        executed = time.perf_counter() - started
+        shutil.rmtree(folder, ignore_errors=True)
+        if number:
+            pairs.append((graded, executed))
+    return pairs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=ROOT / "notebooks" / "10_final_assessment.ipynb")
     parser.add_argument("--n", type=int, default=29, help="notebooks to build (one unreadable file is added)")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of the grading against nbclient comparison")
     parser.add_argument("--keep", type=Path, help="keep the gradebooks here and render the cohort report")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
-    limits = Limits(cell_timeout=20, timeout=300, memory_mb=2048, output_mb=2)
     try:
         subs = work / "submissions"
         plans = build(args.source, subs, args.n)
         expected = expected_scores(args.source, plans)
-        one_s, one = run(args.source, subs, work / "one.sqlite", 1, limits)
-        two_s, two = run(args.source, subs, work / "two.sqlite", 2, limits)
+        one_s, one_cpu, one_load, one = run(args.source, subs, work / "one.sqlite", 1)
+        two_s, two_cpu, two_load, two = run(args.source, subs, work / "two.sqlite", 2)
         wrong = {
             t: (expected[t], one.get(t), two.get(t)) for t in expected if not expected[t] == one.get(t) == two.get(t)
         }
         hostile = sum(p["kind"] != "honest" for p in plans.values())
         print(f"\n{len(plans)} submissions ({hostile} hostile or broken) of {args.source.name}")
-        print("| run | workers | wall time | per submission | speed-up |")
-        print("|---|---|---|---|---|")
-        print(f"| one at a time | 1 | {one_s:.1f} s | {one_s / len(plans):.2f} s | 1.00x |")
-        print(f"| parallel | 2 | {two_s:.1f} s | {two_s / len(plans):.2f} s | {one_s / two_s:.2f}x |")
+        print("| run | workers | wall time | per submission | speed-up | machine CPU | load average before, after |")
+        print("|---|---|---|---|---|---|---|")
+        for label, workers, seconds, cpu, load in (
+            ("one at a time", 1, one_s, one_cpu, one_load),
+            ("parallel", 2, two_s, two_cpu, two_load),
+        ):
+            print(
+                f"| {label} | {workers} | {seconds:.1f} s | {seconds / len(plans):.2f} s | {one_s / seconds:.2f}x "
+                f"| {cpu:.1f} s | {load[0]:.2f}, {load[1]:.2f} |"
+            )
         print("every score as expected" if not wrong else f"SCORES DIFFER (expected, 1 worker, 2 workers): {wrong}")
+        honest = max((t for t, p in plans.items() if p["kind"] == "honest"), key=lambda t: len(plans[t]["answers"]))
+        load = os.getloadavg()[0]  # (a batch of --n 29 or more always holds honest submissions)
+        pairs = cost_of_grading(args.source, subs / honest / args.source.name, args.repeat)
+        graded = statistics.median(g for g, _ in pairs)
+        executed = statistics.median(e for _, e in pairs)
+        print(
+            f"\none honest submission ({honest}), {args.repeat} pairs, load average {load:.2f} before, "
+            f"{os.getloadavg()[0]:.2f} after"
+        )
+        print("| run | median | each |")
+        print("|---|---|---|")
+        print(f"| plain nbclient | {executed:.2f} s | {', '.join(f'{e:.2f}' for _, e in pairs)} |")
+        print(f"| graded (sandbox, answers, checks) | {graded:.2f} s | {', '.join(f'{g:.2f}' for g, _ in pairs)} |")
+        print(f"grading costs {graded / executed:.2f}x the plain run")
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for name in ("one.sqlite", "two.sqlite"):

@@ -278,3 +278,34 @@ def test_a_check_can_return_a_review_with_a_share_of_points_and_its_reason():
     assert "Give every stakeholder an SLA." in str(part)
     full = ex.run(answer=1.0)
     assert full.status == "correct" and "100% of the stakeholders have an SLA." in str(full)
+
+
+def test_notebook_cells_reads_the_current_format_as_json_and_converts_older_ones(tmp_path):
+    import json
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from mopskit.assess._answer_key import notebook_cells
+
+    path = tmp_path / "now.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Title"), new_code_cell("x = 1\ny = 2")]), str(path))
+    assert notebook_cells(path) == [("markdown", "# Title"), ("code", "x = 1\ny = 2")]
+    raw = json.loads(path.read_text())
+    raw["cells"][1]["source"] = ["x = 1\n", "y = 2"]  # sources saved as lists of lines, as JupyterLab does
+    path.write_text(json.dumps(raw))
+    assert notebook_cells(path)[1] == ("code", "x = 1\ny = 2")
+    old = tmp_path / "v3.ipynb"
+    old.write_text(
+        json.dumps(
+            {
+                "nbformat": 3,
+                "nbformat_minor": 0,
+                "metadata": {},
+                "worksheets": [
+                    {"cells": [{"cell_type": "code", "input": "z = 3", "language": "python", "outputs": []}]}
+                ],
+            }
+        )
+    )
+    assert notebook_cells(old) == [("code", "z = 3")]

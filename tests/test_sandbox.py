@@ -128,7 +128,9 @@ def test_hangs_crashes_floods_and_bombs_cost_only_their_own_cells(tmp_path):
     status = {c["index"]: c["status"] for c in run.cells}
     assert status[1] == "timeout" and status[3] == "crashed" and status[5] == "crashed"
     assert status[6] == "output-limit"
-    assert status[8] == "error" and "MemoryError" in run.cells[8]["error"]
+    # the memory bomb stops at the memory limit (MemoryError); on a busy machine, filling 2 GiB may take longer
+    # than the cell's 4 s, and the time limit stops it instead
+    assert (status[8] == "error" and "MemoryError" in run.cells[8]["error"]) or status[8] == "timeout"
     assert run.restarts >= 3
     assert run.answers["q0"] == "set before anything went wrong"
     assert run.answers["q1"].startswith("set before anything went wrong and survived a stuck kernel and a segfault")

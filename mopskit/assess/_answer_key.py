@@ -63,6 +63,30 @@ def _answer(exercise_id: str, defined: dict[str, Exercise], saved: dict[str, Any
     return saved.get(exercise_id) if _unset(value) else value
 
 
+def notebook_cells(path: str | Path) -> list[tuple[str, str]]:
+    """The kind and source of every cell of a notebook, in order.
+
+    Read as plain JSON where the notebook is in the current format (4): importing ``nbformat`` costs seconds
+    (its schema checkers), which graders would pay in every process that loads checks. Other versions go
+    through ``nbformat``, which converts them.
+    """
+    import json
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("cells"), list):
+        import nbformat
+
+        return [(c.cell_type, c.source) for c in nbformat.read(str(path), as_version=4).cells]
+    return [
+        (
+            str(c.get("cell_type", "")),
+            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")),
+        )
+        for c in data["cells"]
+        if isinstance(c, dict)
+    ]
+
+
 def load_checks(source: str | Path) -> dict[str, Exercise]:
     """Load every exercise's checks, public and hidden, from an instructor notebook, in a fresh namespace.
 
@@ -70,17 +94,14 @@ def load_checks(source: str | Path) -> dict[str, Exercise]:
     reads that lesson's data (a lesson with a company of its own reads that company's), unless a variant is
     set with :func:`mopskit.data.variant.use_variant`.
     """
-    import nbformat
-
-    nb = nbformat.read(str(source), as_version=4)
     lesson = Path(source).stem
     with registry_scope() as registry:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        for kind, code in notebook_cells(source):
+            if kind != "code":
                 continue
-            first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+            first = code.lstrip().splitlines()[0] if code.strip() else ""
             if _PUBLIC.match(first) or _HIDDEN.match(first):
-                exec(compile(cell.source, f"{Path(source).name}:checks", "exec"), {"__name__": "mopskit_checks"})
+                exec(compile(code, f"{Path(source).name}:checks", "exec"), {"__name__": "mopskit_checks"})
         exercises = dict(registry)
     for ex in exercises.values():
         for check in ex.checks.values():

@@ -1,16 +1,18 @@
 """Grading a batch: find the submissions, run each contained, check the answers, record them, write feedback.
 
-:func:`grade` is what ``mopskit grade`` calls. Each submission is a task that a worker process runs
-(:func:`grade_one`): execute it in the sandbox, merge the answers it reported with those its notebook carried,
-run the source notebook's checks on them in the grader's process family, and return a
-:class:`GradedSubmission`. The calling process writes each result to the gradebook as it arrives, in a
-transaction of its own, so a batch stopped at any point resumes where it stopped, and a submission whose
-content did not change is not graded twice unless ``force`` is given.
+:func:`grade` is what ``mopskit grade`` calls. Each submission is a task (:func:`grade_one`): execute it in
+the sandbox, merge the answers it reported with those its notebook carried, run the source notebook's checks on
+them in the grader's process family, and return a :class:`GradedSubmission`. Several run at once in threads of
+the grader (``workers``; each thread's checks run in a check server of its own, see
+:mod:`mopskit.assess._check_server`), or on a Dask cluster. The calling process writes each result to the
+gradebook as it arrives, in a transaction of its own, so a batch stopped at any point resumes where it stopped,
+and a submission whose content did not change is not graded twice unless ``force`` is given.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +23,15 @@ from typing import Any
 from .._resources import datasets_dir
 from ..errors import AnswerRefused, GradingError
 from ..i18n import _
-from ._answer_key import load_checks
 from ._answers import check_answer
+from ._check_server import CheckServer, checks_for, run_checks_warm
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
-from ._forked_checks import run_checks
 from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
 __all__ = ["GradeTask", "GradingSummary", "grade", "grade_one"]
 
+_stopping = threading.Event()  # set while a threaded batch stops: running sandboxes are taken down
 UNSANDBOXED_WARNING = "WARNING: graded WITHOUT a sandbox (--unsandboxed): trainee code ran with the grader's rights"
 
 
@@ -78,16 +80,6 @@ class GradingSummary:
             f"{len(self.failed)} failed in {self.seconds:.1f} s"
         )
         return "\n".join(lines)
-
-
-_checks_cache: dict[tuple[str, float], dict[str, Any]] = {}
-
-
-def _exercises(source: str) -> dict[str, Any]:
-    key = (source, Path(source).stat().st_mtime)
-    if key not in _checks_cache:
-        _checks_cache[key] = load_checks(source)
-    return _checks_cache[key]
 
 
 def _data_dir(assignment: str, seed: int | None) -> Path | None:
@@ -144,11 +136,31 @@ def _gradable(
     return {k: None if k in refused else v for k, v in answers.items()}, refused
 
 
-def grade_one(task: GradeTask) -> GradedSubmission:
-    """Grade one submission (runs in a worker): contained run, answers merged, checks in the grader."""
-    from ..data.variant import use_variant
+def _run_checks(
+    task: GradeTask,
+    checks: CheckServer | None,
+    data: Path | None,
+    answers: dict[str, Any],
+    refused: dict[str, str],
+) -> list[Any]:
+    """The source's checks on the answers, with the data the kernel read, here or in the thread's check server."""
+    folder = data or datasets_dir()  # the data the kernel read, whatever this process's folder holds
+    options = {"refused": refused, "timeout": task.limits.check_timeout, "shared_data": task.variant_seed is None}
+    if checks is not None:
+        return checks.run(task.source, folder, answers, **options)
+    return run_checks_warm(task.source, folder, answers, **options)
 
-    exercises = _exercises(task.source)
+
+def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSubmission:
+    """Grade one submission: contained run, answers merged, checks in the grader.
+
+    Args:
+        task: the submission and how to grade it.
+        checks: where the checks run when several submissions are graded at once in threads (one server per
+            thread); by default they run from this process.
+
+    """
+    exercises = checks_for(task.source)
     path = Path(task.path)
     graded = GradedSubmission(
         trainee=task.trainee,
@@ -171,7 +183,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
     except GradingError as exc:
         graded.status = "unreadable"
         graded.notes.append(str(exc))
-        graded.checks = run_checks(exercises, {}, timeout=task.limits.check_timeout)
+        graded.checks = _run_checks(task, checks, None, {}, {})
         return graded
     data = _data_dir(task.assignment, task.variant_seed)
     run = run_notebook(
@@ -183,6 +195,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         limits=task.limits,
         sandboxed=task.sandboxed,
         hide=[Path(task.source)],
+        stop=_stopping,
     )
     del nb
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes
@@ -193,8 +206,7 @@ def grade_one(task: GradeTask) -> GradedSubmission:
         _("{exercise}: {reason}; it counts as a wrong answer").format(exercise=k, reason=v) for k, v in refused.items()
     ]
     graded.answers = answers
-    with use_variant(data or datasets_dir()):  # the data the kernel read, whatever this process's folder holds
-        graded.checks = run_checks(exercises, answers, timeout=task.limits.check_timeout, refused=refused)
+    graded.checks = _run_checks(task, checks, data, answers, refused)
     if any(c.needs_review for c in graded.checks):
         graded.status = "needs_review"
     graded.seconds = time.monotonic() - started
@@ -206,23 +218,68 @@ def _run_tasks(
 ) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
     """Run grading tasks, yielding each task with its result, or the error in words when grading itself failed.
 
-    One at a time in this process, or through the kit's executor: ``workers`` local processes, or the workers
-    of a Dask cluster given its ``scheduler`` address.
+    One at a time in this process; ``workers`` at once in threads of this process (each submission's work is
+    its sandbox's, so threads are enough, and they share what the grader has loaded); or on the workers of a
+    Dask cluster given its ``scheduler`` address, through the kit's executor.
     """
-    if scheduler is None and (workers <= 1 or len(tasks) <= 1):
+    if scheduler is not None:
+        yield from _on_cluster(tasks, scheduler)
+    elif workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            try:
-                yield task, grade_one(task)
-            except Exception as exc:  # one submission's failure must not stop the batch
-                yield task, f"{type(exc).__name__}: {exc}"
-        return
+            yield task, _attempt(task, None)
+    else:
+        yield from _in_threads(tasks, workers)
+
+
+def _attempt(task: GradeTask, checks: CheckServer | None) -> GradedSubmission | str:
+    try:
+        return grade_one(task, checks=checks)
+    except Exception as exc:  # one submission's failure must not stop the batch
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _in_threads(tasks: list[GradeTask], workers: int) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
+    """Grade in ``workers`` threads, each with a check server of its own; leaving early stops every sandbox."""
+    import queue
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    servers: queue.Queue[CheckServer] = queue.Queue()
+    started: list[CheckServer] = []
+
+    def work(task: GradeTask) -> GradedSubmission | str:
+        if _stopping.is_set():
+            return "the batch was stopped before this submission"
+        try:
+            server = servers.get_nowait()
+        except queue.Empty:
+            server = CheckServer()
+            started.append(server)
+        try:
+            return _attempt(task, server)
+        finally:
+            servers.put(server)
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mopskit-grade")
+    try:
+        futures = {pool.submit(work, task): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:  # the end, an error, Ctrl+C or the caller leaving the loop: stop every sandbox and the servers
+        _stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _stopping.clear()
+        for server in started:
+            server.close()
+
+
+def _on_cluster(tasks: list[GradeTask], scheduler: str) -> Iterator[tuple[GradeTask, GradedSubmission | str]]:
     from contextlib import closing
 
     from ..executor import Task, run_all
 
     keyed = {f"{t.assignment}/{t.trainee}/{number}": t for number, t in enumerate(tasks)}
     jobs = [Task(key, grade_one, {"task": task}) for key, task in keyed.items()]
-    outcomes = run_all(jobs, workers=None if scheduler else workers, scheduler=scheduler, progress=False)
+    outcomes = run_all(jobs, scheduler=scheduler, progress=False)
     with closing(outcomes):
         for outcome in outcomes:
             yield keyed[outcome.key], outcome.value if outcome.ok else str(outcome.error or "the task failed")
@@ -250,7 +307,7 @@ def grade(
         submissions: notebooks, trainee folders, or a folder of trainee folders.
         source: the instructor notebook, or the folder of them, the submissions answer.
         db: the gradebook: a SQLite file path or a SQLAlchemy URL.
-        workers: submissions graded at once (one process each).
+        workers: submissions graded at once (threads of this process, each submission in a sandbox of its own).
         scheduler: a Dask scheduler address (``tcp://host:8786``): its workers grade instead of local ones.
             They need bubblewrap, and must see the submissions and the source lessons at the same paths.
         force: grade again submissions whose content did not change since they were graded.

@@ -391,6 +391,7 @@ def run_notebook(
     limits: Limits | None = None,
     sandboxed: bool = True,
     hide: list[Path] | None = None,
+    stop: threading.Event | None = None,
 ) -> NotebookRun:
     """Execute one submitted notebook in a fresh kernel, contained, and return what it reported.
 
@@ -406,9 +407,10 @@ def run_notebook(
         limits: time, memory, disk and process limits.
         sandboxed: run under bubblewrap; ``False`` runs with the grader's permissions (limits still apply).
         hide: the source lessons (files or folders): kept out of the sandbox even where a bind would show them.
+        stop: set from another thread to take the sandbox down (the batch is stopping).
 
     Raises:
-        GradingError: sandboxed was asked for and bubblewrap cannot start here.
+        GradingError: sandboxed was asked for and bubblewrap cannot start here, or ``stop`` was set.
 
     """
     limits = limits or Limits()
@@ -427,6 +429,7 @@ def run_notebook(
         answer_bytes = int(limits.answer_mb * 1024 * 1024)
         request = {
             "notebook": "submission.ipynb",
+            "cells": _code_cells(notebook),
             "inbox": "/inbox" if sandboxed else str(inbox),
             "workdir": "/scratch" if sandboxed else str(work),
             "runtime": None if sandboxed else str(Path(temp) / "runtime"),
@@ -475,7 +478,7 @@ def run_notebook(
         reader = threading.Thread(target=_read_capped, args=(read_end, sink, cap), daemon=True)
         reader.start()
         try:
-            proc.wait(timeout=limits.timeout + 150)
+            _wait(proc, limits.timeout + 150, stop)
         except subprocess.TimeoutExpired:
             _kill(proc)
             notes.append(_("the run was stopped after {s:.0f} seconds").format(s=limits.timeout + 150))
@@ -486,6 +489,27 @@ def run_notebook(
     run = _parse(sink.get("data", b""), too_big=sink.get("too_big", False), notes=notes, answer_bytes=answer_bytes)
     run.sandboxed, run.seconds = sandboxed, time.monotonic() - started
     return run
+
+
+def _code_cells(notebook: Path) -> list[tuple[int, str]]:
+    """The notebook's code cells that hold code, with their index: what the runner runs."""
+    from ._answer_key import notebook_cells
+
+    return [(i, code) for i, (kind, code) in enumerate(notebook_cells(notebook)) if kind == "code" and code.strip()]
+
+
+def _wait(proc: subprocess.Popen[bytes], seconds: float, stop: threading.Event | None) -> None:
+    """Wait for the run to end; raise TimeoutExpired after ``seconds``, GradingError when ``stop`` is set."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            proc.wait(timeout=min(0.5, max(deadline - time.monotonic(), 0.01)))
+            return
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
+        if stop is not None and stop.is_set():
+            raise GradingError("the batch was stopped while this submission ran")
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -63,11 +63,8 @@ def use_variant(path: str | Path) -> Iterator[Path]:
     folder = Path(path)
     if not (folder / "campaigns.csv").is_file():
         raise DataError(f"'{folder}' is not a dataset variant (it has no campaigns.csv); build one with build_variant")
-    SESSION.variants.append(folder)
-    try:
+    with SESSION.with_variant(folder):
         yield folder
-    finally:
-        SESSION.variants.pop()
 
 
 @contextmanager
@@ -76,11 +73,8 @@ def lesson_scope(lesson: str) -> Iterator[str]:
 
     Graders run a lesson's checks this way: they compute expected answers from the data that lesson reads.
     """
-    SESSION.lesson_scopes.append(lesson)
-    try:
+    with SESSION.in_lesson_scope(lesson):
         yield lesson
-    finally:
-        SESSION.lesson_scopes.pop()
 
 
 def data_dir() -> Path:
