@@ -392,7 +392,9 @@ def grade(
                 summary.unchanged.append(found)
                 continue
             seed = attempt = None
-            if variants:
+            from ._variants import has_variants
+
+            if variants and has_variants(found.assignment):  # a lesson everyone shares data for: the shared data
                 from ._variants import variant_seed
 
                 attempt, seed = book.latest_release(found.trainee, found.assignment) or (
