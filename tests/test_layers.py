@@ -56,6 +56,7 @@ LAYERS: dict[str, int] = {
     "batch": 4,
     "workspace": 4,
     "onboarding": 4,
+    "lms": 4,
     # 5 widgets
     "ui": 5,
     # 6 app mode, and the hub that serves it to a cohort
