@@ -24,7 +24,18 @@ from mopskit.i18n import font_families, plot_settings
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REPORTS = sorted((ROOT / "notebooks" / "reports").glob("*.ipynb"))
 CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS), *(p.stem for p in REPORTS)]
-DONE = {(lang, catalog) for lang in TRANSLATED for catalog in ("mopskit", "00_start_here")}  # translated in full
+# Catalogs translated in full, per language (a translator adds a catalog to their own language's set when it is
+# complete; the comment lines keep each language's edits apart).
+DONE_BY_LANGUAGE: dict[str, set[str]] = {
+    # Romanian
+    "ro": {"mopskit", "00_start_here"},
+    # Thai
+    "th": {"mopskit", "00_start_here"},
+    # Traditional Chinese
+    "zh_TW": {"mopskit", "00_start_here"},
+    # end
+}
+DONE = {(lang, catalog) for lang, done in DONE_BY_LANGUAGE.items() for catalog in done}
 PENDING = {(lang, catalog) for lang in TRANSLATED for catalog in CATALOGS} - DONE
 STATUS: dict = {}
 
