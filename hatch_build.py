@@ -74,6 +74,10 @@ def _release_all(step: Any, sources: Path, out: Path) -> list[Path]:
                 f"({'; '.join(leaks)}); move that into a lesson"
             )
         written.append(Path(shutil.copyfile(report, out / "reports" / report.name)))
+    for catalog in sorted((sources / "locale").glob("*/reports/*.po")):  # reports hold no instructor material
+        target = out / "locale" / catalog.relative_to(sources / "locale")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append(Path(shutil.copyfile(catalog, target)))
     return written
 
 

@@ -229,8 +229,12 @@ def _cmd_data(args: argparse.Namespace) -> int:
         return 0
     from .data.generate import generate
 
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     written = generate(
-        parquet=args.parquet, progress=not args.quiet, **_given(args, seed="seed", scale="scale", out_dir="out")
+        parquet=args.parquet,
+        progress=not args.quiet,
+        tables=tables,
+        **_given(args, seed="seed", scale="scale", out_dir="out"),
     )
     for path in written:
         print(path)
@@ -517,8 +521,10 @@ def build_parser() -> argparse.ArgumentParser:
     d = data_sub.add_parser(
         "generate",
         help="regenerate the sample datasets, deterministically",
-        description="Write every sample table from a seed. --scale multiplies the event "
-        "tables (scale 1 is what datasets/ holds), in bounded memory.",
+        description="Write every sample table from a seed. --scale multiplies the people (3,600 contacts at "
+        "scale 1, what datasets/ holds) and all they do; the campaign calendar and budget stay the same. "
+        "Event tables are written in chunks. Example: a million contacts with their behaviour for a benchmark: "
+        "--scale 280 --tables contacts,activities,sales_team --parquet",
     )
     generate = "mopskit.data.generate:generate"
     d.add_argument(
@@ -531,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         type=float,
         default=FunctionDefault(generate, "scale"),
-        help="size factor for the event tables (default: %(default)s)",
+        help="size factor for the people and all they do (default: %(default)s)",
     )
     d.add_argument(
         "--out",
@@ -539,7 +545,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: ./%(default)s)",
     )
-    d.add_argument("--parquet", action="store_true", help="also write Parquet copies of the event tables")
+    d.add_argument(
+        "--parquet", action="store_true", help="also write Parquet copies of email_events, contacts and activities"
+    )
+    d.add_argument(
+        "--tables",
+        metavar="T1,T2",
+        help="write only these tables, comma-separated (default: all; `mopskit data list` names them)",
+    )
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_data)
     _add_health_command(sub)
@@ -674,7 +687,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:
-    from .assess import Gradebook, export_grades
+    from .assess import Gradebook
 
     if args.grades_command == "readiness":
         from .assess.readiness import write_readiness
@@ -682,8 +695,25 @@ def _cmd_grades(args: argparse.Namespace) -> int:
         pages = write_readiness(**_given(args, db="db", out_dir="out", as_of="as_of", lessons="source"))
         print(f"{len(pages) - 1} readiness page(s) written; open {pages[0]}")
         return 0
+    if args.grades_command == "send":
+        from .lms import send_grades
+
+        sent = send_grades(
+            lrs=args.lrs,
+            **_given(args, db="db", auth="auth", base="base", as_of="as_of", batch="batch", retries="retries"),
+            mastery=not args.no_mastery,
+            progress=not args.quiet,
+        )
+        print(f"{sent} to {args.lrs}")
+        return 0
     if args.grades_command == "export":
-        text = export_grades(out=args.out, long=args.long, **_given(args, db="db", fmt="format"))
+        from .lms import export_grades as export
+
+        text = export(
+            out=args.out,
+            long=args.long,
+            **_given(args, db="db", fmt="format", section="section", identifier="identifier", base="base"),
+        )
         if args.out:
             print(f"grades written to {args.out}")
         else:
@@ -775,15 +805,66 @@ def _add_grading_commands(sub: Any) -> None:
     g = grades_sub.add_parser("show", help="scores of the latest submissions (one trainee's checks with --trainee)")
     g.add_argument("--trainee", help="show this trainee's check results too")
     g.add_argument("--assignment", help="only this assignment")
-    g = grades_sub.add_parser("export", help="grades as CSV: a row per trainee, a column per assignment")
+    export = "mopskit.lms:export_grades"
+    g = grades_sub.add_parser(
+        "export",
+        help="grades for a learning platform: Canvas or Moodle import CSV, plain CSV, or xAPI statements",
+        description="The latest grade of every trainee on every assignment (adjustments included), in the shape a "
+        "learning platform imports:\n"
+        "  canvas  Canvas's gradebook CSV: Student, ID, SIS User ID (the trainee's id), SIS Login ID (email),\n"
+        "          Section, a column per assignment and a 'Points Possible' row (Grades > Import)\n"
+        "  moodle  Moodle's grade import CSV: names, ID number, email address, a grade and a 'Feedback for ...'\n"
+        "          column per assignment (Grades > Import > CSV file; map users by --identifier)\n"
+        "  csv     one row per trainee, one column per assignment (--long: a row per trainee and assignment)\n"
+        "  xapi    xAPI statements (JSON): completed, scored, passed or failed per assignment, mastered per\n"
+        "          competency; `mopskit grades send` sends them to a learning record store",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     g.add_argument(
         "--format",
-        default=FunctionDefault("mopskit.assess:export_grades", "fmt"),
-        choices=["csv"],
+        default=FunctionDefault(export, "fmt"),
+        choices=["csv", "canvas", "moodle", "xapi"],
         help="file format (default: %(default)s)",
     )
-    g.add_argument("--long", action="store_true", help="a row per trainee and assignment, with every figure")
+    g.add_argument("--long", action="store_true", help="(csv) a row per trainee and assignment, with every figure")
+    g.add_argument("--section", default=FunctionDefault(export, "section"), help="(canvas) the section on every row")
+    g.add_argument(
+        "--identifier",
+        default=FunctionDefault(export, "identifier"),
+        choices=["email", "idnumber", "username"],
+        help="(moodle) what Moodle finds users by (default: %(default)s)",
+    )
+    g.add_argument(
+        "--base", default=FunctionDefault(export, "base"), metavar="IRI", help="(xapi) activity ids start with IRI"
+    )
     g.add_argument("--out", metavar="FILE", help="write to FILE (default: print)")
+    send = "mopskit.lms:send_grades"
+    g = grades_sub.add_parser(
+        "send",
+        help="send the grades and masteries to a learning record store as xAPI statements (safe to run again)",
+        description="Send every trainee's latest grade on every assignment (completed, scored, passed or failed) and\n"
+        "every competency mastered to an LRS, in batches, trying again after a passing failure. Each statement's\n"
+        "id comes from what it states, so sending again stores nothing twice; a changed grade is a new statement.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  MOPSKIT_LRS_AUTH=grader:secret mopskit grades send --lrs https://lrs.example.org/xapi/",
+    )
+    g.add_argument("--lrs", required=True, metavar="URL", help="the LRS's xAPI endpoint")
+    g.add_argument(
+        "--auth",
+        default=FunctionDefault(send, "auth"),
+        metavar="USER:PASSWORD",
+        help="credentials (or an Authorization header value); default $MOPSKIT_LRS_AUTH, kept out of shell history",
+    )
+    g.add_argument("--base", default=FunctionDefault(send, "base"), metavar="IRI", help="activity ids start with IRI")
+    g.add_argument("--as-of", default=FunctionDefault(send, "as_of"), metavar="DATE", help="judge mastery on DATE")
+    g.add_argument(
+        "--batch", type=int, default=FunctionDefault(send, "batch"), metavar="N", help="statements a request"
+    )
+    g.add_argument(
+        "--retries", type=int, default=FunctionDefault(send, "retries"), metavar="N", help="tries again per request"
+    )
+    g.add_argument("--no-mastery", action="store_true", help="send grades only, no mastered statements")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     readiness = "mopskit.assess.readiness:write_readiness"
     g = grades_sub.add_parser(
         "readiness",

@@ -23,7 +23,8 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ __all__ = [
     "content_text",
     "font_families",
     "get_language",
+    "language",
     "normalize_language",
     "pseudo",
     "set_language",
@@ -121,7 +123,8 @@ class _Pseudo(gettext.NullTranslations):
     """The pseudo-language: every message made from its English by :func:`pseudo`.
 
     With ``known``, only those messages (the template's): a text no catalog could translate stays English, so a
-    page in the pseudo-language shows what a real language would leave in English.
+    page in the pseudo-language shows what a real language would leave in English, a ``_()`` the extraction
+    missed included.
     """
 
     def __init__(self, known: frozenset[str] | None = None) -> None:
@@ -132,7 +135,8 @@ class _Pseudo(gettext.NullTranslations):
         return pseudo(message) if self.known is None or message in self.known else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return pseudo(msgid1 if n == 1 else msgid2)
+        chosen = msgid1 if n == 1 else msgid2
+        return pseudo(chosen) if self.known is None or msgid1 in self.known else chosen
 
 
 def _template_ids(domain: str) -> frozenset[str]:
@@ -143,12 +147,12 @@ def _template_ids(domain: str) -> frozenset[str]:
     if not pot.is_file():
         return frozenset()
     with pot.open("rb") as handle:
-        return frozenset(str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str))
+        return frozenset(str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in read_po(handle) if m.id)
 
 
 def _load(lang: str | None, domain: str = DOMAIN) -> gettext.NullTranslations:
-    if lang == PSEUDO:
-        return _Pseudo(None if domain == DOMAIN else _template_ids(domain))
+    if lang == PSEUDO:  # only what a catalog holds: a message missing from the template stays English
+        return _Pseudo(_template_ids(domain))
     if not lang or lang.startswith("en"):
         return gettext.NullTranslations()
     folder = locale_dir() / lang / "LC_MESSAGES"
@@ -179,6 +183,22 @@ def set_language(lang: str | None) -> None:
     code = normalize_language(lang)
     SESSION.language = code
     SESSION.translations = {domain: _load(code, domain) for domain in DOMAINS}
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Use a language inside the block (a page written for one trainee), then go back to the one before.
+
+    >>> with language("ro"):
+    ...     get_language()
+    'ro'
+    """
+    saved = SESSION.language, SESSION.translations
+    set_language(lang)
+    try:
+        yield
+    finally:
+        SESSION.language, SESSION.translations = saved
 
 
 def get_language() -> str:
@@ -236,7 +256,7 @@ _ACCENTED = str.maketrans(
 )
 # What pseudo() leaves as it is: format fields, printf fields, HTML tags and entities, code spans, links' targets
 _KEEP = re.compile(
-    r"\{\{|\}\}|\{[^{}]*\}"  # str.format fields ({name}, {x:.0%}) and escaped braces
+    r"\{\{[^{}]*\}\}|\{\{|\}\}|\{[^{}]*\}"  # str.format fields ({name}, {x:.0%}), {{n}} for a second format
     r"|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]"  # %s, %(name)s, %.1f
     r"|<[^<>]+>|&[a-zA-Z#0-9]+;"  # HTML tags and entities
     r"|```.*?```|`[^`]*`"  # Markdown code
@@ -255,6 +275,8 @@ def pseudo(text: str) -> str:
     '⟦Çóŕŕéçţ! ({earned:g}/{possible:g} þóíñţš)⟧'
     >>> pseudo("Type `q1 = 5` or see <b>%s</b>")
     '⟦Ţýþé `q1 = 5` óŕ šéé <b>%s</b>⟧'
+    >>> pseudo("{what} left out: {{n}}.")
+    '⟦{what} ĺéƒţ óúţ: {{n}}.⟧'
     >>> pseudo("")
     ''
     """
@@ -288,6 +310,14 @@ def plot_settings(lang: str | None = None) -> dict[str, Any]:
     """
     from matplotlib import font_manager
 
+    wanted = font_families(lang)
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    families = [f for f in font_families(lang) if f in installed] or ["DejaVu Sans"]
+    if len(wanted) > 1 and not installed & set(wanted[1:]):  # fonts installed after matplotlib cached its list
+        keys = [family.replace(" ", "") for family in wanted[1:]]
+        keys += [key[:-2] for key in keys if key.endswith(("TC", "SC"))]  # NotoSansCJK-Regular.ttc holds TC
+        for path in font_manager.findSystemFonts():
+            if any(key in Path(path).name.replace(" ", "") for key in keys):
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    families = [f for f in wanted if f in installed] or ["DejaVu Sans"]
     return {"font.family": families}  # a list: matplotlib falls back along it glyph by glyph

@@ -12,13 +12,15 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._resources import reports_dir as _reports_dir
 from .errors import ParameterError, ReportError
+from .i18n import LANGUAGES, PSEUDO, normalize_language
 
 __all__ = [
     "Parameter",
@@ -34,6 +36,7 @@ __all__ = [
     "valid_parameters",
 ]
 
+LANG = "lang"  # every report takes it: the language of its text (unless its parameters cell declares its own)
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
@@ -257,6 +260,14 @@ def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dic
     """
     problems, coerced = [], {}
     for name, value in values.items():
+        if name == LANG and name not in info.parameters:
+            code = normalize_language(str(value))
+            if code in LANGUAGES or code == PSEUDO:
+                coerced[name] = code
+            else:
+                valid = ", ".join(c.replace("_", "-") for c in LANGUAGES)
+                problems.append(f"'{LANG}' must be one of {valid} (got {value!r})")
+            continue
         if name not in info.parameters:
             problems.append(f"unknown report parameter '{name}'")
             continue
@@ -275,8 +286,9 @@ def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dic
                 defaults[name] = ast.literal_eval(param.default)
             except (ValueError, SyntaxError):
                 continue
+        own = {k: v for k, v in coerced.items() if k in info.parameters}
         try:
-            getattr(importlib.import_module(module), function)({**defaults, **coerced})
+            getattr(importlib.import_module(module), function)({**defaults, **own})
         except ParameterError as exc:
             problems.append(str(exc))
     return coerced, problems
@@ -284,7 +296,10 @@ def parameter_problems(info: ReportInfo, values: Mapping[str, Any]) -> tuple[dic
 
 def valid_parameters(info: ReportInfo) -> str:
     """The closing lines of a parameter error: every valid parameter with its type, default and help."""
-    return f"Valid parameters of '{info.name}':\n" + _valid_list(info)
+    shared = ""
+    if LANG not in info.parameters:
+        shared = f"\n  {LANG} (text, default en): the language of the report's text: en, ro, th or zh-TW (every report)"
+    return f"Valid parameters of '{info.name}':\n" + _valid_list(info) + shared
 
 
 def coerce_parameters(info: ReportInfo, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -382,6 +397,53 @@ def execute_report(
 
     """
     import papermill as pm
+
+    values = dict(values)
+    lang = values.pop(LANG, None) if LANG not in _declared_names(source) else None
+    with _in_language(source, lang) as source:
+        _execute(pm, source, notebook, values, name=name, timeout=timeout, progress=progress, cwd=cwd)
+    _to_html(notebook, html, show_code=show_code)
+
+
+@contextmanager
+def _in_language(source: Path, lang: str | None) -> Iterator[Path]:
+    """The report to run in a language: rendered from its catalog, with ``MOPSKIT_LANG`` set for its kernel.
+
+    Its catalog is ``notebooks/locale/<lang>/reports/<name>.po`` beside the report (Markdown cells and chart
+    labels, as a lesson's); the kit's own messages follow ``MOPSKIT_LANG``. English needs nothing.
+    """
+    if not lang or lang == "en":
+        yield source
+        return
+    import tempfile
+
+    from .catalogs import render_lesson
+
+    saved = os.environ.get("MOPSKIT_LANG")
+    os.environ["MOPSKIT_LANG"] = lang  # the kernel papermill starts inherits it
+    try:
+        with tempfile.TemporaryDirectory(prefix="mopskit-report-") as scratch:
+            rendered = Path(scratch) / source.name
+            render_lesson(source, lang, target=rendered, catalogs=source.parent.parent / "locale")
+            yield rendered
+    finally:
+        if saved is None:
+            os.environ.pop("MOPSKIT_LANG", None)
+        else:
+            os.environ["MOPSKIT_LANG"] = saved
+
+
+def _execute(
+    pm: Any,
+    source: Path,
+    notebook: Path,
+    values: dict[str, Any],
+    *,
+    name: str,
+    timeout: int,
+    progress: bool,
+    cwd: Path | None,
+) -> None:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     for attempt in (1, 2):
@@ -389,7 +451,7 @@ def execute_report(
             pm.execute_notebook(
                 str(source),
                 str(notebook),
-                parameters=dict(values),
+                parameters=values,
                 progress_bar=progress,
                 execution_timeout=timeout,
                 cwd=str(cwd) if cwd else None,
@@ -412,4 +474,3 @@ def execute_report(
         except (RuntimeError, DeadKernelError) as exc:  # a kernel that failed to start: one retry
             if attempt == 2 or "kernel" not in str(exc).lower():
                 raise ReportError(f"report '{name}': the Python kernel failed ({exc}); try again") from None
-    _to_html(notebook, html, show_code=show_code)

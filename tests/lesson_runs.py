@@ -111,7 +111,7 @@ def too_many(runs: Counter[str], by: dict[str, list[str]]) -> list[str]:
 # ------------------------------------------------------------------------------------------ the shared trainee run
 # Lessons whose answers change with the language (an option or key built from a translated message), so the
 # English answer key does not pass in the pseudo-language: they run in English until that is fixed.
-ANSWERS_FOLLOW_THE_LANGUAGE = {"04_smart_goals", "06_strategy_plan"}
+ANSWERS_FOLLOW_THE_LANGUAGE: set[str] = set()
 
 # Run in the lesson's kernel after its cells: what each exercise says, and which exercises have no widget.
 PROBE = """

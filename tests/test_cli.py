@@ -14,7 +14,20 @@ def test_version(capsys):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["start"], ["app"], ["release"], ["report"], ["data"], ["data", "generate"], ["onboard"]]
+    "command",
+    [
+        [],
+        ["start"],
+        ["app"],
+        ["release"],
+        ["report"],
+        ["data"],
+        ["data", "generate"],
+        ["onboard"],
+        ["grades", "export"],
+        ["grades", "send"],
+        ["grades", "readiness"],
+    ],
 )
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
@@ -123,9 +136,14 @@ def test_one_option_shared_by_two_functions_has_one_default():
         assert default(run_report, name) == default(run_batch, name), name
     assert default(release, "pattern") == default(release_per_trainee, "pattern")
     assert default(grade, "db") == default(export_grades, "db") == default(Gradebook, "db") == DEFAULT_DB
+    from mopskit.assess.readiness import write_readiness
+    from mopskit.lms import export_grades as export
+    from mopskit.lms import send_grades
     from mopskit.onboarding import onboard, retake
 
-    assert default(onboard, "db") == default(retake, "db") == DEFAULT_DB
+    assert default(onboard, "db") == default(retake, "db") == default(write_readiness, "db") == DEFAULT_DB
+    assert default(export, "db") == default(send_grades, "db") == DEFAULT_DB
+    assert default(export, "base") == default(send_grades, "base")
 
 
 def test_help_shows_the_functions_defaults(capsys):

@@ -58,7 +58,14 @@ NOT_FACT_LISTS = {
     "onboarding",  # the kit's own rules: mastery levels, schedules
     "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)
 }
-FACT_FILES = [n for n in content.names() if n not in NOT_FACT_LISTS]
+# The kit's own models and rules, each one document with one source (checked below).
+MODEL_FILES = {"lead_scoring", "mql_criteria", "lead_routing", "lead_scenarios"}
+FACT_FILES = [n for n in content.names() if n not in NOT_FACT_LISTS | MODEL_FILES]
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_FILES))
+def test_models_and_rules_name_their_source(name):
+    assert content.load_yaml(name)["source"] in content.load_yaml("sources")
 
 
 def test_stack_benchmarks_name_figures_and_type_no_number_again():

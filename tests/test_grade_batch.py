@@ -379,3 +379,31 @@ def test_leaving_a_threaded_batch_early_takes_its_running_sandboxes_down(batch, 
         if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE
     ]
     assert not leftovers, "the sandbox, its kernel and the check servers are gone"
+
+
+def test_a_submission_in_thai_gets_its_feedback_in_thai_and_the_same_points(tmp_path):
+    from mopskit.assess._release import release_in
+    from mopskit.catalogs._lessons import read_catalog, update_catalog, write_catalog
+
+    source = make_source(tmp_path / "instructor")
+    catalog = tmp_path / "instructor" / "locale" / "th" / f"{LESSON}.po"
+    update_catalog(source, catalog, "th")
+    po = read_catalog(catalog, "th")
+    thai = {"Two words: M... O...": "สองคำ: M... O...", "Rows in the survey": "จำนวนแถวในแบบสำรวจ"}
+    for message in po:
+        if message.id in thai:
+            message.string = thai[message.id]
+    write_catalog(po, catalog)
+    copy = tmp_path / "released" / source.name
+    release_in(source, copy, "th")
+    subs = tmp_path / "subs"
+    submission(copy, subs / "nok" / f"{LESSON}.ipynb", q1=RIGHT_Q1, q2="'marketing'")
+    english = released(source, tmp_path / "en")
+    submission(english, subs / "ann" / f"{LESSON}.ipynb", q1=RIGHT_Q1, q2="'marketing'")
+    summary = grade([subs], source=source, db=tmp_path / "gb.sqlite", limits=LIMITS, feedback_dir=tmp_path / "fb")
+    by = {g.trainee: g for g in summary.graded}
+    assert by["nok"].lang == "th" and by["ann"].lang == "en"
+    assert [(c.check, c.earned) for c in by["nok"].checks] == [(c.check, c.earned) for c in by["ann"].checks]
+    page = (tmp_path / "fb" / "nok" / f"{LESSON}.html").read_text()
+    assert "สองคำ: M... O..." in page and "คำใบ้:" in page and "Hint:" not in page
+    assert "Two words" in (tmp_path / "fb" / "ann" / f"{LESSON}.html").read_text()

@@ -91,3 +91,23 @@ def test_a_review_adjustment_clears_needs_review(tmp_path):
         book.adjust(trainee="ana", assignment="07_final", delta=1, reason="good plan", author="Ana", reviewed=True)
         [row] = book.scores().to_dict("records")
     assert row["status"] == "reviewed" and row["adjustment"] == 1
+
+
+def test_enrolments_and_released_attempts_are_recorded_once(tmp_path):
+    from datetime import date
+
+    with Gradebook(tmp_path / "gb.sqlite") as book:
+        book.enrol("ana", role="crm_admin", start=date(2026, 3, 2), name="Ana", email="ana@x.org")
+        book.enrol("ana", role="data_analyst", start=date(2026, 3, 9))  # again: the latest role and day win
+        assert book.enrolments()[["trainee", "name", "email", "role", "start"]].values.tolist() == [
+            ["ana", "Ana", "ana@x.org", "data_analyst", date(2026, 3, 9)]
+        ]
+        assert book.trainees().values.tolist() == [["ana", "Ana", "ana@x.org"]]
+        assert book.latest_release("ana", "04_smart_goals") is None
+        book.record_release("ana", "04_smart_goals", attempt=1, seed=11)
+        book.record_release("ana", "04_smart_goals", attempt=1, seed=11)  # idempotent
+        book.record_release("ana", "04_smart_goals", attempt=2, seed=22)
+        assert book.latest_release("ana", "04_smart_goals") == (2, 22)
+        assert len(book.releases()) == 2
+        with pytest.raises(GradingError, match="attempt 1 of 04_smart_goals for ana was released with seed 11"):
+            book.record_release("ana", "04_smart_goals", attempt=1, seed=99)

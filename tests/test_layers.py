@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "_textfile": 1,
     "_answer_files": 1,
     "_html": 1,
+    "_hours": 1,
     "present": 1,
     "content": 1,
     # 2 data and plumbing
@@ -55,6 +56,7 @@ LAYERS: dict[str, int] = {
     "batch": 4,
     "workspace": 4,
     "onboarding": 4,
+    "lms": 4,
     # 5 widgets
     "ui": 5,
     # 6 app mode, and the hub that serves it to a cohort

@@ -38,7 +38,7 @@ def _run(nb, cwd, extra=(), env=None):
     nb.cells.extend(cells)
     resources = {"metadata": {"path": str(cwd)}}
     client = NotebookClient(nb, timeout=120, resources=resources, shutdown_kernel="immediate", allow_errors=True)
-    client.execute(env=env)
+    client.execute(**({} if env is None else {"env": env}))  # env=None would reach the kernel as None
     errors = [
         o for cell in nb.cells[: -len(cells) or None] for o in cell.get("outputs", []) if o.output_type == "error"
     ]

@@ -27,7 +27,7 @@ GOOD = {"dataset": "bundled", "start": "2026-01-01", "end": "2026-03-31", "chann
         ({"channels": ["email", "tv"]}, r"unknown channel\(s\) 'tv'; valid: content, direct, direct_mail, email"),
         (
             {"start": "2030-01-01", "end": "2030-12-31"},
-            r"no data between 2030-01-01 and 2030-12-31.* cover 2025-11-01 to",
+            r"no data between 2030-01-01 and 2030-12-31.* cover 2024-05-01 to",
         ),
         ({"dataset": "no/such/folder"}, r"'dataset' must be 'bundled' or a folder"),
         ({"events": "no/such/events.parquet"}, r"'events' must be an existing CSV or Parquet file"),

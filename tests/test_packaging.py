@@ -26,6 +26,9 @@ def test_environment_yml_names_the_same_dependencies(root):
     env = yaml.safe_load((root / "environment.yml").read_text())
     conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str)}
     conda.pop("python"), conda.pop("pip")
+    # what conda-forge does not package comes from PyPI through the environment's pip section
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    conda |= {_name(d): d.replace(" ", "") for d in pip if not d.startswith("-")}
     assert conda == wanted
 
 

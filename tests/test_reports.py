@@ -157,3 +157,24 @@ def test_dataset_profile_values_are_checked_before_a_kernel_starts(monkeypatch):
         reports.run_report("dataset_profile", parameters={"dataset": "campains"})
     info = reports.report_info("dataset_profile")
     assert reports.parameter_problems(info, {}) == ({}, []), "the defaults pass"
+
+
+def test_every_report_takes_a_language_and_refuses_an_unknown_one_before_a_kernel_starts(monkeypatch):
+    monkeypatch.setattr(reports, "execute_report", lambda *a, **k: pytest.fail("a kernel started"))
+    info = reports.report_info("dataset_profile")
+    assert reports.coerce_parameters(info, {"lang": "zh-TW"}) == {"lang": "zh_TW"}
+    with pytest.raises(ParameterError, match="'lang' must be one of en, ro, th, zh-TW"):
+        reports.run_report("dataset_profile", parameters={"lang": "fr"})
+    assert "lang (text, default en)" in reports.valid_parameters(info)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [r.name for r in reports.list_reports()])
+def test_a_report_run_in_the_pseudo_language_shows_no_english(name, tmp_path):
+    """Every text of a report goes through a catalog: run in en_XA, no English is left in what it shows."""
+    from pseudo_scan import english_left
+
+    result = reports.run_report(name, parameters={"lang": "en_XA"}, out_dir=tmp_path)
+    left = english_left(nbformat.read(str(result.notebook), as_version=4))
+    assert not left, f"{name} in en_XA shows English (give it to _() or the report's catalog):\n" + "\n".join(left)
+    assert "⟦" in result.html.read_text(encoding="utf-8")

@@ -200,3 +200,18 @@ def test_outside_app_mode_check_shows_its_verdict(monkeypatch):
     start_lesson("ui_lesson")
     number("q16")
     assert "Not answered yet" in repr(check("q16"))
+
+
+def test_options_shown_translated_keep_their_english_values():
+    from mopskit.i18n import language
+    from mopskit.ui import choice, match
+
+    with language("th"):
+        widget = match("q_lang", ["Boost engagement soon."], ["Specific", "Measurable", "Something else"])
+        dropdown = widget.leaves[("Boost engagement soon.",)]
+        assert ("เจาะจง", "Specific") in dropdown.options  # the kit's word, shown in Thai
+        widget.fill({"Boost engagement soon.": "Specific"})
+        assert widget.value == {"Boost engagement soon.": "Specific"}
+        picked = choice("q_lang2", ["Email", "Ads"], labels={"Ads": "โฆษณา"})
+        picked.fill("Ads")
+        assert picked.value == "Ads" and picked.input.label == "โฆษณา"

@@ -27,20 +27,36 @@ from ..errors import GradingError
 
 __all__ = ["CheckServer", "checks_for", "run_checks_warm", "warm"]
 
-_exercises: dict[tuple[str, int], dict[str, Any]] = {}
+_exercises: dict[tuple[Any, ...], dict[str, Any]] = {}
 _warmed: set[tuple[str, str]] = set()
 _warming = threading.Lock()
 _loading = threading.Lock()
 
 
-def checks_for(source: str) -> dict[str, Any]:
-    """A lesson's exercises and checks, loaded once per process (again if the file changes)."""
+def checks_for(source: str, lang: str = "en") -> dict[str, Any]:
+    """A lesson's exercises and checks, loaded once per process (again if the file or its catalog changes).
+
+    In another language they come from the source rendered in it (``notebooks/locale/<lang>/<lesson>.po``):
+    the same checks and points, their messages in the trainee's language.
+    """
     from ._answer_key import load_checks
 
-    key = (source, Path(source).stat().st_mtime_ns)
+    catalog = Path(source).parent / "locale" / lang / f"{Path(source).stem}.po"
+    stamp = catalog.stat().st_mtime_ns if lang != "en" and catalog.is_file() else 0
+    key = (source, Path(source).stat().st_mtime_ns, lang, stamp)
     with _loading:  # loading fills the session's one registry of exercises: one thread at a time
         if key not in _exercises:
-            _exercises[key] = load_checks(source)
+            if lang == "en":
+                _exercises[key] = load_checks(source)
+            else:
+                import tempfile
+
+                from ..catalogs import render_lesson
+
+                with tempfile.TemporaryDirectory(prefix="mopskit-grade-") as scratch:
+                    rendered = Path(scratch) / Path(source).name
+                    render_lesson(source, lang, target=rendered)
+                    _exercises[key] = load_checks(rendered)
         return _exercises[key]
 
 
@@ -73,6 +89,7 @@ def run_checks_warm(
     refused: Mapping[str, str],
     timeout: float,
     shared_data: bool = True,
+    lang: str = "en",
 ) -> list[Any]:
     """Run a lesson's checks on one submission's answers, with the data ``load`` reads in the kernel.
 
@@ -84,15 +101,17 @@ def run_checks_warm(
         timeout: seconds per check.
         shared_data: other submissions read the same folder, so it is worth keeping loaded (not so for a
             trainee's own variant).
+        lang: the language of the trainee's lesson: the checks' messages come in it.
 
     """
     from ..data.variant import use_variant
+    from ..i18n import language
     from ._forked_checks import run_checks
 
     if shared_data:
         warm(source, data)
-    with use_variant(data):
-        return run_checks(checks_for(source), dict(answers), timeout=timeout, refused=refused)
+    with use_variant(data), language(lang):
+        return run_checks(checks_for(source, lang), dict(answers), timeout=timeout, refused=refused)
 
 
 class CheckServer:
@@ -123,9 +142,10 @@ class CheckServer:
         refused: Mapping[str, str],
         timeout: float,
         shared_data: bool = True,
+        lang: str = "en",
     ) -> list[Any]:
         """Run the checks in the server (see :func:`run_checks_warm`); raises GradingError if it fails."""
-        request = (source, str(data), dict(answers), dict(refused), timeout, shared_data)
+        request = (source, str(data), dict(answers), dict(refused), timeout, shared_data, lang)
         try:
             self._send.send(request)
             ok, value = self._receive.recv()
@@ -149,11 +169,13 @@ class CheckServer:
 def _serve(receive: Connection, send: Connection) -> None:
     while True:
         try:
-            source, data, answers, refused, timeout, shared = receive.recv()
+            source, data, answers, refused, timeout, shared, lang = receive.recv()
         except (EOFError, OSError):  # the grader closed the pipe or ended
             return
         try:
-            rows = run_checks_warm(source, Path(data), answers, refused=refused, timeout=timeout, shared_data=shared)
+            rows = run_checks_warm(
+                source, Path(data), answers, refused=refused, timeout=timeout, shared_data=shared, lang=lang
+            )
             send.send((True, rows))
         except Exception as exc:  # the grader reports it for this submission and goes on
             send.send((False, f"{type(exc).__name__}: {exc}"))

@@ -205,7 +205,8 @@ class Verdict:
             f"<strong>{title}</strong>: <span style='color:{COLOURS[tone]}'>{escape(self.headline())}</span>"
             f"<ul style='margin:4px 0'>{items}</ul>"
         )
-        return card(body, tone=tone, css_class="mopskit-verdict")
+        # the status as a class too, so a page is read the same in every language
+        return card(body, tone=tone, css_class=f"mopskit-verdict mopskit-verdict-{self.status}")
 
 
 class Exercise:

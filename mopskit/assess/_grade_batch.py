@@ -22,7 +22,7 @@ from typing import Any
 
 from .._resources import datasets_dir
 from ..errors import AnswerRefused, GradingError
-from ..i18n import _
+from ..i18n import _, language
 from ._answers import check_answer
 from ._check_server import CheckServer, checks_for, run_checks_warm
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
@@ -136,16 +136,36 @@ def _gradable(
     return {k: None if k in refused else v for k, v in answers.items()}, refused
 
 
+def submission_language(nb: Any) -> str:
+    """The language a submitted lesson was rendered in (its metadata says), ``"en"`` for any other value.
+
+    >>> submission_language({"metadata": {"mopskit": {"lang": "th"}}}), submission_language({"metadata": {}})
+    ('th', 'en')
+    """
+    from ..catalogs import TRANSLATED
+
+    metadata = nb.get("metadata", {}) if isinstance(nb, dict) else {}
+    kit = metadata.get("mopskit", {}) if isinstance(metadata, dict) else {}
+    lang = kit.get("lang") if isinstance(kit, dict) else None
+    return lang if lang in TRANSLATED else "en"
+
+
 def _run_checks(
     task: GradeTask,
     checks: CheckServer | None,
     data: Path | None,
     answers: dict[str, Any],
     refused: dict[str, str],
+    lang: str = "en",
 ) -> list[Any]:
     """The source's checks on the answers, with the data the kernel read, here or in the thread's check server."""
     folder = data or datasets_dir()  # the data the kernel read, whatever this process's folder holds
-    options = {"refused": refused, "timeout": task.limits.check_timeout, "shared_data": task.variant_seed is None}
+    options = {
+        "refused": refused,
+        "timeout": task.limits.check_timeout,
+        "shared_data": task.variant_seed is None,
+        "lang": lang,
+    }
     if checks is not None:
         return checks.run(task.source, folder, answers, **options)
     return run_checks_warm(task.source, folder, answers, **options)
@@ -154,14 +174,35 @@ def _run_checks(
 def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSubmission:
     """Grade one submission: contained run, answers merged, checks in the grader.
 
+    The checks' messages and the notes come in the language the trainee's lesson was in (its metadata says).
+
     Args:
         task: the submission and how to grade it.
         checks: where the checks run when several submissions are graded at once in threads (one server per
             thread); by default they run from this process.
 
     """
-    exercises = checks_for(task.source)
     path = Path(task.path)
+    started = time.monotonic()
+    try:
+        nb, carried = read_submission(path)
+    except GradingError as exc:
+        graded = _graded(task, checks_for(task.source), path, "en")
+        graded.status = "unreadable"
+        graded.notes.append(str(exc))
+        graded.checks = _run_checks(task, checks, None, {}, {})
+        return graded
+    lang = submission_language(nb)
+    del nb
+    exercises = checks_for(task.source, lang)
+    graded = _graded(task, exercises, path, lang)
+    with language(lang):
+        _grade_read(task, checks, exercises, graded, carried)
+    graded.seconds = time.monotonic() - started
+    return graded
+
+
+def _graded(task: GradeTask, exercises: dict[str, Any], path: Path, lang: str) -> GradedSubmission:
     graded = GradedSubmission(
         trainee=task.trainee,
         assignment=task.assignment,
@@ -174,20 +215,24 @@ def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSu
         exercise_titles={k: ex.title for k, ex in exercises.items()},
         variant_seed=task.variant_seed,
         attempt=task.attempt,
+        lang=lang,
     )
     if not task.sandboxed:
         graded.notes.append(UNSANDBOXED_WARNING)
-    started = time.monotonic()
-    try:
-        nb, carried = read_submission(path)
-    except GradingError as exc:
-        graded.status = "unreadable"
-        graded.notes.append(str(exc))
-        graded.checks = _run_checks(task, checks, None, {}, {})
-        return graded
+    return graded
+
+
+def _grade_read(
+    task: GradeTask,
+    checks: CheckServer | None,
+    exercises: dict[str, Any],
+    graded: GradedSubmission,
+    carried: dict[str, Any],
+) -> None:
+    """Run the submission read, merge its answers and run the checks on them, filling ``graded``."""
     data = _data_dir(task.assignment, task.variant_seed)
     run = run_notebook(
-        path,
+        Path(task.path),
         exercise_ids=list(exercises),
         lesson=task.assignment,
         data_dir=data,
@@ -197,7 +242,6 @@ def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSu
         hide=[Path(task.source)],
         stop=_stopping,
     )
-    del nb
     graded.notes += _cell_notes(run.cells, task.limits) + run.notes
     if not run.collected:
         graded.notes.append(_("the answers could not be collected from the kernel; widget answers saved in it count"))
@@ -206,11 +250,9 @@ def grade_one(task: GradeTask, *, checks: CheckServer | None = None) -> GradedSu
         _("{exercise}: {reason}; it counts as a wrong answer").format(exercise=k, reason=v) for k, v in refused.items()
     ]
     graded.answers = answers
-    graded.checks = _run_checks(task, checks, data, answers, refused)
+    graded.checks = _run_checks(task, checks, data, answers, refused, graded.lang)
     if any(c.needs_review for c in graded.checks):
         graded.status = "needs_review"
-    graded.seconds = time.monotonic() - started
-    return graded
 
 
 def _run_tasks(
@@ -350,7 +392,9 @@ def grade(
                 summary.unchanged.append(found)
                 continue
             seed = attempt = None
-            if variants:
+            from ._variants import has_variants
+
+            if variants and has_variants(found.assignment):  # a lesson everyone shares data for: the shared data
                 from ._variants import variant_seed
 
                 attempt, seed = book.latest_release(found.trainee, found.assignment) or (
@@ -380,7 +424,8 @@ def grade(
             if feedback_dir is not None:
                 from ._feedback import write_feedback
 
-                write_feedback(graded, out_dir=feedback_dir, source=sources[graded.assignment])
+                with language(graded.lang):  # the trainee's page, in the language of their lesson
+                    write_feedback(graded, out_dir=feedback_dir, source=sources[graded.assignment])
             summary.graded.append(graded)
             bar(graded)
             if on_result is not None:

@@ -187,6 +187,7 @@ class GradedSubmission:
     exercise_titles: dict[str, str] = field(default_factory=dict)
     variant_seed: int | None = None  # the trainee's data variant it was graded on; None: the shared data
     attempt: int | None = None  # which released attempt it answers (None: not released per trainee)
+    lang: str = "en"  # the language of the trainee's lesson: its feedback is written in it
 
     @property
     def earned(self) -> float:

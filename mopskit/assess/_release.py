@@ -182,7 +182,8 @@ def release_notebook(source: Path, target: Path) -> ReleaseSummary:
             raise ReleaseError(f"{where}: '{leftover.group(0)}' is still in the released cell; check its markers")
         cells.append(cell)
     nb.cells = cells
-    nb.metadata["mopskit"] = {"released": True, "hidden_checks": summary.hidden_checks}
+    kept = nb.metadata.get("mopskit", {})  # a rendered lesson's language stays with it
+    nb.metadata["mopskit"] = {**kept, "released": True, "hidden_checks": summary.hidden_checks}
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(target))
     return summary

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ReleaseError
 from ._release import ReleaseSummary, release_notebook
 
-__all__ = ["Person", "read_roster", "release_per_trainee", "variant_seed"]
+__all__ = ["Person", "has_variants", "read_roster", "release_per_trainee", "variant_seed"]
 
 _ID_COLUMNS = ("id", "trainee", "trainee_id", "student_id", "user", "username", "login", "employee_id")
 _NAME_COLUMNS = ("name", "full_name", "trainee_name", "student_name", "display_name")
@@ -57,6 +57,21 @@ def variant_seed(trainee: str, assignment: str, *, attempt: int = 1) -> int:
     key = f"mopskit-variant\0{assignment}\0{trainee}" + (f"\0attempt {attempt}" if attempt != 1 else "")
     digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % (2**31 - 1)
+
+
+def has_variants(lesson: str) -> bool:
+    """Whether each trainee gets their own data for a lesson: not for those whose data everyone shares.
+
+    ``content/onboarding.yaml`` (``shared_data``) lists them: lessons that read no table a seed varies, or whose
+    questions name rows of the sample data itself. A per-trainee release gives them no variant, and the grader
+    grades them on the shared data.
+
+    >>> has_variants("10_final_assessment"), has_variants("05_metrics")
+    (True, False)
+    """
+    from ..content import load_yaml
+
+    return lesson not in set(load_yaml("onboarding")["shared_data"])
 
 
 def _normalize(header: str) -> str:
@@ -134,7 +149,8 @@ def release_per_trainee(
 ) -> dict[str, list[ReleaseSummary]]:
     """Write a folder per trainee: the released lessons and, for each, the trainee's own dataset variant.
 
-    ``OUT/<trainee>/`` holds the lessons, ``data/<lesson>/`` with the variant's tables, and
+    Lessons whose data everyone shares (:func:`has_variants`) get no variant. ``OUT/<trainee>/`` holds the
+    lessons, ``data/<lesson>/`` with the variant's tables, and
     ``.mopskit/variant.json``, which makes ``mopskit.data.load`` read those tables when the lesson runs there.
 
     Args:
@@ -167,6 +183,9 @@ def release_per_trainee(
             target = folder / src.name
             if not target.exists():  # never overwrite a trainee's work
                 done[person.id].append(release_notebook(src, target))
+            if not has_variants(src.stem):  # everyone's data is the same for it (onboarding.yaml, shared_data)
+                bar()
+                continue
             entry = lessons.get(src.stem)
             if not (isinstance(entry, dict) and "seed" in entry and "data" in entry):
                 entry = {"seed": variant_seed(person.id, src.stem), "data": f"data/{src.stem}", "attempt": 1}

@@ -269,16 +269,14 @@ def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Pa
     import numpy as np
 
     from .._resources import sources_dir
-    from ..content import load_yaml
     from ._answer_key import load_checks
     from ._gradebook import CheckRow, Gradebook, GradedSubmission
     from ._release import lessons_dir
-    from ._variants import variant_seed
+    from ._variants import has_variants, variant_seed
 
     rng = np.random.default_rng(seed)
     # the instructor's lessons in a checkout (hidden checks too); an installed kit has the released ones only
     lessons = sorted((sources_dir() or lessons_dir()).glob("[0-9][0-9]_*.ipynb"))
-    shared = set(load_yaml("onboarding")["shared_data"])
     people = ["ana", "bogdan", "chen", "dara", "eli", "farah", "goran", "hana", "ines", "jonas", "kai", "lin"]
     people += [f"trainee{n}" for n in range(len(people), trainees)]
     start = datetime(2026, 3, 2, tzinfo=UTC)
@@ -305,7 +303,7 @@ def demo_gradebook(path: str | Path, *, trainees: int = 12, seed: int = 7) -> Pa
                     )
                 )
         status = "needs_review" if any(r.needs_review for r in rows) else "graded"
-        variant = None if lesson.stem in shared else variant_seed(who, lesson.stem, attempt=attempt)
+        variant = variant_seed(who, lesson.stem, attempt=attempt) if has_variants(lesson.stem) else None
         graded = GradedSubmission(
             who, lesson.stem, f"demo-{seed}-{attempt}", "(demo)", when, status, rows, title=lesson.stem
         )

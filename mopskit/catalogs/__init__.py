@@ -5,7 +5,7 @@ Two kinds of catalog, all ordinary gettext ``.po`` files that any PO editor open
 - **the package's** (:mod:`._package`): ``mopskit/locale/<lang>/LC_MESSAGES/mopskit.po`` (every ``_()`` of
   the code) and ``content.po`` (the prose of the content files);
 - **the lessons'** (:mod:`._lessons`): ``notebooks/locale/<lang>/<lesson>.po``, one entry per Markdown cell and
-  per string a trainee reads in code, keyed by cell id.
+  per string a trainee reads in code, keyed by cell id; the reports' alike, in ``notebooks/locale/<lang>/reports/``.
 
 :func:`update_catalogs` (``mopskit translations update``) extracts everything from the sources and merges it
 into every language's catalogs; :func:`catalog_status` (``mopskit translations status``) counts what is left to
@@ -143,6 +143,10 @@ def update_catalogs(
             for lang in chosen:
                 path = lesson_catalog(source.stem, lang, root=base)
                 found.append(CatalogStatus(lang, source.stem, path, **_counts(update_catalog(source, path, lang))))
+        for report in sorted((base / "notebooks" / "reports").glob("*.ipynb")):
+            for lang in chosen:
+                path = base / "notebooks" / "locale" / lang / "reports" / f"{report.stem}.po"
+                found.append(CatalogStatus(lang, report.stem, path, **_counts(update_catalog(report, path, lang))))
         for lang in chosen:  # a lesson renamed or removed: its catalog goes too, unless it holds translations
             for orphan in sorted((base / "notebooks" / "locale" / lang).glob("*.po")):
                 gone = orphan.stem not in {s.stem for s in sources}
@@ -172,11 +176,14 @@ def catalog_status(*, root: str | Path | None = None, languages: list[str] | Non
         for lang in chosen:
             path = base / "mopskit" / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
             found.append(CatalogStatus(lang, domain, path, **_counts(counts(update(pot, path, lang)))))
-    for source in sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    reports = sorted((base / "notebooks" / "reports").glob("*.ipynb"))
+    for source in sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb")) + reports:
         nb = nbformat.read(str(source), as_version=4)
         current = template(nb, source.stem)
         for lang in chosen:
             path = lesson_catalog(source.stem, lang, root=base)
+            if source in reports:
+                path = base / "notebooks" / "locale" / lang / "reports" / f"{source.stem}.po"
             merged = merge(read_catalog(path, lang), current)
             found.append(CatalogStatus(lang, source.stem, path, **_counts(counts(merged))))
     return found

@@ -30,7 +30,7 @@ from ..i18n import content_text
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TRANSLATABLE", "cite", "load_table", "load_yaml", "names", "source_title", "translatable_texts"]
+__all__ = ["LABELS", "TRANSLATABLE", "cite", "load_table", "load_yaml", "names", "source_title", "translatable_texts"]
 
 # The prose fields of each content file that are translated as they are read (and extracted into the content
 # catalog by ``mopskit translations update``): sentences people read, never a name, id or value a check compares.
@@ -43,6 +43,11 @@ TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "metrics": ("definition",),
     "roles": ("remit", "view"),
     "team_models": ("summary", "fits"),
+}
+# Names that are shown translated but stay English as values (options of a widget, keys of an answer): the
+# content catalog holds them, and the kit translates them where it shows them (content_text), never as it reads.
+LABELS: dict[str, tuple[str, ...]] = {
+    "strategy_plans": ("name",),
 }
 
 

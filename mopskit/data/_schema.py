@@ -214,6 +214,7 @@ def _rule_check(rule: str) -> Any:
             ["mql_at", "sql_at", "opportunity_at", "customer_at"],
             lambda df: ordered(df, ["mql_at", "sql_at", "opportunity_at", "customer_at"]),
         ),
+        "left_after_start": (["started_on", "left_on"], lambda df: ordered(df, ["started_on", "left_on"])),
         "active_within_seats": (
             ["seats", "active_users"],
             lambda df: ~(df["active_users"] > df["seats"]).fillna(False),

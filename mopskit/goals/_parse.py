@@ -288,7 +288,10 @@ def _parse(text: str, today: date) -> Goal:
         if direction not in (None, derived):
             notes.append(
                 _("You wrote '{word}' but {a:g} to {b:g} is a {derived}; check the numbers.").format(
-                    word=direction, a=baseline, b=target, derived=_(derived)
+                    word=direction,
+                    a=baseline,
+                    b=target,
+                    derived={"increase": _("increase"), "decrease": _("decrease")}.get(derived, _("maintain")),
                 )
             )
         direction = direction or derived

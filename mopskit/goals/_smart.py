@@ -25,6 +25,15 @@ __all__ = ["Criterion", "GoalAssessment", "assess_goal"]
 CRITERIA = ("specific", "measurable", "attainable", "realistic", "time_bound")
 
 
+_ENGLISH_TITLES = {
+    "specific": "Specific",
+    "measurable": "Measurable",
+    "attainable": "Attainable",
+    "realistic": "Realistic",
+    "time_bound": "Time-bound",
+}
+
+
 def _titles() -> dict[str, str]:
     return {
         "specific": _("Specific"),
@@ -32,7 +41,7 @@ def _titles() -> dict[str, str]:
         "attainable": _("Attainable"),
         "realistic": _("Realistic"),
         "time_bound": _("Time-bound"),
-    }
+    }  # the words of _ENGLISH_TITLES above, each in a _() so the catalog holds it
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,15 @@ class Criterion:
 
     @property
     def title(self) -> str:
-        """The criterion's name as trainees read it ("Time-bound")."""
+        """The criterion's name in English ("Time-bound"), the same in every language.
+
+        A lesson's options and checks compare it; :attr:`label` is what a trainee reads.
+        """
+        return _ENGLISH_TITLES[self.name]
+
+    @property
+    def label(self) -> str:
+        """The criterion's name in the language in use ("Time-bound", "มีกรอบเวลา")."""
         return _titles()[self.name]
 
     @property
@@ -104,7 +121,7 @@ class GoalAssessment:
 
     def __str__(self) -> str:
         lines = [self.goal.text.strip() or _("(an empty goal)")]
-        lines += [f"  {c.mark} {c.title}: {c.reason}" for c in self.criteria]
+        lines += [f"  {c.mark} {c.label}: {c.reason}" for c in self.criteria]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -114,7 +131,7 @@ class GoalAssessment:
         colours = {"✓": COLOURS["ok"], "✗": COLOURS["bad"], "?": COLOURS["muted"]}
         rows = "".join(
             f"<tr><td style='color:{colours[c.mark]};font-weight:bold'>{c.mark}</td>"
-            f"<td><b>{escape(c.title)}</b></td><td style='text-align:left'>{escape(c.reason)}</td></tr>"
+            f"<td><b>{escape(c.label)}</b></td><td style='text-align:left'>{escape(c.reason)}</td></tr>"
             for c in self.criteria
         )
         verdict = _("SMART: yes") if self.passed else _("SMART: not yet")

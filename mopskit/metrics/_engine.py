@@ -88,8 +88,10 @@ def scan_sql(path: str | os.PathLike[str], *, encoding: str | None = None) -> tu
     )
 
 
-def resolve_columns(con: Any, scan: str, label: str, *, table: str, needed: list[str]) -> dict[str, str]:
-    """Map each needed column of a kit table to a quoted column of the file, accepting the schema's aliases.
+def resolve_columns(
+    con: Any, scan: str, label: str, *, table: str, needed: list[str], optional: list[str] | tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Map each needed (and present optional) column of a kit table to a quoted column of the file, aliases accepted.
 
     Raises:
         DataError: naming the missing columns, the file's columns and the accepted spellings.
@@ -105,7 +107,7 @@ def resolve_columns(con: Any, scan: str, label: str, *, table: str, needed: list
     found: dict[str, str] = {}
     for column in present:
         target = spec.aliases.get(normalize_name(column))
-        if target in needed and target not in found:
+        if (target in needed or target in optional) and target not in found:
             found[target] = '"' + column.replace('"', '""') + '"'
     missing = [c for c in needed if c not in found]
     if missing:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..errors import OnboardingError
 from ._paths import RolePath, path_lessons_dir, role_path
+from ._roster import Hire
 
 __all__ = [
     "HOME_CODE",
@@ -86,12 +87,6 @@ class PreparedHire:
         return text
 
 
-def _shared_data() -> set[str]:
-    from ..content import load_yaml
-
-    return set(load_yaml("onboarding")["shared_data"])
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     from .._textfile import read_json_dict
 
@@ -106,7 +101,7 @@ def _write_plan(folder: Path, trainee: str, name: str, email: str, path: RolePat
     return target
 
 
-def find_hire(user: str, roster: str | Path) -> Any:
+def find_hire(user: str, roster: str | Path) -> Hire:
     """The roster's row for ``user``, found by id, email or the email's part before ``@`` (a JupyterHub name).
 
     Raises:
@@ -166,7 +161,7 @@ def prepare_workspace_for(
 
     """
     from .._validate import day
-    from ..assess import release_notebook, variant_seed
+    from ..assess import has_variants, release_notebook, variant_seed
     from ..data.variant import MARKER, build_variant, scenario_options, write_marker
     from ..workspace import HOME_NOTEBOOK, prepare_workspace, workspace_language, write_home
 
@@ -196,9 +191,8 @@ def prepare_workspace_for(
     marker = _read_json(folder / MARKER)
     entries: dict[str, dict[str, Any]] = dict(marker.get("lessons") or {})
     if variants:
-        shared = _shared_data()
         for lesson in path.lesson_ids():
-            if lesson in shared:
+            if not has_variants(lesson):
                 continue
             entry = entries.get(lesson) or {}
             attempt = int(entry.get("attempt", 1))
@@ -366,7 +360,7 @@ def retake(
 
     """
     from .._answer_files import answers_file
-    from ..assess import release_notebook, variant_seed
+    from ..assess import has_variants, release_notebook, variant_seed
     from ..data.variant import MARKER, build_variant, scenario_options, write_marker
 
     folder = Path(directory)
@@ -400,7 +394,7 @@ def retake(
             archived.append(new)
     release_notebook(source, notebook)
     seed = None
-    if lesson not in _shared_data():
+    if has_variants(lesson):
         seed = variant_seed(trainee, lesson, attempt=attempt)
         data = f"data/{lesson}-attempt-{attempt}"
         if not (folder / data / "campaigns.csv").is_file():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .._validate import checked
-from ..i18n import _, _n
+from ..i18n import _, _n, content_text
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
 __all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
@@ -74,7 +74,7 @@ class PlanReview:
         lines = []
         for s in self.steps:
             mark = "✓" if s.passed else "✗" if s.score == 0 else "~"
-            lines.append(f"{mark} {s.number}. {s.title} ({s.score:.0%}): {s.reason}")
+            lines.append(f"{mark} {s.number}. {content_text(s.title)} ({s.score:.0%}): {s.reason}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -82,7 +82,7 @@ class PlanReview:
 
         rows = "".join(
             f"<tr><td>{'✓' if s.passed else '✗' if s.score == 0 else '~'}</td><td><b>{s.number}. "
-            f"{html.escape(s.title)}</b></td><td>{s.score:.0%}</td>"
+            f"{html.escape(content_text(s.title))}</b></td><td>{s.score:.0%}</td>"
             f"<td style='text-align:left'>{html.escape(s.reason)}</td></tr>"
             for s in self.steps
         )
@@ -171,7 +171,7 @@ def _goals(plan: Plan, today: date) -> tuple[float, list[str]]:
         scores.append(sum(c.passed or not c.judged for c in judged) / len(judged))
         for c in judged:
             if c.judged and not c.passed:
-                reasons.append(_("Goal {n}, {title}: {reason}").format(n=number, title=c.title, reason=c.reason))
+                reasons.append(_("Goal {n}, {title}: {reason}").format(n=number, title=c.label, reason=c.reason))
         info_goal, info_plan = result.goal.metric_key, plan.metric.name
         if info_goal and info_plan:
             from ..goals import find_metric
@@ -300,7 +300,7 @@ def review_plan(plan: Plan, *, today: date | None = None) -> PlanReview:
     )
     return PlanReview(
         tuple(
-            StepReview(n, _(title), round(score, 4), tuple(reasons))
+            StepReview(n, title, round(score, 4), tuple(reasons))  # the title stays English: answers compare it
             for n, (title, (score, reasons)) in enumerate(zip(STEP_TITLES, checks, strict=True), 1)
         )
     )

@@ -237,16 +237,31 @@ class WidgetExercise:
 def _shown(text: Any, labels: Mapping[str, str] | None) -> str:
     """What a trainee reads for an option or row: its label in ``labels``, else its translation, else itself.
 
+    The translation comes from the content catalog (a name of the content files) or the kit's own (a word such as
+    a SMART criterion); the value behind it stays the option itself.
+
     >>> _shown("Email", {"Email": "E-mail"}), _shown("Email", None)
     ('E-mail', 'Email')
     """
     text = str(text)
-    return (labels or {}).get(text) or content_text(text)
+    if labels and text in labels:
+        return labels[text]
+    shown = content_text(text)
+    return shown if shown != text else _(text)  # an option that is one of the kit's words (e.g. "Specific")
 
 
 def _options(options: Sequence[Any], labels: Mapping[str, str] | None) -> list[Any]:
-    """Options as ``(label shown, value)`` pairs where a label differs from its value, else as they are."""
-    return [(_shown(o, labels), o) if _shown(o, labels) != str(o) else o for o in options]
+    """Options as ``(label shown, value)`` pairs when any label differs from its value, else as they are.
+
+    (All pairs or none: ipywidgets reads a list that mixes them as plain options.)
+
+    >>> _options(["Email", "Ads"], {"Ads": "Reclame"}), _options(["Email"], None)
+    ([('Email', 'Email'), ('Reclame', 'Ads')], ['Email'])
+    """
+    shown = [_shown(o, labels) for o in options]
+    if all(label == str(o) for label, o in zip(shown, options, strict=True)):
+        return list(options)
+    return list(zip(shown, options, strict=True))
 
 
 def choice(

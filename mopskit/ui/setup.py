@@ -64,9 +64,10 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
 # Thai has no spaces between words: let the browser break lines at word boundaries it knows (line-break),
 # and never in the middle of a word, in widget labels, options and verdicts as in the text.
 THAI_WRAPPING = (
-    "<style>.jp-OutputArea-output, .widget-label, .widget-html-content, .widget-radio-box label,"
-    " .mopskit-verdict, .mopskit-exercise { word-break: normal; overflow-wrap: anywhere; line-break: auto;"
-    " white-space: normal; } .widget-radio-box label { white-space: normal !important; }</style>"
+    "<style>.mopskit-exercise, .mopskit-verdict, .mopskit-exercise .widget-label,"
+    " .mopskit-exercise .widget-html-content, .mopskit-exercise .widget-radio-box label"
+    " { word-break: normal; line-break: auto; overflow-wrap: break-word; }"
+    " .mopskit-exercise .widget-radio-box label { white-space: normal; height: auto; }</style>"
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._html import escape
-from ..i18n import _
+from ..i18n import _, content_text
 from .exercises import WidgetExercise
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class PlanBuilder(WidgetExercise):
         self.today = today
         parts: list[Any] = []
         for number, (heading, section) in enumerate(zip(STEP_TITLES, sections, strict=True), 1):
-            parts += [w.HTML(f"<h4>{number}. {escape(_(heading))}</h4>"), section]
+            parts += [w.HTML(f"<h4>{number}. {escape(content_text(heading))}</h4>"), section]
         parts += [w.HTML(f"<h4>{escape(_('Review'))}</h4>"), self.review]
         parts.append(w.HBox([export_md, export_html, self.export_note]))
         super().__init__(exercise_id, w.VBox(parts), title=title, leaves=leaves, live=live)

@@ -28,14 +28,15 @@ from mopskit.ui import exercise_class, leaf_class
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-SOLVED = ("Correct!", "Public checks passed")  # the headlines of a right answer (mopskit.assess.Verdict)
+SOLVED = "mopskit-verdict-correct"  # the class of a right answer's verdict (mopskit.assess.Verdict), in any language
 VERDICT_TIMEOUT_MS = 15_000  # a check of one answer
 WIDGET_TIMEOUT_MS = 10_000  # an exercise's widget to be drawn, once its cell has run
 
 # The verdicts that check() cells printed (a widget's own feedback is left out).
 _CHECK_CELL_VERDICTS = """() => [...document.querySelectorAll('.jp-OutputArea-output .mopskit-verdict')]
   .filter((v) => !v.closest('.mopskit-exercise'))
-  .map((v) => [(v.querySelector('strong') || v).textContent.trim(), v.textContent.trim()])"""
+  .map((v) => [(v.querySelector('strong') || v).textContent.trim(), v.textContent.trim(),
+               v.classList.contains('mopskit-verdict-correct')])"""
 
 _NORM = "(t) => t.replace(/\\u00a0/g, ' ').trim()"  # ipywidgets shows spaces in options as no-break spaces
 
@@ -71,6 +72,14 @@ _LEAF_SHOWS = f"""(el) => {{
   const typed = q('textarea') || q('input');
   return typed && typed.value !== '' ? typed.value : null;
 }}"""
+
+
+def _saved_line_starts() -> list[str]:
+    """How a widget's "Saved answer to q1: ..." line starts, in every language of the kit."""
+    from mopskit.i18n import LANGUAGES, translator
+
+    message = "Saved answer to {id}: {answer}"
+    return [translator(lang)(message).split("{id}")[0].strip() for lang in LANGUAGES]
 
 
 class LessonFailure(AssertionError):
@@ -197,7 +206,7 @@ class ExercisesInPage:
         self.box(exercise_id).first.locator(".mopskit-check").click()
         verdict = self.verdict(exercise_id)
         try:
-            expect(verdict).to_contain_text(re.compile("|".join(map(re.escape, SOLVED))), timeout=VERDICT_TIMEOUT_MS)
+            expect(verdict).to_have_class(re.compile(rf"\b{SOLVED}\b"), timeout=VERDICT_TIMEOUT_MS)
         except AssertionError:
             return " ".join((verdict.first.inner_text(timeout=1_000) or "").split()) if verdict.count() else "nothing"
         return None
@@ -279,8 +288,8 @@ class ExercisesInPage:
         """Every ``check()`` cell's verdict says correct."""
         wrong = [
             f"exercise {title.split()[0]}: its check() cell says: {' '.join(text.split())}"
-            for title, text in self.page.evaluate(_CHECK_CELL_VERDICTS)
-            if not any(s in text for s in SOLVED)
+            for title, text, solved in self.page.evaluate(_CHECK_CELL_VERDICTS)
+            if not solved
         ]
         self.exercise = None
         if wrong:
@@ -289,8 +298,9 @@ class ExercisesInPage:
     def expect_no_static_copies(self) -> None:
         """App mode: no check() cell verdict and no saved-answer line, which would go stale beside the widgets."""
         shown = self.page.evaluate(_CHECK_CELL_VERDICTS)
-        stale = [f"a check() cell says: {' '.join(text.split())}" for _title, text in shown]
-        if "Saved answer to" in self.page.inner_text("body"):
+        stale = [f"a check() cell says: {' '.join(text.split())}" for _title, text, _solved in shown]
+        body = self.page.inner_text("body")
+        if any(prefix in body for prefix in _saved_line_starts()):
             stale.append("the page shows a 'Saved answer to ...' line")
         self.exercise = None
         if stale:

@@ -105,10 +105,13 @@ class LabServer:
     process: subprocess.Popen[bytes]
 
     @classmethod
-    def start(cls, root: Path, scratch: Path, *, timeout: float = 90.0) -> LabServer:
-        """Start JupyterLab serving ``root``, with its settings and logs under ``scratch``; wait until it answers."""
+    def start(cls, root: Path, scratch: Path, *, timeout: float = 90.0, env: dict[str, str] | None = None) -> LabServer:
+        """Start JupyterLab serving ``root``, with its settings and logs under ``scratch``; wait until it answers.
+
+        ``env`` adds to its environment (``MOPSKIT_LANG``, as ``mopskit start --lang`` sets it).
+        """
         scratch.mkdir(parents=True, exist_ok=True)
-        env = isolated_env(scratch)
+        env = {**isolated_env(scratch), **(env or {})}
         last_error = ""
         for _attempt in range(3):  # another program may take the free port before the server does
             port, token = free_port(), secrets.token_hex(16)
