@@ -28,7 +28,7 @@ CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS), *(p.stem for p in 
 # complete; the comment lines keep each language's edits apart).
 DONE_BY_LANGUAGE: dict[str, set[str]] = {
     # Romanian
-    "ro": {"mopskit", "00_start_here"},
+    "ro": {"mopskit", "00_start_here", "content"},
     # Thai
     "th": {"mopskit", "00_start_here"},
     # Traditional Chinese
