@@ -42,7 +42,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     # Thai
     "th": {"mopskit", "00_start_here"},
     # Traditional Chinese
-    "zh_TW": {"mopskit", "00_start_here"},
+    "zh_TW": {"mopskit", "00_start_here", "content"},
     # end
 }
 DONE = {(lang, catalog) for lang, done in DONE_BY_LANGUAGE.items() for catalog in done}
