@@ -31,6 +31,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "ro": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
         "content",
         "cohort_report",
         "dataset_profile",
