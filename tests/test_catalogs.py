@@ -30,7 +30,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     # Romanian
     "ro": {"mopskit", "00_start_here"},
     # Thai
-    "th": {"mopskit", "00_start_here"},
+    "th": {"mopskit", "00_start_here", "content"},
     # Traditional Chinese
     "zh_TW": {"mopskit", "00_start_here"},
     # end
