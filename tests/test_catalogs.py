@@ -40,7 +40,17 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
     },
     # Thai
-    "th": {"mopskit", "00_start_here", "content"},
+    "th": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # Traditional Chinese
     "zh_TW": {"mopskit", "00_start_here", "content"},
     # end
