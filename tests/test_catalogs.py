@@ -28,9 +28,19 @@ CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS), *(p.stem for p in 
 # complete; the comment lines keep each language's edits apart).
 DONE_BY_LANGUAGE: dict[str, set[str]] = {
     # Romanian
-    "ro": {"mopskit", "00_start_here", "content"},
+    "ro": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # Thai
-    "th": {"mopskit", "00_start_here"},
+    "th": {"mopskit", "00_start_here", "content"},
     # Traditional Chinese
     "zh_TW": {
         "mopskit",
