@@ -41,9 +41,29 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
     },
     # Thai
-    "th": {"mopskit", "00_start_here"},
+    "th": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # Traditional Chinese
-    "zh_TW": {"mopskit", "00_start_here", "content"},
+    "zh_TW": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # end
 }
 DONE = {(lang, catalog) for lang, done in DONE_BY_LANGUAGE.items() for catalog in done}
