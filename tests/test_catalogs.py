@@ -32,6 +32,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "mopskit",
         "00_start_here",
         "01_what_is_mops",
+        "02_roles_and_teams",
         "content",
         "cohort_report",
         "dataset_profile",
