@@ -31,6 +31,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "ro": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
         "content",
         "cohort_report",
         "dataset_profile",
