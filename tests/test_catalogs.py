@@ -33,6 +33,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "00_start_here",
         "01_what_is_mops",
         "02_roles_and_teams",
+        "03_stack_audit",
         "content",
         "cohort_report",
         "dataset_profile",
