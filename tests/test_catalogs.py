@@ -53,6 +53,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "metrics_report",
         "stack_audit_report",
         "vendor_evaluation_report",
+        "01_what_is_mops",
+        "02_roles_and_teams",
     },
     # Traditional Chinese
     "zh_TW": {
