@@ -18,7 +18,7 @@ from ..i18n import _
 from ._frames import finish, moment, none_for_missing
 
 T = TypeVar("T")
-TIMESTAMP_COLUMNS = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
+TIMESTAMP_COLUMNS: tuple[str, ...] = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
 TIMESTAMP_COLUMNS += ("first_sales_touch_at", "status_at", "consent_at", "occurred_at", "started_on", "left_on")
 
 
