@@ -32,6 +32,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "mopskit",
         "00_start_here",
         "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -51,6 +53,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "metrics_report",
         "stack_audit_report",
         "vendor_evaluation_report",
+        "01_what_is_mops",
+        "02_roles_and_teams",
     },
     # Traditional Chinese
     "zh_TW": {
