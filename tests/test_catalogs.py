@@ -31,6 +31,10 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "ro": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
+        "04_smart_goals",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -40,7 +44,19 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
     },
     # Thai
-    "th": {"mopskit", "00_start_here", "content"},
+    "th": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+    },
     # Traditional Chinese
     "zh_TW": {
         "mopskit",
