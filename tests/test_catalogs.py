@@ -33,6 +33,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "00_start_here",
         "01_what_is_mops",
         "02_roles_and_teams",
+        "03_stack_audit",
+        "04_smart_goals",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -60,6 +62,9 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "zh_TW": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
         "content",
         "cohort_report",
         "dataset_profile",
