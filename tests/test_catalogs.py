@@ -61,6 +61,9 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "zh_TW": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
         "content",
         "cohort_report",
         "dataset_profile",
