@@ -58,6 +58,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "01_what_is_mops",
         "02_roles_and_teams",
         "03_stack_audit",
+        "06_strategy_plan",
     },
     # Traditional Chinese
     "zh_TW": {
