@@ -31,6 +31,11 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "ro": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
+        "04_smart_goals",
+        "06_strategy_plan",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -40,9 +45,34 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
     },
     # Thai
-    "th": {"mopskit", "00_start_here", "content"},
+    "th": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+    },
     # Traditional Chinese
-    "zh_TW": {"mopskit", "00_start_here", "content"},
+    "zh_TW": {
+        "mopskit",
+        "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # end
 }
 DONE = {(lang, catalog) for lang, done in DONE_BY_LANGUAGE.items() for catalog in done}

@@ -134,7 +134,7 @@ def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
                     found.append(("code", keyword.value))  # type: ignore[arg-type]
         elif isinstance(node, ast.Assert) and _string(node.msg):
             found.append(("code", node.msg))  # type: ignore[arg-type]
-    found = [(k, n) for k, n in found if _translatable(n.value)]
+    found = [(k, n) for k, n in found if _translatable(str(n.value))]
     return sorted(found, key=lambda item: (item[1].lineno, item[1].col_offset))
 
 
@@ -155,9 +155,10 @@ def lesson_texts(nb: Any) -> list[Text]:
             hidden = _is_hidden(cell)
             seen: set[str] = set()
             for kind, node in code_strings(cell.source):
-                if node.value not in seen:
-                    seen.add(node.value)
-                    texts.append(Text(cell.id, node.value, kind, index, hidden))
+                value = str(node.value)  # code_strings finds string constants only
+                if value not in seen:
+                    seen.add(value)
+                    texts.append(Text(cell.id, value, kind, index, hidden))
     return texts
 
 
@@ -220,8 +221,8 @@ def merge(old: Any, new: Any) -> Any:
 
     merged = Catalog(locale=old.locale, project="mopskit", domain=new.domain, fuzzy=False)
     merged.header_comment = new.header_comment
-    for key in ("language_team", "last_translator"):
-        setattr(merged, key, getattr(old, key))
+    for attribute in ("language_team", "last_translator"):
+        setattr(merged, attribute, getattr(old, attribute))
     left = {(m.context, m.id): m for m in old if m.id}
     by_cell: dict[str | None, list[Any]] = {}
     for message in left.values():
@@ -353,25 +354,25 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
             translated += 1
         else:
             untranslated += 1
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or node.end_lineno is None or node.end_col_offset is None:
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or call.end_lineno is None or call.end_col_offset is None:
             continue
-        name = _name(node.func)
+        name = _name(call.func)
         extra = ""
-        if name == "start_lesson" and not any(k.arg == "lang" for k in node.keywords):
+        if name == "start_lesson" and not any(k.arg == "lang" for k in call.keywords):
             extra = f", lang={lang!r}"
-        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in node.keywords):
+        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in call.keywords):
             labels = {}
             for position in OPTION_CALLS[name]:
-                if position < len(node.args):
-                    for element in _strings_in(node.args[position]):
+                if position < len(call.args):
+                    for element in _strings_in(call.args[position]):
                         if id(element) in options and lookup(element.value):
                             labels[element.value] = lookup(element.value)
             translated += len(labels)
             if labels:
                 extra = f", labels={labels!r}"
         if extra:
-            end = (node.end_lineno, node.end_col_offset - 1)  # just before the call's closing parenthesis
+            end = (call.end_lineno, call.end_col_offset - 1)  # just before the call's closing parenthesis
             line = source.splitlines(keepends=True)[end[0] - 1].encode("utf-8")
             before = line[: end[1]].rstrip()
             if before.endswith(b","):  # a trailing comma (a call over several lines): add after it
