@@ -58,6 +58,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
         "01_what_is_mops",
         "02_roles_and_teams",
+        "03_stack_audit",
     },
     # Traditional Chinese
     "zh_TW": {
