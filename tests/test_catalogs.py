@@ -60,6 +60,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "02_roles_and_teams",
         "03_stack_audit",
         "06_strategy_plan",
+        "04_smart_goals",
     },
     # Traditional Chinese
     "zh_TW": {
