@@ -1,9 +1,9 @@
 """Where many independent runs go: a local process pool, or a Dask cluster given its scheduler's address.
 
-One small engine for the kit's bulk work (batch reports, grading a cohort). A task is a top-level function
-and its keyword arguments, so it can be pickled and sent to another process or machine; :func:`run_all`
-yields one :class:`TaskOutcome` per task as each finishes, with the value, or the error and its traceback.
-A task that fails never stops the others.
+One small engine for the kit's bulk work (batch reports, the health check, grading on a Dask cluster). A task is
+a top-level function and its keyword arguments, so it can be pickled and sent to another process or machine;
+:func:`run_all` yields one :class:`TaskOutcome` per task as each finishes, with the value, or the error and its
+traceback. A task that fails never stops the others.
 
 Stopping: leaving the loop early, an exception, or Ctrl+C in the caller cancels the tasks not yet started
 and stops the local workers together with every process they started (Jupyter kernels, for instance), so

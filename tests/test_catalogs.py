@@ -28,11 +28,47 @@ CATALOGS = ["mopskit", "content", *(p.stem for p in LESSONS), *(p.stem for p in 
 # complete; the comment lines keep each language's edits apart).
 DONE_BY_LANGUAGE: dict[str, set[str]] = {
     # Romanian
-    "ro": {"mopskit", "00_start_here"},
+    "ro": {
+        "mopskit",
+        "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
+        "04_smart_goals",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # Thai
-    "th": {"mopskit", "00_start_here"},
+    "th": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+    },
     # Traditional Chinese
-    "zh_TW": {"mopskit", "00_start_here"},
+    "zh_TW": {
+        "mopskit",
+        "00_start_here",
+        "content",
+        "cohort_report",
+        "dataset_profile",
+        "lead_report",
+        "metrics_report",
+        "stack_audit_report",
+        "vendor_evaluation_report",
+    },
     # end
 }
 DONE = {(lang, catalog) for lang, done in DONE_BY_LANGUAGE.items() for catalog in done}

@@ -381,6 +381,42 @@ def test_leaving_a_threaded_batch_early_takes_its_running_sandboxes_down(batch, 
     assert not leftovers, "the sandbox, its kernel and the check servers are gone"
 
 
+def _rows(graded):
+    return sorted((r.exercise, r.check, r.earned, r.passed, r.answered, r.message) for r in graded.checks)
+
+
+def test_one_and_two_workers_grade_alike_and_a_threaded_batch_leaves_nothing_behind(batch, tmp_path):
+    import threading
+
+    import psutil
+
+    names = ("ana", "cai", "eli", "gus", "kim", "lea", "max")  # right, partly, both answers, a crash, a patch...
+    subs = [batch["subs"] / name for name in names]
+    alone = grade(subs, source=batch["source"], db=tmp_path / "one.sqlite", workers=1, limits=LIMITS)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    seen: list[list[str]] = []  # the grader's own processes while results arrive: the two check servers
+
+    def look(_graded):
+        seen.append([" ".join(p.cmdline()) for p in psutil.Process().children() if p.pid not in before])
+
+    both = grade(subs, source=batch["source"], db=tmp_path / "two.sqlite", workers=2, limits=LIMITS, on_result=look)
+    assert [g.trainee for g in alone.graded] == [g.trainee for g in both.graded] == sorted(names)
+    for one, two in zip(alone.graded, both.graded, strict=True):
+        assert (one.earned, one.status, _rows(one)) == (two.earned, two.status, _rows(two)), one.trainee
+        assert _rows(two) == _rows(batch["by"][two.trainee]), "the same as in the fourteen-submission batch"
+    with Gradebook(tmp_path / "one.sqlite") as book1, Gradebook(tmp_path / "two.sqlite") as book2:
+        assert book1.scores()["total"].tolist() == book2.scores()["total"].tolist()
+    assert any(sum("mopskit.assess._check_server" in c for c in found) == 2 for found in seen), seen
+    time.sleep(0.5)
+    leftovers = [
+        (p.name(), p.cmdline())
+        for p in psutil.Process().children(recursive=True)
+        if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert not leftovers, "no check server, sandbox or kernel outlives the batch"
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("mopskit-grade")]
+
+
 def test_a_submission_in_thai_gets_its_feedback_in_thai_and_the_same_points(tmp_path):
     from mopskit.assess._release import release_in
     from mopskit.catalogs._lessons import read_catalog, update_catalog, write_catalog

@@ -87,3 +87,21 @@ def test_the_command_writes_readable_html(tmp_path):
     assert "within 24 business hours" in page
     assert page.count("data:image/png;base64") >= 5
     assert "validate_parameters" not in page, "code is hidden"
+
+
+@pytest.mark.slow
+def test_the_command_reads_a_generated_folder_as_it_reads_a_million_contacts(tmp_path):
+    """The path a big file takes (Parquet read by DuckDB), on a small file from the same generator."""
+    from mopskit.cli import main
+
+    data = tmp_path / "leads"
+    generate(scale=0.3, out_dir=data, parquet=True, tables=["contacts", "sales_team", "activities"])
+    for name in ("contacts.csv", "activities.csv"):
+        (data / name).unlink()  # only the Parquet copies: read through DuckDB, never loaded whole
+    expected = executive_summary(build_report(load_lead_data(str(data)), sla_hours=24))
+    args = ["report", "lead_report", "-p", "sla_hours=24", "-p", f"dataset={data}", "--out", str(tmp_path), "-q"]
+    assert main(args) == 0
+    page = (tmp_path / "lead_report.html").read_text()
+    assert f"the tables in {data}" in page
+    assert expected[0].split(":")[0] in page, "the summary's first figures are the ones computed from the files"
+    assert page.count("data:image/png;base64") >= 5

@@ -21,11 +21,21 @@ import threading
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from ..errors import GradingError
 
-__all__ = ["CheckServer", "checks_for", "run_checks_warm", "warm"]
+__all__ = ["CheckOptions", "CheckServer", "checks_for", "run_checks_warm", "warm"]
+
+
+class CheckOptions(TypedDict):
+    """How one submission's checks run, the keyword arguments of :func:`run_checks_warm` and :meth:`CheckServer.run`."""
+
+    refused: Mapping[str, str]
+    timeout: float
+    shared_data: bool
+    lang: str
+
 
 _exercises: dict[tuple[Any, ...], dict[str, Any]] = {}
 _warmed: set[tuple[str, str]] = set()

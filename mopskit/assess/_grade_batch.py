@@ -24,7 +24,7 @@ from .._resources import datasets_dir
 from ..errors import AnswerRefused, GradingError
 from ..i18n import _, language
 from ._answers import check_answer
-from ._check_server import CheckServer, checks_for, run_checks_warm
+from ._check_server import CheckOptions, CheckServer, checks_for, run_checks_warm
 from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
 from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
@@ -160,12 +160,9 @@ def _run_checks(
 ) -> list[Any]:
     """The source's checks on the answers, with the data the kernel read, here or in the thread's check server."""
     folder = data or datasets_dir()  # the data the kernel read, whatever this process's folder holds
-    options = {
-        "refused": refused,
-        "timeout": task.limits.check_timeout,
-        "shared_data": task.variant_seed is None,
-        "lang": lang,
-    }
+    options = CheckOptions(
+        refused=refused, timeout=task.limits.check_timeout, shared_data=task.variant_seed is None, lang=lang
+    )
     if checks is not None:
         return checks.run(task.source, folder, answers, **options)
     return run_checks_warm(task.source, folder, answers, **options)

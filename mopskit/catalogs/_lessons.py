@@ -166,7 +166,7 @@ def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
                     found.extend(("code", k) for k in keyword.value.keys if _string(k))  # type: ignore[misc]
         elif isinstance(node, ast.Assert) and _string(node.msg):
             found.append(("code", node.msg))  # type: ignore[arg-type]
-    found = [(k, n) for k, n in found if _translatable(n.value)]
+    found = [(k, n) for k, n in found if _translatable(str(n.value))]
     unique = {(n.lineno, n.col_offset): (k, n) for k, n in found}  # a list bound once, shown by two calls: once
     return sorted(unique.values(), key=lambda item: (item[1].lineno, item[1].col_offset))
 
@@ -188,9 +188,10 @@ def lesson_texts(nb: Any) -> list[Text]:
             hidden = _is_hidden(cell)
             seen: set[str] = set()
             for kind, node in code_strings(cell.source):
-                if node.value not in seen:
-                    seen.add(node.value)
-                    texts.append(Text(cell.id, node.value, kind, index, hidden))
+                value = str(node.value)  # code_strings finds string constants only
+                if value not in seen:
+                    seen.add(value)
+                    texts.append(Text(cell.id, value, kind, index, hidden))
     return texts
 
 
@@ -253,8 +254,8 @@ def merge(old: Any, new: Any) -> Any:
 
     merged = Catalog(locale=old.locale, project="mopskit", domain=new.domain, fuzzy=False)
     merged.header_comment = new.header_comment
-    for key in ("language_team", "last_translator"):
-        setattr(merged, key, getattr(old, key))
+    for attribute in ("language_team", "last_translator"):
+        setattr(merged, attribute, getattr(old, attribute))
     left = {(m.context, m.id): m for m in old if m.id}
     by_cell: dict[str | None, list[Any]] = {}
     for message in left.values():
@@ -393,24 +394,24 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
             translated += 1
         else:
             untranslated += 1
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or node.end_lineno is None or node.end_col_offset is None:
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or call.end_lineno is None or call.end_col_offset is None:
             continue
-        name = _name(node.func)
+        name = _name(call.func)
         extra = ""
-        if name == "start_lesson" and not any(k.arg == "lang" for k in node.keywords):
+        if name == "start_lesson" and not any(k.arg == "lang" for k in call.keywords):
             extra = f", lang={lang!r}"
-        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in node.keywords):
+        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in call.keywords):
             labels = {
                 element.value: lookup(element.value)
-                for element in _options_of(node, bound)
+                for element in _options_of(call, bound)
                 if (element.lineno, element.col_offset) in options and lookup(element.value)
             }
             translated += len(labels)
             if labels:
                 extra = f", labels={labels!r}"
         if extra:
-            end = (node.end_lineno, node.end_col_offset - 1)  # just before the call's closing parenthesis
+            end = (call.end_lineno, call.end_col_offset - 1)  # just before the call's closing parenthesis
             lines = source.splitlines(keepends=True)
             closing = lines[end[0] - 1].encode("utf-8")[: end[1]]
             before = ("".join(lines[: end[0] - 1]).encode("utf-8") + closing).rstrip()

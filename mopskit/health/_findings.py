@@ -34,8 +34,11 @@ class Settings:
     """The thresholds of the health check; every one is explained in the report.
 
     Attributes:
-        sla_hours: sales follows up a new MQL within this many hours (first sales touch, or the SQL date when
-            the export has no first-touch column).
+        sla_hours: sales follows up a new MQL within this many business hours (first sales touch, or the SQL
+            date when the export has no first-touch column); the default is :func:`mopskit.leads.sla_status`'s.
+        business_hours: the working week the SLA counts, ``HH:MM-HH:MM`` with optional days (see
+            :func:`mopskit.leads.parse_business_hours`).
+        time_zone: the IANA time zone of the sales team's clock.
         min_sends: campaigns with fewer sends are not judged on their rates (too few to tell).
         outlier_z: a campaign's rate is an outlier above this robust z-score (median and MAD of all campaigns).
         bounce_alarm_pct: a bounce rate at or above this is flagged whatever the other campaigns do.
@@ -45,7 +48,9 @@ class Settings:
 
     """
 
-    sla_hours: float = 48.0
+    sla_hours: float = 8.0
+    business_hours: str = "09:00-17:00 mon-fri"
+    time_zone: str = "UTC"
     min_sends: int = 100
     outlier_z: float = 3.5
     bounce_alarm_pct: float = 10.0

@@ -90,7 +90,16 @@ def _settings(values: Mapping[str, Any]) -> Settings:
         )
     checked: dict[str, Any] = {}
     for name, value in values.items():
-        if isinstance(getattr(Settings, name), int):  # how many: whole numbers
+        if name == "business_hours":
+            from ..leads import parse_business_hours
+
+            parse_business_hours(value)  # refused here, with how to write it, before anything runs
+            checked[name] = str(value)
+        elif name == "time_zone":
+            from ..leads.hours import check_time_zone
+
+            checked[name] = check_time_zone(value, function="health_check")
+        elif isinstance(getattr(Settings, name), int):  # how many: whole numbers
             checked[name] = count(value, name, function="health_check")
         else:
             checked[name] = number(value, name, function="health_check", minimum=0)
@@ -125,7 +134,7 @@ def health_check(
     progress: bool = False,
     write_report: bool = True,
     work_dir: str | Path | None = None,
-    **settings: float,
+    **settings: float | str,
 ) -> HealthCheck:
     """Run the MOps health check on a folder of exports and write its report.
 
@@ -140,7 +149,8 @@ def health_check(
         progress: show a progress bar.
         write_report: write the HTML report (the CSVs are always written).
         work_dir: where the working database goes (default: a temporary folder, removed at the end).
-        **settings: thresholds, see :class:`Settings` (``sla_hours=24``, ``min_sends=200``, ...).
+        **settings: thresholds, see :class:`Settings` (``sla_hours=16``, ``business_hours="08:00-16:00"``,
+            ``time_zone="Europe/Bucharest"``, ``min_sends=200``, ...).
 
     Returns:
         The :class:`HealthCheck`.

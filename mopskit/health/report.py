@@ -137,7 +137,12 @@ def _imports_html(result: HealthCheck) -> str:
 def _settings_html(result: HealthCheck) -> str:
     s = result.settings
     rows = [
-        (_("SLA"), _("sales follows up a new MQL within {h:g} hours").format(h=s.sla_hours)),
+        (
+            _("SLA"),
+            _("sales follows up a new MQL within {h:g} business hours ({schedule}, {zone})").format(
+                h=s.sla_hours, schedule=s.business_hours, zone=s.time_zone
+            ),
+        ),
         (_("Sends judged"), _("{n}+ emails sent").format(n=s.min_sends)),
         (
             _("Outlier"),

@@ -1,7 +1,7 @@
 """The lead functions on files: the same figures as the pandas code, computed by DuckDB without loading the files.
 
 Each function here mirrors one pandas path (scoring, routing, SLA) and is tested to give the same numbers.
-The files are scanned with :func:`mopskit.metrics._engine.scan_sql` (CSV in any of Excel's encodings, Parquet,
+The files are scanned with :func:`mopskit.data.engine.scan_sql` (CSV in any of Excel's encodings, Parquet,
 a folder of Parquet); the columns are found by the data dictionary's names and aliases.
 """
 
@@ -18,7 +18,7 @@ from ..i18n import _
 from ._frames import finish, moment, none_for_missing
 
 T = TypeVar("T")
-TIMESTAMP_COLUMNS = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
+TIMESTAMP_COLUMNS: tuple[str, ...] = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
 TIMESTAMP_COLUMNS += ("first_sales_touch_at", "status_at", "consent_at", "occurred_at", "started_on", "left_on")
 
 
@@ -35,7 +35,7 @@ def run(paths: Sequence[str | os.PathLike[str]], work: Callable[[Any, list[tuple
     """
     import duckdb
 
-    from ..metrics._engine import connect, query_error, scan_sql
+    from ..data.engine import connect, query_error, scan_sql
 
     scans = [scan_sql(p) for p in paths]
     for attempt in range(2):
@@ -61,7 +61,7 @@ def columns(
     con: Any, scan: str, label: str, *, table: str, needed: Sequence[str], optional: Sequence[str] = ()
 ) -> dict[str, str]:
     """Map the kit's column names to the file's quoted columns (aliases accepted); missing needed ones raise."""
-    from ..metrics._engine import resolve_columns
+    from ..data.engine import resolve_columns
 
     return resolve_columns(con, scan, label, table=table, needed=list(needed), optional=tuple(optional))
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._validate import Notes, amounts, checked, columns, dates, missing_keys, problem, row_label
+from .._validate import Notes, amounts, checked, columns, dates, finish, missing_keys, problem, row_label
 from ..errors import DataError
 from ..i18n import _
-from ._common import finish, percent
+from ._common import percent
 
 __all__ = ["acquisition_cohorts", "cohort_revenue", "repeat_purchase_rate", "retention_curve", "retention_matrix"]
 
