@@ -268,7 +268,13 @@ def missing_keys(values: pd.Series) -> pd.Series:
     >>> missing_keys(pd.Series(["email", None, " ", "seo"])).tolist()
     [False, True, True, False]
     """
-    return values.astype(object).map(is_missing).astype(bool)
+    import pandas as pd
+
+    if values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype):  # anything in a cell: one by one
+        return values.astype(object).map(is_missing).astype(bool)
+    if pd.api.types.is_string_dtype(values.dtype):  # text only
+        return (values.isna() | values.str.strip().eq("")).fillna(True).astype(bool)
+    return values.isna()  # numbers, dates: only a missing value is empty
 
 
 def columns(frame: pd.DataFrame, needed: Sequence[str], *, function: str, table: str, fix: str = "") -> None:

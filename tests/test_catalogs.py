@@ -35,6 +35,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "02_roles_and_teams",
         "03_stack_audit",
         "04_smart_goals",
+        "06_strategy_plan",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -61,6 +62,9 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "zh_TW": {
         "mopskit",
         "00_start_here",
+        "01_what_is_mops",
+        "02_roles_and_teams",
+        "03_stack_audit",
         "content",
         "cohort_report",
         "dataset_profile",
