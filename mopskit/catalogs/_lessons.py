@@ -36,7 +36,7 @@ KEYWORDS = frozenset(
 )
 CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print"})
 OPTION_CALLS = {"choice": (1,), "match": (1, 2), "grid": (1, 2, 3)}  # positional args holding option labels
-MESSAGE_KEYS = frozenset({"mistakes"})  # keyword arguments whose dict's keys are messages (a check's mistakes)
+MESSAGE_KEYS: frozenset[str] = frozenset()  # keyword arguments whose dict's keys are messages (a check's mistakes)
 STALE_NOTE = (
     "This part changed in English after it was translated; it is shown in English until the translation is updated."
 )
@@ -247,7 +247,8 @@ def merge(old: Any, new: Any) -> Any:
     """Merge a lesson's current texts (``new``, a template) into its catalog (``old``); return the result.
 
     An entry keeps its translation while its cell id and English are the same. A text that changed keeps the
-    translation of the closest old text of the same cell, marked fuzzy, with the old English as ``previous_id``.
+    translation of the closest old text of the same cell (one no current text has as its own), marked fuzzy, with
+    the old English as ``previous_id``; a text added to a cell starts empty.
     Old entries matched by nothing become obsolete (kept at the end of the file, in case the text comes back).
     """
     from babel.messages.catalog import Catalog, Message
@@ -257,9 +258,15 @@ def merge(old: Any, new: Any) -> Any:
     for attribute in ("language_team", "last_translator"):
         setattr(merged, attribute, getattr(old, attribute))
     left = {(m.context, m.id): m for m in old if m.id}
+    exact = {(m.context, m.id) for m in new if m.id} & set(left)  # kept as they are: never taken as a fuzzy match
     by_cell: dict[str | None, list[Any]] = {}
     for message in left.values():
-        by_cell.setdefault(message.context, []).append(message)
+        if (message.context, message.id) not in exact:
+            by_cell.setdefault(message.context, []).append(message)
+    changed: dict[str | None, int] = {}  # per cell, how many current texts have no entry of their own
+    for message in new:
+        if message.id and (message.context, message.id) not in exact:
+            changed[message.context] = changed.get(message.context, 0) + 1
     for message in new:
         if not message.id:
             continue
@@ -283,8 +290,9 @@ def merge(old: Any, new: Any) -> Any:
                 key=lambda m: difflib.SequenceMatcher(None, str(m.id), str(message.id)).ratio(),
                 default=None,
             )
+            one_for_one = len(candidates) == 1 and changed.get(message.context) == 1  # the cell's one text, edited
             if best is not None and (
-                len(candidates) == 1 or difflib.SequenceMatcher(None, str(best.id), str(message.id)).ratio() > 0.5
+                one_for_one or difflib.SequenceMatcher(None, str(best.id), str(message.id)).ratio() > 0.5
             ):
                 left.pop((best.context, best.id))
                 fresh.string, fresh.flags = best.string, {"fuzzy"}
