@@ -35,6 +35,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "02_roles_and_teams",
         "03_stack_audit",
         "04_smart_goals",
+        "05_metrics",
         "06_strategy_plan",
         "09_martech_selection",
         "content",
