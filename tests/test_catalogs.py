@@ -36,6 +36,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "03_stack_audit",
         "04_smart_goals",
         "06_strategy_plan",
+        "09_martech_selection",
         "content",
         "cohort_report",
         "dataset_profile",
@@ -57,6 +58,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "vendor_evaluation_report",
         "01_what_is_mops",
         "02_roles_and_teams",
+        "03_stack_audit",
     },
     # Traditional Chinese
     "zh_TW": {
