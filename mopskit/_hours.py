@@ -121,10 +121,9 @@ class BusinessHours:
 
     def _holiday_days(self) -> np.ndarray:
         """Holidays that fall on working weekdays, as day numbers from the epoch Monday, sorted."""
-        days = (
-            (np.array(self.holidays, dtype="datetime64[D]").astype(np.int64) - _EPOCH_MONDAY) if self.holidays else []
-        )
-        days = np.asarray(days, dtype=np.int64)
+        if not self.holidays:
+            return np.array([], dtype=np.int64)
+        days = np.array(self.holidays, dtype="datetime64[D]").astype(np.int64) - _EPOCH_MONDAY
         return days[np.isin(days % 7, self.weekdays)]
 
     def _before(self) -> np.ndarray:

@@ -78,8 +78,9 @@ def extract_python(
             yield node.lineno, node.func.id, texts[0], []
         elif node.func.id in ("_n", "ngettext") and len(node.args) == 3 and len(texts) >= 2:
             first, second = node.args[0], node.args[1]
-            if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in (first, second)):
-                yield node.lineno, node.func.id, (first.value, second.value), []
+            if isinstance(first, ast.Constant) and isinstance(second, ast.Constant):
+                if isinstance(first.value, str) and isinstance(second.value, str):
+                    yield node.lineno, node.func.id, (first.value, second.value), []
 
 
 def _flags(message: Any) -> None:
@@ -117,9 +118,9 @@ def extract_package(root: Path, domain: str) -> Any:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments, context=context)
-    for message in catalog:
-        if message.id:
-            _flags(message)
+    for entry in catalog:
+        if entry.id:
+            _flags(entry)
     return catalog
 
 

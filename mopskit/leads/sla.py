@@ -244,7 +244,7 @@ def sla_compliance(status: pd.DataFrame, *, by: str | Sequence[str] | None = "ow
     [['x', 50.0], ['y', nan]]
 
     """
-    from ..metrics._common import as_keys, check_keys
+    from .._validate import as_keys, check_keys
 
     keys = as_keys(by)
     check_keys(keys, [g for g in GROUPS if g in status.columns], function="sla_compliance")

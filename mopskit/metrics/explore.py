@@ -33,8 +33,8 @@ class Explorer:
     >>> from mopskit.data import load
     >>> explorer = Explorer(load("email_events"), load("campaigns"), load("contacts"))
     >>> table = explorer.table("leads")
-    >>> table.index.name, table.columns[0]
-    ('channel', '2025-11')
+    >>> table.index.name, table.columns.is_monotonic_increasing
+    ('channel', True)
     """
 
     events: pd.DataFrame

@@ -34,7 +34,8 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
 
     from ..i18n import get_language, plot_settings
 
-    matplotlib.rcParams.update(plot_settings())  # the language's script in charts (Thai, Traditional Chinese)
+    settings: dict[Any, Any] = plot_settings()  # the language's script in charts (Thai, Traditional Chinese)
+    matplotlib.rcParams.update(settings)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.float_format", "{:,.2f}".format)
