@@ -72,6 +72,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "03_stack_audit",
         "04_smart_goals",
         "06_strategy_plan",
+        "09_martech_selection",
         "content",
         "cohort_report",
         "dataset_profile",
