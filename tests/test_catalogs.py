@@ -71,6 +71,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "01_what_is_mops",
         "02_roles_and_teams",
         "03_stack_audit",
+        "04_smart_goals",
+        "06_strategy_plan",
         "content",
         "cohort_report",
         "dataset_profile",
