@@ -37,6 +37,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "04_smart_goals",
         "05_metrics",
         "06_strategy_plan",
+        "08_lead_management",
         "09_martech_selection",
         "content",
         "cohort_report",
