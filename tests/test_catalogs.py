@@ -64,6 +64,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "03_stack_audit",
         "06_strategy_plan",
         "04_smart_goals",
+        "09_martech_selection",
     },
     # Traditional Chinese
     "zh_TW": {
@@ -74,6 +75,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "03_stack_audit",
         "04_smart_goals",
         "06_strategy_plan",
+        "09_martech_selection",
         "content",
         "cohort_report",
         "dataset_profile",
