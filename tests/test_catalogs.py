@@ -75,6 +75,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "04_smart_goals",
         "06_strategy_plan",
         "09_martech_selection",
+        "05_metrics",
         "content",
         "cohort_report",
         "dataset_profile",
