@@ -39,6 +39,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "06_strategy_plan",
         "08_lead_management",
         "09_martech_selection",
+        "10_final_assessment",
         "content",
         "cohort_report",
         "dataset_profile",
