@@ -77,6 +77,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "06_strategy_plan",
         "09_martech_selection",
         "05_metrics",
+        "08_lead_management",
         "content",
         "cohort_report",
         "dataset_profile",
