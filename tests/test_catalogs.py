@@ -65,6 +65,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "06_strategy_plan",
         "04_smart_goals",
         "09_martech_selection",
+        "05_metrics",
     },
     # Traditional Chinese
     "zh_TW": {
