@@ -78,6 +78,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "04_smart_goals",
         "06_strategy_plan",
         "09_martech_selection",
+        "05_metrics",
+        "08_lead_management",
         "content",
         "cohort_report",
         "dataset_profile",
