@@ -66,6 +66,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "04_smart_goals",
         "09_martech_selection",
         "05_metrics",
+        "08_lead_management",
     },
     # Traditional Chinese
     "zh_TW": {
