@@ -65,6 +65,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "06_strategy_plan",
         "04_smart_goals",
         "09_martech_selection",
+        "05_metrics",
+        "08_lead_management",
     },
     # Traditional Chinese
     "zh_TW": {
@@ -76,6 +78,9 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "04_smart_goals",
         "06_strategy_plan",
         "09_martech_selection",
+        "05_metrics",
+        "08_lead_management",
+        "10_final_assessment",
         "content",
         "cohort_report",
         "dataset_profile",
