@@ -67,6 +67,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "09_martech_selection",
         "05_metrics",
         "08_lead_management",
+        "10_final_assessment",
     },
     # Traditional Chinese
     "zh_TW": {
