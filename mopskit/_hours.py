@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validate import DATE_RULE, date_fix, problem
+from ._validate import DATE_RULE, checked, date_fix, problem
 from .errors import ParameterError
 from .i18n import _
 
@@ -138,6 +138,7 @@ def _day_text(value: object) -> str:
         raise ParameterError(problem("BusinessHours", "holidays", DATE_RULE, value, fix=date_fix(value))) from None
 
 
+@checked
 def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> BusinessHours:
     """Read a schedule written ``HH:MM-HH:MM`` with optional days: ``"09:00-17:00"``, ``"08:00-16:00 mon-thu"``.
 
@@ -213,6 +214,7 @@ def _business_seconds(local: np.ndarray, hours: BusinessHours) -> np.ndarray:
     return before * hours.day_seconds + np.where(working, within, 0)
 
 
+@checked
 def business_hours_between(
     start: pd.Series,
     end: pd.Series,
@@ -251,6 +253,7 @@ def business_hours_between(
     return result.where(~missing)
 
 
+@checked
 def add_business_hours(
     start: pd.Series,
     hours_to_add: Sequence[float] | np.ndarray | pd.Series,

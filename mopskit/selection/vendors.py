@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from ._common import read_table
@@ -36,6 +37,7 @@ _WORDS = {"yes": 5.0, "y": 5.0, "true": 5.0, "no": 0.0, "n": 0.0, "false": 0.0}
 _COSTS = ("implementation", "integration", "migration", "training")
 
 
+@checked
 def parse_score(cell: Any) -> tuple[float | None, str]:
     """Read one score cell: a number from 0 to 5, or yes/no (5/0), optionally followed by a note.
 
@@ -325,6 +327,7 @@ def _offers_from_frame(frame: pd.DataFrame, requirements: Requirements, label: s
     return Offers(tuple(offers), label, tuple(notes))
 
 
+@checked
 def read_vendors(
     source: str | Path | pd.DataFrame | Offers,
     requirements: Requirements,
