@@ -109,7 +109,9 @@ def test_no_eligible_offer_means_no_winner_and_says_why():
 
 @pytest.mark.parametrize("seats", [0, 2.5, True, "3"])
 def test_bad_seats_are_refused(seats):
-    with pytest.raises(ParameterError, match=r"^score_vendors: 'seats' must be a whole number(, 1 or more| or None) \(got "):
+    with pytest.raises(
+        ParameterError, match=r"^score_vendors: 'seats' must be a whole number(, 1 or more| or None) \(got "
+    ):
         score_vendors(REQS, OFFERS, seats=seats)
 
 

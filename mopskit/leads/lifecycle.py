@@ -123,9 +123,9 @@ def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     if "lifecycle_stage" in frame.columns:
         said = frame["lifecycle_stage"].astype("string").str.strip().str.lower()
         rank = {s: i for i, s in enumerate(STAGES)}
-        said_rank = said.map(rank)
+        said_rank = pd.to_numeric(said.map(rank), errors="coerce")  # numbers even when the table is empty
         shown = stage_of(frame)
-        shown_rank = shown.map(rank)
+        shown_rank = pd.to_numeric(shown.map(rank), errors="coerce")
         known = said_rank.notna()
         behind = known & (said_rank < shown_rank) & ~((said == "subscriber") & (shown == "lead"))
         ahead = known & (said_rank > shown_rank) & (said_rank > rank["lead"])

@@ -377,7 +377,11 @@ def score_leads(
     result["score"] = (result["fit_score"] + result["behaviour_score"]).round(6)
     result["above_threshold"] = result["score"] >= model.threshold
     result["hand_raiser"] = ids.isin(raised).to_numpy()
-    result["last_activity_at"] = ids.map(last_at).to_numpy(dtype="datetime64[ns]")
+    result["last_activity_at"] = (  # no activity at all: every contact's last one is NaT
+        ids.map(last_at).to_numpy(dtype="datetime64[ns]")
+        if len(last_at)
+        else np.full(len(ids), np.datetime64("NaT"), "datetime64[ns]")
+    )
     for name in keep:
         if name in people.columns:
             result[name] = people[name].to_numpy()
