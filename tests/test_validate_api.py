@@ -16,13 +16,17 @@ so the suite is quick and never flaky on a loaded machine; ``MOPSKIT_PROPERTY_EX
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import importlib
 import inspect
 import math
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +39,7 @@ from mopskit._validate import amounts, dates, missing_keys
 from mopskit.data import load
 from mopskit.errors import MopskitError
 
-PACKAGES = ("metrics", "stack", "goals", "roles", "strategy", "data", "leads", "selection")
+PACKAGES = ("metrics", "stack", "goals", "roles", "strategy", "data", "data.exports", "health", "leads", "selection")
 # MOPSKIT_PROPERTY_EXAMPLES=300 searches harder, with fresh random examples (for a local hunt, not for CI)
 EXAMPLES = int(os.environ.get("MOPSKIT_PROPERTY_EXAMPLES", "12"))
 SETTINGS = settings(
@@ -964,6 +968,170 @@ FILE_TEXT = {
     "good": b"month,channel,planned,forecast,actual\n2026-01,email,100,110,120\n",
     "excel": b"PK\x03\x04rest",
 }
+MAPPINGS = {
+    "mapping_good": b"files:\n  - file: a.csv\n    table: contacts\n    columns: {email: Mail}\n",
+    "mapping_bad": b"files:\n  - file: a.csv\n    table: leads\n    columns: {colour: C}\n    epoch: days\n",
+    "mapping_yaml": b"files: [: broken\n",
+}
+
+# data.exports and health: vendor exports spoiled as above, then saved as Excel and the vendors save them --------
+
+EXPORT_FILES = Path(__file__).parent / "files" / "exports"
+VENDOR_CSVS = [
+    "hubspot_contacts.csv",
+    "hubspot_contacts_api.csv",
+    "hubspot_email_events.csv",
+    "mailchimp/subscribed_members_export_ab12cd.csv",
+    "mailchimp/unsubscribed_members_export_ab12cd.csv",
+    "mailchimp/cleaned_members_export_ab12cd.csv",
+    "salesforce_campaign_members.csv",
+    "salesforce_report.csv",
+    "marketo_activities.csv",
+]
+SAVED_AS = [("utf-8", ","), ("cp1252", ";"), ("utf-8-sig", ","), ("utf-16", "\t")]
+WRITTEN = Path(tempfile.mkdtemp(prefix="mopskit-property-exports-"))
+atexit.register(shutil.rmtree, WRITTEN, True)
+
+
+@st.composite
+def export_folders(draw: st.DrawFn) -> tuple[Path, dict[str, int]]:
+    """A new folder of one to three spoiled vendor exports, and the data rows written to each file."""
+    folder = Path(tempfile.mkdtemp(dir=WRITTEN))
+    written = {}
+    for name in draw(st.lists(st.sampled_from(VENDOR_CSVS), min_size=1, max_size=3, unique=True)):
+        table = pd.read_csv(EXPORT_FILES / name, dtype=str, keep_default_na=False)
+        frame = draw(spoiled(table))
+        encoding, sep = draw(st.sampled_from(SAVED_AS))
+        path = folder / Path(name).name
+        frame.to_csv(path, index=False, sep=sep, encoding=encoding)
+        written[path.name] = len(frame)
+    return folder, written
+
+
+def check_export(result: pd.DataFrame, args: tuple, kwargs: dict, inputs: dict) -> None:
+    item = result.attrs["import"]
+    expected = READ_ROWS[str(args[0])]
+    assert item.rows == len(result) == expected, (item.rows, len(result), expected)
+    assert result["row"].tolist() == list(range(2, expected + 2)), "rows numbered as a spreadsheet numbers them"
+
+
+READ_ROWS: dict[str, int] = {}
+
+
+@case("data.exports.read_export", check_export)
+def _read_export(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, written = draw(export_folders())
+    name = next(iter(written))
+    READ_ROWS[str(folder / name)] = written[name]
+    path = draw(st.sampled_from([folder / name, folder / name, folder / "missing.csv", str(folder), 3]))
+    return (path,), draw(st.fixed_dictionaries({}, optional={"mapping": st.sampled_from([None, "{tmp}/no.yaml"])}))
+
+
+def check_imports(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
+    try:
+        written = FOLDER_ROWS[str(args[0])]
+        read = {f.label: f.rows for f in result.files}
+        assert read == written, (read, written)
+        for table in ("contacts", "email_events", "campaign_members", "web_events"):
+            rows = sum(f.rows for f in result.files if f.table == table)
+            assert result.rows(table) == rows, table
+    finally:
+        result.connection.close()
+
+
+FOLDER_ROWS: dict[str, dict[str, int]] = {}
+
+
+@case("data.exports.import_exports", check_imports)
+def _import_exports(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, written = draw(export_folders())
+    FOLDER_ROWS[str(folder)] = written
+    return (folder,), draw(
+        st.fixed_dictionaries({}, optional={"mapping": st.sampled_from([None, "{tmp}/no.yaml", 7])})
+    ) | {"progress": draw(maybe(False))}
+
+
+def check_health(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
+    assert math.isnan(result.score) or 0 <= result.score <= 100, result.score
+    parts = result.health.parts["score"].dropna()
+    assert ((parts >= 0) & (parts <= 100)).all(), parts.tolist()
+    rows = {f.label: f.rows for f in result.files}
+    for finding in result.findings:
+        assert finding.count >= 0 and finding.rows >= 0, finding.id
+        if finding.csv is None:
+            continue
+        evidence = pd.read_csv(result.out_dir / finding.csv, dtype={"file": str})
+        assert len(evidence) == finding.rows, finding.id
+        if {"file", "row"} <= set(evidence.columns) and finding.id != "stack_audit":
+            for label, row in zip(evidence["file"], evidence["row"], strict=True):
+                assert label in rows and 1 <= row <= rows[label] + 1, (finding.id, label, row)
+
+
+@case("health.health_check", check_health)
+def _health_check(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, _written = draw(export_folders())
+    kwargs = {"out_dir": "{tmp}/report", "write_report": draw(st.sampled_from([False, False, False, True]))}
+    kwargs |= draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "as_of": st.sampled_from(DAYS),
+                "sla_hours": anything(8, 24),
+                "business_hours": anything("09:00-17:00", "08:00-16:00 mon-thu"),
+                "time_zone": anything("UTC", "Europe/Bucharest"),
+                "min_sends": anything(1, 100),
+                "weights": st.sampled_from([None, {"consent": 2}, {"speed": 1}, {"quality": -1}, "x"]),
+                "mapping": st.sampled_from([None, "{tmp}/no.yaml"]),
+            },
+        )
+    )
+    return (draw(st.one_of(st.just(folder), st.just(folder), st.sampled_from(["{tmp}/nothing", None, 3]))),), kwargs
+
+
+@case("health.check_folders")
+def _check_folders(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, _written = draw(export_folders())
+    twin = Path(tempfile.mkdtemp(dir=WRITTEN)) / folder.name
+    twin.mkdir()
+    folders = draw(st.sampled_from([[folder], [folder, twin], folder, [None], []]))
+    kwargs = {"out_dir": "{tmp}/reports", "progress": False, "workers": draw(st.sampled_from([1, 0, "2", None]))}
+    return (folders,), kwargs | draw(st.fixed_dictionaries({}, optional={"sla_hours": anything(8)}))
+
+
+@case("health.health_score")
+def _health_score(draw: st.DrawFn) -> tuple[tuple, dict]:
+    score = st.one_of(st.floats(-10, 110), st.sampled_from(BAD_SCALARS))
+    scores = draw(
+        st.one_of(
+            st.dictionaries(st.sampled_from(["consent", "quality", "email", "speed"]), st.tuples(score, st.just("x"))),
+            st.sampled_from(BAD_SCALARS),
+        )
+    )
+    weights = draw(st.sampled_from([None, {"consent": 2}, {"email": -1}, {"x": 1}, {"quality": "2"}, 3]))
+    return (scores,), {"weights": weights}
+
+
+no_args("data.exports.describe_layouts")
+text_arg("data.exports.layout", "hubspot_contacts", "ga4_events")
+text_arg("data.exports.table_columns", "contacts", "web_events")
+text_arg("data.exports.valid_email_sql", "email", "trim(raw)")
+CASES["data.exports.recognise"] = Case(
+    lambda draw: (
+        (
+            draw(
+                st.one_of(
+                    st.lists(st.sampled_from(["Record ID", "Email", "Lifecycle Stage", "leadId", "x", ""]), max_size=5),
+                    st.lists(st.sampled_from(BAD_SCALARS), max_size=3),
+                    st.sampled_from(BAD_SCALARS),
+                )
+            ),
+        ),
+        draw(st.fixed_dictionaries({}, optional={"formats": anything("csv", "json", "parquet")})),
+    )
+)
+CASES["data.exports.load_mapping"] = Case(
+    lambda draw: ((draw(st.sampled_from(["mapping_good", "mapping_bad", "mapping_yaml", "missing", None, 3])),), {})
+)
 
 
 # --- the rules ----------------------------------------------------------------------------------------------
@@ -1003,6 +1171,10 @@ def _materialize(value: Any, tmp: Any) -> Any:
     if value in FILE_TEXT:
         path = tmp / f"{value}.csv"
         path.write_bytes(FILE_TEXT[value])
+        return path
+    if value in MAPPINGS:
+        path = tmp / f"{value}.yaml"
+        path.write_bytes(MAPPINGS[value])
         return path
     if value == "missing":
         return tmp / "missing.csv"

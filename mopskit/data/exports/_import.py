@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..._validate import checked
 from ...errors import DataError
 from .._schema import normalize_name, table_spec
 from ._files import Source, _open, find_files, open_source
@@ -146,6 +147,7 @@ def _create_tables(con: Any, files: Sequence[str], systems: Sequence[str]) -> No
         con.execute(create_sql(table, {"file": "export_file", "system": "export_system"}))
 
 
+@checked
 def recognise(headers: Sequence[str], *, formats: str | None = None) -> Layout | None:
     """The layout a file with these headers is, or None: the one that matches with the most columns.
 
@@ -209,6 +211,7 @@ def _mapped(entries: Sequence[MappedFile], label: str) -> MappedFile | None:
     return next((e for e in entries if e.matches(label)), None)
 
 
+@checked
 def import_exports(
     folder: str | Path,
     *,
@@ -477,6 +480,7 @@ def _known_stages() -> list[str]:
     return list(STAGES)
 
 
+@checked
 def read_export(path: str | Path, *, mapping: str | Path | Sequence[MappedFile] | None = None) -> pd.DataFrame:
     """Read one export file into its kit table, as a DataFrame (``attrs["import"]`` holds the import note).
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ..._validate import checked
 from .._schema import EMAIL_PATTERN, normalize_name
 
 __all__ = [
@@ -204,6 +205,7 @@ def email_key_sql(raw: str) -> str:
     return f"nullif(lower(CASE WHEN {spaced} THEN regexp_replace({raw}, '\\s+', '', 'g') ELSE {raw} END), '')"
 
 
+@checked
 def valid_email_sql(raw: str) -> str:
     """The SQL that says whether an address (spaces trimmed) looks like ``name@domain.tld``."""
     return f"coalesce(regexp_full_match(trim({raw}), {literal(EMAIL_SQL_PATTERN)}), false)"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..._validate import checked
 from ._layout import Field, Layout, literal
 
 __all__ = [
@@ -420,6 +421,7 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
+@checked
 def describe_layouts() -> str:
     """Every export the kit recognises: the headers that identify it, the kit table it fills, and its quirks.
 
@@ -448,6 +450,7 @@ def describe_layouts() -> str:
     return "\n\n".join(parts)
 
 
+@checked
 def layout(key: str) -> Layout:
     """One layout by its key; an unknown key lists the known ones.
 
