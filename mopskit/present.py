@@ -87,11 +87,14 @@ def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None)
 
     Args:
         frame: the table; a default index (0, 1, 2...) is hidden, a meaningful one is kept.
-        units: a unit per column, as :func:`format_value` reads it (``{"share": "%", "cost": "$"}``).
+        units: a unit per column, as :func:`format_value` reads it (``{"share": "%", "cost": "$"}``); ``"year"``
+            shows whole years without a thousands separator, as a column named ``year`` (or ``..._year``) does.
 
     >>> import pandas as pd
     >>> html = people_table(pd.DataFrame({"tool": ["Slack"], "cost": [9200]}), units={"cost": "$"}).to_html()
     >>> "$9,200" in html and ">0<" not in html
+    True
+    >>> ">2022<" in people_table(pd.DataFrame({"fact": ["MOps teams"], "year": [2022]})).to_html()
     True
 
     """
@@ -112,12 +115,27 @@ def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None)
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
     for column in frame.columns:
         unit = units.get(column, "")
-        if column in numeric or unit:
+        if unit == "year" or (not unit and column in numeric and _is_year_column(column)):
+            styler = styler.format(_year_text, subset=[column])
+        elif column in numeric or unit:
             styler = styler.format(lambda v, unit=unit: format_value(v, unit), subset=[column])
     text = [c for c in frame.columns if c not in numeric]
     styler = styler.set_properties(subset=text, **{"text-align": "left", "white-space": "pre-wrap"})
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)
     return styler
+
+
+def _is_year_column(column: Any) -> bool:
+    name = str(column).strip().lower()
+    return name == "year" or name.endswith("_year")
+
+
+def _year_text(value: Any) -> str:
+    """A year as people write it (2022, never 2,022); an empty cell stays empty."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError, OverflowError):
+        return ""
 
 
 def _is_grid(value: Any) -> bool:

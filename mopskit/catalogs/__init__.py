@@ -212,7 +212,12 @@ def _pseudo_catalog(nb: Any, name: str) -> Any:
 
 
 def render_lesson(
-    source: str | Path, lang: str, *, target: str | Path | None = None, catalogs: str | Path | None = None
+    source: str | Path,
+    lang: str,
+    *,
+    target: str | Path | None = None,
+    catalogs: str | Path | None = None,
+    kind: str = "",
 ) -> tuple[Any, Rendered]:
     """A lesson in a language: the English source with its catalog's translations (see :mod:`._lessons`).
 
@@ -222,6 +227,7 @@ def render_lesson(
         target: where to write the rendered notebook (default: nowhere; it is returned).
         catalogs: the folder of lesson catalogs, ``<lang>/<lesson>.po`` (default: ``notebooks/locale`` of the
             checkout, beside the sources).
+        kind: ``"reports"`` for a report, whose catalog is ``<lang>/reports/<report>.po`` in that folder.
 
     Returns:
         The notebook (``nbformat``) and what was translated.
@@ -242,7 +248,7 @@ def render_lesson(
         catalog = _pseudo_catalog(nb, name)
     else:
         folder = Path(catalogs) if catalogs is not None else source.parent / "locale"
-        catalog = _lessons.read_catalog(folder / code / f"{name}.po", code)
+        catalog = _lessons.read_catalog(folder / code / kind / f"{name}.po", code)
     note = pseudo(stale_note("en")) if code == PSEUDO else stale_note(code)
     rendered = _lessons.render_notebook(nb, catalog, code, name=name, note=note)
     if target is not None:

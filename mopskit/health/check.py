@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import count, day, number
+from .._validate import checked, count, day, number, problem
 from ..data import connect
 from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
@@ -124,6 +125,7 @@ def _clear(out: Path) -> None:
             item.unlink()
 
 
+@checked
 def health_check(
     exports: str | Path,
     *,
@@ -134,7 +136,7 @@ def health_check(
     progress: bool = False,
     write_report: bool = True,
     work_dir: str | Path | None = None,
-    **settings: float | str,
+    **settings: Any,
 ) -> HealthCheck:
     """Run the MOps health check on a folder of exports and write its report.
 
@@ -280,6 +282,7 @@ def _check_folder(folder: str, out_dir: str, options: dict[str, Any]) -> FolderO
     return FolderOutcome(folder, out_dir, True, result.summary(), result.score)
 
 
+@checked
 def check_folders(
     folders: list[str | Path],
     *,
@@ -308,6 +311,10 @@ def check_folders(
     """
     from ..executor import Task, run_all
 
+    for index, folder in enumerate(folders):
+        if not isinstance(folder, str | os.PathLike):
+            rule = _("a folder (text or a path)")
+            raise ParameterError(problem("check_folders", f"folders[{index}]", rule, folder))
     names = [Path(f).resolve().name for f in folders]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:

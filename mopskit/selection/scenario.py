@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _, content_text
 from .adoption import Adoption, adoption
@@ -33,6 +34,7 @@ CONTENT = "selection_scenarios"
 INVENTORY = "sample_stack"  # the sample company's inventory, whatever the lesson's own data
 
 
+@checked
 def scenarios() -> list[str]:
     """The bundled scenarios' names.
 
@@ -147,6 +149,7 @@ class Scenario:
         return adoption(self.usage, tool, target_pct=self.adoption_target_pct, seat_price=seat_price)
 
 
+@checked
 def scenario(name: str) -> Scenario:
     """One bundled scenario by name (see :func:`scenarios`); an unknown name lists the valid ones."""
     from .. import content
