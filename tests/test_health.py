@@ -368,6 +368,8 @@ def test_the_example_company_every_planted_problem_found_with_its_rows(tmp_path)
     html = result.report.read_text()
     assert "MOps health check: northwind" in html and html.count('class="card"') == len(result.findings)
     assert "evidence/duplicates.csv" in html and "data:image/png;base64," in html and "<script" not in html
+    first = found["emailed_after_unsubscribe"].evidence.iloc[0]
+    assert first["row"] >= 1000 and f'<td class="num">{first["row"]}</td>' in html, "row numbers as a sheet shows them"
 
 
 def test_a_clean_company_flags_nothing(tmp_path):

@@ -35,8 +35,12 @@ h3 { font-size: 1rem; margin: 0 0 0.3rem 0; } table { font-size: 0.85rem; width:
 """
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, plain: bool = False) -> str:
+    """One table cell; ``plain`` writes a whole number without a thousands separator (a row number)."""
     import pandas as pd
+
+    if plain and isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return f'<td class="num">{int(value)}</td>'
 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return '<td class="num"></td>' if not isinstance(value, str) else "<td></td>"
@@ -57,11 +61,12 @@ def _table(frame: pd.DataFrame, *, flag: str | None = None, limit: int | None = 
         return "<p><em>" + escape(_("nothing to show")) + "</em></p>"
     shown = frame if limit is None else frame.head(limit)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    numbered = [str(c) == "row" or str(c).endswith("_row") for c in shown.columns]  # row numbers, as a sheet shows
     rows = []
     for record in shown.itertuples(index=False):
         values = list(record)
         marked = flag is not None and bool(values[list(shown.columns).index(flag)])
-        cells = "".join(_cell(v) for v in values)
+        cells = "".join(_cell(v, plain=plain) for v, plain in zip(values, numbered, strict=True))
         rows.append(f'<tr class="flagged">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
     more = ""
     if limit is not None and len(frame) > limit:
