@@ -1,8 +1,10 @@
 """The MOps health check: every finding on hand-made exports with known answers, the example company, the report."""
 
 import filecmp
+import html
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -366,6 +368,8 @@ def test_the_example_company_every_planted_problem_found_with_its_rows(tmp_path)
     html = result.report.read_text()
     assert "MOps health check: northwind" in html and html.count('class="card"') == len(result.findings)
     assert "evidence/duplicates.csv" in html and "data:image/png;base64," in html and "<script" not in html
+    first = found["emailed_after_unsubscribe"].evidence.iloc[0]
+    assert first["row"] >= 1000 and f'<td class="num">{first["row"]}</td>' in html, "row numbers as a sheet shows them"
 
 
 def test_a_clean_company_flags_nothing(tmp_path):
@@ -500,3 +504,51 @@ def test_several_folders_at_once(tmp_path, capsys):
     assert code == 1 and "broken" in printed and "FAILED" in printed and "not an export the kit recognises" in printed
     assert (tmp_path / "out" / "emea" / "health_report.html").is_file()
     assert (tmp_path / "out" / "apac" / "health_report.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_report_under_papermill_shows_every_finding_of_the_example(tmp_path):
+    from mopskit import reports
+    from mopskit.health.examples import example_check
+
+    result = reports.run_report("health_report", out_dir=tmp_path)
+    page = result.html.read_text(encoding="utf-8")
+    for heading in ("Summary", "Consent", "Data quality", "Email health", "Funnel and SLA", "Campaign responses"):
+        assert f">{heading}<" in page, heading
+    for finding in example_check().findings:
+        assert html.escape(finding.title) in page, finding.id
+    assert "Fix first" in page and page.count("data:image/png;base64") >= 4
+    assert "validate_parameters" not in page and "Traceback" not in page, "code hidden, nothing failed"
+    assert "evidence/" not in page, "no link to evidence CSVs that are not beside the page"
+
+
+@pytest.mark.slow
+def test_the_report_on_a_clean_company_has_no_finding_in_any_part(tmp_path):
+    from mopskit import reports
+
+    write_example_exports(tmp_path / "clean", clean=True)
+    result = reports.run_report(
+        "health_report", parameters={"exports": str(tmp_path / "clean"), "as_of": AS_OF}, out_dir=tmp_path / "out"
+    )
+    page = result.html.read_text(encoding="utf-8")
+    assert page.count("No finding in this part.") == 7 and "Nothing to fix was found." in page
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"exports": "no/such/folder"}, "'exports' must be 'example' or the folder holding the exports"),
+        ({"sla_hours": -1}, "health_check: 'sla_hours' must be a number, 0 or more"),
+        ({"business_hours": "9 to 5"}, "parse_business_hours: 'business_hours' must be written HH:MM-HH:MM"),
+        ({"time_zone": "CET+1"}, "health_check: 'time_zone' must be an IANA time zone name"),
+        ({"as_of": "31.10.2026"}, "health_report: 'as_of' must be a date written YYYY-MM-DD"),
+        ({"mapping": "no/columns.yaml"}, "'mapping' must be an existing mapping file"),
+    ],
+)
+def test_the_report_refuses_bad_parameters_before_a_kernel_starts(monkeypatch, tmp_path, given, message):
+    from mopskit import reports
+
+    monkeypatch.setattr(reports, "execute_report", lambda *a, **k: pytest.fail("a kernel started"))
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        reports.run_report("health_report", parameters=given, out_dir=tmp_path / "never")
+    assert not (tmp_path / "never").exists()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count, number
 from ..data.exports import Imports
+from ..errors import ParameterError
+from ..i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EVIDENCE_ROWS", "SECTIONS", "SEVERITIES", "Context", "Finding", "Settings", "share"]
+__all__ = ["EVIDENCE_ROWS", "SECTIONS", "SEVERITIES", "Context", "Finding", "Settings", "settings_of", "share"]
 
 SEVERITIES = ("high", "medium", "low", "info")
 # the report's sections, in the order a MOps lead reads them
@@ -57,6 +60,34 @@ class Settings:
     unsubscribe_alarm_pct: float = 2.0
     consent_grace_hours: float = 0.0
     tracking_gap_days: int = 2
+
+
+def settings_of(values: Mapping[str, Any]) -> Settings:
+    """The thresholds given by name, checked (see :class:`Settings`); unknown names and bad values refused."""
+    names = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ParameterError(
+            _("unknown setting(s) {names}; valid: {valid}").format(
+                names=", ".join(unknown), valid=", ".join(sorted(names))
+            )
+        )
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "business_hours":
+            from ..leads import parse_business_hours
+
+            parse_business_hours(value)  # refused here, with how to write it, before anything runs
+            checked[name] = str(value)
+        elif name == "time_zone":
+            from ..leads.hours import check_time_zone
+
+            checked[name] = check_time_zone(value, function="health_check")
+        elif isinstance(getattr(Settings, name), int):  # how many: whole numbers
+            checked[name] = count(value, name, function="health_check")
+        else:
+            checked[name] = number(value, name, function="health_check", minimum=0)
+    return Settings(**checked)
 
 
 @dataclass

@@ -18,13 +18,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import checked, count, day, number, problem
+from .._validate import checked, day, problem
 from ..data import connect
 from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
-from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings
+from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings, settings_of
 from .result import REPORT, HealthCheck
 from .score import health_score
 
@@ -78,33 +78,6 @@ def _as_of(con: Any, value: dt.date | None) -> pd.Timestamp:
     ).fetchone()[0]
     last = pd.Timestamp(latest) if latest is not None else pd.Timestamp(dt.date.today())
     return last.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
-
-
-def _settings(values: Mapping[str, Any]) -> Settings:
-    names = {f.name for f in fields(Settings)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        raise ParameterError(
-            _("unknown setting(s) {names}; valid: {valid}").format(
-                names=", ".join(unknown), valid=", ".join(sorted(names))
-            )
-        )
-    checked: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "business_hours":
-            from ..leads import parse_business_hours
-
-            parse_business_hours(value)  # refused here, with how to write it, before anything runs
-            checked[name] = str(value)
-        elif name == "time_zone":
-            from ..leads.hours import check_time_zone
-
-            checked[name] = check_time_zone(value, function="health_check")
-        elif isinstance(getattr(Settings, name), int):  # how many: whole numbers
-            checked[name] = count(value, name, function="health_check")
-        else:
-            checked[name] = number(value, name, function="health_check", minimum=0)
-    return Settings(**checked)
 
 
 def _ranked(findings: list[Finding]) -> list[Finding]:
@@ -162,7 +135,7 @@ def health_check(
         ParameterError: an unknown setting or weight, a bad date.
 
     """
-    chosen = _settings(settings)
+    chosen = settings_of(settings)
     when = None if as_of is None else day(as_of, "as_of", function="health_check")
     folder = Path(exports)
     if not folder.is_dir():
@@ -323,7 +296,7 @@ def check_folders(
                 names=", ".join(twice)
             )
         )
-    _settings({k: v for k, v in options.items() if k in {f.name for f in fields(Settings)}})
+    settings_of({k: v for k, v in options.items() if k in {f.name for f in fields(Settings)}})
     base = Path(out_dir)
     tasks = [
         Task(name, _check_folder, {"folder": str(folder), "out_dir": str(base / name), "options": dict(options)})
