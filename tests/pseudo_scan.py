@@ -2,13 +2,13 @@
 
 In ``en_XA`` every translated message comes out as ``⟦Ţŕáñšĺáţéđ⟧``, so after removing those, any run of three
 or more plain English words that a trainee reads is a string a real language would leave in English. What is
-read: cell outputs (text, HTML, printed lines) and the widgets' labels, descriptions, placeholders, HTML and
+read: cell outputs (text, HTML, Markdown, printed lines) and the widgets' labels, descriptions, placeholders, HTML and
 the options they offer (what a trainee reads of a choice; its value stays English).
-Not read, as data rather than prose: tables and pandas Series printed as text (their cells are task names, tool
-names, column names as in the dataset), names (a run of words that all begin with a capital: a tool, a person,
-a company, as the data spells them), the titles of the sources the kit cites (a work keeps its title, so a
-reader can find it), code, images (charts: ``test_catalogs.py`` checks their glyphs) and the
-answers saved inside the notebook.
+Not read, as data rather than prose: quotations (``<q>``: a goal sentence the kit reads in English), tables
+and pandas Series printed as text (their cells are task names, tool names, column names as in the dataset),
+names (a run of words that all begin with a capital: a tool, a person, a company, as the data spells them), the
+titles of the sources the kit cites (a work keeps its title, so a reader can find it), code, images (charts:
+``test_catalogs.py`` checks their glyphs) and the answers saved inside the notebook.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from mopskit.assess import ANSWER_MIME
 from mopskit.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
 
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-_DROP = re.compile(r"<(table|style|script|code|pre)\b.*?</\1>", re.S | re.I)
+_DROP = re.compile(r"<(table|style|script|code|pre|q)\b.*?</\1>", re.S | re.I)  # <q>: a goal quoted as written
 _TAG = re.compile(r"<[^>]+>")
 _MARKED = re.compile(re.escape(PSEUDO_OPEN) + r"[^" + PSEUDO_OPEN + PSEUDO_CLOSE + r"]*" + re.escape(PSEUDO_CLOSE))
 _ENGLISH = re.compile(r"(?<![\w.])[A-Za-z][a-z']+(?:[ ,;:()-]+[A-Za-z][a-z']+){2,}")
+_MARKDOWN_CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
 _WIDGET_TEXT = ("description", "placeholder", "tooltip")
-_SERIES = re.compile(r"(?:^|\n)(?:Name: .*, )?dtype: \w+\s*$")  # the last line of a pandas Series' repr
+_SERIES = re.compile(r"(?:^|\n)(?:\w+: [^\n]*, )?dtype: \w+\s*$")  # the last line of a pandas Series' repr
 _NAME = re.compile(r"[A-Z][\w'-]*(?:[ ,;:()-]+[A-Z][\w'-]*)*")
 
 
@@ -80,6 +81,8 @@ def english_left(nb: Any) -> list[str]:
                 if ANSWER_MIME in data or "application/vnd.jupyter.widget-view+json" in data:
                     continue  # the answer saved inside the notebook, or a widget (its state is read below)
                 texts = [visible_text(data["text/html"])] if "text/html" in data else [data.get("text/plain", "")]
+                if "text/markdown" in data:  # IPython's Markdown(): its text/plain is only the object's name
+                    texts = [_MARKDOWN_CODE.sub(" ", "".join(data["text/markdown"]))]
             if output.get("output_type") == "execute_result" and "text/html" not in output.get("data", {}):
                 texts = [_prose(t if isinstance(t, str) else "".join(t)) for t in texts]
             for text in texts:

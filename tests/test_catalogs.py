@@ -40,7 +40,6 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "08_lead_management",
         "09_martech_selection",
         "10_final_assessment",
-        "content",
         "cohort_report",
         "dataset_profile",
         "lead_report",
@@ -52,7 +51,6 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
     "th": {
         "mopskit",
         "00_start_here",
-        "content",
         "cohort_report",
         "dataset_profile",
         "lead_report",
@@ -82,7 +80,6 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "05_metrics",
         "08_lead_management",
         "10_final_assessment",
-        "content",
         "cohort_report",
         "dataset_profile",
         "lead_report",
@@ -229,22 +226,8 @@ def test_every_translated_text_draws_in_charts_with_no_missing_glyph(lang):
     assert font_families(lang)[0] == "DejaVu Sans"
 
 
-# Lessons whose pseudo-language run still shows English: text a catalog cannot reach yet (content shown in widgets,
-# sentences built in lessons' code). The list only shrinks; the test says what is left.
-ENGLISH_LEFT = {p.stem for p in LESSONS} - {"00_start_here", "03_stack_audit", "08_lead_management"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "source",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason="English left: being moved into catalogs", strict=False))
-        if p.stem in ENGLISH_LEFT
-        else p
-        for p in LESSONS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
 def test_no_english_left_in_a_lesson_run_in_the_pseudo_language(source, shared_runs):
     run = shared_runs.released(source)  # the trainee copy's one run, in en_XA (tests/lesson_runs.py)
     left = english_left(nbformat.read(str(run.notebook), as_version=4))

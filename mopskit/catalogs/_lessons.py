@@ -5,10 +5,11 @@ has one entry per translatable text, with the cell's id as ``msgctxt`` and the E
 
 - every Markdown cell, whole;
 - in code cells, the strings a trainee reads: the ``title``, ``success``, ``failure``, ``hint``, ``label``,
-  ``unit``, ``placeholder`` ... arguments of any call (:data:`KEYWORDS`), the text of chart labels and
-  ``print`` (:data:`CALLS`), the message of an ``assert``, the messages of a check's ``mistakes={...}``, and
-  the literal options of ``choice``, ``match`` and ``grid``, written in the call or in a list the cell binds
-  to a name (shown translated; the answer stays the English option, so it means the same in every language).
+  ``unit``, ``placeholder`` ... arguments of any call (:data:`KEYWORDS`), the text of chart labels, ``print``
+  and ``Markdown`` (:data:`CALLS`; a ``"...".format(...)``, a sum or a conditional there too), the message of
+  an ``assert``, the messages of a check's ``mistakes={...}``, and the literal options of ``choice``,
+  ``match`` and ``grid``, written in the call or in a list the cell binds to a name (shown translated; the
+  answer stays the English option, so it means the same in every language).
 
 :func:`render_notebook` writes the lesson in a language: Markdown cells replaced, code strings replaced in
 the source, ``start_lesson("...")`` given ``lang=``, literal options given ``labels=``. Nothing else of the
@@ -34,9 +35,9 @@ from typing import Any
 KEYWORDS = frozenset(
     {"title", "success", "failure", "hint", "label", "xlabel", "ylabel", "unit", "placeholder", "description"}
 )
-CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print"})
+CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print", "Markdown"})
 OPTION_CALLS = {"choice": (1,), "match": (1, 2), "grid": (1, 2, 3)}  # positional args holding option labels
-MESSAGE_KEYS: frozenset[str] = frozenset()  # keyword arguments whose dict's keys are messages (a check's mistakes)
+MESSAGE_KEYS = frozenset({"mistakes"})  # keyword arguments whose dict's keys are messages (a check's mistakes)
 STALE_NOTE = (
     "This part changed in English after it was translated; it is shown in English until the translation is updated."
 )
@@ -93,6 +94,30 @@ def _string(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
+def _formatted(node: ast.AST) -> bool:
+    """Whether ``node`` is ``"...".format(...)``: a sentence with its numbers filled in (translated whole)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and _string(node.func.value)
+    )
+
+
+def _messages(node: ast.AST) -> Iterator[ast.Constant]:
+    """The sentences in what a call shows: a string, ``"...".format(...)``, ``"..." + x`` or ``a if c else b``."""
+    if _string(node):
+        yield node  # type: ignore[misc]
+    elif _formatted(node):
+        yield node.func.value  # type: ignore[attr-defined]
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _messages(node.left)
+        yield from _messages(node.right)
+    elif isinstance(node, ast.IfExp):
+        yield from _messages(node.body)
+        yield from _messages(node.orelse)
+
+
 def _strings_in(node: ast.AST, bound: dict[str, ast.AST] | None = None) -> Iterator[ast.Constant]:
     """String constants directly in an options expression.
 
@@ -145,6 +170,10 @@ def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
     ['Email', 'Ads', 'Pick one']
     >>> [(k, n.value) for k, n in code_strings('CASES = ["Two leads, one second"]\nmatch("q7", CASES, ["Both"])')]
     [('option', 'Two leads, one second'), ('option', 'Both')]
+    >>> [n.value for _, n in code_strings('print("Half grew {:.0f}%.".format(x))')]
+    ['Half grew {:.0f}%.']
+    >>> [n.value for _, n in code_strings('Markdown("## Summary" + text if text else "Nothing yet.")')]
+    ['## Summary', 'Nothing yet.']
     >>> [n.value for _, n in code_strings('close_to(a, 3, mistakes={"You divided by sent.": 2})')]
     ['You divided by sent.']
     """
@@ -156,8 +185,8 @@ def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _name(node.func)
-            if name in CALLS and node.args and _string(node.args[0]):
-                found.append(("code", node.args[0]))  # type: ignore[arg-type]
+            if name in CALLS and node.args:
+                found.extend(("code", text) for text in _messages(node.args[0]))
             found.extend(("option", s) for s in _options_of(node, bound))
             for keyword in node.keywords:
                 if keyword.arg in KEYWORDS and _string(keyword.value):
@@ -378,6 +407,8 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
     >>> print(render_code('start_lesson("00_x")\nhint = check(hint="Count.")', {"Count.": "Numărați."}.get, "ro")[0])
     start_lesson("00_x", lang='ro')
     hint = check(hint='Numărați.')
+    >>> print(render_code('match("q1", ["A b"], ["Yes"], labels=own)', {"Yes": "Da"}.get, "ro")[0])
+    match("q1", ["A b"], ["Yes"], labels={**{'Yes': 'Da'}, **(own)})
     >>> print(render_code('choice(\n    "q1",\n    ["Email"],\n)', {"Email": "E-mail"}.get, "ro")[0])
     choice(
         "q1",
@@ -409,14 +440,19 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
         extra = ""
         if name == "start_lesson" and not any(k.arg == "lang" for k in call.keywords):
             extra = f", lang={lang!r}"
-        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in call.keywords):
+        elif name in OPTION_CALLS:
             labels = {
                 element.value: lookup(element.value)
                 for element in _options_of(call, bound)
                 if (element.lineno, element.col_offset) in options and lookup(element.value)
             }
             translated += len(labels)
-            if labels:
+            given = next((k.value for k in call.keywords if k.arg == "labels"), None)
+            if labels and given is not None:  # the lesson's own labels (computed) win over the catalog's
+                start, end_at = (given.lineno, given.col_offset), (given.end_lineno, given.end_col_offset)
+                own = ast.get_source_segment(source, given)
+                spans.append((start, end_at, f"{{**{labels!r}, **({own})}}"))  # type: ignore[arg-type]
+            elif labels:
                 extra = f", labels={labels!r}"
         if extra:
             end = (call.end_lineno, call.end_col_offset - 1)  # just before the call's closing parenthesis

@@ -29,7 +29,9 @@ _PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdif]")
 def extract_content_yaml(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """A Babel extractor: the translatable fields of one content file (``mopskit.content.TRANSLATABLE``).
+    """A Babel extractor: the translatable fields of one content file (``mopskit.content.TRANSLATABLE``, ``LABELS``).
+
+    A YAML file's fields by key, wherever they sit; a CSV file's columns by header.
 
     Registered in ``babel-content.cfg`` (``[extractors] content_yaml = mopskit.catalogs:extract_content_yaml``).
     Yields ``(line, None, text, comments)`` for each text, the comment naming the file and the field.
@@ -38,9 +40,19 @@ def extract_content_yaml(
 
     from ..content import LABELS, TRANSLATABLE
 
-    name = Path(getattr(fileobj, "name", "")).stem
+    path = Path(getattr(fileobj, "name", ""))
+    name = path.stem
     fields = (*TRANSLATABLE.get(name, ()), *LABELS.get(name, ()))
     if not fields:
+        return
+    if path.suffix == ".csv":  # a table: the listed columns' cells, one entry per distinct text
+        import csv
+
+        rows = csv.DictReader(io.StringIO(fileobj.read().decode("utf-8-sig")))
+        for line, row in enumerate(rows, 2):
+            for key in fields:
+                if (row.get(key) or "").strip():
+                    yield line, None, row[key], [f"{name}.csv: {key}"]
         return
     root = yaml.compose(fileobj.read().decode("utf-8"))
 

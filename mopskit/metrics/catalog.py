@@ -17,9 +17,9 @@ import pandas as pd
 from .._validate import checked
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 
-__all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variants"]
+__all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variant_labels", "variants"]
 
 FAMILIES = ("email", "funnel", "money", "tests", "attribution", "quality", "cohorts", "web", "customer", "operations")
 UNITS = ("count", "percent", "points", "money", "days", "hours", "score")
@@ -221,6 +221,24 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
 
 
 @checked
+def variant_labels() -> dict[str, str]:
+    """How each variant (``name (used_by)``) and formula (``numerator ÷ denominator``) reads in the language in use.
+
+    The keys are the English texts a lesson offers and compares (built from :func:`variants` as in lesson 05), the
+    values what a trainee reads; pass them to a widget as ``labels``.
+
+    >>> variant_labels()["unique clicks ÷ delivered"]
+    'unique clicks ÷ delivered'
+    """
+    labels: dict[str, str] = {}
+    for _index, row in variants().iterrows():
+        name, used_by = row["name"], row["used_by"]
+        labels[f"{name} ({used_by})"] = f"{content_text(name)} ({content_text(used_by)})"
+        numerator, denominator = row["numerator"], row["denominator"]
+        labels[f"{numerator} ÷ {denominator}"] = f"{content_text(numerator)} ÷ {content_text(denominator)}"
+    return labels
+
+
 def variants() -> pd.DataFrame:
     """Return the other names vendors and articles use for the catalog's metrics, with their formulas.
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .._validate import checked
 from .._validate import number as v_number
 from ..errors import DataError, ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ._common import read_table
 
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ class Requirement:
         return self.priority == "must"
 
     def label(self) -> str:
-        """``R1 Two-way sync...``: the id and the text, as tables and explanations show it."""
-        return f"{self.id} {self.text}"
+        """``R1 Two-way sync...``: the id and the text, as explanations show it (the text in the language in use)."""
+        return f"{self.id} {content_text(self.text)}"
 
 
 @dataclass(frozen=True)

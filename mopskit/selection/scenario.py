@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import checked
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from .adoption import Adoption, adoption
 from .cost import TCO, CostComparison, compare_costs, stay_offer, tco
 from .requirements import Requirements, read_requirements
@@ -102,6 +102,15 @@ class Scenario:
     build: dict[str, Any] | None = None
     usage: pd.DataFrame | None = field(default=None, compare=False)
     source: str = "mopskit"
+
+    def remarks(self) -> list[str]:
+        """What each stakeholder said, as ``who: “said”`` (lesson 09 asks which ones are must-haves)."""
+        return [f"{s['who']}: “{s['said']}”" for s in self.stakeholders]
+
+    def remark_labels(self) -> dict[str, str]:
+        """Each of :meth:`remarks` as a trainee reads it, in the language in use (a widget's ``labels``)."""
+        shown = [f"{content_text(s['who'])}: “{content_text(s['said'])}”" for s in self.stakeholders]
+        return dict(zip(self.remarks(), shown, strict=True))
 
     def contract(self) -> Contract:
         """The current tool's contract, from the sample inventory."""
