@@ -66,6 +66,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "05_metrics",
         "08_lead_management",
         "10_final_assessment",
+        "health_report",
     },
     # Traditional Chinese
     "zh_TW": {
