@@ -67,6 +67,7 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "08_lead_management",
         "10_final_assessment",
         "health_report",
+        "content",
     },
     # Traditional Chinese
     "zh_TW": {
