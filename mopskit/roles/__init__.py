@@ -23,6 +23,7 @@ from ._catalog import (
     role_table,
     roles,
     team_model,
+    team_model_table,
     team_models,
 )
 from ._match import (
@@ -106,5 +107,6 @@ __all__ = [
     "sketches_table",
     "suggest_raci",
     "team_model",
+    "team_model_table",
     "team_models",
 ]
