@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["answer_html", "answer_text", "format_value", "for_people", "parse_number", "people_table", "shown"]
+__all__ = ["answer_html", "answer_text", "for_people", "format_value", "parse_number", "people_table", "shown"]
 
 # Where a table keeps how it is shown to people (``DataFrame.attrs``): its headers in the trainee's language and
 # the columns whose values are content names (translated with ``content_text`` as shown, English as data).
@@ -109,6 +109,7 @@ def for_people(
     >>> table = for_people(pd.DataFrame({"role": ["CRM administrator"]}), {"role": "rol"}, labels=["role"])
     >>> list(table.columns), list(shown(table).columns)
     (['role'], ['rol'])
+
     """
     shown_values = {column: dict(words) for column, words in (values or {}).items()}
     frame.attrs[DISPLAY] = {"headers": dict(headers), "labels": list(labels), "values": shown_values}

@@ -23,9 +23,9 @@ __all__ = [
     "archetypes",
     "role",
     "role_table",
-    "team_model_table",
     "roles",
     "team_model",
+    "team_model_table",
     "team_models",
 ]
 
@@ -279,7 +279,7 @@ def team_model_table() -> pd.DataFrame:
     Shown in a lesson, the names come in the trainee's language; the table's data stays English.
 
     >>> team_model_table().loc[0, "owns the work of"]
-    ['The Maestro', 'The Modeler', 'The Maker', 'The Marketer', 'The Managers']
+    ['Makers', 'Maestros', 'Modelers']
     """
     import pandas as pd
 
