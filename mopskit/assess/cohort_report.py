@@ -219,8 +219,8 @@ def plot_scores(scores: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(8, 3.5))
     for assignment, group in scores.groupby("assignment"):
         ax.hist(group["percent"], bins=range(0, 110, 10), alpha=0.6, label=str(assignment))
-    ax.set_xlabel("score (% of the points)")
-    ax.set_ylabel("trainees")
+    ax.set_xlabel(_("score (% of the points)"))
+    ax.set_ylabel(_("trainees"))
     ax.set_xlim(0, 100)
     if scores["assignment"].nunique() > 1:
         ax.legend(fontsize="small")
@@ -238,7 +238,7 @@ def plot_pass_rates(rates: pd.DataFrame, *, top: int = 15) -> Any:
     labels = [f"{a} · {e}" if several else e for a, e in zip(shown["assignment"], shown["exercise"], strict=True)]
     ax.barh(labels, shown["pass_rate"], color="#4c78a8")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of trainees fully right")
+    ax.set_xlabel(_("% of trainees fully right"))
     fig.tight_layout()
     return fig
 
@@ -251,10 +251,10 @@ def plot_trainee_progress(table: pd.DataFrame) -> Any:
     positions = range(len(table.columns))
     for _trainee, row in table.iterrows():
         ax.plot(positions, row.to_numpy(), color="#bbb", linewidth=1, marker="o", markersize=3)
-    ax.plot(positions, table.mean().to_numpy(), color="#d62728", linewidth=2.5, marker="o", label="cohort average")
+    ax.plot(positions, table.mean().to_numpy(), color="#d62728", linewidth=2.5, marker="o", label=_("cohort average"))
     ax.set_xticks(list(positions), [str(c) for c in table.columns], rotation=20, ha="right")
     ax.set_ylim(0, 105)
-    ax.set_ylabel("score (%)")
+    ax.set_ylabel(_("score (%)"))
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

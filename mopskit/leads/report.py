@@ -163,14 +163,14 @@ def _funnel_frame(contacts: pd.DataFrame | Path) -> pd.DataFrame:
     """The columns the funnel needs, typed; from a file through DuckDB (only these columns come into pandas)."""
     if isinstance(contacts, pd.DataFrame):
         return contacts
-    from ._duckdb import relation, run
+    from ._duckdb import frame_of, relation, run
 
     def work(con: Any, scans: list[tuple[str, str]]) -> pd.DataFrame:
         scan, label = scans[0]
         rel, _have = relation(
             con, scan, label, table="contacts", needed=["contact_id", "created_at"], optional=FUNNEL_COLUMNS
         )
-        return con.sql(f"SELECT * FROM {rel}").df()
+        return frame_of(con.sql(f"SELECT * FROM {rel}"))
 
     return run([contacts], work)
 
