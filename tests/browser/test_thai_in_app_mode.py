@@ -4,7 +4,7 @@ One Thai workspace made as a trainee makes it (``mopskit start --no-launch --lan
 it (what ``mopskit app`` starts, its kernels told ``MOPSKIT_LANG=th``) and one browser serve every lesson found
 by glob. Each lesson is opened, shows no code and no error, is answered through its widgets (options picked by
 value, whatever their Thai labels say), and every **Check** says correct, in Thai. Then the page's visible text
-is read for English left, and a screenshot of the whole page is saved in the test's tmp folder.
+is read for English left, and a screenshot of the lesson is saved in the test's tmp folder.
 
 What counts as English left (the rule of ``tests/pseudo_scan.py``, applied to what the browser shows):
 a run of three or more Latin-script words, each of two letters or more with the rest lowercase ("Check your
@@ -26,6 +26,7 @@ import re
 import time
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -38,12 +39,16 @@ from mopskit.assess._answers import to_jsonable
 from .app_mode import LessonInApp, start_app_server
 from .lab import make_workspace
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANG = "th"
 LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose English is still being moved into catalogs, each with what is left (remove a line once it is).
 ENGLISH_PENDING: dict[str, str] = {}
+SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
 # What is data or code rather than prose (see the module's docstring): hidden while the page's text is read.
 # A pandas table is shown as a Styler's (``mopskit.present.people_table``: id T_...) or plain (class dataframe).
@@ -162,6 +167,22 @@ def _correct_headlines() -> tuple[str, ...]:
     return tuple(dict.fromkeys(text.split("(")[0].strip() for text in said))
 
 
+def whole_page_screenshot(page: Page, path: Path) -> None:
+    """A screenshot of the lesson from its top, as tall as it is up to :data:`SHOT_MAX_HEIGHT` pixels.
+
+    Voilà scrolls the cells inside the page (``#rendered_cells``), so a full-page screenshot would show one
+    screen: the window is made as tall as the cells for the picture, then given its size back.
+    """
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    tall = page.evaluate("() => (document.querySelector('#rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(tall, SHOT_MAX_HEIGHT))})
+    try:
+        page.evaluate("() => (document.querySelector('#rendered_cells') || document.body).scrollTo(0, 0)")
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)
+
+
 @pytest.fixture(scope="module")
 def thai_app(browser, tmp_path_factory):
     """One app-mode server on one Thai workspace, for every lesson of this module."""
@@ -231,7 +252,7 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
         ]
         if not_thai:
             walk.fail(not_thai)
-    thai_page.screenshot(path=str(tmp_path / f"{source.stem}-{LANG}.png"), full_page=True)
+    whole_page_screenshot(thai_page, tmp_path / f"{source.stem}-{LANG}.png")
     blocks = thai_page.evaluate(_SHOWN_TEXT)
     names = _cell_names(notebook)
     assert len(blocks) == len(names), f"{source.stem}: the page shows {len(blocks)} cells, the lesson has {len(names)}"
