@@ -66,6 +66,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "05_metrics",
         "08_lead_management",
         "10_final_assessment",
+        "health_report",
+        "content",
     },
     # Traditional Chinese
     "zh_TW": {
