@@ -46,6 +46,8 @@ DONE_BY_LANGUAGE: dict[str, set[str]] = {
         "metrics_report",
         "stack_audit_report",
         "vendor_evaluation_report",
+        "content",
+        "health_report",
     },
     # Thai
     "th": {
