@@ -375,7 +375,7 @@ text_arg("metrics.metric", "open_rate", "cac")
 CASES["metrics.catalog"] = Case(
     lambda draw: ((), draw(st.fixed_dictionaries({}, optional={"family": anything("email")})))
 )
-no_args("metrics.variants")
+no_args("metrics.variant_labels", "metrics.variants")
 for _name in ("metrics.notes", "metrics.data_quality"):
     CASES[_name] = Case(
         lambda draw: ((draw(st.one_of(st.just(pd.DataFrame({"a": [1]})), st.sampled_from(BAD_SCALARS))),), {})
@@ -578,6 +578,8 @@ ANSWERS = st.sampled_from(
     [{"Send the monthly newsletter to the customer list": "email_operations"}, {"x": 3}, {}, None, "abc", {"a": None}]
 )
 CASES["roles.explain_matches"] = Case(lambda draw: ((draw(ANSWERS), draw(TASKS)), {"reveal": draw(st.booleans())}))
+PICKS = st.sampled_from([{"Fernway": "centralized"}, {"Fernway": 3}, {"x": None}, {}, None, "abc", ["Fernway"]])
+CASES["roles.compare_picks"] = Case(lambda draw: ((draw(PICKS),), {}))
 CASES["roles.matching_score"] = Case(lambda draw: ((draw(ANSWERS),), {}))
 CASES["roles.rows_to_revisit"] = Case(lambda draw: ((draw(ANSWERS),), {}))
 CASES["roles.parse_raci_cell"] = Case(

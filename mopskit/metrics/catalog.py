@@ -284,6 +284,7 @@ def variant_labels() -> dict[str, str]:
     return labels
 
 
+@checked
 def variants() -> pd.DataFrame:
     """Return the other names vendors and articles use for the catalog's metrics, with their formulas.
 

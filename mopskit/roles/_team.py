@@ -306,6 +306,7 @@ def company_sketches() -> list[CompanySketch]:
     ]
 
 
+@checked
 def compare_picks(picked: dict[str, str] | None) -> str:
     """Each company sketch with the team model picked for it and the kit's recommendation, as text.
 
