@@ -46,8 +46,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANG = "th"
 LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
-# Lessons whose English is still being moved into catalogs, each with what is left (remove a line once it is).
-ENGLISH_PENDING: dict[str, str] = {}
+# Lessons whose English is still being moved into catalogs, each with where it comes from: only that English makes
+# the lesson xfail (a widget or verdict that fails still fails it). Remove a line once its English is in Thai.
+ENGLISH_PENDING: dict[str, str] = {
+    "04_smart_goals": "assess_goal's suggestions name metrics by their English label "
+    "(mopskit/goals/_smart.py _suggest: m.label)",
+    "06_strategy_plan": "review_plan quotes the sample plan's task names in English "
+    "(mopskit/strategy/_review.py: '{task}' in the task reasons)",
+    "09_martech_selection": "the weights explorer shows each requirement's text in English "
+    "(mopskit/ui/selection.py weights_explorer rows)",
+}
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
 # What is data or code rather than prose (see the module's docstring): hidden while the page's text is read.
@@ -220,16 +228,7 @@ def test_the_home_page_is_in_thai(thai_app, thai_page):
     assert not english, "the home page shows English: " + "; ".join(f"{place}: {run!r}" for place, run in english)
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=ENGLISH_PENDING[p.stem], strict=False))
-        if p.stem in ENGLISH_PENDING
-        else p
-        for p in LESSONS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
 def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
     source: Path, thai_app, thai_page, tmp_path, artifacts_root
 ):
@@ -259,8 +258,10 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
     english = english_shown(blocks, names)
     why = {(place, run): why_english(source.stem, run) for place, run in english}
     not_in_catalogs = [f"{place}: {run!r}" for (place, run), reason in why.items() if reason is None]
-    assert not not_in_catalogs, f"{source.stem} in Thai shows English no catalog holds:\n" + "\n".join(not_in_catalogs)
     assert re.search(r"[\u0e00-\u0e7f]", thai_page.inner_text("body")), f"{source.stem}: no Thai on the page"
+    if not_in_catalogs and source.stem in ENGLISH_PENDING:
+        pytest.xfail(f"{source.stem}: {ENGLISH_PENDING[source.stem]}: " + "; ".join(not_in_catalogs))
+    assert not not_in_catalogs, f"{source.stem} in Thai shows English no catalog holds:\n" + "\n".join(not_in_catalogs)
     if why:  # only English that Thai catalogs leave English: the translators' list, named precisely
         lines = [f"{place}: {run!r} ({kind} in {catalog})" for (place, run), (kind, catalog) in why.items()]
         (tmp_path / "english.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
