@@ -1,6 +1,6 @@
 """Time to the first exercise widget on screen, per lesson: in app mode (Voilà) against JupyterLab, same run.
 
-Run: python benchmarks/bench_app.py [--repeat N]   (needs Chromium: apt-get install chromium)
+Run: python benchmarks/bench_app.py [--repeat N] [--lessons 05 ...]   (needs Chromium: apt-get install chromium)
 
 One workspace made by `mopskit start --no-launch`, served at once by the app server of `mopskit app` and by a
 JupyterLab; one Chromium, started once. Servers and browser starts are not timed. For every lesson and side,
@@ -68,6 +68,9 @@ def time_in_lab(browser, server: LabServer, notebook: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per lesson and side (median reported)")
+    parser.add_argument(
+        "--lessons", nargs="+", default=[], help="only the lessons whose names start so (e.g. 05 10); default all"
+    )
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -83,7 +86,8 @@ def main() -> None:
             print("| lesson | app mode: first widget | JupyterLab: first widget | ratio app / JupyterLab |")
             print("|---|---|---|---|")
             ratios = []
-            for notebook in sorted(workspace.glob("[0-9][0-9]_*.ipynb")):
+            lessons = sorted(workspace.glob("[0-9][0-9]_*.ipynb"))
+            for notebook in [n for n in lessons if not args.lessons or n.stem.startswith(tuple(args.lessons))]:
                 in_app, in_lab = [], []
                 for _ in range(args.repeat):
                     in_app.append(time_in_app(browser, app, notebook))

@@ -271,9 +271,11 @@ HAND_FINDINGS = {
                    AND a.system <> b.system WHERE a.s = 'u' AND b.s = 's')
         SELECT person FROM people""",
     "sla_breaches": """
-        SELECT row, record_id FROM hs WHERE mql_at IS NOT NULL AND mql_at <= TIMESTAMP '{as_of} 23:59:59'
-        AND greatest(date_diff('minute', mql_at, coalesce(first_touch_at, TIMESTAMP '{as_of} 23:59:59')), 0)
-            / 60.0 > 48""",
+        WITH m AS (
+            SELECT row, record_id, CAST(epoch(mql_at) AS BIGINT) AS a,
+                   CAST(epoch(coalesce(first_touch_at, TIMESTAMP '{as_of} 23:59:59')) AS BIGINT) AS b
+            FROM hs WHERE mql_at IS NOT NULL AND mql_at <= TIMESTAMP '{as_of} 23:59:59')
+        SELECT row, record_id FROM m WHERE ({business_b} - {business_a}) / 3600.0 > 8 + 1e-9""",
     "response_mismatch": """
         SELECT row FROM sf WHERE (responded AND first_responded_at IS NULL)
            OR (NOT responded AND first_responded_at IS NOT NULL) OR first_responded_at < CAST(created_at AS DATE)
@@ -290,6 +292,15 @@ HAND_FINDINGS = {
         SELECT day FROM ga WHERE event_name = 'generate_lead'
         AND (source IS NULL OR lower(source) IN ('(direct)', '(not set)', '(none)', ''))""",
 }
+
+
+def _business_hours_sql() -> dict[str, str]:
+    """The SLA's clock in SQL: business seconds of 09:00-17:00, Monday to Friday, UTC, at each end."""
+    from mopskit.leads import BusinessHours
+    from mopskit.leads.hours import business_seconds_sql
+
+    return {f"business_{end}": business_seconds_sql(end, BusinessHours()) for end in ("a", "b")}
+
 
 HAND_CAMPAIGNS = """
 SELECT system, campaign_id, count(*) FILTER (WHERE kind = 'sent') AS sent,
@@ -327,8 +338,11 @@ def run_sql(folder: Path, out: Path) -> dict[str, int]:
         )
         counts = {}
         out.mkdir(parents=True, exist_ok=True)
+        clock = _business_hours_sql()
         for name, sql in HAND_FINDINGS.items():
-            con.execute(f"CREATE TEMP TABLE f_{name} AS {sql.replace('{as_of}', AS_OF)}")
+            for key, value in {"as_of": AS_OF, **clock}.items():
+                sql = sql.replace("{" + key + "}", value)
+            con.execute(f"CREATE TEMP TABLE f_{name} AS {sql}")
             counts[name] = con.execute(f"SELECT count(*) FROM f_{name}").fetchone()[0]
             con.execute(f"COPY f_{name} TO {_q(out / (name + '.csv'))} (HEADER)")
         sends = con.execute(HAND_CAMPAIGNS).df()

@@ -78,7 +78,7 @@ def run_kit(path: Path):
 
 
 def run_sql(path: Path):
-    from mopskit.metrics._engine import connect
+    from mopskit.data.engine import connect
 
     con = connect()  # the same memory and thread limits as the kit
     try:

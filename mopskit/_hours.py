@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validate import DATE_RULE, date_fix, problem
+from ._validate import DATE_RULE, checked, date_fix, problem
 from .errors import ParameterError
 from .i18n import _
 
@@ -121,10 +121,9 @@ class BusinessHours:
 
     def _holiday_days(self) -> np.ndarray:
         """Holidays that fall on working weekdays, as day numbers from the epoch Monday, sorted."""
-        days = (
-            (np.array(self.holidays, dtype="datetime64[D]").astype(np.int64) - _EPOCH_MONDAY) if self.holidays else []
-        )
-        days = np.asarray(days, dtype=np.int64)
+        if not self.holidays:
+            return np.array([], dtype=np.int64)
+        days = np.array(self.holidays, dtype="datetime64[D]").astype(np.int64) - _EPOCH_MONDAY
         return days[np.isin(days % 7, self.weekdays)]
 
     def _before(self) -> np.ndarray:
@@ -139,6 +138,7 @@ def _day_text(value: object) -> str:
         raise ParameterError(problem("BusinessHours", "holidays", DATE_RULE, value, fix=date_fix(value))) from None
 
 
+@checked
 def parse_business_hours(text: str, *, holidays: Iterable[str] = ()) -> BusinessHours:
     """Read a schedule written ``HH:MM-HH:MM`` with optional days: ``"09:00-17:00"``, ``"08:00-16:00 mon-thu"``.
 
@@ -182,9 +182,29 @@ def check_time_zone(name: str, *, function: str = "check_time_zone", argument: s
     return str(name)
 
 
-def _local_seconds(moments: pd.Series, time_zone: str | pd.Series) -> np.ndarray:
+def _moments(moments: pd.Series, *, function: str, name: str) -> pd.Series:
+    """Moments as timestamps; a cell that is no ISO 8601 moment is refused, naming the argument and the cell."""
+    if pd.api.types.is_datetime64_any_dtype(moments):
+        return moments
+    try:
+        return pd.to_datetime(moments, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        bad: object = None
+        for value in moments:
+            try:
+                pd.to_datetime(pd.Series([value]), format="ISO8601")
+            except (ValueError, TypeError, OverflowError):
+                bad = value
+                break
+        rule = _("moments written YYYY-MM-DDTHH:MM:SS (UTC, or with an offset like +02:00)")
+        raise ParameterError(problem(function, name, rule, bad)) from None
+
+
+def _local_seconds(
+    moments: pd.Series, time_zone: str | pd.Series, *, function: str = "business_hours", name: str = "start"
+) -> np.ndarray:
     """Local wall-clock time, in seconds since 1970-01-01 00:00 local, of UTC moments (naive = UTC)."""
-    stamps = pd.to_datetime(moments, format="ISO8601") if not pd.api.types.is_datetime64_any_dtype(moments) else moments
+    stamps = _moments(moments, function=function, name=name)
     stamps = pd.Series(stamps).reset_index(drop=True)
     if stamps.dt.tz is None:
         stamps = stamps.dt.tz_localize("UTC")
@@ -214,6 +234,7 @@ def _business_seconds(local: np.ndarray, hours: BusinessHours) -> np.ndarray:
     return before * hours.day_seconds + np.where(working, within, 0)
 
 
+@checked
 def business_hours_between(
     start: pd.Series,
     end: pd.Series,
@@ -244,7 +265,8 @@ def business_hours_between(
     if len(first) != len(last):
         rule = _("as long as 'start' ({n} moments)").format(n=len(first))
         raise ParameterError(problem("business_hours_between", "end", rule, None, shown=str(len(last))))
-    a, b = _local_seconds(first, time_zone), _local_seconds(last, time_zone)
+    a = _local_seconds(first, time_zone, function="business_hours_between", name="start")
+    b = _local_seconds(last, time_zone, function="business_hours_between", name="end")
     missing = (a == np.iinfo(np.int64).min) | (b == np.iinfo(np.int64).min)
     a, b = np.where(missing, 0, a), np.where(missing, 0, b)
     seconds = _business_seconds(b, hours) - _business_seconds(a, hours)
@@ -252,6 +274,7 @@ def business_hours_between(
     return result.where(~missing)
 
 
+@checked
 def add_business_hours(
     start: pd.Series,
     hours_to_add: Sequence[float] | np.ndarray | pd.Series,
@@ -269,11 +292,25 @@ def add_business_hours(
     """
     hours = hours or BusinessHours()
     first = pd.Series(start).reset_index(drop=True)
-    local = _local_seconds(first, time_zone)
-    missing = local == np.iinfo(np.int64).min
-    target = _business_seconds(np.where(missing, 0, local), hours) + np.round(
-        np.asarray(hours_to_add, dtype="float64") * 3600
-    ).astype(np.int64)
+    local = _local_seconds(first, time_zone, function="add_business_hours", name="start")
+    try:
+        extra = np.asarray(hours_to_add, dtype="float64").reshape(-1)
+    except (ValueError, TypeError):
+        raise ParameterError(
+            problem("add_business_hours", "hours_to_add", _("numbers of business hours, 0 or more"), hours_to_add)
+        ) from None
+    if len(extra) != len(first):
+        rule = _("one number per start ({n})").format(n=len(first))
+        raise ParameterError(problem("add_business_hours", "hours_to_add", rule, None, shown=str(len(extra))))
+    wrong = (extra < 0) | np.isinf(extra)
+    if wrong.any():
+        bad = float(extra[wrong][0])
+        raise ParameterError(
+            problem("add_business_hours", "hours_to_add", _("numbers of business hours, 0 or more"), bad)
+        )
+    missing = (local == np.iinfo(np.int64).min) | np.isnan(extra)  # no start or no hours: no result
+    extra = np.where(np.isnan(extra), 0.0, extra)
+    target = _business_seconds(np.where(missing, 0, local), hours) + np.round(extra * 3600).astype(np.int64)
     k, within = np.divmod(target, hours.day_seconds)
     n = _nth_working_day(k, hours)
     naive = (n + _EPOCH_MONDAY) * _DAY + hours.start_seconds + within

@@ -91,7 +91,9 @@ __all__ = [
     "MONTH_RULE",
     "Notes",
     "amounts",
+    "as_keys",
     "axes",
+    "check_keys",
     "checked",
     "choice",
     "columns",
@@ -101,6 +103,7 @@ __all__ = [
     "day",
     "describe_value",
     "filled",
+    "finish",
     "is_missing",
     "missing_keys",
     "money",
@@ -265,7 +268,13 @@ def missing_keys(values: pd.Series) -> pd.Series:
     >>> missing_keys(pd.Series(["email", None, " ", "seo"])).tolist()
     [False, True, True, False]
     """
-    return values.astype(object).map(is_missing).astype(bool)
+    import pandas as pd
+
+    if values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype):  # anything in a cell: one by one
+        return values.astype(object).map(is_missing).astype(bool)
+    if pd.api.types.is_string_dtype(values.dtype):  # text only
+        return (values.isna() | values.str.strip().eq("")).fillna(True).astype(bool)
+    return values.isna()  # numbers, dates: only a missing value is empty
 
 
 def columns(frame: pd.DataFrame, needed: Sequence[str], *, function: str, table: str, fix: str = "") -> None:
@@ -1133,3 +1142,40 @@ def _binding_message(
             function=name, arg=", ".join(describe_value(m) for m in missing), takes=takes
         )
     return _("{function}: {problem}; {takes}").format(function=name, problem=str(exc), takes=takes)
+
+
+def as_keys(by: str | Sequence[str] | None) -> list[str]:
+    """Turn a ``by=`` argument into a list of column names.
+
+    >>> as_keys("channel"), as_keys(["channel", "month"]), as_keys(None)
+    (['channel'], ['channel', 'month'], [])
+    """
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    keys = [str(k) for k in by]
+    if len(set(keys)) != len(keys):
+        raise ParameterError(_("'by' names a column twice (got {keys})").format(keys=keys))
+    return keys
+
+
+def check_keys(keys: Iterable[str], valid: Sequence[str], *, function: str, extra: str = "") -> None:
+    """Raise a :class:`ParameterError` naming the valid choices for any key not in ``valid``."""
+    unknown = [k for k in keys if k not in valid]
+    if unknown:
+        raise ParameterError(
+            _("{function}: cannot group by {keys}; valid: {valid}{extra}").format(
+                function=function, keys=", ".join(repr(k) for k in unknown), valid=", ".join(valid), extra=extra
+            )
+        )
+
+
+def finish(
+    frame: pd.DataFrame, *, notes: Notes | Sequence[str], quality: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Attach notes and data-quality counts to a result and give it a clean 0..n-1 index."""
+    if not isinstance(notes, Notes):
+        notes = Notes(notes)
+    notes.quality.update(quality or {})
+    return notes.attach(frame)

@@ -243,7 +243,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 _HEALTH_EPILOG = """examples:
   mopskit health exports/                        check one folder of exports, report in ./health-report
-  mopskit health exports/ --as-of 2026-10-31 --sla-hours 24 --out report/
+  mopskit health exports/ --as-of 2026-10-31 --sla-hours 16 --time-zone Europe/Bucharest --out report/
   mopskit health exports/ --map columns.yaml     read exports the kit does not recognise, as the mapping says
   mopskit health emea/ americas/ apac/ --workers 3
         one report per folder (health-report/emea/, ...), in parallel; --scheduler tcp://host:8786 for Dask
@@ -269,6 +269,8 @@ def _cmd_health(args: argparse.Namespace) -> int:
             ("as_of", args.as_of),
             ("mapping", args.map),
             ("sla_hours", args.sla_hours),
+            ("business_hours", args.business_hours),
+            ("time_zone", args.time_zone),
             ("min_sends", args.min_sends),
         )
         if value is not None
@@ -307,7 +309,17 @@ def _add_health_command(sub: Any) -> None:
     p.add_argument("--out", metavar="DIR", help="where the report goes (default: ./health-report)")
     p.add_argument("--as-of", metavar="DATE", help="check as of this day, YYYY-MM-DD (default: the latest record)")
     p.add_argument("--map", metavar="FILE", help="a mapping file (YAML) for exports the kit does not recognise")
-    p.add_argument("--sla-hours", type=float, metavar="H", help="hours sales has to follow up an MQL (default: 48)")
+    p.add_argument(
+        "--sla-hours", type=float, metavar="H", help="business hours sales has to follow up an MQL (default: 8)"
+    )
+    p.add_argument(
+        "--business-hours",
+        metavar="SCHEDULE",
+        help="the working week the SLA counts, e.g. '08:00-16:00 mon-thu' (default: '09:00-17:00 mon-fri')",
+    )
+    p.add_argument(
+        "--time-zone", metavar="ZONE", help="the sales team's time zone, e.g. Europe/Bucharest (default: UTC)"
+    )
     p.add_argument("--min-sends", type=int, metavar="N", help="smallest send judged on its rates (default: 100)")
     p.add_argument("--workers", type=int, metavar="N", help="with several folders: how many at once (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with several folders: a Dask cluster, tcp://host:8786")

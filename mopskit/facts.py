@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from .content import cite, load_table, load_yaml
 from .errors import MopskitError
+from .i18n import _
+from .present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -291,7 +293,8 @@ def facts_table(ids: str | Iterable[str]) -> pd.DataFrame:
     import pandas as pd
 
     chosen = [fact(i) for i in select(ids)]
-    return pd.DataFrame({"fact": [f.text for f in chosen], "source": [f.cited_in for f in chosen]})
+    table = pd.DataFrame({"fact": [f.text for f in chosen], "source": [f.cited_in for f in chosen]})
+    return for_people(table, {"fact": _("fact"), "source": _("source")})
 
 
 # ----------------------------------------------------------------------------------------- finding facts in text

@@ -17,7 +17,7 @@ feedback pages and verdicts, never as raw Python or JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._html import escape, table
@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["answer_html", "answer_text", "format_value", "parse_number", "people_table"]
+__all__ = ["answer_html", "answer_text", "for_people", "format_value", "parse_number", "people_table", "shown"]
+
+# Where a table keeps how it is shown to people (``DataFrame.attrs``): its headers in the trainee's language and
+# the columns whose values are content names (translated with ``content_text`` as shown, English as data).
+DISPLAY = "mopskit.display"
 
 
 def format_value(value: Any, unit: str = "") -> str:
@@ -82,16 +86,82 @@ def parse_number(text: str) -> float | None:
     return float(cleaned)
 
 
+def for_people(
+    frame: pd.DataFrame,
+    headers: Mapping[str, str],
+    *,
+    labels: Iterable[str] = (),
+    values: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Mark how a table is shown to people, leaving its data as it is (English, for code that compares it).
+
+    A lesson shows the table (:func:`people_table`, :func:`mopskit.setup_notebook`) with its columns renamed by
+    ``headers`` (``{"role": _("role")}``) and the values of the ``labels`` columns translated from the content
+    catalog; ``frame["role"]`` still holds the English names.
+
+    Args:
+        frame: the table (changed in place: its ``attrs``).
+        headers: each column's header in the trainee's language.
+        labels: the columns whose values are names from the content files.
+        values: for other columns, how each English value reads (``{"unit": {"percent": _("percent")}}``).
+
+    >>> import pandas as pd
+    >>> table = for_people(pd.DataFrame({"role": ["CRM administrator"]}), {"role": "rol"}, labels=["role"])
+    >>> list(table.columns), list(shown(table).columns)
+    (['role'], ['rol'])
+
+    """
+    shown_values = {column: dict(words) for column, words in (values or {}).items()}
+    frame.attrs[DISPLAY] = {"headers": dict(headers), "labels": list(labels), "values": shown_values}
+    return frame
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as people see it: :func:`for_people`'s headers and translated names (a copy; as it is if unmarked).
+
+    >>> import pandas as pd
+    >>> shown(pd.DataFrame({"a": [1]})).columns.tolist()
+    ['a']
+    """
+    marks = frame.attrs.get(DISPLAY)
+    if not isinstance(marks, Mapping):
+        return frame
+    from .i18n import content_text
+
+    out = frame.copy()
+    out.attrs.pop(DISPLAY, None)
+    for column in marks.get("labels", ()):
+        if column in out.columns:
+            out[column] = [_label_text(v, content_text) for v in out[column]]
+    for column, words in marks.get("values", {}).items():
+        if column in out.columns:
+            out[column] = [words.get(v, v) if isinstance(v, str) else v for v in out[column]]
+    headers = marks.get("headers", {})
+    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+
+
+def _label_text(value: Any, translate: Any) -> Any:
+    """A cell of names translated: one name, or a list of them joined with commas."""
+    if isinstance(value, str):
+        return translate(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(translate(str(v)) for v in value)
+    return value
+
+
 def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None) -> Styler:
     """Style a table for people: no 0, 1, 2 index, text left-aligned, numbers right-aligned with their units.
 
     Args:
         frame: the table; a default index (0, 1, 2...) is hidden, a meaningful one is kept.
-        units: a unit per column, as :func:`format_value` reads it (``{"share": "%", "cost": "$"}``).
+        units: a unit per column, as :func:`format_value` reads it (``{"share": "%", "cost": "$"}``); ``"year"``
+            shows whole years without a thousands separator, as a column named ``year`` (or ``..._year``) does.
 
     >>> import pandas as pd
     >>> html = people_table(pd.DataFrame({"tool": ["Slack"], "cost": [9200]}), units={"cost": "$"}).to_html()
     >>> "$9,200" in html and ">0<" not in html
+    True
+    >>> ">2022<" in people_table(pd.DataFrame({"fact": ["MOps teams"], "year": [2022]})).to_html()
     True
 
     """
@@ -106,18 +176,39 @@ def people_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None)
             f"people_table: no column {', '.join(map(repr, unknown))}; "
             f"the table has: {', '.join(map(str, frame.columns))}"
         )
+    headers = (frame.attrs.get(DISPLAY) or {}).get("headers", {})
+    if headers:  # a translated header no longer says "year": keep its years as years
+        years = [c for c in frame.columns if _is_year_column(c) and pd.api.types.is_numeric_dtype(frame[c])]
+        units = {c: "year" for c in years} | units
+    units = {headers.get(c, c): unit for c, unit in units.items()}
+    frame = shown(frame)
     styler = frame.style
     if isinstance(frame.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
     for column in frame.columns:
         unit = units.get(column, "")
-        if column in numeric or unit:
+        if unit == "year" or (not unit and column in numeric and _is_year_column(column)):
+            styler = styler.format(_year_text, subset=[column])
+        elif column in numeric or unit:
             styler = styler.format(lambda v, unit=unit: format_value(v, unit), subset=[column])
     text = [c for c in frame.columns if c not in numeric]
     styler = styler.set_properties(subset=text, **{"text-align": "left", "white-space": "pre-wrap"})
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)
     return styler
+
+
+def _is_year_column(column: Any) -> bool:
+    name = str(column).strip().lower()
+    return name == "year" or name.endswith("_year")
+
+
+def _year_text(value: Any) -> str:
+    """A year as people write it (2022, never 2,022); an empty cell stays empty."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError, OverflowError):
+        return ""
 
 
 def _is_grid(value: Any) -> bool:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from .content import cite, load_yaml
 from .errors import MopskitError
+from .i18n import _
+from .present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,7 +152,7 @@ def figures_table(ids: list[str] | None = None) -> pd.DataFrame:
     import pandas as pd
 
     chosen = [figure(i) for i in ids] if ids is not None else figures()
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "fact": [f.sentence for f in chosen],
             "figure": [f.label for f in chosen],
@@ -158,6 +160,8 @@ def figures_table(ids: list[str] | None = None) -> pd.DataFrame:
             "source": [f.cited_in for f in chosen],
         }
     )
+    headers = {"fact": _("fact"), "figure": _("figure"), "year": _("year"), "source": _("source")}
+    return for_people(table, headers)
 
 
 @dataclass(frozen=True)

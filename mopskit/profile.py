@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .data import load, read, read_raw, tables
 from .errors import DataError, ParameterError
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,7 +151,7 @@ def plot_profile(df: pd.DataFrame, *, max_numeric: int = 6) -> Any:
     missing = df.isna().mean().mul(100)
     flat[0].barh([str(c) for c in missing.index], missing.values, color="#c0504d")
     flat[0].set_xlim(0, 100)
-    flat[0].set_title("Missing values (% of rows)")
+    flat[0].set_title(_("Missing values (% of rows)"))
     flat[0].invert_yaxis()
     for ax, column in zip(flat[1:], numeric, strict=False):
         ax.hist(df[column].dropna(), bins=20, color="#4f81bd")

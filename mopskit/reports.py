@@ -424,7 +424,7 @@ def _in_language(source: Path, lang: str | None) -> Iterator[Path]:
     try:
         with tempfile.TemporaryDirectory(prefix="mopskit-report-") as scratch:
             rendered = Path(scratch) / source.name
-            render_lesson(source, lang, target=rendered, catalogs=source.parent.parent / "locale")
+            render_lesson(source, lang, target=rendered, catalogs=source.parent.parent / "locale", kind="reports")
             yield rendered
     finally:
         if saved is None:

@@ -176,13 +176,13 @@ def prepare_workspace(
     if changed or not lab.exists():  # JupyterLab's menus follow the language chosen
         lab.parent.mkdir(parents=True, exist_ok=True)
         lab.write_text(json.dumps({"locale": LAB_LOCALES.get(code, "en")}, indent=2) + "\n", encoding="utf-8")
-    for name, settings in _LAB_DEFAULTS.items():
+    for name, defaults in _LAB_DEFAULTS.items():
         target = path / LAB_SETTINGS / name
         if target.exists():  # the trainee may have changed it in JupyterLab's settings: theirs wins
             result.kept.append(target)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+            target.write_text(json.dumps(defaults, indent=2) + "\n", encoding="utf-8")
             result.added.append(target)
     return result
 

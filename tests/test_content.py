@@ -54,6 +54,8 @@ NOT_FACT_LISTS = {
     "selection_email_usage",
     "selection_event_requirements",
     "selection_event_vendors",
+    "capstone_routing_requirements",
+    "capstone_routing_vendors",
     "selection_switch_template",
     "onboarding",  # the kit's own rules: mastery levels, schedules
     "facts",  # the registry: its facts point to entries that name their sources (tests/test_facts.py)

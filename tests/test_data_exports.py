@@ -1,5 +1,6 @@
 """Vendor exports read into the kit's tables: each vendor's real headers, variants, Excel encodings, bad files."""
 
+import json
 import shutil
 import zipfile
 
@@ -154,9 +155,13 @@ def test_ga4_events_from_json_lines_and_parquet(tmp_path, files):
     "name",
     [
         "hubspot_contacts.csv",
+        "hubspot_contacts_api.csv",
         "hubspot_email_events.csv",
         "mailchimp/subscribed_members_export_ab12cd.csv",
+        "mailchimp/unsubscribed_members_export_ab12cd.csv",
+        "mailchimp/cleaned_members_export_ab12cd.csv",
         "salesforce_campaign_members.csv",
+        "salesforce_report.csv",
         "marketo_activities.csv",
     ],
 )
@@ -194,19 +199,38 @@ def test_an_excel_file_in_windows_1252_keeps_its_letters(tmp_path, files):
     ("name", "drop"),
     [
         ("hubspot_contacts.csv", ["Contact owner", "Became a Customer Date", "Unsubscribed from all email"]),
+        ("hubspot_contacts_api.csv", ["hubspot_owner_id", "hs_lifecyclestage_customer_date", "hs_email_optout"]),
+        ("hubspot_email_events.csv", ["id", "portalSubscriptionStatus"]),
+        ("mailchimp/subscribed_members_export_ab12cd.csv", ["OPTIN_TIME", "LAST_CHANGED", "CC"]),
+        ("mailchimp/unsubscribed_members_export_ab12cd.csv", ["UNSUB_TIME", "LEID", "EUID"]),
         ("salesforce_campaign_members.csv", ["FirstRespondedDate", "HasOptedOutOfEmail", "Campaign.Name"]),
+        ("salesforce_report.csv", ["First Responded Date", "Contact ID", "Email"]),
         ("marketo_activities.csv", ["campaignId", "attributes"]),
     ],
 )
 def test_missing_optional_columns_are_left_empty(tmp_path, files, name, drop):
     frame = pd.read_csv(files / EXPORTS / name, dtype=str, keep_default_na=False).drop(columns=drop)
-    path = tmp_path / name
+    path = tmp_path / name.split("/")[-1]
     frame.to_csv(path, index=False)
     got = read_export(path)
     item = got.attrs["import"]
     assert len(got) == len(frame) and not set(drop) & set(item.read.values())
-    if name.startswith("hubspot"):
+    if name.startswith("hubspot_contacts"):
         assert got["subscription"].isna().all(), "no opt-out column: consent unknown, not 'subscribed'"
+    if name.startswith("mailchimp/unsubscribed"):
+        assert got["subscription"].tolist() == ["unsubscribed"], "the file says so, whatever its columns"
+
+
+def test_a_ga4_export_without_parameters_or_traffic_source(tmp_path, files):
+    lines = (files / EXPORTS / "ga4_events.jsonl").read_text().splitlines()
+    kept = ["event_date", "event_timestamp", "event_name", "user_pseudo_id"]
+    path = tmp_path / "events_20260105.jsonl"
+    path.write_text("\n".join(json.dumps({k: json.loads(line)[k] for k in kept}) for line in lines) + "\n")
+    frame, item = read_export(path), None
+    item = frame.attrs["import"]
+    assert item.layout == "ga4_events" and len(frame) == len(lines)
+    assert frame["source"].isna().all() and frame["occurred_at"].notna().all()
+    assert set(item.read) >= {"event_name", "occurred_at"} and "source" not in item.read
 
 
 @pytest.mark.parametrize(
@@ -227,6 +251,25 @@ def test_a_file_with_a_header_and_no_rows_of_each_vendor(tmp_path, files, name):
     path.write_text(header + "\n")
     frame = read_export(path)
     assert frame.empty and "the file has no rows" in frame.attrs["import"].notes
+
+
+@pytest.mark.parametrize("name", ["hubspot_email_events.jsonl", "events_20260105.json"])
+def test_a_json_lines_export_with_no_rows_is_refused_as_empty(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("")
+    with pytest.raises(DataError, match=f"{name}: the file is empty; export it again"):
+        read_export(path)
+
+
+def test_a_mailchimp_zip_of_files_with_no_rows(tmp_path, files):
+    archive = tmp_path / "in" / "members_export_ab12cd.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in sorted((files / EXPORTS / "mailchimp").iterdir()):
+            handle.writestr(path.name, path.read_text().splitlines()[0] + "\n")
+    imports = import_exports(archive.parent)
+    assert [f.rows for f in imports.files] == [0, 0, 0] and imports.rows("contacts") == 0
+    assert all("the file has no rows" in f.notes for f in imports.files)
 
 
 def test_a_ga4_file_with_no_events(tmp_path):

@@ -1,8 +1,10 @@
 """The MOps health check: every finding on hand-made exports with known answers, the example company, the report."""
 
 import filecmp
+import html
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -206,33 +208,61 @@ def test_email_outliers_against_the_company_s_own_sends(exports, tmp_path):
     assert robust_z(pd.Series([1.0, 1.0, 1.0])).tolist() == [0.0, 0.0, 0.0]
 
 
-def test_sla_breaches_from_the_first_sales_touch_or_the_sql_date(exports, tmp_path):
+def test_sla_breaches_in_business_hours_from_the_first_sales_touch_or_the_sql_date(exports, tmp_path):
+    mql = "Marketing Qualified Lead"
     rows = [
-        _contact(
-            1, "a@x.com", "Marketing Qualified Lead", owner="Sara", mql="2026-03-01 10:00", touch="2026-03-01 20:00"
-        ),
-        _contact(
-            2, "b@x.com", "Marketing Qualified Lead", owner="Sara", mql="2026-03-01 10:00", touch="2026-03-04 10:00"
-        ),
-        _contact(3, "c@x.com", "Marketing Qualified Lead", owner="Tom", mql="2026-03-01 10:00"),  # never reached
-        _contact(4, "d@x.com", "Marketing Qualified Lead", owner="Tom", mql="2026-03-31 08:00"),  # still in time
+        _contact(1, "a@x.com", mql, owner="Sara", mql="2026-03-02 10:00", touch="2026-03-02 16:00"),  # 6 h
+        _contact(2, "b@x.com", mql, owner="Sara", mql="2026-03-06 16:00", touch="2026-03-09 10:00"),  # Fri-Mon: 2 h
+        _contact(3, "c@x.com", mql, owner="Sara", mql="2026-03-02 10:00", touch="2026-03-04 10:00"),  # 16 h
+        _contact(4, "d@x.com", mql, owner="Tom", mql="2026-03-02 10:00"),  # never reached
+        _contact(5, "e@x.com", mql, owner="Tom", mql="2026-03-31 08:00"),  # 8 h by the end of the day: still in time
     ]
     _write(exports, "hubspot.csv", HUBSPOT, rows)
     result = _check(exports, tmp_path)
     breaches = pd.read_csv(result.out_dir / result.finding("sla_breaches").csv)
-    assert breaches[["row", "problem"]].values.tolist() == [[3, "followed up late"], [4, "not followed up yet"]]
-    assert breaches["hours"].tolist()[0] == 72.0
+    assert breaches[["row", "problem"]].values.tolist() == [[4, "late"], [5, "never touched"]]
+    assert breaches["business_hours"].tolist()[0] == 16.0
     by_owner = result.tables["sla_by_owner"].set_index("owner")
-    assert by_owner.loc["Sara", ["mqls", "in_time", "breached"]].tolist() == [2, 1, 1]
-    assert result.health.parts.set_index("part").loc["funnel", "score"] == 50.0
+    assert by_owner.loc["Sara", ["mqls", "met", "late"]].tolist() == [3, 2, 1]
+    assert by_owner.loc["Tom", ["never_touched", "waiting"]].tolist() == [1, 1]
+    funnel = result.health.parts.set_index("part").loc["funnel"]
+    assert funnel["score"] == 50.0 and "09:00-17:00, Mon-Fri, UTC" in funnel["explanation"]
+    assert "Most breaches: Tom (1)" in result.finding("sla_breaches").summary  # a tie: the worse compliance
     stricter = health_check(exports, out_dir=tmp_path / "strict", as_of="2026-03-31", sla_hours=4)
-    assert stricter.finding("sla_breaches").count == 4  # the newest MQL has waited 16 hours by the end of the day
+    assert stricter.finding("sla_breaches").count == 4  # the 6-hour touch is late now, and the newest MQL too
+    # an earlier closing time: the Monday touch at 16:00 comes after a 15:00 close, so 5 hours; the same verdicts
+    short = health_check(exports, out_dir=tmp_path / "short", as_of="2026-03-31", business_hours="09:00-15:00")
+    assert short.finding("sla_breaches").count == 2
     # no first-touch column: the clock stops at the SQL date
     header = HUBSPOT.replace(",First outreach date", "")
     _write(exports, "hubspot.csv", header, [[*r[:10], r[11]] for r in rows[:2]])
     fallback = _check(exports, tmp_path / "again")
     assert fallback.finding("sla_breaches").count == 2
     assert "SQL date" in fallback.health.parts.set_index("part").loc["funnel", "explanation"]
+
+
+def test_the_sla_is_measured_as_lead_management_measures_it(tmp_path):
+    import inspect
+
+    from mopskit.health import Settings
+    from mopskit.leads import sla_report, sla_status
+
+    assert Settings().sla_hours == inspect.signature(sla_status).parameters["sla_hours"].default
+    result = health_check(example_exports(), out_dir=tmp_path / "report", as_of=AS_OF, write_report=False)
+    contacts = pd.read_csv(example_exports() / "hubspot" / "all-contacts.csv", dtype=str, keep_default_na=False)
+    mqls = pd.DataFrame(
+        {
+            "contact_id": contacts["Record ID"],
+            "owner": contacts["Contact owner"].replace("", None),
+            "mql_at": pd.to_datetime(contacts["Became a Marketing Qualified Lead Date"].replace("", None)),
+            "first_sales_touch_at": pd.to_datetime(contacts["First outreach date"].replace("", None)),
+        }
+    ).dropna(subset=["mql_at"])
+    direct = sla_report(mqls, as_of=pd.Timestamp(AS_OF) + pd.Timedelta(hours=23, minutes=59, seconds=59))
+    assert result.finding("sla_breaches").count == len(direct.breaches)
+    ours = result.tables["sla_by_owner"].set_index("owner")[["mqls", "met", "late", "never_touched", "waiting"]]
+    theirs = direct.by_owner.set_index("owner")[["mqls", "met", "late", "never_touched", "waiting"]]
+    pd.testing.assert_frame_equal(ours.sort_index(), theirs.sort_index(), check_dtype=False)
 
 
 def test_campaign_response_findings(exports, tmp_path):
@@ -338,6 +368,8 @@ def test_the_example_company_every_planted_problem_found_with_its_rows(tmp_path)
     html = result.report.read_text()
     assert "MOps health check: northwind" in html and html.count('class="card"') == len(result.findings)
     assert "evidence/duplicates.csv" in html and "data:image/png;base64," in html and "<script" not in html
+    first = found["emailed_after_unsubscribe"].evidence.iloc[0]
+    assert first["row"] >= 1000 and f'<td class="num">{first["row"]}</td>' in html, "row numbers as a sheet shows them"
 
 
 def test_a_clean_company_flags_nothing(tmp_path):
@@ -378,6 +410,10 @@ def test_bad_parameters_are_refused_before_anything_runs(exports, tmp_path):
         health_check(exports, out_dir=tmp_path / "r2", weights={"speed": 2})
     with pytest.raises(ParameterError, match="health_check: 'min_sends' must be a whole number"):
         health_check(exports, out_dir=tmp_path / "r", min_sends=2.5)
+    with pytest.raises(ParameterError, match="parse_business_hours: 'business_hours' must be written HH:MM-HH:MM"):
+        health_check(exports, out_dir=tmp_path / "r", business_hours="9 to 5")
+    with pytest.raises(ParameterError, match="health_check: 'time_zone' must be an IANA time zone name"):
+        health_check(exports, out_dir=tmp_path / "r", time_zone="CET+1")
     with pytest.raises(ParameterError, match=r"health_score: 'weights\['consent'\]' must be a number, 0 or more"):
         health_check(exports, out_dir=tmp_path / "r", weights={"consent": -1})
     with pytest.raises(DataError, match="no such folder"):
@@ -408,6 +444,41 @@ def test_the_command_runs_one_folder_in_process(tmp_path, capsys):
     assert main(["health"]) == 1
 
 
+def test_the_command_s_help_states_the_check_s_own_defaults(capsys):
+    from mopskit.health import Settings
+
+    with pytest.raises(SystemExit):
+        main(["health", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    defaults = Settings()
+    assert f"(default: {defaults.sla_hours:g})" in text and f"(default: '{defaults.business_hours}')" in text
+    assert f"(default: {defaults.time_zone})" in text and f"(default: {defaults.min_sends})" in text
+
+
+def test_the_command_reads_unrecognised_exports_through_a_mapping_file(tmp_path, capsys):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "Person ID,Mail,Stage,Added\n1,a@x.com,Hot,2026-01-05\n2,b@x.com,Customer,2026-01-06\n"
+        "3,a@x.com,Hot,2026-01-07\n"
+    )
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text(
+        "files:\n  - file: people.csv\n    table: contacts\n    system: Pipedrive\n"
+        "    columns: {record_id: Person ID, email: Mail, lifecycle_stage: Stage, created_at: Added}\n"
+        "    values: {lifecycle_stage: {Hot: mql}}\n"
+    )
+    out = tmp_path / "report"
+    assert main(["health", str(folder), "-q"]) == 1
+    assert "people.csv: not an export the kit recognises" in capsys.readouterr().err
+    assert main(["health", str(folder), "--map", str(mapping), "--out", str(out), "-q"]) == 0
+    assert "[medium] Duplicate records" in capsys.readouterr().out
+    imports = pd.read_csv(out / "imports.csv")
+    assert imports[["file", "system", "rows"]].values.tolist() == [["people.csv", "Pipedrive", 3]]
+    duplicates = pd.read_csv(out / "evidence" / "duplicates.csv")
+    assert sorted(duplicates["row"]) == [2, 4] and (out / "health_report.html").is_file()
+
+
 @pytest.mark.slow
 def test_several_folders_at_once(tmp_path, capsys):
     for name, clean in (("emea", False), ("apac", True)):
@@ -433,3 +504,51 @@ def test_several_folders_at_once(tmp_path, capsys):
     assert code == 1 and "broken" in printed and "FAILED" in printed and "not an export the kit recognises" in printed
     assert (tmp_path / "out" / "emea" / "health_report.html").is_file()
     assert (tmp_path / "out" / "apac" / "health_report.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_report_under_papermill_shows_every_finding_of_the_example(tmp_path):
+    from mopskit import reports
+    from mopskit.health.examples import example_check
+
+    result = reports.run_report("health_report", out_dir=tmp_path)
+    page = result.html.read_text(encoding="utf-8")
+    for heading in ("Summary", "Consent", "Data quality", "Email health", "Funnel and SLA", "Campaign responses"):
+        assert f">{heading}<" in page, heading
+    for finding in example_check().findings:
+        assert html.escape(finding.title) in page, finding.id
+    assert "Fix first" in page and page.count("data:image/png;base64") >= 4
+    assert "validate_parameters" not in page and "Traceback" not in page, "code hidden, nothing failed"
+    assert "evidence/" not in page, "no link to evidence CSVs that are not beside the page"
+
+
+@pytest.mark.slow
+def test_the_report_on_a_clean_company_has_no_finding_in_any_part(tmp_path):
+    from mopskit import reports
+
+    write_example_exports(tmp_path / "clean", clean=True)
+    result = reports.run_report(
+        "health_report", parameters={"exports": str(tmp_path / "clean"), "as_of": AS_OF}, out_dir=tmp_path / "out"
+    )
+    page = result.html.read_text(encoding="utf-8")
+    assert page.count("No finding in this part.") == 7 and "Nothing to fix was found." in page
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"exports": "no/such/folder"}, "'exports' must be 'example' or the folder holding the exports"),
+        ({"sla_hours": -1}, "health_check: 'sla_hours' must be a number, 0 or more"),
+        ({"business_hours": "9 to 5"}, "parse_business_hours: 'business_hours' must be written HH:MM-HH:MM"),
+        ({"time_zone": "CET+1"}, "health_check: 'time_zone' must be an IANA time zone name"),
+        ({"as_of": "31.10.2026"}, "health_report: 'as_of' must be a date written YYYY-MM-DD"),
+        ({"mapping": "no/columns.yaml"}, "'mapping' must be an existing mapping file"),
+    ],
+)
+def test_the_report_refuses_bad_parameters_before_a_kernel_starts(monkeypatch, tmp_path, given, message):
+    from mopskit import reports
+
+    monkeypatch.setattr(reports, "execute_report", lambda *a, **k: pytest.fail("a kernel started"))
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        reports.run_report("health_report", parameters=given, out_dir=tmp_path / "never")
+    assert not (tmp_path / "never").exists()

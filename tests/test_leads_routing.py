@@ -125,7 +125,7 @@ def test_duckdb_routes_the_same_as_pandas(tmp_path):
         got = route_leads(str(datasets_dir() / "contacts.csv"), team, as_of=as_of, only_with="mql_at")
         pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
         assert got.attrs["notes"] == expected.attrs["notes"]
-    leads = _leads(country=["RO", "RO", None], company=["Initech", "x", "Globex corp"])
+    leads = _leads(country=["RO", "RO", None, "US"], company=["Initech", "x", "Globex corp", "  GLOBEX\tCorp "])
     path = tmp_path / "leads.parquet"
     leads.assign(mql_at=pd.to_datetime(leads["mql_at"])).to_parquet(path)
     pd.testing.assert_frame_equal(

@@ -91,3 +91,57 @@ def test_lessons_show_short_plain_tables_for_people_and_long_ones_as_pandas_does
         assert "100 rows × 1 columns" in long
         indexed = _frame_html(pd.DataFrame({"n": [1]}, index=["a"]))
         assert ">a<" in indexed
+
+
+def _thai(frame: pd.DataFrame) -> str:
+    """The table as a lesson shows it (headers and cells), as one text."""
+    return people_table(frame).to_html()
+
+
+@pytest.mark.parametrize(
+    ("build", "header", "value"),
+    [
+        ("role_table", "archetype", "Email operations"),
+        ("team_model_table", "owns the work of", "The one-person MOps band"),
+        ("facts_table", "fact", None),
+        ("figures_table", "figure", None),
+        ("catalog", "formula", "unique opens"),
+        ("variants", "used_by", "unique opens"),
+    ],
+)
+def test_a_table_in_a_lesson_shows_its_headers_and_content_names_in_thai_its_data_stays_english(build, header, value):
+    from mopskit.facts import facts_table
+    from mopskit.i18n import _, content_text, language
+    from mopskit.metrics import catalog, variants
+    from mopskit.profession import figures_table
+    from mopskit.roles import role_table, team_model_table
+
+    builders = {
+        "role_table": role_table,
+        "team_model_table": team_model_table,
+        "facts_table": lambda: facts_table("team_model_*"),
+        "figures_table": lambda: figures_table(["solo_mops_share"]),
+        "catalog": lambda: catalog(family="email")[["label", "definition", "formula", "unit"]],
+        "variants": variants,
+    }
+    with language("th"):
+        frame = builders[build]()
+        html = _thai(frame)
+        thai_header, thai_value = _(header.replace("_", " ")), content_text(value) if value else None
+    assert header in frame.columns  # the data keeps its English columns for code that reads them
+    english = header.replace("_", " ")
+    assert thai_header != english and f">{thai_header}<" in html and f">{english}<" not in html
+    if value:
+        assert thai_value != value and thai_value in html
+        assert not re.search(rf">[^<]*\b{re.escape(value)}\b", html), f"{value!r} shown in English"
+
+
+def test_the_unit_of_a_metric_reads_in_the_language_and_stays_a_unit_in_the_data():
+    from mopskit.i18n import _, language
+    from mopskit.metrics import catalog
+
+    with language("th"):
+        frame = catalog(family="email")
+        html = people_table(frame[["label", "unit"]]).to_html()
+        assert f">{_('percent')}<" in html and ">percent<" not in html
+    assert set(frame["unit"]) <= {"count", "percent"}

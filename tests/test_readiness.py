@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from test_onboarding import lessons_without
 
 from mopskit.assess import Gradebook
 from mopskit.assess._gradebook import CheckRow, GradedSubmission
@@ -74,7 +75,9 @@ def test_every_need_of_every_hire_with_its_level_and_what_next(gradebook):
 def test_a_need_no_lesson_assesses_says_so(tmp_path):
     with Gradebook(tmp_path / "gb.sqlite") as book:
         book.enrol("lea", role="lead_rotation", start=date(2026, 3, 2))
-    readiness = role_readiness(load_mastery(tmp_path / "gb.sqlite", as_of="2026-03-10")).set_index("competency")
+    lessons = lessons_without(tmp_path / "lessons", "08_lead_management", "10_final_assessment")  # the lead needs
+    mastery = load_mastery(tmp_path / "gb.sqlite", as_of="2026-03-10", lessons=lessons)
+    readiness = role_readiness(mastery).set_index("competency")
     assert readiness.loc["leads.handover", "next"] == "No lesson assesses this yet: judge it at work."
 
 

@@ -2,6 +2,7 @@ import json
 
 import nbformat
 import pytest
+from babel.messages.pofile import read_po
 
 from mopskit import reports
 from mopskit.errors import ParameterError, ReportError
@@ -166,6 +167,22 @@ def test_every_report_takes_a_language_and_refuses_an_unknown_one_before_a_kerne
     with pytest.raises(ParameterError, match="'lang' must be one of en, ro, th, zh-TW"):
         reports.run_report("dataset_profile", parameters={"lang": "fr"})
     assert "lang (text, default en)" in reports.valid_parameters(info)
+
+
+@pytest.mark.parametrize("lang", ["ro", "th", "zh_TW"])
+@pytest.mark.parametrize("name", [r.name for r in reports.list_reports()])
+def test_a_report_in_a_language_is_rendered_from_its_own_catalog(name, lang):
+    """``-p lang=`` renders a report from ``locale/<lang>/reports/<report>.po``: no Markdown cell left in English."""
+    source = reports.report_info(name).path
+    english = [c.source for c in nbformat.read(str(source), as_version=4).cells if c.cell_type == "markdown"]
+    with reports._in_language(source, lang) as rendered:
+        shown = [c.source for c in nbformat.read(str(rendered), as_version=4).cells if c.cell_type == "markdown"]
+    assert len(shown) == len(english)
+    catalog = source.parent.parent / "locale" / lang / "reports" / f"{name}.po"
+    with catalog.open("rb") as po:
+        same_in_both = {str(m.string) for m in read_po(po) if m.id and m.string == m.id}  # "## Cost" in Romanian
+    left = [t for t, e in zip(shown, english, strict=True) if t == e and t.strip() and t not in same_in_both]
+    assert left == [], f"{name} in {lang} shows English Markdown: {left}"
 
 
 @pytest.mark.slow

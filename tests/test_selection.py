@@ -109,7 +109,9 @@ def test_no_eligible_offer_means_no_winner_and_says_why():
 
 @pytest.mark.parametrize("seats", [0, 2.5, True, "3"])
 def test_bad_seats_are_refused(seats):
-    with pytest.raises(ParameterError, match=r"^score_vendors: 'seats' must be a whole number, 1 or more \(got "):
+    with pytest.raises(
+        ParameterError, match=r"^score_vendors: 'seats' must be a whole number(, 1 or more| or None) \(got "
+    ):
         score_vendors(REQS, OFFERS, seats=seats)
 
 
@@ -239,7 +241,7 @@ def test_price_increases_compound_at_each_renewal():
         ({"seats": 0}, r"tco: 'seats' must be a whole number, 1 or more \(got 0\)"),
         ({"seats": 2, "years": 11}, "tco: 'years' must be at most 10"),
         ({"seats": 2, "hourly_rate": -5}, "tco: 'hourly_rate' must be a number, 0 or more"),
-        ({"seats": 2, "years": 1.5}, "tco: 'years' must be a whole number, 1 or more"),
+        ({"seats": 2, "years": 1.5}, r"tco: 'years' must be a whole number \(got 1.5\)"),
     ],
 )
 def test_bad_cost_arguments_are_refused(kwargs, message):
@@ -322,7 +324,7 @@ def test_no_renewal_on_record_cuts_over_when_ready_and_warns():
         ({"start": "2026-02-30"}, "'start' must be a date written YYYY-MM-DD"),
         ({"migration": []}, "'migration' needs at least one step"),
         ({"migration": [{"step": "Export", "weeks": -1}]}, "'weeks of 'Export'' must be a number of weeks"),
-        ({"parallel_run_weeks": "two"}, "'parallel_run_weeks' must be a number of weeks"),
+        ({"parallel_run_weeks": "two"}, r"switch_plan: 'parallel_run_weeks' must be a number \(got 'two'\)"),
         ({"training": [{"role": "Sales", "people": 0}]}, "training for 'Sales': 'people' must be a whole number"),
     ],
 )

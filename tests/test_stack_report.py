@@ -109,7 +109,8 @@ def test_the_report_on_the_bundled_stack_is_a_page_a_manager_can_read(tmp_path):
         "Event Hub holds personal data without a signed data processing agreement (DPA).",
         "holds_personal_data = yes, dpa_signed = no",  # the evidence
         "0 of 4 seats active; $5,200 a year; last login 2026-03-04",
-        "Connected only among themselves: Adobe Analytics, Adobe Experience Manager",
+        "Connected only among themselves:",
+        "Adobe Analytics, Adobe Experience Manager",
         "Renewal calendar",
         "Stack-size benchmark: 25-50 apps",
     ):

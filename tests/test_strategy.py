@@ -227,3 +227,29 @@ def test_the_plan_alone_shows_no_progress_open_points_or_overdue_marks():
     alone = to_markdown(plan, today=today, review=False)
     assert "Status on" not in alone and "⚠" not in alone and "tasks done" not in alone
     assert all(t.title in alone for t in plan.tasks)
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_a_review_shown_as_text_reads_as_sentences_never_as_python(lang):
+    from mopskit.i18n import _, language
+    from mopskit.strategy import review_date
+
+    with language(lang):
+        review = review_plan(example_plan(), today=review_date())
+        texts = [
+            repr(review),
+            str(review),
+            repr(review.step(6)),
+            repr(plan_progress(example_plan(), today=review_date())),
+        ]
+        html = review._repr_html_()
+        header = _("what the review says")
+        step_titles = "SMART goals" in texts[0] or "Stakeholders and their SLAs" in html
+    for text in texts:
+        assert "StepReview(" not in text and "PlanReview(" not in text and "PlanProgress(" not in text
+        assert "reasons=" not in text and "score=" not in text
+    assert repr(review).count("\n") == 5 and repr(review.step(6)).startswith("~ 6. ")
+    assert "<th style" in html and f">{header}<" in html
+    if lang == "th":
+        assert not step_titles and header != "what the review says"
+        assert "in progress" not in texts[0]

@@ -16,13 +16,17 @@ so the suite is quick and never flaky on a loaded machine; ``MOPSKIT_PROPERTY_EX
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import importlib
 import inspect
 import math
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +39,7 @@ from mopskit._validate import amounts, dates, missing_keys
 from mopskit.data import load
 from mopskit.errors import MopskitError
 
-PACKAGES = ("metrics", "stack", "goals", "roles", "strategy", "data")
+PACKAGES = ("metrics", "stack", "goals", "roles", "strategy", "data", "data.exports", "health", "leads", "selection")
 # MOPSKIT_PROPERTY_EXAMPLES=300 searches harder, with fresh random examples (for a local hunt, not for CI)
 EXAMPLES = int(os.environ.get("MOPSKIT_PROPERTY_EXAMPLES", "12"))
 SETTINGS = settings(
@@ -371,7 +375,7 @@ text_arg("metrics.metric", "open_rate", "cac")
 CASES["metrics.catalog"] = Case(
     lambda draw: ((), draw(st.fixed_dictionaries({}, optional={"family": anything("email")})))
 )
-no_args("metrics.variants")
+no_args("metrics.variant_labels", "metrics.variants")
 for _name in ("metrics.notes", "metrics.data_quality"):
     CASES[_name] = Case(
         lambda draw: ((draw(st.one_of(st.just(pd.DataFrame({"a": [1]})), st.sampled_from(BAD_SCALARS))),), {})
@@ -574,6 +578,8 @@ ANSWERS = st.sampled_from(
     [{"Send the monthly newsletter to the customer list": "email_operations"}, {"x": 3}, {}, None, "abc", {"a": None}]
 )
 CASES["roles.explain_matches"] = Case(lambda draw: ((draw(ANSWERS), draw(TASKS)), {"reveal": draw(st.booleans())}))
+PICKS = st.sampled_from([{"Fernway": "centralized"}, {"Fernway": 3}, {"x": None}, {}, None, "abc", ["Fernway"]])
+CASES["roles.compare_picks"] = Case(lambda draw: ((draw(PICKS),), {}))
 CASES["roles.matching_score"] = Case(lambda draw: ((draw(ANSWERS),), {}))
 CASES["roles.rows_to_revisit"] = Case(lambda draw: ((draw(ANSWERS),), {}))
 CASES["roles.parse_raci_cell"] = Case(
@@ -662,6 +668,281 @@ CASES["strategy.export_plan"] = Case(
     )
 )
 
+# leads ------------------------------------------------------------------------------------------------------
+
+
+def _lead_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A few contacts (MQLs, customers, plain leads), their activities and the sales team."""
+    contacts = load("contacts")
+    people = pd.concat(
+        [contacts[contacts["mql_at"].notna()].head(10), contacts[contacts["mql_at"].isna()].head(6)], ignore_index=True
+    )
+    acts = load("activities")
+    return (
+        people,
+        acts[acts["contact_id"].isin(set(people["contact_id"]))].head(40).reset_index(drop=True),
+        load("sales_team"),
+    )
+
+
+LEAD_PEOPLE, LEAD_ACTS, LEAD_TEAM = _lead_tables()
+LEADS = st.one_of(spoiled(LEAD_PEOPLE), spoiled(LEAD_PEOPLE), st.sampled_from(BAD_SCALARS))
+ACTS = st.one_of(spoiled(LEAD_ACTS), st.sampled_from(BAD_SCALARS))
+TEAM = st.one_of(spoiled(LEAD_TEAM), st.sampled_from(BAD_SCALARS))
+MOMENTS = st.one_of(
+    st.just(pd.Series(["2026-03-06T14:30:00", "2026-03-09T08:15:00", None])),
+    st.just(pd.Series(["13/03/2026 16:00", "soon", ""])),
+    st.just(pd.Series([], dtype=object)),
+    st.sampled_from(BAD_SCALARS),
+)
+ZONES = anything("UTC", "Europe/Bucharest", "America/New_York")
+SCHEDULES = st.one_of(st.sampled_from(["09:00-17:00", "08:00-16:00 mon-thu", "17:00-09:00", "9-5", "09:00-17:00 xyz"]))
+
+
+def _scored() -> pd.DataFrame:
+    from mopskit.leads import score_leads
+
+    return score_leads(LEAD_PEOPLE, LEAD_ACTS, as_of="2026-10-31")
+
+
+SCORED = _scored()
+
+
+def check_sla(result: pd.DataFrame, args: tuple, kwargs: dict, inputs: dict) -> None:
+    if "compliance" in result.columns:
+        values = result["compliance"].dropna()
+        assert ((values >= 0) & (values <= 100)).all(), values.tolist()
+
+
+def check_routed(result: pd.DataFrame, args: tuple, kwargs: dict, inputs: dict) -> None:
+    assert result["contact_id"].is_unique or not inputs["leads"]["contact_id"].is_unique, "a lead routed twice"
+    assert result["owner"].notna().all(), "a lead routed to nobody"
+
+
+CASES["leads.active_owners"] = Case(lambda draw: ((draw(TEAM),), {"as_of": draw(st.sampled_from(DAYS))}))
+for _name in ("leads.business_hours_between", "leads.add_business_hours"):
+    CASES[_name] = Case(
+        lambda draw: (
+            (draw(MOMENTS), draw(st.one_of(MOMENTS, st.just([1.5, 8, -2]), st.just([float("nan")] * 3)))),
+            draw(st.fixed_dictionaries({}, optional={"time_zone": ZONES})),
+        )
+    )
+CASES["leads.parse_business_hours"] = Case(
+    lambda draw: (
+        (draw(st.one_of(SCHEDULES, st.sampled_from(BAD_SCALARS))),),
+        draw(st.fixed_dictionaries({}, optional={"holidays": st.sampled_from([["2026-12-25"], ["31/12/2026"], "x"])})),
+    )
+)
+CASES["leads.apply_criteria"] = Case(
+    lambda draw: (
+        (draw(st.one_of(spoiled(SCORED), st.sampled_from(BAD_SCALARS))),),
+        {"criteria": draw(anything(None, "agreed"))},
+    )
+)
+CASES["leads.backtest_criteria"] = Case(
+    lambda draw: (
+        (draw(st.one_of(spoiled(SCORED), st.sampled_from(BAD_SCALARS))),),
+        {
+            "sets": draw(st.sampled_from([None, ["agreed"], ["nope"], "agreed", [3]])),
+            "months": draw(anything(12, None)),
+        },
+    )
+)
+CASES["leads.check_path"] = Case(
+    lambda draw: (
+        (draw(st.sampled_from([["lead", "mql"], ["lead", "sql"], [], ["x"], "lead", None, [None], [3]])),),
+        {},
+    )
+)
+no_args("leads.criteria_sets")
+text_arg("leads.mql_criteria", "agreed", None)
+text_arg("leads.routing_rules", "lead_routing")
+text_arg("leads.scoring_model", "lead_scoring")
+
+
+def _threshold_args(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        k: draw(anything(*good))
+        for k, good in (("min_fit", (0, 10)), ("min_acceptance", (0, 50)), ("min_per_month", (0, 2)))
+    }
+
+
+CASES["leads.criteria_threshold"] = Case(lambda draw: ((draw(LEADS), draw(ACTS)), _threshold_args(draw)))
+CASES["leads.model_outcome"] = Case(
+    lambda draw: ((draw(LEADS), draw(ACTS)), {"min_fit": draw(anything(0, 10)), "as_of": draw(st.sampled_from(DAYS))})
+)
+CASES["leads.explain_score"] = Case(
+    lambda draw: (
+        (draw(anything(LEAD_PEOPLE["contact_id"].iloc[0], "C-000000")), draw(LEADS), draw(ACTS)),
+        {"as_of": draw(st.sampled_from(DAYS))},
+    )
+)
+CASES["leads.fit_points"] = Case(lambda draw: ((draw(LEADS),), {}))
+CASES["leads.score_leads"] = Case(lambda draw: ((draw(LEADS), draw(ACTS)), {"as_of": draw(st.sampled_from(DAYS))}))
+for _name in ("leads.funnel_leakage", "leads.stage_ageing"):
+    CASES[_name] = Case(
+        lambda draw: (
+            (draw(LEADS),),
+            {
+                "as_of": draw(st.sampled_from(DAYS)),
+                "stalled_after": draw(st.sampled_from([None, {"mql": 7}, {"mql": -1}, {"x": 3}, 5])),
+            },
+        )
+    )
+CASES["leads.recycling"] = Case(
+    lambda draw: ((draw(LEADS), draw(st.one_of(ACTS, st.none()))), {"as_of": draw(st.sampled_from(DAYS))})
+)
+CASES["leads.lifecycle_problems"] = Case(lambda draw: ((draw(LEADS),), {}))
+CASES["leads.stage_of"] = Case(lambda draw: ((draw(LEADS),), {}))
+CASES["leads.lifecycle_sample"] = Case(
+    lambda draw: ((draw(LEADS),), {"size": draw(anything(10, 3)), "broken": draw(anything(4, 0))})
+)
+CASES["leads.route_leads"] = Case(
+    lambda draw: (
+        (draw(LEADS), draw(TEAM)),
+        {"as_of": draw(st.sampled_from(DAYS)), "only_with": draw(st.sampled_from([None, "mql_at", "nope"]))},
+    ),
+    check_routed,
+)
+CASES["leads.routing_problems"] = Case(lambda draw: ((draw(LEADS), draw(TEAM)), {}))
+SLA_KWARGS = {
+    "sla_hours": anything(8, 24),
+    "time_zone": anything("owner", "Europe/London"),
+    "as_of": st.sampled_from(DAYS),
+    "start": st.sampled_from([None, "2026-01-01", "31/01/2026", "2030-01-01"]),
+}
+CASES["leads.sla_status"] = Case(
+    lambda draw: ((draw(LEADS), draw(st.one_of(TEAM, st.none()))), draw(st.fixed_dictionaries({}, optional=SLA_KWARGS)))
+)
+CASES["leads.sla_report"] = Case(
+    lambda draw: ((draw(LEADS), draw(st.one_of(TEAM, st.none()))), draw(st.fixed_dictionaries({}, optional=SLA_KWARGS)))
+)
+
+
+def _status() -> pd.DataFrame:
+    from mopskit.leads import sla_status
+
+    return sla_status(LEAD_PEOPLE, LEAD_TEAM)
+
+
+STATUS = _status()
+CASES["leads.sla_compliance"] = Case(
+    lambda draw: (
+        (draw(st.one_of(spoiled(STATUS), st.sampled_from(BAD_SCALARS))),),
+        {"by": draw(st.sampled_from(["owner", "source_channel", ["owner", "month"], None, "nope", 3]))},
+    ),
+    check_sla,
+)
+CASES["leads.sla_breaches"] = Case(lambda draw: ((draw(st.one_of(spoiled(STATUS), st.sampled_from(BAD_SCALARS))),), {}))
+
+# selection --------------------------------------------------------------------------------------------------
+
+
+def _selection() -> Any:
+    from mopskit.selection import scenario
+
+    return scenario("email_vendor")
+
+
+EMAIL = _selection()
+REQUIREMENTS = st.one_of(spoiled(EMAIL.requirements.frame()), st.sampled_from(BAD_SCALARS))
+VENDORS = st.one_of(spoiled(EMAIL.offers.frame()), st.sampled_from(BAD_SCALARS))
+EVALUATIONS = st.one_of(st.just(EMAIL.evaluate()), st.sampled_from(BAD_SCALARS))
+OFFERS = st.one_of(st.sampled_from(list(EMAIL.offers.items)), st.just(EMAIL.stay_offer()), st.sampled_from(BAD_SCALARS))
+TCOS = st.one_of(st.just(EMAIL.tco("Mailvane (Growth)")), st.sampled_from(BAD_SCALARS))
+REQ_IDS = anything("N2", "R1", "X9")
+
+
+def check_rank(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
+    ranking = result.ranking
+    assert ranking["score"].between(0, 100).all(), ranking["score"].tolist()
+    assert result.winner is None or result.winner in set(ranking.loc[ranking["eligible"], "offer"])
+
+
+def _score_vendors(draw: st.DrawFn) -> tuple[tuple, dict]:
+    from mopskit.selection import read_requirements
+
+    table = draw(REQUIREMENTS)
+    try:
+        requirements = read_requirements(table)
+    except MopskitError:
+        requirements = table
+    return (requirements, draw(VENDORS)), {"seats": draw(anything(8, 2, None))}
+
+
+CASES["selection.score_vendors"] = Case(_score_vendors, check_rank)
+CASES["selection.read_requirements"] = Case(lambda draw: ((draw(REQUIREMENTS),), {}))
+CASES["selection.read_vendors"] = Case(
+    lambda draw: ((draw(VENDORS), draw(st.one_of(st.just(EMAIL.requirements), st.sampled_from(BAD_SCALARS)))), {})
+)
+CASES["selection.weighted_score"] = Case(
+    lambda draw: ((draw(OFFERS), draw(st.one_of(st.just(EMAIL.requirements), st.sampled_from(BAD_SCALARS)))), {})
+)
+CASES["selection.sensitivity"] = Case(lambda draw: ((draw(EVALUATIONS),), {"change": draw(anything(1.0, 3))}))
+CASES["selection.flip_weight"] = Case(lambda draw: ((draw(EVALUATIONS), draw(REQ_IDS)), {}))
+CASES["selection.what_if"] = Case(
+    lambda draw: (
+        (draw(EVALUATIONS), draw(st.sampled_from([{"N2": 1}, {"N2": -1}, {"X9": 2}, {"N2": "x"}, {}, None, "N2"]))),
+        {},
+    )
+)
+CASES["selection.tco"] = Case(
+    lambda draw: (
+        (draw(OFFERS),),
+        {"seats": draw(anything(8, 1)), "years": draw(anything(3, 1)), "hourly_rate": draw(anything(55, 0))},
+    )
+)
+CASES["selection.stay_offer"] = Case(
+    lambda draw: (
+        (draw(anything("HubSpot Marketing Hub")), draw(anything(24000, 0))),
+        {"admin_hours_per_year": draw(anything(120, 0)), "renewal_increase_pct": draw(anything(10, 0))},
+    )
+)
+CASES["selection.compare_costs"] = Case(
+    lambda draw: ((draw(TCOS), draw(TCOS)), {"overlap_months": draw(anything(0, 2))})
+)
+CASES["selection.build_vs_buy"] = Case(
+    lambda draw: (
+        (draw(TCOS),),
+        {"hours": draw(anything(1400, 0)), "hosting_per_year": draw(anything(6000)), "months": draw(anything(6, 0))},
+    )
+)
+INVENTORY = st.one_of(spoiled(load("martech_stack")), st.sampled_from(BAD_SCALARS))
+CASES["selection.contract_of"] = Case(
+    lambda draw: ((draw(INVENTORY), draw(anything("HubSpot Marketing Hub", "Nope"))), {})
+)
+TRAINING = st.sampled_from(
+    [
+        EMAIL.switch["training"],
+        [],
+        [{"role": "x", "people": -1, "hours": 1, "class_size": 4}],
+        [{"role": None}],
+        None,
+        "x",
+    ]
+)
+CASES["selection.training_sessions"] = Case(lambda draw: ((draw(TRAINING),), {}))
+CASES["selection.switch_plan"] = Case(
+    lambda draw: (
+        (draw(st.one_of(st.just(EMAIL.contract()), st.sampled_from(BAD_SCALARS))),),
+        {
+            "new_tool": draw(anything("Mailvane")),
+            "start": draw(st.sampled_from(DAYS)),
+            "migration": draw(st.sampled_from([EMAIL.switch["migration"], [], [{"step": "x", "weeks": "two"}], None])),
+            "training": draw(TRAINING),
+            "parallel_run_weeks": draw(anything(2, 0)),
+        },
+    )
+)
+USAGE = st.one_of(spoiled(EMAIL.usage), st.sampled_from(BAD_SCALARS))
+CASES["selection.adoption"] = Case(
+    lambda draw: ((draw(USAGE), draw(anything("Mailvane", "Nope"))), {"target_pct": draw(anything(80, 0.8))})
+)
+no_args("selection.requirement_catalog", "selection.scenarios")
+text_arg("selection.scenario", "email_vendor")
+text_arg("selection.parse_score", "4", "4 (with a note)", 5, "n/a")
+CASES["selection.notice_deadline"] = Case(lambda draw: ((draw(st.sampled_from(DAYS)), draw(anything(90, 30, 0))), {}))
+
 # data -------------------------------------------------------------------------------------------------------
 
 no_args("data.currency", "data.dictionary_markdown", "data.tables", "data.table_names", "goals.scopes")
@@ -689,6 +970,170 @@ FILE_TEXT = {
     "good": b"month,channel,planned,forecast,actual\n2026-01,email,100,110,120\n",
     "excel": b"PK\x03\x04rest",
 }
+MAPPINGS = {
+    "mapping_good": b"files:\n  - file: a.csv\n    table: contacts\n    columns: {email: Mail}\n",
+    "mapping_bad": b"files:\n  - file: a.csv\n    table: leads\n    columns: {colour: C}\n    epoch: days\n",
+    "mapping_yaml": b"files: [: broken\n",
+}
+
+# data.exports and health: vendor exports spoiled as above, then saved as Excel and the vendors save them --------
+
+EXPORT_FILES = Path(__file__).parent / "files" / "exports"
+VENDOR_CSVS = [
+    "hubspot_contacts.csv",
+    "hubspot_contacts_api.csv",
+    "hubspot_email_events.csv",
+    "mailchimp/subscribed_members_export_ab12cd.csv",
+    "mailchimp/unsubscribed_members_export_ab12cd.csv",
+    "mailchimp/cleaned_members_export_ab12cd.csv",
+    "salesforce_campaign_members.csv",
+    "salesforce_report.csv",
+    "marketo_activities.csv",
+]
+SAVED_AS = [("utf-8", ","), ("cp1252", ";"), ("utf-8-sig", ","), ("utf-16", "\t")]
+WRITTEN = Path(tempfile.mkdtemp(prefix="mopskit-property-exports-"))
+atexit.register(shutil.rmtree, WRITTEN, True)
+
+
+@st.composite
+def export_folders(draw: st.DrawFn) -> tuple[Path, dict[str, int]]:
+    """A new folder of one to three spoiled vendor exports, and the data rows written to each file."""
+    folder = Path(tempfile.mkdtemp(dir=WRITTEN))
+    written = {}
+    for name in draw(st.lists(st.sampled_from(VENDOR_CSVS), min_size=1, max_size=3, unique=True)):
+        table = pd.read_csv(EXPORT_FILES / name, dtype=str, keep_default_na=False)
+        frame = draw(spoiled(table))
+        encoding, sep = draw(st.sampled_from(SAVED_AS))
+        path = folder / Path(name).name
+        frame.to_csv(path, index=False, sep=sep, encoding=encoding)
+        written[path.name] = len(frame)
+    return folder, written
+
+
+def check_export(result: pd.DataFrame, args: tuple, kwargs: dict, inputs: dict) -> None:
+    item = result.attrs["import"]
+    expected = READ_ROWS[str(args[0])]
+    assert item.rows == len(result) == expected, (item.rows, len(result), expected)
+    assert result["row"].tolist() == list(range(2, expected + 2)), "rows numbered as a spreadsheet numbers them"
+
+
+READ_ROWS: dict[str, int] = {}
+
+
+@case("data.exports.read_export", check_export)
+def _read_export(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, written = draw(export_folders())
+    name = next(iter(written))
+    READ_ROWS[str(folder / name)] = written[name]
+    path = draw(st.sampled_from([folder / name, folder / name, folder / "missing.csv", str(folder), 3]))
+    return (path,), draw(st.fixed_dictionaries({}, optional={"mapping": st.sampled_from([None, "{tmp}/no.yaml"])}))
+
+
+def check_imports(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
+    try:
+        written = FOLDER_ROWS[str(args[0])]
+        read = {f.label: f.rows for f in result.files}
+        assert read == written, (read, written)
+        for table in ("contacts", "email_events", "campaign_members", "web_events"):
+            rows = sum(f.rows for f in result.files if f.table == table)
+            assert result.rows(table) == rows, table
+    finally:
+        result.connection.close()
+
+
+FOLDER_ROWS: dict[str, dict[str, int]] = {}
+
+
+@case("data.exports.import_exports", check_imports)
+def _import_exports(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, written = draw(export_folders())
+    FOLDER_ROWS[str(folder)] = written
+    return (folder,), draw(
+        st.fixed_dictionaries({}, optional={"mapping": st.sampled_from([None, "{tmp}/no.yaml", 7])})
+    ) | {"progress": draw(maybe(False))}
+
+
+def check_health(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
+    assert math.isnan(result.score) or 0 <= result.score <= 100, result.score
+    parts = result.health.parts["score"].dropna()
+    assert ((parts >= 0) & (parts <= 100)).all(), parts.tolist()
+    rows = {f.label: f.rows for f in result.files}
+    for finding in result.findings:
+        assert finding.count >= 0 and finding.rows >= 0, finding.id
+        if finding.csv is None:
+            continue
+        evidence = pd.read_csv(result.out_dir / finding.csv, dtype={"file": str})
+        assert len(evidence) == finding.rows, finding.id
+        if {"file", "row"} <= set(evidence.columns) and finding.id != "stack_audit":
+            for label, row in zip(evidence["file"], evidence["row"], strict=True):
+                assert label in rows and 1 <= row <= rows[label] + 1, (finding.id, label, row)
+
+
+@case("health.health_check", check_health)
+def _health_check(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, _written = draw(export_folders())
+    kwargs = {"out_dir": "{tmp}/report", "write_report": draw(st.sampled_from([False, False, False, True]))}
+    kwargs |= draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "as_of": st.sampled_from(DAYS),
+                "sla_hours": anything(8, 24),
+                "business_hours": anything("09:00-17:00", "08:00-16:00 mon-thu"),
+                "time_zone": anything("UTC", "Europe/Bucharest"),
+                "min_sends": anything(1, 100),
+                "weights": st.sampled_from([None, {"consent": 2}, {"speed": 1}, {"quality": -1}, "x"]),
+                "mapping": st.sampled_from([None, "{tmp}/no.yaml"]),
+            },
+        )
+    )
+    return (draw(st.one_of(st.just(folder), st.just(folder), st.sampled_from(["{tmp}/nothing", None, 3]))),), kwargs
+
+
+@case("health.check_folders")
+def _check_folders(draw: st.DrawFn) -> tuple[tuple, dict]:
+    folder, _written = draw(export_folders())
+    twin = Path(tempfile.mkdtemp(dir=WRITTEN)) / folder.name
+    twin.mkdir()
+    folders = draw(st.sampled_from([[folder], [folder, twin], folder, [None], []]))
+    kwargs = {"out_dir": "{tmp}/reports", "progress": False, "workers": draw(st.sampled_from([1, 0, "2", None]))}
+    return (folders,), kwargs | draw(st.fixed_dictionaries({}, optional={"sla_hours": anything(8)}))
+
+
+@case("health.health_score")
+def _health_score(draw: st.DrawFn) -> tuple[tuple, dict]:
+    score = st.one_of(st.floats(-10, 110), st.sampled_from(BAD_SCALARS))
+    scores = draw(
+        st.one_of(
+            st.dictionaries(st.sampled_from(["consent", "quality", "email", "speed"]), st.tuples(score, st.just("x"))),
+            st.sampled_from(BAD_SCALARS),
+        )
+    )
+    weights = draw(st.sampled_from([None, {"consent": 2}, {"email": -1}, {"x": 1}, {"quality": "2"}, 3]))
+    return (scores,), {"weights": weights}
+
+
+no_args("data.exports.describe_layouts")
+text_arg("data.exports.layout", "hubspot_contacts", "ga4_events")
+text_arg("data.exports.table_columns", "contacts", "web_events")
+text_arg("data.exports.valid_email_sql", "email", "trim(raw)")
+CASES["data.exports.recognise"] = Case(
+    lambda draw: (
+        (
+            draw(
+                st.one_of(
+                    st.lists(st.sampled_from(["Record ID", "Email", "Lifecycle Stage", "leadId", "x", ""]), max_size=5),
+                    st.lists(st.sampled_from(BAD_SCALARS), max_size=3),
+                    st.sampled_from(BAD_SCALARS),
+                )
+            ),
+        ),
+        draw(st.fixed_dictionaries({}, optional={"formats": anything("csv", "json", "parquet")})),
+    )
+)
+CASES["data.exports.load_mapping"] = Case(
+    lambda draw: ((draw(st.sampled_from(["mapping_good", "mapping_bad", "mapping_yaml", "missing", None, 3])),), {})
+)
 
 
 # --- the rules ----------------------------------------------------------------------------------------------
@@ -729,6 +1174,10 @@ def _materialize(value: Any, tmp: Any) -> Any:
         path = tmp / f"{value}.csv"
         path.write_bytes(FILE_TEXT[value])
         return path
+    if value in MAPPINGS:
+        path = tmp / f"{value}.yaml"
+        path.write_bytes(MAPPINGS[value])
+        return path
     if value == "missing":
         return tmp / "missing.csv"
     return value.format(tmp=tmp) if "{tmp}" in value else value
@@ -754,7 +1203,8 @@ def _check_rates(result: pd.DataFrame) -> None:
             "from_previous",
             "from_first",
         )
-        if is_rate and not name.startswith(GROWTH) and pd.api.types.is_numeric_dtype(result[column]):
+        lead_score = name == "score" and "fit_score" in result.columns  # a lead's score may be negative by design
+        if is_rate and not lead_score and not name.startswith(GROWTH) and pd.api.types.is_numeric_dtype(result[column]):
             values = result[column].dropna()
             assert (values >= 0).all(), (name, values.tolist())
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError
+from ..i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,27 +182,32 @@ def summary_text(cohort: Cohort, *, below: float = 60.0) -> str:
     """The executive summary, in sentences."""
     scores = cohort.scores
     if scores.empty:
-        return "No graded submissions yet."
+        return _("No graded submissions yet.")
     rates = exercise_pass_rates(cohort.checks)
     helped = needs_help(scores, below=below)
     lines = [
-        f"{scores['trainee'].nunique()} trainees, {len(cohort.assignments)} assignment(s), "
-        f"{len(scores)} graded submissions.",
-        f"The average score is {scores['percent'].mean():.0f}% (median {scores['percent'].median():.0f}%).",
+        _("{trainees} trainees, {assignments} assignment(s), {submissions} graded submissions.").format(
+            trainees=scores["trainee"].nunique(), assignments=len(cohort.assignments), submissions=len(scores)
+        ),
+        _("The average score is {mean:.0f}% (median {median:.0f}%).").format(
+            mean=scores["percent"].mean(), median=scores["percent"].median()
+        ),
     ]
     if not rates.empty:
         hardest = rates.iloc[0]
         lines.append(
-            f"The hardest exercise is {hardest['exercise']} of {hardest['assignment']}: "
-            f"{hardest['pass_rate']:.0f}% of trainees got it fully right."
+            _("The hardest exercise is {exercise} of {assignment}: {rate:.0f}% of trainees got it fully right.").format(
+                exercise=hardest["exercise"], assignment=hardest["assignment"], rate=hardest["pass_rate"]
+            )
         )
     to_review = int((scores["status"] == "needs_review").sum())
     if to_review:
-        lines.append(f"{to_review} submission(s) have free-text answers waiting for an instructor's review.")
+        waiting = _("{n} submission(s) have free-text answers waiting for an instructor's review.")
+        lines.append(waiting.format(n=to_review))
     lines.append(
-        f"{len(helped)} trainee(s) may need help (average under {below:g}%)."
+        _("{n} trainee(s) may need help (average under {below:g}%).").format(n=len(helped), below=below)
         if len(helped)
-        else f"No trainee averages under {below:g}%."
+        else _("No trainee averages under {below:g}%.").format(below=below)
     )
     return " ".join(lines)
 
@@ -213,8 +219,8 @@ def plot_scores(scores: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(8, 3.5))
     for assignment, group in scores.groupby("assignment"):
         ax.hist(group["percent"], bins=range(0, 110, 10), alpha=0.6, label=str(assignment))
-    ax.set_xlabel("score (% of the points)")
-    ax.set_ylabel("trainees")
+    ax.set_xlabel(_("score (% of the points)"))
+    ax.set_ylabel(_("trainees"))
     ax.set_xlim(0, 100)
     if scores["assignment"].nunique() > 1:
         ax.legend(fontsize="small")
@@ -232,7 +238,7 @@ def plot_pass_rates(rates: pd.DataFrame, *, top: int = 15) -> Any:
     labels = [f"{a} · {e}" if several else e for a, e in zip(shown["assignment"], shown["exercise"], strict=True)]
     ax.barh(labels, shown["pass_rate"], color="#4c78a8")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of trainees fully right")
+    ax.set_xlabel(_("% of trainees fully right"))
     fig.tight_layout()
     return fig
 
@@ -245,10 +251,10 @@ def plot_trainee_progress(table: pd.DataFrame) -> Any:
     positions = range(len(table.columns))
     for _trainee, row in table.iterrows():
         ax.plot(positions, row.to_numpy(), color="#bbb", linewidth=1, marker="o", markersize=3)
-    ax.plot(positions, table.mean().to_numpy(), color="#d62728", linewidth=2.5, marker="o", label="cohort average")
+    ax.plot(positions, table.mean().to_numpy(), color="#d62728", linewidth=2.5, marker="o", label=_("cohort average"))
     ax.set_xticks(list(positions), [str(c) for c in table.columns], rotation=20, ha="right")
     ax.set_ylim(0, 105)
-    ax.set_ylabel("score (%)")
+    ax.set_ylabel(_("score (%)"))
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._html import escape, page
 from .._html import table as html_table
+from ..i18n import _
 from .mastery import LEVELS, Mastery, level_label, level_rank
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def role_readiness(mastery: Mastery) -> pd.DataFrame:
     lessons = _lessons_by_competency(mastery)
     done = mastery.evidence.groupby("trainee")["assignment"].agg(set).to_dict() if len(mastery.evidence) else {}
     rows = []
-    for _, hire in mastery.enrolments.iterrows():
+    for _index, hire in mastery.enrolments.iterrows():
         found = role(hire["role"])
         for competency_id, target in found.needs:
             key = (hire["trainee"], competency_id)
@@ -202,7 +203,7 @@ def plot_role_competency(readiness: pd.DataFrame) -> Any:
             text = counts.iat[i, j]
             if isinstance(text, str):
                 ax.text(j, i, text, ha="center", va="center", fontsize="x-small")
-    fig.colorbar(image, ax=ax, label="% of the role's hires at the level needed")
+    fig.colorbar(image, ax=ax, label=_("% of the role's hires at the level needed"))
     fig.tight_layout()
     return fig
 
@@ -235,7 +236,7 @@ def readiness_page(mastery: Mastery, trainee: str) -> str:
         tone = "partial" if met else "bad"
     detail = mastery.evidence[mastery.evidence["trainee"] == trainee]
     table_rows = []
-    for _, need in rows.iterrows():
+    for _index, need in rows.iterrows():
         shown = detail[detail["competency"] == need["competency"]]
         evidence = "; ".join(
             f"{share:.0%} in {assignment} on {when:%d %b %Y}" + (" (at the bar)" if ok else "")
@@ -282,7 +283,7 @@ def write_readiness_pages(mastery: Mastery, out_dir: str | Path) -> list[Path]:
     written = []
     summary = trainee_readiness(role_readiness(mastery))
     links = []
-    for _, row in summary.iterrows():
+    for _index, row in summary.iterrows():
         target = out / f"{_slug(row['trainee'])}.html"
         target.write_text(readiness_page(mastery, row["trainee"]), encoding="utf-8")
         written.append(target)

@@ -20,8 +20,9 @@ from typing import Any
 
 from ..errors import MopskitError
 from ..i18n import LANGUAGES, PSEUDO, normalize_language, pseudo, translator
-from ._lessons import Rendered, lesson_texts, read_catalog, render_notebook, template, update_catalog
-from ._package import compile_all, extract_content_yaml, extract_package, update, write
+from . import _lessons, _package
+from ._lessons import Rendered, lesson_texts
+from ._package import compile_all, extract_content_yaml
 
 __all__ = [
     "TRANSLATED",
@@ -33,6 +34,7 @@ __all__ = [
     "lesson_catalog",
     "lesson_texts",
     "render_lesson",
+    "stale_note",
     "update_catalogs",
 ]
 
@@ -130,27 +132,31 @@ def update_catalogs(
     if package:
         locale = base / "mopskit" / "locale"
         for domain in DOMAINS:
-            pot = extract_package(base, domain)
-            write(pot, locale / f"{domain}.pot", template=True)
+            pot = _package.extract_package(base, domain)
+            _package.write(pot, locale / f"{domain}.pot", template=True)
             for lang in chosen:
                 path = locale / lang / "LC_MESSAGES" / f"{domain}.po"
-                catalog = update(pot, path, lang)
-                write(catalog, path)
+                catalog = _package.update(pot, path, lang)
+                _package.write(catalog, path)
                 found.append(CatalogStatus(lang, domain, path, **_counts(counts(catalog))))
     if lessons:
         sources = sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb"))
         for source in sources:
             for lang in chosen:
                 path = lesson_catalog(source.stem, lang, root=base)
-                found.append(CatalogStatus(lang, source.stem, path, **_counts(update_catalog(source, path, lang))))
+                found.append(
+                    CatalogStatus(lang, source.stem, path, **_counts(_lessons.update_catalog(source, path, lang)))
+                )
         for report in sorted((base / "notebooks" / "reports").glob("*.ipynb")):
             for lang in chosen:
                 path = base / "notebooks" / "locale" / lang / "reports" / f"{report.stem}.po"
-                found.append(CatalogStatus(lang, report.stem, path, **_counts(update_catalog(report, path, lang))))
+                found.append(
+                    CatalogStatus(lang, report.stem, path, **_counts(_lessons.update_catalog(report, path, lang)))
+                )
         for lang in chosen:  # a lesson renamed or removed: its catalog goes too, unless it holds translations
             for orphan in sorted((base / "notebooks" / "locale" / lang).glob("*.po")):
                 gone = orphan.stem not in {s.stem for s in sources}
-                if gone and not any(m.id and m.string for m in read_catalog(orphan)):
+                if gone and not any(m.id and m.string for m in _lessons.read_catalog(orphan)):
                     orphan.unlink()
     return found
 
@@ -172,19 +178,19 @@ def catalog_status(*, root: str | Path | None = None, languages: list[str] | Non
     base, chosen = _root(root), _languages(languages)
     found = []
     for domain in DOMAINS:
-        pot = extract_package(base, domain)
+        pot = _package.extract_package(base, domain)
         for lang in chosen:
             path = base / "mopskit" / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
-            found.append(CatalogStatus(lang, domain, path, **_counts(counts(update(pot, path, lang)))))
+            found.append(CatalogStatus(lang, domain, path, **_counts(counts(_package.update(pot, path, lang)))))
     reports = sorted((base / "notebooks" / "reports").glob("*.ipynb"))
     for source in sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb")) + reports:
         nb = nbformat.read(str(source), as_version=4)
-        current = template(nb, source.stem)
+        current = _lessons.template(nb, source.stem)
         for lang in chosen:
             path = lesson_catalog(source.stem, lang, root=base)
             if source in reports:
                 path = base / "notebooks" / "locale" / lang / "reports" / f"{source.stem}.po"
-            merged = merge(read_catalog(path, lang), current)
+            merged = merge(_lessons.read_catalog(path, lang), current)
             found.append(CatalogStatus(lang, source.stem, path, **_counts(counts(merged))))
     return found
 
@@ -198,7 +204,7 @@ def stale_note(lang: str) -> str:
 
 
 def _pseudo_catalog(nb: Any, name: str) -> Any:
-    catalog = template(nb, name)
+    catalog = _lessons.template(nb, name)
     for message in catalog:
         if message.id:
             message.string = pseudo(str(message.id))
@@ -206,7 +212,12 @@ def _pseudo_catalog(nb: Any, name: str) -> Any:
 
 
 def render_lesson(
-    source: str | Path, lang: str, *, target: str | Path | None = None, catalogs: str | Path | None = None
+    source: str | Path,
+    lang: str,
+    *,
+    target: str | Path | None = None,
+    catalogs: str | Path | None = None,
+    kind: str = "",
 ) -> tuple[Any, Rendered]:
     """A lesson in a language: the English source with its catalog's translations (see :mod:`._lessons`).
 
@@ -216,6 +227,7 @@ def render_lesson(
         target: where to write the rendered notebook (default: nowhere; it is returned).
         catalogs: the folder of lesson catalogs, ``<lang>/<lesson>.po`` (default: ``notebooks/locale`` of the
             checkout, beside the sources).
+        kind: ``"reports"`` for a report, whose catalog is ``<lang>/reports/<report>.po`` in that folder.
 
     Returns:
         The notebook (``nbformat``) and what was translated.
@@ -236,9 +248,9 @@ def render_lesson(
         catalog = _pseudo_catalog(nb, name)
     else:
         folder = Path(catalogs) if catalogs is not None else source.parent / "locale"
-        catalog = read_catalog(folder / code / f"{name}.po", code)
+        catalog = _lessons.read_catalog(folder / code / kind / f"{name}.po", code)
     note = pseudo(stale_note("en")) if code == PSEUDO else stale_note(code)
-    rendered = render_notebook(nb, catalog, code, name=name, note=note)
+    rendered = _lessons.render_notebook(nb, catalog, code, name=name, note=note)
     if target is not None:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))

@@ -5,9 +5,11 @@ has one entry per translatable text, with the cell's id as ``msgctxt`` and the E
 
 - every Markdown cell, whole;
 - in code cells, the strings a trainee reads: the ``title``, ``success``, ``failure``, ``hint``, ``label``,
-  ``unit``, ``placeholder`` ... arguments of any call (:data:`KEYWORDS`), the text of chart labels and
-  ``print`` (:data:`CALLS`), the message of an ``assert``, and the literal options of ``choice``, ``match`` and
-  ``grid`` (shown translated; the answer stays the English option, so it means the same in every language).
+  ``unit``, ``placeholder`` ... arguments of any call (:data:`KEYWORDS`), the text of chart labels, ``print``
+  and ``Markdown`` (:data:`CALLS`; a ``"...".format(...)``, a sum or a conditional there too), the message of
+  an ``assert``, the messages of a check's ``mistakes={...}``, and the literal options of ``choice``,
+  ``match`` and ``grid``, written in the call or in a list the cell binds to a name (shown translated; the
+  answer stays the English option, so it means the same in every language).
 
 :func:`render_notebook` writes the lesson in a language: Markdown cells replaced, code strings replaced in
 the source, ``start_lesson("...")`` given ``lang=``, literal options given ``labels=``. Nothing else of the
@@ -33,8 +35,9 @@ from typing import Any
 KEYWORDS = frozenset(
     {"title", "success", "failure", "hint", "label", "xlabel", "ylabel", "unit", "placeholder", "description"}
 )
-CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print"})
+CALLS = frozenset({"set_xlabel", "set_ylabel", "set_title", "suptitle", "xlabel", "ylabel", "print", "Markdown"})
 OPTION_CALLS = {"choice": (1,), "match": (1, 2), "grid": (1, 2, 3)}  # positional args holding option labels
+MESSAGE_KEYS = frozenset({"mistakes"})  # keyword arguments whose dict's keys are messages (a check's mistakes)
 STALE_NOTE = (
     "This part changed in English after it was translated; it is shown in English until the translation is updated."
 )
@@ -91,14 +94,63 @@ def _string(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
-def _strings_in(node: ast.AST) -> Iterator[ast.Constant]:
-    """String constants directly in an options expression: a list, tuple or set literal (or a sorted() of one)."""
+def _formatted(node: ast.AST) -> bool:
+    """Whether ``node`` is ``"...".format(...)``: a sentence with its numbers filled in (translated whole)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and _string(node.func.value)
+    )
+
+
+def _messages(node: ast.AST) -> Iterator[ast.Constant]:
+    """The sentences in what a call shows: a string, ``"...".format(...)``, ``"..." + x`` or ``a if c else b``."""
+    if _string(node):
+        yield node  # type: ignore[misc]
+    elif _formatted(node):
+        yield node.func.value  # type: ignore[attr-defined]
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _messages(node.left)
+        yield from _messages(node.right)
+    elif isinstance(node, ast.IfExp):
+        yield from _messages(node.body)
+        yield from _messages(node.orelse)
+
+
+def _strings_in(node: ast.AST, bound: dict[str, ast.AST] | None = None) -> Iterator[ast.Constant]:
+    """String constants directly in an options expression.
+
+    A list, tuple or set literal (or a sorted() of one), or a name the cell binds to one (``Q7_CASES = [...]``
+    above ``match("q7", Q7_CASES, ...)``).
+    """
     if isinstance(node, ast.Call) and _name(node.func) in {"sorted", "list", "tuple"} and node.args:
-        yield from _strings_in(node.args[0])
+        yield from _strings_in(node.args[0], bound)
+    elif isinstance(node, ast.Name) and bound and node.id in bound:
+        yield from _strings_in(bound[node.id])
     elif isinstance(node, ast.List | ast.Tuple | ast.Set):
         for element in node.elts:
             if _string(element):
                 yield element  # type: ignore[misc]
+
+
+def _bound_lists(tree: ast.Module) -> dict[str, ast.AST]:
+    """The names a cell binds, at its top level and once only, to a literal list, tuple or set."""
+    assigned = [
+        (node.targets[0].id, node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+    ]
+    once = {name for name, _ in assigned if sum(1 for n, _ in assigned if n == name) == 1}
+    literal = ast.List | ast.Tuple | ast.Set
+    return {name: value for name, value in assigned if name in once and isinstance(value, literal)}
+
+
+def _options_of(call: ast.Call, bound: dict[str, ast.AST]) -> Iterator[ast.Constant]:
+    """The string constants an option call (:data:`OPTION_CALLS`) shows as options, rows or columns."""
+    for position in OPTION_CALLS.get(_name(call.func), ()):
+        if position < len(call.args):
+            yield from _strings_in(call.args[position], bound)
 
 
 def _parse(source: str) -> ast.Module | None:
@@ -116,26 +168,36 @@ def code_strings(source: str) -> list[tuple[str, ast.Constant]]:
     [('code', 'Count the rows.'), ('code', 'Share')]
     >>> [n.value for _, n in code_strings('choice("q1", ["Email", "Ads"], title="Pick one")')]
     ['Email', 'Ads', 'Pick one']
+    >>> [(k, n.value) for k, n in code_strings('CASES = ["Two leads, one second"]\nmatch("q7", CASES, ["Both"])')]
+    [('option', 'Two leads, one second'), ('option', 'Both')]
+    >>> [n.value for _, n in code_strings('print("Half grew {:.0f}%.".format(x))')]
+    ['Half grew {:.0f}%.']
+    >>> [n.value for _, n in code_strings('Markdown("## Summary" + text if text else "Nothing yet.")')]
+    ['## Summary', 'Nothing yet.']
+    >>> [n.value for _, n in code_strings('close_to(a, 3, mistakes={"You divided by sent.": 2})')]
+    ['You divided by sent.']
     """
     tree = _parse(source)
     if tree is None:
         return []
     found: list[tuple[str, ast.Constant]] = []
+    bound = _bound_lists(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _name(node.func)
-            if name in CALLS and node.args and _string(node.args[0]):
-                found.append(("code", node.args[0]))  # type: ignore[arg-type]
-            for position in OPTION_CALLS.get(name, ()):
-                if position < len(node.args):
-                    found.extend(("option", s) for s in _strings_in(node.args[position]))
+            if name in CALLS and node.args:
+                found.extend(("code", text) for text in _messages(node.args[0]))
+            found.extend(("option", s) for s in _options_of(node, bound))
             for keyword in node.keywords:
                 if keyword.arg in KEYWORDS and _string(keyword.value):
                     found.append(("code", keyword.value))  # type: ignore[arg-type]
+                elif keyword.arg in MESSAGE_KEYS and isinstance(keyword.value, ast.Dict):
+                    found.extend(("code", k) for k in keyword.value.keys if _string(k))  # type: ignore[misc]
         elif isinstance(node, ast.Assert) and _string(node.msg):
             found.append(("code", node.msg))  # type: ignore[arg-type]
-    found = [(k, n) for k, n in found if _translatable(n.value)]
-    return sorted(found, key=lambda item: (item[1].lineno, item[1].col_offset))
+    found = [(k, n) for k, n in found if _translatable(str(n.value))]
+    unique = {(n.lineno, n.col_offset): (k, n) for k, n in found}  # a list bound once, shown by two calls: once
+    return sorted(unique.values(), key=lambda item: (item[1].lineno, item[1].col_offset))
 
 
 def _is_hidden(cell: Any) -> bool:
@@ -155,9 +217,10 @@ def lesson_texts(nb: Any) -> list[Text]:
             hidden = _is_hidden(cell)
             seen: set[str] = set()
             for kind, node in code_strings(cell.source):
-                if node.value not in seen:
-                    seen.add(node.value)
-                    texts.append(Text(cell.id, node.value, kind, index, hidden))
+                value = str(node.value)  # code_strings finds string constants only
+                if value not in seen:
+                    seen.add(value)
+                    texts.append(Text(cell.id, value, kind, index, hidden))
     return texts
 
 
@@ -213,19 +276,26 @@ def merge(old: Any, new: Any) -> Any:
     """Merge a lesson's current texts (``new``, a template) into its catalog (``old``); return the result.
 
     An entry keeps its translation while its cell id and English are the same. A text that changed keeps the
-    translation of the closest old text of the same cell, marked fuzzy, with the old English as ``previous_id``.
+    translation of the closest old text of the same cell (one no current text has as its own), marked fuzzy, with
+    the old English as ``previous_id``; a text added to a cell starts empty.
     Old entries matched by nothing become obsolete (kept at the end of the file, in case the text comes back).
     """
     from babel.messages.catalog import Catalog, Message
 
     merged = Catalog(locale=old.locale, project="mopskit", domain=new.domain, fuzzy=False)
     merged.header_comment = new.header_comment
-    for key in ("language_team", "last_translator"):
-        setattr(merged, key, getattr(old, key))
+    for attribute in ("language_team", "last_translator"):
+        setattr(merged, attribute, getattr(old, attribute))
     left = {(m.context, m.id): m for m in old if m.id}
+    exact = {(m.context, m.id) for m in new if m.id} & set(left)  # kept as they are: never taken as a fuzzy match
     by_cell: dict[str | None, list[Any]] = {}
     for message in left.values():
-        by_cell.setdefault(message.context, []).append(message)
+        if (message.context, message.id) not in exact:
+            by_cell.setdefault(message.context, []).append(message)
+    changed: dict[str | None, int] = {}  # per cell, how many current texts have no entry of their own
+    for message in new:
+        if message.id and (message.context, message.id) not in exact:
+            changed[message.context] = changed.get(message.context, 0) + 1
     for message in new:
         if not message.id:
             continue
@@ -249,8 +319,9 @@ def merge(old: Any, new: Any) -> Any:
                 key=lambda m: difflib.SequenceMatcher(None, str(m.id), str(message.id)).ratio(),
                 default=None,
             )
+            one_for_one = len(candidates) == 1 and changed.get(message.context) == 1  # the cell's one text, edited
             if best is not None and (
-                len(candidates) == 1 or difflib.SequenceMatcher(None, str(best.id), str(message.id)).ratio() > 0.5
+                one_for_one or difflib.SequenceMatcher(None, str(best.id), str(message.id)).ratio() > 0.5
             ):
                 left.pop((best.context, best.id))
                 fresh.string, fresh.flags = best.string, {"fuzzy"}
@@ -336,6 +407,14 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
     >>> print(render_code('start_lesson("00_x")\nhint = check(hint="Count.")', {"Count.": "Numărați."}.get, "ro")[0])
     start_lesson("00_x", lang='ro')
     hint = check(hint='Numărați.')
+    >>> print(render_code('match("q1", ["A b"], ["Yes"], labels=own)', {"Yes": "Da"}.get, "ro")[0])
+    match("q1", ["A b"], ["Yes"], labels={**{'Yes': 'Da'}, **(own)})
+    >>> print(render_code('choice(\n    "q1",\n    ["Email"],\n)', {"Email": "E-mail"}.get, "ro")[0])
+    choice(
+        "q1",
+        ["Email"],
+        labels={'Email': 'E-mail'},
+    )
 
     """
     tree = _parse(source)
@@ -343,7 +422,8 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
         return source, 0, 0
     spans: list[tuple[tuple[int, int], tuple[int, int], str]] = []
     translated = untranslated = 0
-    options = {id(node) for kind, node in code_strings(source) if kind == "option"}
+    options = {(node.lineno, node.col_offset) for kind, node in code_strings(source) if kind == "option"}
+    bound = _bound_lists(tree)
     for kind, node in code_strings(source):
         if kind == "option":
             continue
@@ -353,28 +433,36 @@ def render_code(source: str, lookup: Any, lang: str) -> tuple[str, int, int]:
             translated += 1
         else:
             untranslated += 1
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or node.end_lineno is None or node.end_col_offset is None:
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or call.end_lineno is None or call.end_col_offset is None:
             continue
-        name = _name(node.func)
+        name = _name(call.func)
         extra = ""
-        if name == "start_lesson" and not any(k.arg == "lang" for k in node.keywords):
+        if name == "start_lesson" and not any(k.arg == "lang" for k in call.keywords):
             extra = f", lang={lang!r}"
-        elif name in OPTION_CALLS and not any(k.arg == "labels" for k in node.keywords):
-            labels = {}
-            for position in OPTION_CALLS[name]:
-                if position < len(node.args):
-                    for element in _strings_in(node.args[position]):
-                        if id(element) in options and lookup(element.value):
-                            labels[element.value] = lookup(element.value)
+        elif name in OPTION_CALLS:
+            labels = {
+                element.value: lookup(element.value)
+                for element in _options_of(call, bound)
+                if (element.lineno, element.col_offset) in options and lookup(element.value)
+            }
             translated += len(labels)
-            if labels:
+            given = next((k.value for k in call.keywords if k.arg == "labels"), None)
+            if labels and given is not None:  # the lesson's own labels (computed) win over the catalog's
+                start, end_at = (given.lineno, given.col_offset), (given.end_lineno, given.end_col_offset)
+                own = ast.get_source_segment(source, given)
+                spans.append((start, end_at, f"{{**{labels!r}, **({own})}}"))  # type: ignore[arg-type]
+            elif labels:
                 extra = f", labels={labels!r}"
         if extra:
-            end = (node.end_lineno, node.end_col_offset - 1)  # just before the call's closing parenthesis
-            line = source.splitlines(keepends=True)[end[0] - 1].encode("utf-8")
-            before = line[: end[1]].rstrip()
-            if before.endswith(b","):  # a trailing comma (a call over several lines): add after it
+            end = (call.end_lineno, call.end_col_offset - 1)  # just before the call's closing parenthesis
+            lines = source.splitlines(keepends=True)
+            closing = lines[end[0] - 1].encode("utf-8")[: end[1]]
+            before = ("".join(lines[: end[0] - 1]).encode("utf-8") + closing).rstrip()
+            if before.endswith(b",") and not closing.strip():  # the ")" on a line of its own: a line before it
+                indent = closing.decode("utf-8") + "    "
+                end, extra = (end[0], 0), f"{indent}{extra[2:]},\n"
+            elif before.endswith(b","):  # a trailing comma (a call over several lines): add after it
                 extra = extra[2:] + ","
             spans.append(((end[0], end[1]), (end[0], end[1]), extra))
     return (_replace_spans(source, spans) if spans else source), translated, untranslated

@@ -29,7 +29,9 @@ _PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdif]")
 def extract_content_yaml(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """A Babel extractor: the translatable fields of one content file (``mopskit.content.TRANSLATABLE``).
+    """A Babel extractor: the translatable fields of one content file (``mopskit.content.TRANSLATABLE``, ``LABELS``).
+
+    A YAML file's fields by key, wherever they sit; a CSV file's columns by header.
 
     Registered in ``babel-content.cfg`` (``[extractors] content_yaml = mopskit.catalogs:extract_content_yaml``).
     Yields ``(line, None, text, comments)`` for each text, the comment naming the file and the field.
@@ -38,9 +40,19 @@ def extract_content_yaml(
 
     from ..content import LABELS, TRANSLATABLE
 
-    name = Path(getattr(fileobj, "name", "")).stem
+    path = Path(getattr(fileobj, "name", ""))
+    name = path.stem
     fields = (*TRANSLATABLE.get(name, ()), *LABELS.get(name, ()))
     if not fields:
+        return
+    if path.suffix == ".csv":  # a table: the listed columns' cells, one entry per distinct text
+        import csv
+
+        rows = csv.DictReader(io.StringIO(fileobj.read().decode("utf-8-sig")))
+        for line, row in enumerate(rows, 2):
+            for key in fields:
+                if (row.get(key) or "").strip():
+                    yield line, None, row[key], [f"{name}.csv: {key}"]
         return
     root = yaml.compose(fileobj.read().decode("utf-8"))
 
@@ -78,8 +90,9 @@ def extract_python(
             yield node.lineno, node.func.id, texts[0], []
         elif node.func.id in ("_n", "ngettext") and len(node.args) == 3 and len(texts) >= 2:
             first, second = node.args[0], node.args[1]
-            if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in (first, second)):
-                yield node.lineno, node.func.id, (first.value, second.value), []
+            if isinstance(first, ast.Constant) and isinstance(second, ast.Constant):
+                if isinstance(first.value, str) and isinstance(second.value, str):
+                    yield node.lineno, node.func.id, (first.value, second.value), []
 
 
 def _flags(message: Any) -> None:
@@ -117,9 +130,9 @@ def extract_package(root: Path, domain: str) -> Any:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments, context=context)
-    for message in catalog:
-        if message.id:
-            _flags(message)
+    for entry in catalog:
+        if entry.id:
+            _flags(entry)
     return catalog
 
 

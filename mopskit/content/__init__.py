@@ -25,7 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MopskitError
-from ..i18n import content_text
+from ..i18n import _, content_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,15 +40,36 @@ TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "facts": ("text",),
     "figures": ("statement",),
     "glossary": ("definition",),
+    "lead_scenarios": ("question",),
     "metrics": ("definition",),
     "roles": ("remit", "view"),
+    "scenarios": ("brief", "story"),
+    "selection_scenarios": ("brief", "title"),
+    "strategy_plans": ("brief",),
     "team_models": ("summary", "fits"),
 }
 # Names that are shown translated but stay English as values (options of a widget, keys of an answer): the
 # content catalog holds them, and the kit translates them where it shows them (content_text), never as it reads.
 LABELS: dict[str, tuple[str, ...]] = {
-    "strategy_plans": ("name",),
-}
+    "archetypes": ("name",),
+    "goal_words": ("terms",),  # the scopes a goal can name (the goal builder offers them)
+    # a metric's name, its label in a goal sentence, and its variants' names, users and formulas' parts
+    "metrics": ("name", "label", "used_by", "numerator", "denominator"),
+    "problems": ("problem",),
+    "responsibilities": ("name",),
+    "roles": ("name", "tasks", "tools"),  # tasks: the task matcher reads the English words
+    # the quizzes' situations, claims and findings: options and rows of widgets, compared in English
+    "scenarios": ("text", "clue", "complaint", "situation", "work", "claim", "case", "not_a_function", "title",
+                  "finding", "tasks"),
+    # the requirements' texts and who asked (shown in explanations and the weights explorer), what people said
+    "selection_email_requirements": ("requirement", "stakeholder"),
+    "selection_event_requirements": ("Need", "Asked by"),
+    "selection_scenarios": ("who", "said"),
+    "strategy_plans": ("name", "title", "needs", "sla", "definition", "ask", "action", "audience", "channel",
+                       "goals", "summary"),
+    "survey_tasks": ("task",),  # the survey's tasks: options of lesson 02, as the survey's data spells them
+    "team_models": ("name",),
+}  # fmt: skip
 
 
 def names() -> list[str]:
@@ -156,5 +177,5 @@ def cite(source_id: str) -> str:
     """
     source = _source(source_id)
     if source.get("via"):
-        return f'{source["title"]}, as reported in "{source_title(source["via"])}"'
+        return _('{title}, as reported in "{via}"').format(title=source["title"], via=source_title(source["via"]))
     return str(source["title"])

@@ -14,8 +14,9 @@ back to the site after sales recycled them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,7 +169,7 @@ def activity_chunks(
     *,
     end: pd.Timestamp,
     chunk: int,
-    live_campaign: object,
+    live_campaign: Callable[[pd.DataFrame], Any],
 ) -> Iterator[pd.DataFrame]:
     """Yield the behaviour log, ``chunk`` contacts at a time, each chunk in time order.
 

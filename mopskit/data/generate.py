@@ -353,7 +353,7 @@ def generate(
 
 NEVER = np.datetime64("2262-01-01", "ns")  # "not unsubscribed" (a date no event reaches)
 BIG_TABLES = ("email_events", "contacts", "activities")
-DATETIME_COLUMNS = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
+DATETIME_COLUMNS: tuple[str, ...] = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "routed_at")
 DATETIME_COLUMNS += ("first_sales_touch_at", "status_at", "consent_at")
 
 

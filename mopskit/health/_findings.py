@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import count, number
 from ..data.exports import Imports
+from ..errors import ParameterError
+from ..i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EVIDENCE_ROWS", "SECTIONS", "SEVERITIES", "Context", "Finding", "Settings", "share"]
+__all__ = ["EVIDENCE_ROWS", "SECTIONS", "SEVERITIES", "Context", "Finding", "Settings", "settings_of", "share"]
 
 SEVERITIES = ("high", "medium", "low", "info")
 # the report's sections, in the order a MOps lead reads them
@@ -34,8 +37,11 @@ class Settings:
     """The thresholds of the health check; every one is explained in the report.
 
     Attributes:
-        sla_hours: sales follows up a new MQL within this many hours (first sales touch, or the SQL date when
-            the export has no first-touch column).
+        sla_hours: sales follows up a new MQL within this many business hours (first sales touch, or the SQL
+            date when the export has no first-touch column); the default is :func:`mopskit.leads.sla_status`'s.
+        business_hours: the working week the SLA counts, ``HH:MM-HH:MM`` with optional days (see
+            :func:`mopskit.leads.parse_business_hours`).
+        time_zone: the IANA time zone of the sales team's clock.
         min_sends: campaigns with fewer sends are not judged on their rates (too few to tell).
         outlier_z: a campaign's rate is an outlier above this robust z-score (median and MAD of all campaigns).
         bounce_alarm_pct: a bounce rate at or above this is flagged whatever the other campaigns do.
@@ -45,13 +51,43 @@ class Settings:
 
     """
 
-    sla_hours: float = 48.0
+    sla_hours: float = 8.0
+    business_hours: str = "09:00-17:00 mon-fri"
+    time_zone: str = "UTC"
     min_sends: int = 100
     outlier_z: float = 3.5
     bounce_alarm_pct: float = 10.0
     unsubscribe_alarm_pct: float = 2.0
     consent_grace_hours: float = 0.0
     tracking_gap_days: int = 2
+
+
+def settings_of(values: Mapping[str, Any]) -> Settings:
+    """The thresholds given by name, checked (see :class:`Settings`); unknown names and bad values refused."""
+    names = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ParameterError(
+            _("unknown setting(s) {names}; valid: {valid}").format(
+                names=", ".join(unknown), valid=", ".join(sorted(names))
+            )
+        )
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "business_hours":
+            from ..leads import parse_business_hours
+
+            parse_business_hours(value)  # refused here, with how to write it, before anything runs
+            checked[name] = str(value)
+        elif name == "time_zone":
+            from ..leads.hours import check_time_zone
+
+            checked[name] = check_time_zone(value, function="health_check")
+        elif isinstance(getattr(Settings, name), int):  # how many: whole numbers
+            checked[name] = count(value, name, function="health_check")
+        else:
+            checked[name] = number(value, name, function="health_check", minimum=0)
+    return Settings(**checked)
 
 
 @dataclass

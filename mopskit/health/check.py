@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -17,13 +18,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import count, day, number
+from .._validate import checked, day, problem
 from ..data import connect
 from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
-from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings
+from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings, settings_of
 from .result import REPORT, HealthCheck
 from .score import health_score
 
@@ -79,24 +80,6 @@ def _as_of(con: Any, value: dt.date | None) -> pd.Timestamp:
     return last.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)
 
 
-def _settings(values: Mapping[str, Any]) -> Settings:
-    names = {f.name for f in fields(Settings)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        raise ParameterError(
-            _("unknown setting(s) {names}; valid: {valid}").format(
-                names=", ".join(unknown), valid=", ".join(sorted(names))
-            )
-        )
-    checked: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(getattr(Settings, name), int):  # how many: whole numbers
-            checked[name] = count(value, name, function="health_check")
-        else:
-            checked[name] = number(value, name, function="health_check", minimum=0)
-    return Settings(**checked)
-
-
 def _ranked(findings: list[Finding]) -> list[Finding]:
     def key(f: Finding) -> tuple[int, int, int]:
         order = PRIORITY.index(f.id) if f.id in PRIORITY else len(PRIORITY)
@@ -115,6 +98,7 @@ def _clear(out: Path) -> None:
             item.unlink()
 
 
+@checked
 def health_check(
     exports: str | Path,
     *,
@@ -125,7 +109,7 @@ def health_check(
     progress: bool = False,
     write_report: bool = True,
     work_dir: str | Path | None = None,
-    **settings: float,
+    **settings: Any,
 ) -> HealthCheck:
     """Run the MOps health check on a folder of exports and write its report.
 
@@ -140,7 +124,8 @@ def health_check(
         progress: show a progress bar.
         write_report: write the HTML report (the CSVs are always written).
         work_dir: where the working database goes (default: a temporary folder, removed at the end).
-        **settings: thresholds, see :class:`Settings` (``sla_hours=24``, ``min_sends=200``, ...).
+        **settings: thresholds, see :class:`Settings` (``sla_hours=16``, ``business_hours="08:00-16:00"``,
+            ``time_zone="Europe/Bucharest"``, ``min_sends=200``, ...).
 
     Returns:
         The :class:`HealthCheck`.
@@ -150,7 +135,7 @@ def health_check(
         ParameterError: an unknown setting or weight, a bad date.
 
     """
-    chosen = _settings(settings)
+    chosen = settings_of(settings)
     when = None if as_of is None else day(as_of, "as_of", function="health_check")
     folder = Path(exports)
     if not folder.is_dir():
@@ -270,6 +255,7 @@ def _check_folder(folder: str, out_dir: str, options: dict[str, Any]) -> FolderO
     return FolderOutcome(folder, out_dir, True, result.summary(), result.score)
 
 
+@checked
 def check_folders(
     folders: list[str | Path],
     *,
@@ -298,6 +284,10 @@ def check_folders(
     """
     from ..executor import Task, run_all
 
+    for index, folder in enumerate(folders):
+        if not isinstance(folder, str | os.PathLike):
+            rule = _("a folder (text or a path)")
+            raise ParameterError(problem("check_folders", f"folders[{index}]", rule, folder))
     names = [Path(f).resolve().name for f in folders]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -306,7 +296,7 @@ def check_folders(
                 names=", ".join(twice)
             )
         )
-    _settings({k: v for k, v in options.items() if k in {f.name for f in fields(Settings)}})
+    settings_of({k: v for k, v in options.items() if k in {f.name for f in fields(Settings)}})
     base = Path(out_dir)
     tasks = [
         Task(name, _check_folder, {"folder": str(folder), "out_dir": str(base / name), "options": dict(options)})

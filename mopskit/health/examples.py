@@ -316,20 +316,22 @@ def _hubspot_events(co: _Company, out: Path) -> pd.DataFrame:
 
 
 def _first_touch(co: _Company, planted: Planted) -> pd.Series:
-    """When sales first reached out to each MQL: within two days, except the breaches planted."""
+    """When sales first reached out to each MQL: within the SLA (8 business hours), except the breaches planted."""
+    from ..leads import add_business_hours
+
     mql = pd.to_datetime(co.contacts["mql_at"].replace("", None))
-    hours = pd.Series(co.rng.uniform(2, 40, len(mql)), index=mql.index)
-    touch = mql + pd.to_timedelta(hours, unit="h")
-    touch = touch.where(touch <= co.as_of)
+    hours = co.rng.uniform(0.5, 7.5, len(mql))
     co.late_touch, co.no_touch = [], []
     if not co.clean:
         due = co.contacts.index[(mql < co.as_of - pd.Timedelta(days=10)).fillna(False)]
         late = co.pick(co.contacts.loc[due, "contact_id"], 25)
         waiting = co.pick(set(co.contacts.loc[due, "contact_id"]) - set(late), 15)
-        is_late = co.contacts["contact_id"].isin(late)
-        touch[is_late] = mql[is_late] + pd.to_timedelta(co.rng.uniform(4 * 24, 9 * 24, int(is_late.sum())), unit="h")
-        touch[co.contacts["contact_id"].isin(waiting)] = pd.NaT
+        is_late = co.contacts["contact_id"].isin(late).to_numpy()
+        hours[is_late] = co.rng.uniform(12, 60, int(is_late.sum()))
         co.late_touch, co.no_touch = late, waiting
+    touch = add_business_hours(mql, hours).set_axis(mql.index)
+    touch = touch.where(mql.notna() & (touch <= co.as_of))
+    touch[co.contacts["contact_id"].isin(co.no_touch)] = pd.NaT
     return touch
 
 

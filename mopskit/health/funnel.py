@@ -3,7 +3,9 @@
 Stages are counted as ``mopskit.metrics.funnel`` counts them: a record has reached a stage when its lifecycle
 stage is that one or later, or when the date of that stage or a later one is filled. The SLA clock starts at the
 MQL date and stops at the first sales touch (HubSpot's 'First outreach date') where the export has it, else at
-the SQL date; an MQL not followed up yet is measured to the as-of date.
+the SQL date; an MQL not followed up yet is measured to the as-of date. The SLA is measured by
+:func:`mopskit.leads.sla_report`, in business hours (nights, weekends and holidays do not count), with the lead
+management lessons' statuses: met, late, never touched, and waiting (not due yet).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..i18n import _
+from ..leads import STAGES, SlaReport, parse_business_hours, sla_report
+from ..leads.lifecycle import MILESTONES
 from ._findings import Context, Finding, share
 
 if TYPE_CHECKING:
@@ -19,15 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FUNNEL", "check", "funnel_table"]
 
-# stage, its date column, its rank among lifecycle stages (evangelists are customers who advocate)
-FUNNEL = (
-    ("lead", "lead_at", 1),
-    ("mql", "mql_at", 2),
-    ("sql", "sql_at", 3),
-    ("opportunity", "opportunity_at", 4),
-    ("customer", "customer_at", 5),
-)
-_RANK = {"subscriber": 0, "lead": 1, "mql": 2, "sql": 3, "opportunity": 4, "customer": 5, "evangelist": 5}
+# the lifecycle stages of mopskit.leads, ranked in their order (evangelists are customers who advocate)
+_RANK = {**{stage: rank for rank, stage in enumerate(STAGES)}, "evangelist": STAGES.index("customer")}
+# stage, its date column, its rank: the lead stage, then the milestones mopskit.leads dates
+FUNNEL = tuple((stage, column, _RANK[stage]) for stage, column in (("lead", "lead_at"), *MILESTONES))
 
 
 def _crm_files(ctx: Context) -> list[str]:
@@ -60,19 +59,39 @@ def funnel_table(ctx: Context) -> pd.DataFrame:
     return table[["stage", "records", "from_previous_pct", "median_days_from_previous"]]
 
 
-def _sla_sql(ctx: Context) -> tuple[str, str]:
+def _mqls(ctx: Context) -> tuple[pd.DataFrame, str]:
+    """The MQLs up to the as-of day, each keyed by its file and row, with the moment sales followed it up."""
     files = ctx.files_with("contacts", "mql_at")
     touch = ctx.files_with("contacts", "mql_at", "first_touch_at")
     followed = f"CASE WHEN file IN {ctx.in_list(touch)} THEN first_touch_at ELSE sql_at END"
     as_of = ctx.as_of.strftime("%Y-%m-%d %H:%M:%S")
-    base = f"""
-        SELECT system, file, row, record_id, email, coalesce(owner, '(no owner)') AS owner, source_channel,
-               mql_at, {followed} AS followed_up_at,
-               greatest(date_diff('minute', mql_at, coalesce({followed}, TIMESTAMP '{as_of}')), 0) / 60.0 AS hours
-        FROM contacts
-        WHERE file IN {ctx.in_list(files)} AND mql_at IS NOT NULL AND mql_at <= TIMESTAMP '{as_of}'"""
+    frame = ctx.con.execute(
+        f"""SELECT CAST(file AS VARCHAR) || ':' || row AS contact_id, owner, mql_at,
+                   {followed} AS first_sales_touch_at
+            FROM contacts
+            WHERE file IN {ctx.in_list(files)} AND mql_at IS NOT NULL AND mql_at <= TIMESTAMP '{as_of}'"""
+    ).df()
     clock = _("first sales touch") if touch else _("SQL date (the export has no first-touch column)")
-    return base, clock
+    return frame, clock
+
+
+def _sla(ctx: Context) -> tuple[SlaReport, str]:
+    """The SLA of the exports' MQLs, measured by :func:`mopskit.leads.sla_report` in business hours.
+
+    The clock runs on the working week and time zone of the settings (``business_hours``, ``time_zone``), from
+    the MQL date to the first sales touch (or the SQL date), and for an MQL not followed up yet to the as-of day.
+    Also returns where the clock stopped, in words.
+    """
+    mqls, clock = _mqls(ctx)
+    settings = ctx.settings
+    report = sla_report(
+        mqls,
+        sla_hours=settings.sla_hours,
+        hours=parse_business_hours(settings.business_hours),
+        time_zone=settings.time_zone,
+        as_of=ctx.as_of,
+    )
+    return report, clock
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -85,31 +104,43 @@ def check(ctx: Context) -> list[Finding]:
     if not ctx.files_with("contacts", "mql_at"):
         ctx.score("funnel", float("nan"), _("no MQL dates in the exports, so the SLA cannot be measured"))
         return []
-    base, clock = _sla_sql(ctx)
+    report, clock = _sla(ctx)
     limit = float(ctx.settings.sla_hours)
-    ctx.tables["sla_by_owner"] = ctx.con.execute(
-        f"""SELECT owner, count(*) AS mqls,
-                   count(*) FILTER (WHERE followed_up_at IS NOT NULL AND hours <= {limit}) AS in_time,
-                   count(*) FILTER (WHERE hours > {limit}) AS breached,
-                   round(median(hours) FILTER (WHERE followed_up_at IS NOT NULL), 1) AS median_hours
-            FROM ({base}) GROUP BY owner ORDER BY breached DESC, owner"""
-    ).df()
-    sql = f"""SELECT system, file, row, record_id, email, owner, mql_at, followed_up_at, round(hours, 1) AS hours,
-                     CASE WHEN followed_up_at IS NULL THEN 'not followed up yet' ELSE 'followed up late' END AS problem
-              FROM ({base}) WHERE hours > {limit}"""
-    rows, head, csv = ctx.affected("sla_breaches", sql)
-    mqls = ctx.count(f"SELECT count(*) FROM ({base})")
+    schedule = _("{hours} business hours ({schedule}, {zone})").format(
+        hours=f"{limit:g}", schedule=report.hours.describe(), zone=ctx.settings.time_zone
+    )
+    by_owner = report.by_owner.rename(columns={"median_hours": "median_business_hours"})
+    ctx.tables["sla_by_owner"] = by_owner.assign(
+        compliance=by_owner["compliance"].round(1), median_business_hours=by_owner["median_business_hours"].round(1)
+    )
+    measured = report.leads[["contact_id", "first_sales_touch_at", "business_hours", "status"]]
+    ctx.con.register("health_sla_measured", measured)
+    try:
+        sql = """SELECT c.system, c.file, c.row, c.record_id, c.email, coalesce(c.owner, '(no owner)') AS owner,
+                        c.mql_at, m.first_sales_touch_at AS followed_up_at,
+                        round(m.business_hours, 1) AS business_hours, m.status AS problem
+                 FROM health_sla_measured m
+                 JOIN contacts c ON CAST(c.file AS VARCHAR) || ':' || c.row = m.contact_id
+                 WHERE m.status IN ('late', 'never touched')"""
+        rows, head, csv = ctx.affected("sla_breaches", sql)
+    finally:
+        ctx.con.unregister("health_sla_measured")
+    overall = report.overall.iloc[0]
+    due = int(overall["met"] + overall["late"] + overall["never_touched"])
     ctx.score(
         "funnel",
-        share(mqls - rows, mqls),
-        _("{good} of {total} MQLs were followed up within {hours:g} hours (clock stopped at the {clock})").format(
-            good=f"{mqls - rows:,}", total=f"{mqls:,}", hours=limit, clock=clock
+        share(int(overall["met"]), due),
+        _("{good} of {total} MQLs due were followed up within {schedule} (clock stopped at the {clock})").format(
+            good=f"{int(overall['met']):,}", total=f"{due:,}", schedule=schedule, clock=clock
         ),
     )
     if not rows:
         return []
-    waiting = ctx.count("SELECT count(*) FROM finding_sla_breaches WHERE followed_up_at IS NULL")
-    worst = ctx.tables["sla_by_owner"].iloc[0]
+    never = int(overall["never_touched"])
+    table = ctx.tables["sla_by_owner"]
+    breached = (table["late"] + table["never_touched"]).sort_values(ascending=False, kind="stable")
+    owner = table.loc[breached.index[0], "owner"]
+    worst = _("MQLs with no owner") if owner == _("(none)") else owner, int(breached.iloc[0])
     return [
         Finding(
             "sla_breaches",
@@ -119,16 +150,16 @@ def check(ctx: Context) -> list[Finding]:
             rows,
             _("MQLs"),
             _(
-                "{rows} of {mqls} MQLs waited more than {hours:g} hours for sales ({clock}); {waiting} have not "
+                "{rows} of {mqls} MQLs due waited more than {schedule} for sales ({clock}); {never} have not "
                 "been followed up at all. Most breaches: {owner} ({breached})."
             ).format(
                 rows=f"{rows:,}",
-                mqls=f"{mqls:,}",
-                hours=limit,
+                mqls=f"{due:,}",
+                schedule=schedule,
                 clock=clock,
-                waiting=f"{waiting:,}",
-                owner=worst["owner"],
-                breached=int(worst["breached"]),
+                never=f"{never:,}",
+                owner=worst[0],
+                breached=worst[1],
             ),
             _(
                 "Hand the waiting MQLs out today; then agree the SLA with sales in writing, alert the owner when an "
@@ -137,6 +168,6 @@ def check(ctx: Context) -> list[Finding]:
             head,
             rows,
             csv,
-            out_of=mqls,
+            out_of=due,
         )
     ]

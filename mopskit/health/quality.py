@@ -12,14 +12,16 @@ from itertools import combinations
 
 from ..data.exports import valid_email_sql
 from ..i18n import _
+from ..leads.lifecycle import MILESTONES as LIFECYCLE_MILESTONES
 from ._findings import Context, Finding, share
 
 __all__ = ["MILESTONES", "check"]
 
-MILESTONES = ("lead_at", "mql_at", "sql_at", "opportunity_at", "customer_at")
-# a stage whose milestone date should be filled once a record is at that stage or beyond
-_STAGE_DATE = {"mql": "mql_at", "sql": "sql_at", "opportunity": "opportunity_at", "customer": "customer_at"}
-_OWNED_STAGES = ("mql", "sql", "opportunity", "customer")
+# the stage dates in their order: the lead date, then the milestones of mopskit.leads' lifecycle
+MILESTONES = ("lead_at", *(column for _stage, column in LIFECYCLE_MILESTONES))
+# a stage whose milestone date should be filled once a record is at that stage (MQL and beyond)
+_STAGE_DATE = dict(LIFECYCLE_MILESTONES)
+_OWNED_STAGES = tuple(_STAGE_DATE)
 _WHERE = "system, file, row"
 
 

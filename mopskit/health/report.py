@@ -6,12 +6,14 @@ The page opens offline and can be mailed; every value from the exports is escape
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._html import card, escape, page
+from ..errors import ParameterError
 from ..i18n import _
-from ._findings import SECTIONS
+from ._findings import SECTIONS, settings_of
 from .plots import plot_email, plot_funnel, plot_parts, plot_tracking, png
 from .result import TONES, HealthCheck, score_text, severity_badge, summary_html
 
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
 
     from ._findings import Finding
 
-__all__ = ["render", "write_report"]
+__all__ = ["EXAMPLE", "render", "section_html", "validate_parameters", "write_report"]
+
+EXAMPLE = "example"  # the health report's ``exports`` for the bundled example exports
 
 # the kit's page style (mopskit._html.STYLE) plus what this report adds
 _STYLE = """
@@ -31,8 +35,12 @@ h3 { font-size: 1rem; margin: 0 0 0.3rem 0; } table { font-size: 0.85rem; width:
 """
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, plain: bool = False) -> str:
+    """One table cell; ``plain`` writes a whole number without a thousands separator (a row number)."""
     import pandas as pd
+
+    if plain and isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return f'<td class="num">{int(value)}</td>'
 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return '<td class="num"></td>' if not isinstance(value, str) else "<td></td>"
@@ -53,11 +61,12 @@ def _table(frame: pd.DataFrame, *, flag: str | None = None, limit: int | None = 
         return "<p><em>" + escape(_("nothing to show")) + "</em></p>"
     shown = frame if limit is None else frame.head(limit)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    numbered = [str(c) == "row" or str(c).endswith("_row") for c in shown.columns]  # row numbers, as a sheet shows
     rows = []
     for record in shown.itertuples(index=False):
         values = list(record)
         marked = flag is not None and bool(values[list(shown.columns).index(flag)])
-        cells = "".join(_cell(v) for v in values)
+        cells = "".join(_cell(v, plain=plain) for v, plain in zip(values, numbered, strict=True))
         rows.append(f'<tr class="flagged">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
     more = ""
     if limit is not None and len(frame) > limit:
@@ -69,10 +78,10 @@ def _image(fig: Any, alt: str) -> str:
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{png(fig)}">'
 
 
-def _finding_card(finding: Finding) -> str:
+def _finding_card(finding: Finding, *, links: bool = True) -> str:
     out_of = f" / {finding.out_of:,}" if finding.out_of else ""
     link = ""
-    if finding.csv:
+    if finding.csv and links:
         link = (
             f"<p>{escape(_('Every affected row ({n}), with its file and row:').format(n=f'{finding.rows:,}'))} "
             f'<a href="{escape(finding.csv)}">{escape(finding.csv)}</a></p>'
@@ -137,7 +146,12 @@ def _imports_html(result: HealthCheck) -> str:
 def _settings_html(result: HealthCheck) -> str:
     s = result.settings
     rows = [
-        (_("SLA"), _("sales follows up a new MQL within {h:g} hours").format(h=s.sla_hours)),
+        (
+            _("SLA"),
+            _("sales follows up a new MQL within {h:g} business hours ({schedule}, {zone})").format(
+                h=s.sla_hours, schedule=s.business_hours, zone=s.time_zone
+            ),
+        ),
         (_("Sends judged"), _("{n}+ emails sent").format(n=s.min_sends)),
         (
             _("Outlier"),
@@ -150,6 +164,57 @@ def _settings_html(result: HealthCheck) -> str:
     ]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"
+
+
+def section_html(result: HealthCheck, section: str, *, links: bool = True) -> str:
+    """One section of the report as HTML: what its score says, its findings with their evidence, its tables.
+
+    Args:
+        result: the health check.
+        section: a key of :data:`~mopskit.health.SECTIONS` (``consent``, ``quality``, ``email``...).
+        links: link each finding to its evidence CSV (leave out where the CSVs are not beside the page).
+
+    """
+    from .._validate import choice
+
+    choice(section, "section", list(SECTIONS), function="section_html")
+    explanation = result.health.parts.set_index("part").loc[section, "explanation"]
+    cards = [_finding_card(f, links=links) for f in result.findings if f.section == section]
+    parts = [f"<p>{escape(str(explanation))}.</p>"]
+    parts += cards or ["<p>" + escape(_("No finding in this part.")) + "</p>"]
+    parts.append(_section_tables(result, section))
+    return "".join(parts)
+
+
+def validate_parameters(values: Mapping[str, Any]) -> None:
+    """Refuse health report parameters that are well typed but wrong, before any kernel starts.
+
+    Checks that the exports folder (or ``example``) and the mapping file exist, the as-of day, and the thresholds
+    as :func:`~mopskit.health.health_check` checks them.
+
+    Raises:
+        ParameterError: saying what is wrong and how to write it.
+
+    """
+    from .._validate import day
+
+    exports = str(values.get("exports") or EXAMPLE)
+    if exports != EXAMPLE and not Path(exports).is_dir():
+        raise ParameterError(
+            _(
+                "'exports' must be '{example}' or the folder holding the exports (got {folder!r}; working folder {cwd})"
+            ).format(example=EXAMPLE, folder=exports, cwd=Path.cwd())
+        )
+    mapping = str(values.get("mapping") or "")
+    if mapping and not Path(mapping).is_file():
+        raise ParameterError(
+            _("'mapping' must be an existing mapping file (got {path!r}; working folder {cwd})").format(
+                path=mapping, cwd=Path.cwd()
+            )
+        )
+    if values.get("as_of"):
+        day(values["as_of"], "as_of", function="health_report")
+    settings_of({k: v for k, v in values.items() if k in ("sla_hours", "business_hours", "time_zone", "min_sends")})
 
 
 def render(result: HealthCheck) -> str:
@@ -178,15 +243,9 @@ def render(result: HealthCheck) -> str:
         else "<p>" + escape(_("Nothing to fix was found.")) + "</p>",
     ]
     for section, name in SECTIONS.items():
-        cards = [f for f in result.findings if f.section == section]
-        extra = _section_tables(result, section)
-        score = result.health.parts.set_index("part").loc[section]
-        parts.append(f"<h2>{escape(_(name))} <small>({escape(score_text(score['score']))})</small></h2>")
-        parts.append(f"<p>{escape(str(score['explanation']))}.</p>")
-        if not cards:
-            parts.append("<p>" + escape(_("No finding in this part.")) + "</p>")
-        parts += [_finding_card(f) for f in cards]
-        parts.append(extra)
+        score = result.health.parts.set_index("part").loc[section, "score"]
+        parts.append(f"<h2>{escape(_(name))} <small>({escape(score_text(score))})</small></h2>")
+        parts.append(section_html(result, section))
     parts += [
         f"<h2>{escape(_('What was read'))}</h2>",
         _imports_html(result),

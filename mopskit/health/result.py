@@ -154,7 +154,8 @@ def severity_badge(severity: str) -> str:
     True
     """
     colour = COLOURS[TONES.get(severity, "muted")]
+    label = {"high": _("high"), "medium": _("medium"), "low": _("low"), "info": _("info")}.get(severity, severity)
     return (
         f'<span style="font-weight:600;font-size:0.8em;padding:1px 7px;border-radius:8px;color:#fff;'
-        f'background:{colour}">{escape(severity)}</span>'
+        f'background:{colour}">{escape(label)}</span>'
     )

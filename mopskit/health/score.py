@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .._validate import number
+from .._validate import checked, number, problem
 from ..errors import ParameterError
 from ..i18n import _
 
@@ -63,6 +63,18 @@ def _number(value: float) -> str:
     return "not scored" if value != value else f"{value:.0f}/100"
 
 
+def _part_score(entry: object, part: str) -> tuple[float, str]:
+    """One part's (score, explanation), checked: a score from 0 to 100, or NaN for a part not scored."""
+    if not isinstance(entry, tuple | list) or len(entry) != 2:
+        rule = _("a pair (score from 0 to 100, explanation)")
+        raise ParameterError(problem("health_score", f"scores[{part!r}]", rule, entry))
+    value, explanation = entry
+    if isinstance(value, float) and math.isnan(value):
+        return value, str(explanation)
+    return number(value, f"scores[{part!r}]", function="health_score", minimum=0, maximum=100), str(explanation)
+
+
+@checked
 def health_score(scores: Mapping[str, tuple[float, str]], *, weights: Mapping[str, float] | None = None) -> HealthScore:
     """Combine the parts' scores into the health score.
 
@@ -89,9 +101,16 @@ def health_score(scores: Mapping[str, tuple[float, str]], *, weights: Mapping[st
             )
         )
     weights = {p: number(w, f"weights[{p!r}]", function="health_score", minimum=0) for p, w in weights.items()}
+    unknown = sorted(str(p) for p in set(scores) - set(PARTS))
+    if unknown:
+        raise ParameterError(
+            _("unknown health part(s) {parts} in 'scores'; valid: {valid}").format(
+                parts=", ".join(unknown), valid=", ".join(PARTS)
+            )
+        )
     rows = []
     for part, name in PARTS.items():
-        value, explanation = scores.get(part, (float("nan"), _("not checked")))
+        value, explanation = _part_score(scores.get(part, (float("nan"), _("not checked"))), part)
         rows.append(
             {
                 "part": part,

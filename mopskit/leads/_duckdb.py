@@ -1,7 +1,7 @@
 """The lead functions on files: the same figures as the pandas code, computed by DuckDB without loading the files.
 
 Each function here mirrors one pandas path (scoring, routing, SLA) and is tested to give the same numbers.
-The files are scanned with :func:`mopskit.metrics._engine.scan_sql` (CSV in any of Excel's encodings, Parquet,
+The files are scanned with :func:`mopskit.data.engine.scan_sql` (CSV in any of Excel's encodings, Parquet,
 a folder of Parquet); the columns are found by the data dictionary's names and aliases.
 """
 
@@ -35,7 +35,7 @@ def run(paths: Sequence[str | os.PathLike[str]], work: Callable[[Any, list[tuple
     """
     import duckdb
 
-    from ..metrics._engine import connect, query_error, scan_sql
+    from ..data.engine import connect, query_error, scan_sql
 
     scans = [scan_sql(p) for p in paths]
     for attempt in range(2):
@@ -57,11 +57,19 @@ def run(paths: Sequence[str | os.PathLike[str]], work: Callable[[Any, list[tuple
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def frame_of(result: Any) -> pd.DataFrame:
+    """A query's result as a DataFrame, through Arrow (text columns cross once instead of as Python objects)."""
+    table = result.arrow()
+    if not hasattr(table, "to_pandas"):  # a record batch reader in newer DuckDB
+        table = table.read_all()
+    return table.to_pandas()
+
+
 def columns(
     con: Any, scan: str, label: str, *, table: str, needed: Sequence[str], optional: Sequence[str] = ()
 ) -> dict[str, str]:
     """Map the kit's column names to the file's quoted columns (aliases accepted); missing needed ones raise."""
-    from ..metrics._engine import resolve_columns
+    from ..data.engine import resolve_columns
 
     return resolve_columns(con, scan, label, table=table, needed=list(needed), optional=tuple(optional))
 
@@ -242,7 +250,7 @@ def score_sql(
         kinds = f"SELECT DISTINCT lower(activity_type) AS kind FROM {acts}"
         unknown = con.sql(f"SELECT kind FROM ({kinds}) WHERE kind NOT IN ({known}) ORDER BY 1").fetchall()
         unscored = [r[0] for r in unknown if r[0]]
-        return con.sql(sql).df(), unscored
+        return frame_of(con.sql(sql)), unscored
 
     paths = [p for p in (contacts, activities) if not isinstance(p, pd.DataFrame)]
     frame, unscored = run(paths, work)
@@ -281,7 +289,9 @@ def route_sql(
     ``members`` are the active team, ``reps`` each territory's round robin in order.
     """
     active = set(members["owner"])
-    named = [(" ".join(k.split()).casefold(), v) for k, v in rules.accounts.items() if v in active] or [("", "")]
+    # every named account with its owner, and whether that owner is still active (1) or has left (0)
+    accounts = [(" ".join(k.split()).casefold(), v, float(v in active)) for k, v in rules.accounts.items()]
+    accounts = accounts or [("", "", 0.0)]
     countries = [(c, t) for t, codes in rules.territories.items() for c in codes] or [("", "")]
     rotation = [(t, name, i, len(people)) for t, people in reps.items() for i, name in enumerate(people)]
     rotation = rotation or [("", "", 0, 1)]
@@ -304,18 +314,19 @@ def route_sql(
         country = "upper(country)" if "country" in have else "CAST(NULL AS VARCHAR)"
         ord_ = order_by if order_by in have else "CAST(NULL AS TIMESTAMP)"
         where = f"WHERE {only_with} IS NOT NULL" if only_with else ""
-        named_ok = "n.owner IS NOT NULL" if uses_named else "false"
+        named_ok = "coalesce(a.active, 0) = 1" if uses_named else "false"
         terr_ok = f"t.territory IN ({staffed})" if uses_territory else "false"
         goes_territory = f"{terr_ok} AND NOT ({named_ok})" if not territory_first else terr_ok
         goes_named = f"{named_ok} AND NOT ({terr_ok})" if territory_first else named_ok
+        key = f"lower(trim(regexp_replace({company}, '\\s+', ' ', 'g')))"  # as RoutingRules.account_owner
         sql = f"""
             WITH x AS (
-                SELECT CAST(l.contact_id AS VARCHAR) AS contact_id, {company} AS company, {country} AS country,
-                       {ord_} AS ord, l._row, n.owner AS named_owner, t.territory,
+                SELECT CAST(l.contact_id AS VARCHAR) AS contact_id, l._company AS company, l._country AS country,
+                       {ord_} AS ord, l._row, a.owner AS any_named, t.territory,
                        {goes_territory} AS by_territory, {goes_named} AS by_named
-                FROM (SELECT * FROM {rel} {where}) l
-                LEFT JOIN {_values(named, "n(k, owner)")} ON lower(regexp_replace({company}, '\\s+', ' ', 'g')) = n.k
-                LEFT JOIN {_values(countries, "t(code, territory)")} ON {country} = t.code
+                FROM (SELECT *, {company} AS _company, {key} AS _key, {country} AS _country FROM {rel} {where}) l
+                LEFT JOIN {_values(accounts, "a(k, owner, active)")} ON l._key = a.k
+                LEFT JOIN {_values(countries, "t(code, territory)")} ON l._country = t.code
             ),
             y AS (
                 SELECT *, CASE WHEN by_territory THEN row_number() OVER (
@@ -324,22 +335,22 @@ def route_sql(
                 FROM x
             )
             SELECT y.contact_id,
-                   CASE WHEN by_named THEN named_owner WHEN by_territory THEN r.owner
+                   CASE WHEN by_named THEN any_named WHEN by_territory THEN r.owner
                         ELSE {literal(rules.queue)} END AS owner,
                    CASE WHEN by_named THEN 'named_account' WHEN by_territory THEN 'territory'
                         ELSE 'fallback' END AS rule,
-                   y.territory, coalesce(turn, 0) AS turn, y.company, y.country, y.named_owner AS named_found
+                   y.territory, coalesce(turn, 0) AS turn, y.company, y.country, y.any_named AS named_owner
             FROM y LEFT JOIN {_values(rotation, "r(territory, owner, idx, n)")}
                  ON r.territory = y.territory AND CAST(r.idx AS BIGINT) = (y.turn - 1) % CAST(r.n AS BIGINT)
             ORDER BY y._row
         """
-        return con.sql(sql).df()
+        return frame_of(con.sql(sql))
 
     frame = run([leads], work)
     frame["turn"] = frame["turn"].astype("int64")
-    # the reason names an account owner who has left, as the pandas code does
-    frame["named_owner"] = rules.account_owners(frame["company"]).to_numpy(dtype=object)
-    return frame.drop(columns="named_found")
+    # the account's owner even when they have left (the reason names them), None where there is none
+    frame["named_owner"] = frame["named_owner"].astype(object).where(frame["named_owner"].notna(), None)
+    return frame
 
 
 def sla_sql(
@@ -425,7 +436,7 @@ def sla_sql(
                           - {business_seconds_sql("a", hours, day="da")}) / 3600.0, 6) AS business_hours
             FROM d ORDER BY _row
         """
-        return con.sql(sql).df()
+        return frame_of(con.sql(sql))
 
     frame = run([contacts], work)
     for column in ("mql_at", "first_sales_touch_at"):

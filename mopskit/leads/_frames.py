@@ -2,7 +2,7 @@
 
 A function takes a table as a DataFrame or as the path of a CSV/Parquet file. On a DataFrame the columns are
 renamed to the kit's names (the data dictionary's aliases are accepted, as when reading a file); on a path the
-file is scanned by DuckDB (:mod:`mopskit.metrics._engine`) and never loaded whole into pandas.
+file is scanned by DuckDB (:mod:`mopskit.data.engine`) and never loaded whole into pandas.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import table_spec
-from ..data._schema import normalize_name
+from .._validate import finish
+from ..data import normalize_name, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ..metrics._common import finish, notes
+from ..metrics import notes
 
 __all__ = ["Table", "finish", "frame_columns", "is_path", "moment", "none_for_missing", "notes", "to_utc"]
 

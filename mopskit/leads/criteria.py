@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._frames import finish
@@ -136,6 +137,7 @@ class MqlCriteria:
         return " and ".join(c.describe() for c in self.conditions)
 
 
+@checked
 def criteria_sets() -> dict[str, MqlCriteria]:
     """The sets of MQL criteria in ``mopskit/content/mql_criteria.yaml``, by name.
 
@@ -148,6 +150,7 @@ def criteria_sets() -> dict[str, MqlCriteria]:
     return {name: MqlCriteria.from_dict(entry, name=name) for name, entry in data["sets"].items()}
 
 
+@checked
 def mql_criteria(name: str | None = None) -> MqlCriteria:
     """One set of MQL criteria by name (default: the agreed one).
 
@@ -163,6 +166,7 @@ def mql_criteria(name: str | None = None) -> MqlCriteria:
     return sets[choice(chosen, "name", list(sets), function="mql_criteria")]
 
 
+@checked
 def apply_criteria(leads: pd.DataFrame, criteria: MqlCriteria | str | None = None) -> pd.DataFrame:
     """Add ``meets`` (every condition met) and ``missed`` (the conditions not met, in words) to scored leads.
 
@@ -179,6 +183,7 @@ def apply_criteria(leads: pd.DataFrame, criteria: MqlCriteria | str | None = Non
     return result
 
 
+@checked
 def backtest_criteria(
     scored_at_mql: pd.DataFrame,
     sets: Iterable[MqlCriteria | str] | None = None,
@@ -278,6 +283,7 @@ class Outcome:
         )
 
 
+@checked
 def model_outcome(
     contacts: pd.DataFrame,
     activities: pd.DataFrame,
@@ -320,6 +326,7 @@ def model_outcome(
     )
 
 
+@checked
 def criteria_threshold(
     contacts: pd.DataFrame,
     activities: pd.DataFrame,

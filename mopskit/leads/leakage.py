@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import checked
 from ..i18n import _
 from ._frames import finish, frame_columns, moment, to_utc
 
@@ -71,6 +72,7 @@ def _open_in(frame: pd.DataFrame, stage: str, entered: str, next_column: str) ->
     return here
 
 
+@checked
 def stage_ageing(
     contacts: pd.DataFrame, *, as_of: Any = None, stalled_after: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
@@ -113,6 +115,7 @@ def stage_ageing(
     return finish(pd.DataFrame(rows), notes=[_("Ages are counted to {cut:%Y-%m-%d %H:%M}.").format(cut=cut)])
 
 
+@checked
 def funnel_leakage(
     contacts: pd.DataFrame, *, as_of: Any = None, stalled_after: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
@@ -167,6 +170,7 @@ def funnel_leakage(
     return finish(pd.DataFrame(rows), notes=[_("Counted as of {cut:%Y-%m-%d %H:%M}.").format(cut=cut)])
 
 
+@checked
 def recycling(
     contacts: pd.DataFrame,
     activities: pd.DataFrame | None = None,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .._validate import checked
 from ..i18n import _
 from ._frames import finish, frame_columns, to_utc
 
@@ -28,6 +29,7 @@ MILESTONES: tuple[tuple[str, str], ...] = (
 SENT_BACK = {"mql": "lead", "sql": "lead"}  # recycling returns a lead to marketing's nurture
 
 
+@checked
 def check_path(path: Sequence[str]) -> list[str]:
     """The problems of a history of stages, in words (an empty list: the path is allowed).
 
@@ -61,6 +63,7 @@ def check_path(path: Sequence[str]) -> list[str]:
     return problems
 
 
+@checked
 def stage_of(contacts: pd.DataFrame) -> pd.Series:
     """The furthest stage each contact's milestone dates show (lead when none is filled).
 
@@ -75,6 +78,7 @@ def stage_of(contacts: pd.DataFrame) -> pd.Series:
     return stage
 
 
+@checked
 def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     """Contacts whose lifecycle does not follow the allowed order, one row per problem found.
 
@@ -119,9 +123,9 @@ def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     if "lifecycle_stage" in frame.columns:
         said = frame["lifecycle_stage"].astype("string").str.strip().str.lower()
         rank = {s: i for i, s in enumerate(STAGES)}
-        said_rank = said.map(rank)
+        said_rank = pd.to_numeric(said.map(rank), errors="coerce")  # numbers even when the table is empty
         shown = stage_of(frame)
-        shown_rank = shown.map(rank)
+        shown_rank = pd.to_numeric(shown.map(rank), errors="coerce")
         known = said_rank.notna()
         behind = known & (said_rank < shown_rank) & ~((said == "subscriber") & (shown == "lead"))
         ahead = known & (said_rank > shown_rank) & (said_rank > rank["lead"])
@@ -141,6 +145,7 @@ def lifecycle_problems(contacts: pd.DataFrame) -> pd.DataFrame:
     return finish(seen, notes=[])
 
 
+@checked
 def lifecycle_sample(contacts: pd.DataFrame, *, size: int = 10, broken: int = 4) -> pd.DataFrame:
     """A small table to check by eye: some contacts whose dates break the order, and clean ones.
 

@@ -163,14 +163,14 @@ def _funnel_frame(contacts: pd.DataFrame | Path) -> pd.DataFrame:
     """The columns the funnel needs, typed; from a file through DuckDB (only these columns come into pandas)."""
     if isinstance(contacts, pd.DataFrame):
         return contacts
-    from ._duckdb import relation, run
+    from ._duckdb import frame_of, relation, run
 
     def work(con: Any, scans: list[tuple[str, str]]) -> pd.DataFrame:
         scan, label = scans[0]
         rel, _have = relation(
             con, scan, label, table="contacts", needed=["contact_id", "created_at"], optional=FUNNEL_COLUMNS
         )
-        return con.sql(f"SELECT * FROM {rel}").df()
+        return frame_of(con.sql(f"SELECT * FROM {rel}"))
 
     return run([contacts], work)
 
@@ -237,13 +237,13 @@ def executive_summary(report: LeadReport) -> list[str]:
             "Of {due} MQLs due, {met} were touched within {target:g} business hours ({hours}): {rate:.1f}% "
             "compliance; {late} were touched late and {never} never."
         ).format(
-            due=due,
-            met=int(row["met"]),
+            due=f"{due:,}",
+            met=f"{int(row['met']):,}",
             target=sla.target_hours,
             hours=sla.hours.describe(),
             rate=sla.compliance,
-            late=int(row["late"]),
-            never=int(row["never_touched"]),
+            late=f"{int(row['late']):,}",
+            never=f"{int(row['never_touched']):,}",
         )
     ]
     owner, source = sla.worst("owner"), sla.worst("source")
@@ -257,7 +257,7 @@ def executive_summary(report: LeadReport) -> list[str]:
         if queue in people.index and people.loc[queue, "mqls"]:
             sentences.append(
                 _("The fallback queue ({queue}) held {n} MQLs, {rate:.0f}% touched in time.").format(
-                    queue=queue, n=int(people.loc[queue, "mqls"]), rate=people.loc[queue, "compliance"]
+                    queue=queue, n=f"{int(people.loc[queue, 'mqls']):,}", rate=people.loc[queue, "compliance"]
                 )
             )
     if source:
@@ -277,7 +277,7 @@ def executive_summary(report: LeadReport) -> list[str]:
     if "mql" in ageing.index and ageing.loc["mql", "stalled"]:
         sentences.append(
             _("{n} MQLs have waited more than {days:g} days with no decision.").format(
-                n=int(ageing.loc["mql", "stalled"]), days=ageing.loc["mql", "stalled_after_days"]
+                n=f"{int(ageing.loc['mql', 'stalled']):,}", days=ageing.loc["mql", "stalled_after_days"]
             )
         )
     if len(report.routing):
@@ -286,7 +286,7 @@ def executive_summary(report: LeadReport) -> list[str]:
             names = ", ".join(sorted(set(gone["owner"].astype(str))))
             sentences.append(
                 _("{n} leads were routed to someone who had already left ({names}): fix the rotation first.").format(
-                    n=len(gone), names=names
+                    n=f"{len(gone):,}", names=names
                 )
             )
     if report.scores is not None and "mql_at" in report.scores.columns:
@@ -294,7 +294,7 @@ def executive_summary(report: LeadReport) -> list[str]:
         if len(waiting):
             sentences.append(
                 _("{n} contacts score {t:g} or more but are not MQLs in the CRM: check the MQL automation.").format(
-                    n=len(waiting), t=report.threshold
+                    n=f"{len(waiting):,}", t=report.threshold
                 )
             )
     return sentences

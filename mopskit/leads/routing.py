@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import choice
+from .._validate import checked, choice
 from ..errors import ParameterError
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, none_for_missing, to_utc
@@ -124,6 +124,7 @@ class RoutingRules:
         return next((t for t, codes in self.territories.items() if code in codes), None)
 
 
+@checked
 def routing_rules(name: str = "lead_routing") -> RoutingRules:
     """Load routing rules from the kit's content (``lead_routing`` is the sample company's).
 
@@ -150,6 +151,7 @@ def _team(team: Table) -> pd.DataFrame:
     return frame
 
 
+@checked
 def active_owners(team: Table, *, as_of: Any = None) -> pd.DataFrame:
     """The members of the team who can take leads at a moment: started, not left, and marked active.
 
@@ -177,6 +179,7 @@ def active_owners(team: Table, *, as_of: Any = None) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
+@checked
 def route_leads(
     leads: Table,
     team: Table,
@@ -375,6 +378,7 @@ def _notes(decided: pd.DataFrame, rules: RoutingRules) -> list[str]:
     ]
 
 
+@checked
 def routing_problems(contacts: pd.DataFrame, team: Table) -> pd.DataFrame:
     """Leads the CRM routed where no rule would: to someone who had left, or to an owner the team does not know.
 

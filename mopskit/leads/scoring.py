@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import checked
 from ..errors import ParameterError
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, to_utc
@@ -221,6 +222,7 @@ def _bands(column: str, bands: list[Any] | tuple[Any, ...]) -> tuple[Band, ...]:
     return tuple(out)
 
 
+@checked
 def scoring_model(name: str = "lead_scoring") -> ScoringModel:
     """Load a scoring model from the kit's content (``lead_scoring`` is the sample company's).
 
@@ -243,6 +245,7 @@ def _band_points(values: pd.Series, bands: tuple[Band, ...]) -> np.ndarray:
     return result
 
 
+@checked
 def fit_points(contacts: pd.DataFrame, model: ScoringModel | None = None) -> pd.DataFrame:
     """Fit points per rule of the model, and their sum ``fit_score``, for each contact (same index).
 
@@ -274,6 +277,7 @@ def _as_of_text(as_of: Any) -> str | None:
     return as_of if isinstance(as_of, str) and as_of in MOMENT_COLUMNS else None
 
 
+@checked
 def score_leads(
     contacts: Table,
     activities: Table,
@@ -373,7 +377,11 @@ def score_leads(
     result["score"] = (result["fit_score"] + result["behaviour_score"]).round(6)
     result["above_threshold"] = result["score"] >= model.threshold
     result["hand_raiser"] = ids.isin(raised).to_numpy()
-    result["last_activity_at"] = ids.map(last_at).to_numpy(dtype="datetime64[ns]")
+    result["last_activity_at"] = (  # no activity at all: every contact's last one is NaT
+        ids.map(last_at).to_numpy(dtype="datetime64[ns]")
+        if len(last_at)
+        else np.full(len(ids), np.datetime64("NaT"), "datetime64[ns]")
+    )
     for name in keep:
         if name in people.columns:
             result[name] = people[name].to_numpy()
@@ -431,6 +439,7 @@ class ScoreExplanation:
         )
 
 
+@checked
 def explain_score(
     contact_id: str,
     contacts: pd.DataFrame,

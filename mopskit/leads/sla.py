@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validate import checked
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, none_for_missing, to_utc
 from .hours import BusinessHours, business_hours_between, check_time_zone
@@ -67,6 +68,7 @@ def _zones(
     return mapped.fillna(default_time_zone).astype(str), _unknown_owners_note(unknown, default_time_zone)
 
 
+@checked
 def sla_status(
     contacts: Table,
     team: Table | None = None,
@@ -226,6 +228,7 @@ def _territories(owners: pd.Series, team: Table | None) -> np.ndarray:
     )
 
 
+@checked
 def sla_compliance(status: pd.DataFrame, *, by: str | Sequence[str] | None = "owner") -> pd.DataFrame:
     """Compliance per group from :func:`sla_status`: counts by status, the rate and the median time to touch.
 
@@ -244,7 +247,7 @@ def sla_compliance(status: pd.DataFrame, *, by: str | Sequence[str] | None = "ow
     [['x', 50.0], ['y', nan]]
 
     """
-    from ..metrics._common import as_keys, check_keys
+    from .._validate import as_keys, check_keys
 
     keys = as_keys(by)
     check_keys(keys, [g for g in GROUPS if g in status.columns], function="sla_compliance")
@@ -271,6 +274,7 @@ def sla_compliance(status: pd.DataFrame, *, by: str | Sequence[str] | None = "ow
     return finish(result[columns], notes=[])
 
 
+@checked
 def sla_breaches(status: pd.DataFrame) -> pd.DataFrame:
     """The MQLs that broke the SLA (late or never touched), longest wait first.
 
@@ -356,6 +360,7 @@ class SlaReport:
         return self.summary()
 
 
+@checked
 def sla_report(
     contacts: Table,
     team: Table | None = None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ._common import data_quality, notes, percent, rate
 from .abtest import ABTestResult, ab_test, sample_size
 from .attribution import MODELS, attribute, compare_models, touch_credits
-from .catalog import Metric, catalog, metric, metric_name, variants
+from .catalog import Metric, catalog, metric, metric_name, variant_labels, variants
 from .cohorts import acquisition_cohorts, cohort_revenue, repeat_purchase_rate, retention_curve, retention_matrix
 from .email import EMAIL_RATES, email_metrics, per_campaign
 from .funnel import funnel, funnel_stages, lead_velocity, time_in_stage
@@ -70,5 +70,6 @@ __all__ = [
     "stage_order_violations",
     "time_in_stage",
     "touch_credits",
+    "variant_labels",
     "variants",
 ]

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, amounts, checked, columns, dates, missing_keys, period
-from ..errors import ParameterError
+from .._validate import Notes, amounts, as_keys, checked, columns, dates, missing_keys, period
 from ..i18n import _
 
 __all__ = ["as_keys", "data_quality", "notes", "percent", "rate"]
@@ -49,33 +48,6 @@ def percent(numerator: pd.Series, denominator: pd.Series, *, scale: float = 100.
     num = numerator.astype("float64")
     den = denominator.astype("float64")
     return (scale * num / den.where(den != 0)).astype("float64")
-
-
-def as_keys(by: str | Sequence[str] | None) -> list[str]:
-    """Turn a ``by=`` argument into a list of column names.
-
-    >>> as_keys("channel"), as_keys(["channel", "month"]), as_keys(None)
-    (['channel'], ['channel', 'month'], [])
-    """
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    keys = [str(k) for k in by]
-    if len(set(keys)) != len(keys):
-        raise ParameterError(_("'by' names a column twice (got {keys})").format(keys=keys))
-    return keys
-
-
-def check_keys(keys: Iterable[str], valid: Sequence[str], *, function: str, extra: str = "") -> None:
-    """Raise a :class:`ParameterError` naming the valid choices for any key not in ``valid``."""
-    unknown = [k for k in keys if k not in valid]
-    if unknown:
-        raise ParameterError(
-            _("{function}: cannot group by {keys}; valid: {valid}{extra}").format(
-                function=function, keys=", ".join(repr(k) for k in unknown), valid=", ".join(valid), extra=extra
-            )
-        )
 
 
 def table_label(table: str) -> str:
@@ -217,16 +189,6 @@ def exclude_outside(
         reason="outside the period",
     )
     return frame[keep]
-
-
-def finish(
-    frame: pd.DataFrame, *, notes: Notes | Sequence[str], quality: Mapping[str, Any] | None = None
-) -> pd.DataFrame:
-    """Attach notes and data-quality counts to a result and give it a clean 0..n-1 index."""
-    if not isinstance(notes, Notes):
-        notes = Notes(notes)
-    notes.quality.update(quality or {})
-    return notes.attach(frame)
 
 
 @checked

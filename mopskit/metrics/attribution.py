@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, checked, choice, missing_keys, number
+from .._validate import Notes, checked, choice, finish, missing_keys, number
 from ..i18n import _
-from ._common import add_rates, finish, in_period, label_missing, parsed, require_columns
+from ._common import add_rates, in_period, label_missing, parsed, require_columns
 
 __all__ = ["MODELS", "attribute", "compare_models", "touch_credits"]
 

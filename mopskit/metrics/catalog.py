@@ -17,9 +17,10 @@ import pandas as pd
 from .._validate import checked
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
+from ..present import for_people
 
-__all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variants"]
+__all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variant_labels", "variants"]
 
 FAMILIES = ("email", "funnel", "money", "tests", "attribution", "quality", "cohorts", "web", "customer", "operations")
 UNITS = ("count", "percent", "points", "money", "days", "hours", "score")
@@ -217,7 +218,70 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
         for m in _entries().values()
         if (family is None or m.family == family) and (computed is None or m.computed == computed)
     ]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    headers = {
+        "name": _("name"),
+        "family": _("family"),
+        "label": _("label"),
+        "definition": _("definition"),
+        "numerator": _("numerator"),
+        "denominator": _("denominator"),
+        "formula": _("formula"),
+        "unit": _("unit"),
+        "grain": _("grain"),
+        "source": _("source"),
+        "function": _("function"),
+        "aliases": _("aliases"),
+        "method": _("method"),
+    }
+    chosen = [m for m in _entries().values() if m.name in set(table.get("name", ()))]
+    formulas = {m.formula: _formula_text(m) for m in chosen}
+    shown = {"formula": formulas, "unit": unit_words()}
+    return for_people(table, headers, labels=["label", "numerator", "denominator"], values=shown)
+
+
+def unit_words() -> dict[str, str]:
+    """How each unit of the catalog reads in the language in use.
+
+    >>> unit_words()["percent"]
+    'percent'
+    """
+    return {
+        "count": _("count"),
+        "percent": _("percent"),
+        "points": _("percentage points"),
+        "money": _("money"),
+        "days": _("days"),
+        "hours": _("hours"),
+        "score": _("score"),
+    }
+
+
+def _formula_text(m: Metric) -> str:
+    """A metric's formula in the language in use (its parts from the content catalog)."""
+    if not m.denominator:
+        return content_text(m.numerator)
+    scale = " × 100" if m.unit == "percent" else ""
+    return f"{content_text(m.numerator)} / {content_text(m.denominator)}{scale}"
+
+
+@checked
+def variant_labels() -> dict[str, str]:
+    """How each variant (``name (used_by)``) and formula (``numerator ÷ denominator``) reads in the language in use.
+
+    The keys are the English texts a lesson offers and compares (built from :func:`variants` as in lesson 05), the
+    values what a trainee reads; pass them to a widget as ``labels``.
+
+    >>> variant_labels()["unique clicks ÷ delivered"]
+    'unique clicks ÷ delivered'
+    """
+    labels: dict[str, str] = {}
+    for _index, row in variants().iterrows():
+        name, used_by = row["name"], row["used_by"]
+        labels[f"{name} ({used_by})"] = f"{content_text(name)} ({content_text(used_by)})"
+        numerator, denominator = row["numerator"], row["denominator"]
+        labels[f"{numerator} ÷ {denominator}"] = f"{content_text(numerator)} ÷ {content_text(denominator)}"
+    return labels
 
 
 @checked
@@ -243,4 +307,12 @@ def variants() -> pd.DataFrame:
         for m in _entries().values()
         for v in m.variants
     ]
-    return pd.DataFrame(rows)
+    headers = {
+        "metric": _("metric"),
+        "name": _("name"),
+        "numerator": _("numerator"),
+        "denominator": _("denominator"),
+        "used_by": _("used by"),
+    }
+    labels = ["metric", "name", "numerator", "denominator", "used_by"]
+    return for_people(pd.DataFrame(rows), headers, labels=labels)

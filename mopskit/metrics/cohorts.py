@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._validate import Notes, amounts, checked, columns, dates, missing_keys, problem, row_label
+from .._validate import Notes, amounts, checked, columns, dates, finish, missing_keys, problem, row_label
 from ..errors import DataError
 from ..i18n import _
-from ._common import finish, percent
+from ._common import percent
 
 __all__ = ["acquisition_cohorts", "cohort_revenue", "repeat_purchase_rate", "retention_curve", "retention_matrix"]
 
@@ -81,9 +81,20 @@ def _prepared(
     frame, first_day = frame[~orphans], first_day[~orphans]
     frame["cohort_month"] = first_day.dt.to_period("M")
     frame["month"] = frame["date"].dt.to_period("M")
-    frame["months_since"] = (frame["month"] - frame["cohort_month"]).apply(lambda offset: offset.n).astype("int64")
+    frame["months_since"] = (_month_number(frame["month"]) - _month_number(frame["cohort_month"])).astype("int64")
     frame["repeat_day"] = (frame["date"] > first_day) & ~frame["refund"]
     return frame
+
+
+def _month_number(months: pd.Series) -> pd.Series:
+    """Months counted from year 0 (a Series of monthly periods), so that two of them subtract as whole numbers.
+
+    Subtracting periods directly builds one offset object per row, which is slow on a real log.
+
+    >>> _month_number(pd.Series(pd.PeriodIndex(["2026-01", "2027-03"], freq="M"))).tolist()
+    [24312, 24326]
+    """
+    return months.dt.year * 12 + months.dt.month - 1
 
 
 def _refuse_dropped(log: pd.DataFrame, customer: str, date: str, *, function: str) -> None:
@@ -250,7 +261,7 @@ def retention_curve(log: pd.DataFrame, *, customer: str = "customer_id", date: s
     frame = _prepared(log, customer, date, None, function="retention_curve", notes=notes)
     last = frame["month"].max()
     cohorts = frame.drop_duplicates("customer")[["customer", "cohort_month"]]
-    horizon = cohorts["cohort_month"].apply(lambda c: (last - c).n)
+    horizon = (last.year * 12 + last.month - 1) - _month_number(cohorts["cohort_month"])
     months = range(int(horizon.max()) + 1 if len(horizon) else 0)
     observable = [int((horizon >= m).sum()) for m in months]
     active = frame.drop_duplicates(["customer", "months_since"]).groupby("months_since")["customer"].count()

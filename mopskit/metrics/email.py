@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, checked, dates, rows
+from .._validate import Notes, as_keys, check_keys, checked, dates, finish, rows
 from ..data import normalize_name, table_spec
 from ..errors import DataError, ParameterError
 from ..i18n import _
-from ._common import add_rates, as_keys, check_keys, check_period, finish, require_columns
+from ._common import add_rates, check_period, require_columns
 
 __all__ = ["EMAIL_RATES", "KNOWN_EVENT_TYPES", "email_metrics", "per_campaign"]
 
@@ -221,7 +221,7 @@ def _per_campaign_duckdb(
     """
     import duckdb
 
-    from ._engine import connect, query_error, scan_sql
+    from ..data.engine import connect, query_error, scan_sql
 
     scan, label = scan_sql(path)
     try:
@@ -241,7 +241,7 @@ def _per_campaign_duckdb(
 def _duckdb_counts(
     con: Any, scan: str, label: str, *, need_first: bool, function: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    from ._engine import resolve_columns
+    from ..data.engine import resolve_columns
 
     try:
         needed = ["campaign_id", "contact_id", "event_type"] + (["occurred_at"] if need_first else [])

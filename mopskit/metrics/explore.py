@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from .catalog import metric
 from .email import COLUMNS as EMAIL_COLUMNS
 
@@ -33,8 +33,8 @@ class Explorer:
     >>> from mopskit.data import load
     >>> explorer = Explorer(load("email_events"), load("campaigns"), load("contacts"))
     >>> table = explorer.table("leads")
-    >>> table.index.name, table.columns[0]
-    ('channel', '2025-11')
+    >>> table.index.name, table.columns.is_monotonic_increasing
+    ('channel', True)
     """
 
     events: pd.DataFrame
@@ -81,4 +81,4 @@ class Explorer:
     def label(name: str) -> str:
         """The metric's label from the catalog, e.g. ``Open rate (%)``."""
         entry = metric(name)
-        return entry.label + (" (%)" if entry.unit == "percent" else "")
+        return content_text(entry.label) + (" (%)" if entry.unit == "percent" else "")  # shown in the language

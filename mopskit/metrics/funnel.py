@@ -15,21 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Notes, checked, choice, missing_keys
+from .._validate import Notes, as_keys, check_keys, checked, choice, finish, missing_keys
 from ..data import table_spec
 from ..i18n import _
-from ._common import (
-    CONTACT_DATES,
-    add_rates,
-    as_keys,
-    check_keys,
-    exclude_outside,
-    finish,
-    label_missing,
-    month_of,
-    parsed,
-    require_columns,
-)
+from ._common import CONTACT_DATES, add_rates, exclude_outside, label_missing, month_of, parsed, require_columns
 
 __all__ = ["STAGES", "funnel", "funnel_stages", "lead_velocity", "reached", "reached_stages", "time_in_stage"]
 

@@ -13,16 +13,26 @@ from typing import Any
 
 import pandas as pd
 
-from .._validate import Notes, amounts, checked, dates, money, month, months, number, problem
+from .._validate import (
+    Notes,
+    amounts,
+    as_keys,
+    check_keys,
+    checked,
+    dates,
+    finish,
+    money,
+    month,
+    months,
+    number,
+    problem,
+)
 from ..errors import ParameterError
 from ..i18n import _
 from ._common import (
     CONTACT_DATES,
     add_rates,
-    as_keys,
-    check_keys,
     exclude_outside,
-    finish,
     in_period,
     label_missing,
     month_of,

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .._validate import checked
+from .._validate import checked, finish
 from ..data import EMAIL_PATTERN, table_spec
 from ..i18n import _
-from ._common import CONTACT_DATES, finish, parsed, require_columns
+from ._common import CONTACT_DATES, parsed, require_columns
 
 __all__ = [
     "completeness",

@@ -23,6 +23,7 @@ from ._catalog import (
     role_table,
     roles,
     team_model,
+    team_model_table,
     team_models,
 )
 from ._match import (
@@ -53,7 +54,15 @@ from ._raci import (
     suggest_raci,
 )
 from ._survey import common_tasks, most_common_task, plot_task_survey
-from ._team import CompanySketch, Reason, TeamRecommendation, company_sketches, recommend_team, sketches_table
+from ._team import (
+    CompanySketch,
+    Reason,
+    TeamRecommendation,
+    company_sketches,
+    compare_picks,
+    recommend_team,
+    sketches_table,
+)
 
 __all__ = [
     "RACI_LETTERS",
@@ -75,6 +84,7 @@ __all__ = [
     "best_role",
     "common_tasks",
     "company_sketches",
+    "compare_picks",
     "explain_matches",
     "match_archetype",
     "match_task",
@@ -97,5 +107,6 @@ __all__ = [
     "sketches_table",
     "suggest_raci",
     "team_model",
+    "team_model_table",
     "team_models",
 ]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TypeVar
 from .._validate import checked
 from ..content import cite, load_yaml
 from ..errors import MopskitError
+from ..i18n import _
+from ..present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,6 +25,7 @@ __all__ = [
     "role_table",
     "roles",
     "team_model",
+    "team_model_table",
     "team_models",
 ]
 
@@ -256,7 +259,7 @@ def role_table(*, archetype: str | None = None) -> pd.DataFrame:
     import pandas as pd
 
     chosen = roles(archetype=archetype)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "role": [r.name for r in chosen],
             "archetype": [r.archetype_name for r in chosen],
@@ -265,3 +268,28 @@ def role_table(*, archetype: str | None = None) -> pd.DataFrame:
             "source": [r.cited_in for r in chosen],
         }
     )
+    headers = {"role": _("role"), "archetype": _("archetype"), "remit": _("remit"), "note": _("note")}
+    return for_people(table, headers | {"source": _("source")}, labels=["role", "archetype"])
+
+
+@checked
+def team_model_table() -> pd.DataFrame:
+    """Return the team models as a table: the model, whose work its MOps people own, and who says so.
+
+    Shown in a lesson, the names come in the trainee's language; the table's data stays English.
+
+    >>> team_model_table().loc[0, "owns the work of"]
+    ['Makers', 'Maestros', 'Modelers']
+    """
+    import pandas as pd
+
+    models = team_models()
+    table = pd.DataFrame(
+        {
+            "model": [m.name for m in models],
+            "owns the work of": [[archetype(a).name for a in m.owns] for m in models],
+            "who says so": [_("the article") if m.owns_source != "mopskit" else _("the kit's reading") for m in models],
+        }
+    )
+    headers = {"model": _("model"), "owns the work of": _("owns the work of"), "who says so": _("who says so")}
+    return for_people(table, headers, labels=["model", "owns the work of"])

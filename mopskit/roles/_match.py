@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ._catalog import Archetype, Role, archetypes, role, roles
 
 if TYPE_CHECKING:
@@ -348,13 +348,13 @@ def explain_matches(
         else:
             clue = _("look for: {words}").format(words=", ".join(owner.matched)) if owner else ""
         row = {
-            _("task"): task,
-            _("your pick"): pick or "",
+            _("task"): content_text(task),
+            _("your pick"): content_text(pick) if pick else "",
             _("right?"): "✓" if right else ("✗" if pick else ""),
             _("clue"): clue,
         }
         if reveal:
-            row[_("most likely owner")] = owner.role.name if owner else ""
+            row[_("most likely owner")] = content_text(owner.role.name) if owner else ""
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ..profession import figure, format_number
 from ._catalog import TeamModel, team_model
 
@@ -74,7 +74,7 @@ class TeamRecommendation:
         return list(dict.fromkeys(f for r in (*self.reasons, *self.notes) for f in r.figures))
 
     def __str__(self) -> str:
-        lines = [_("Recommended: {model}").format(model=self.model.name), self.model.summary, _("Why:")]
+        lines = [_("Recommended: {model}").format(model=content_text(self.model.name)), self.model.summary, _("Why:")]
         lines += [f"  - {r}" for r in self.reasons]
         if self.notes:
             lines.append(_("Watch out:"))
@@ -89,8 +89,9 @@ class TeamRecommendation:
             return "".join(f"<li>{html.escape(str(r))}</li>" for r in reasons)
 
         notes = f"<p><em>{html.escape(_('Watch out:'))}</em></p><ul>{items(self.notes)}</ul>" if self.notes else ""
+        shown = content_text(self.model.name)
         return (
-            f"<div><strong>{html.escape(_('Recommended: {model}').format(model=self.model.name))}</strong>"
+            f"<div><strong>{html.escape(_('Recommended: {model}').format(model=shown))}</strong>"
             f"<p>{html.escape(self.model.summary)}</p><p><em>{html.escape(_('Why:'))}</em></p>"
             f"<ul>{items(self.reasons)}</ul>{notes}</div>"
         )
@@ -303,6 +304,30 @@ def company_sketches() -> list[CompanySketch]:
         CompanySketch(**{k: v for k, v in entry.items() if k != "source"})
         for entry in load_yaml("scenarios")["company_sketches"]
     ]
+
+
+@checked
+def compare_picks(picked: dict[str, str] | None) -> str:
+    """Each company sketch with the team model picked for it and the kit's recommendation, as text.
+
+    Args:
+        picked: the team model picked per company, by name (the answer of lesson 02's team exercise).
+
+    >>> print(compare_picks({}).splitlines()[0])
+    Fernway: pick a model above first, then run this cell again.
+
+    """
+    parts = []
+    for sketch in company_sketches():
+        model = (picked or {}).get(sketch.name)
+        if model:
+            line = _("{company}: you picked {model}").format(company=sketch.name, model=content_text(model))
+            parts.append(f"{line}\n{sketch.recommend()}\n")
+        else:
+            parts.append(
+                _("{company}: pick a model above first, then run this cell again.").format(company=sketch.name)
+            )
+    return "\n".join(parts)
 
 
 @checked

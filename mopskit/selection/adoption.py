@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from .._validate import day as v_day
 from .._validate import money as v_money
 from .._validate import percent as v_percent
@@ -140,6 +141,7 @@ def _usage_frame(usage: Any) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[["as_of", "tool", "seats", "active_users"]]
 
 
+@checked
 def adoption(
     usage: str | Path | pd.DataFrame | Mapping[Any, Any],
     tool: str,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._validate import checked
 from .._validate import count as v_count
 from .._validate import number as v_number
 from ..errors import ParameterError
@@ -57,6 +58,7 @@ def _year_costs(offer: Offer, *, seats: int, hourly_rate: float, year: int) -> d
     }
 
 
+@checked
 def stay_offer(
     tool: str, annual_cost: float, *, admin_hours_per_year: float = 0.0, renewal_increase_pct: float = 0.0
 ) -> Offer:
@@ -160,6 +162,7 @@ def _licence_rule(offer: Offer, seats: int) -> str:
     return rule
 
 
+@checked
 def tco(offer: Offer, *, seats: int, years: int = 3, hourly_rate: float = 50.0) -> TCO:
     """The total cost of ownership of an offer over ``years`` years.
 
@@ -286,6 +289,7 @@ def _monthly(result: TCO, months: int) -> list[float]:
     return spent
 
 
+@checked
 def compare_costs(switch: TCO, stay: TCO, *, overlap_months: float = 0.0) -> CostComparison:
     """Compare switching to an offer with keeping the current tool, and find the break-even month.
 
@@ -392,6 +396,7 @@ class BuildVsBuy:
         return f"<p>{html.escape(self.summary())}</p>" + self.by_year.to_html(index=False)
 
 
+@checked
 def build_vs_buy(
     buy: TCO,
     *,

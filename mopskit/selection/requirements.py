@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from .._validate import number as v_number
 from ..errors import DataError, ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ._common import read_table
 
 if TYPE_CHECKING:
@@ -56,8 +57,8 @@ class Requirement:
         return self.priority == "must"
 
     def label(self) -> str:
-        """``R1 Two-way sync...``: the id and the text, as tables and explanations show it."""
-        return f"{self.id} {self.text}"
+        """``R1 Two-way sync...``: the id and the text, as explanations show it (the text in the language in use)."""
+        return f"{self.id} {content_text(self.text)}"
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ def _from_frame(frame: pd.DataFrame, label: str, first_row: int = 2) -> Requirem
     return Requirements(tuple(items), label, tuple(notes))
 
 
+@checked
 def read_requirements(
     source: str | Path | pd.DataFrame | Requirements,
     *,
@@ -272,6 +274,7 @@ def read_requirements(
     return _from_frame(frame, name)
 
 
+@checked
 def requirement_catalog() -> pd.DataFrame:
     """The kit's catalog of requirements to start from, each with the survey task it comes from and its share.
 

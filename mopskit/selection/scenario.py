@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from .adoption import Adoption, adoption
 from .cost import TCO, CostComparison, compare_costs, stay_offer, tco
 from .requirements import Requirements, read_requirements
@@ -33,6 +34,7 @@ CONTENT = "selection_scenarios"
 INVENTORY = "sample_stack"  # the sample company's inventory, whatever the lesson's own data
 
 
+@checked
 def scenarios() -> list[str]:
     """The bundled scenarios' names.
 
@@ -101,6 +103,15 @@ class Scenario:
     usage: pd.DataFrame | None = field(default=None, compare=False)
     source: str = "mopskit"
 
+    def remarks(self) -> list[str]:
+        """What each stakeholder said, as ``who: “said”`` (lesson 09 asks which ones are must-haves)."""
+        return [f"{s['who']}: “{s['said']}”" for s in self.stakeholders]
+
+    def remark_labels(self) -> dict[str, str]:
+        """Each of :meth:`remarks` as a trainee reads it, in the language in use (a widget's ``labels``)."""
+        shown = [f"{content_text(s['who'])}: “{content_text(s['said'])}”" for s in self.stakeholders]
+        return dict(zip(self.remarks(), shown, strict=True))
+
     def contract(self) -> Contract:
         """The current tool's contract, from the sample inventory."""
         with content_file(INVENTORY) as path:
@@ -138,6 +149,7 @@ class Scenario:
         return adoption(self.usage, tool, target_pct=self.adoption_target_pct, seat_price=seat_price)
 
 
+@checked
 def scenario(name: str) -> Scenario:
     """One bundled scenario by name (see :func:`scenarios`); an unknown name lists the valid ones."""
     from .. import content

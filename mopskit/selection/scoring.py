@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from .._validate import count as v_count
 from ..errors import ParameterError
 from ..i18n import _, _n
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Evaluation", "score_vendors", "weighted_score"]
 
 
+@checked
 def weighted_score(offer: Offer, requirements: Requirements) -> float:
     """The offer's weighted score from 0 to 100: points earned on the nice-to-haves over points possible.
 
@@ -167,6 +169,7 @@ def _explanation(offer: Offer, req: Any, score: float | None, points: float, tot
     )
 
 
+@checked
 def score_vendors(
     requirements: Requirements | str | Path | pd.DataFrame,
     offers: Offers | str | Path | pd.DataFrame,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
@@ -32,6 +33,7 @@ def _points_without(evaluation: Evaluation, offer: str, requirement_id: str) -> 
     return float(mine["points"].sum())
 
 
+@checked
 def flip_weight(evaluation: Evaluation, requirement_id: str) -> tuple[float, str] | None:
     """The weight of one nice-to-have at which another eligible offer ties the winner, and that offer.
 
@@ -137,6 +139,7 @@ class Sensitivity:
         return f"<p>{html.escape(self.summary())}</p>" + self.table.to_html(index=False, na_rep="")
 
 
+@checked
 def what_if(evaluation: Evaluation, weights: Mapping[str, float]) -> Evaluation:
     """The same evaluation with some nice-to-haves' weights changed (``{"N2": 8}``).
 
@@ -150,6 +153,7 @@ def what_if(evaluation: Evaluation, weights: Mapping[str, float]) -> Evaluation:
     return score_vendors(evaluation.requirements.with_weights(weights), evaluation.offers, seats=evaluation.seats)
 
 
+@checked
 def sensitivity(evaluation: Evaluation, *, change: float = 1.0) -> Sensitivity:
     """Move each nice-to-have's weight by ±``change`` and find the smallest move that changes the winner.
 

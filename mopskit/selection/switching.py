@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from .._validate import count as v_count
 from .._validate import day as v_day
 from .._validate import number as v_number
@@ -57,6 +58,7 @@ class Contract:
     holds_personal_data: bool = False
 
 
+@checked
 def contract_of(inventory: str | Path | pd.DataFrame, tool: str) -> Contract:
     """The contract of one tool of a stack inventory (file or DataFrame, a team's own column names welcome).
 
@@ -106,6 +108,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return target.replace(day=min(day.day, last))
 
 
+@checked
 def notice_deadline(renewal: dt.date, notice_days: int) -> dt.date:
     """The last day to give notice: the renewal date minus the notice period.
 
@@ -115,6 +118,7 @@ def notice_deadline(renewal: dt.date, notice_days: int) -> dt.date:
     return renewal - dt.timedelta(days=int(notice_days))
 
 
+@checked
 def training_sessions(training: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """How many sessions each role needs: people ÷ people per session, rounded up.
 
@@ -239,6 +243,7 @@ def _weeks(value: Any, name: str) -> float:
     return v_number(value, name, function="switch_plan", minimum=0, rule=_("a number of weeks, 0 or more"))
 
 
+@checked
 def switch_plan(
     current: Contract,
     *,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._validate import checked
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from ._common import read_table
@@ -36,6 +37,7 @@ _WORDS = {"yes": 5.0, "y": 5.0, "true": 5.0, "no": 0.0, "n": 0.0, "false": 0.0}
 _COSTS = ("implementation", "integration", "migration", "training")
 
 
+@checked
 def parse_score(cell: Any) -> tuple[float | None, str]:
     """Read one score cell: a number from 0 to 5, or yes/no (5/0), optionally followed by a note.
 
@@ -43,7 +45,7 @@ def parse_score(cell: Any) -> tuple[float | None, str]:
         ``(score, note)``; ``(None, "")`` for an empty cell.
 
     Raises:
-        ValueError: the cell is not a score (the caller names the row and column).
+        DataError: the cell is not a score (a ValueError too; the readers name the row and column).
 
     >>> parse_score("4 - native connector"), parse_score("yes"), parse_score("3,5"), parse_score(None)
     ((4.0, 'native connector'), (5.0, ''), (3.5, ''), (None, ''))
@@ -56,13 +58,19 @@ def parse_score(cell: Any) -> tuple[float | None, str]:
     else:
         found = _SCORE.match(str(cell))
         if not found:
-            raise ValueError(str(cell))
+            raise DataError(_score_problem(cell))
         word = found["score"].lower()
         score = _WORDS[word] if word in _WORDS else float(word.replace(",", "."))
         note = (found["note"] or "").strip()
     if not 0 <= score <= SCORE_MAX:
-        raise ValueError(str(cell))
+        raise DataError(_score_problem(cell))
     return score, note
+
+
+def _score_problem(cell: Any) -> str:
+    return _(
+        "parse_score: a score must be a number from 0 to {top}, or yes/no, perhaps with a note (got {cell!r})"
+    ).format(top=SCORE_MAX, cell=cell)
 
 
 @dataclass(frozen=True)
@@ -325,6 +333,7 @@ def _offers_from_frame(frame: pd.DataFrame, requirements: Requirements, label: s
     return Offers(tuple(offers), label, tuple(notes))
 
 
+@checked
 def read_vendors(
     source: str | Path | pd.DataFrame | Offers,
     requirements: Requirements,

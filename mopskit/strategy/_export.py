@@ -8,15 +8,21 @@ from pathlib import Path
 from .._html import escape, page, table
 from .._validate import checked
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ._plan import STEP_TITLES, Plan
 from ._review import plan_progress, review_plan
 
 __all__ = ["export_plan", "to_html", "to_markdown"]
 
 
+def _shown(text: str) -> str:
+    """A text of the plan as read: the example plans' words and the kit's translated, any other as typed."""
+    shown = content_text(text)
+    return shown if shown != text else _(text) if text else text
+
+
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|") or "—"
+    return " ".join(_shown(str(text)).split()).replace("|", "\\|") or "—"
 
 
 def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -55,7 +61,7 @@ def to_markdown(plan: Plan, *, today: date | None = None, review: bool = True) -
         lines += [_("Status on {day}: {progress}; plan review {score:.0%}.").format(
             day=day.isoformat(), progress=plan_progress(plan, today=day), score=result.score), ""]  # fmt: skip
     for number, (title, headers, rows) in enumerate(_sections(plan, day, marks=review), 1):
-        lines += [f"## {number}. {_(title)}", ""]
+        lines += [f"## {number}. {_shown(title)}", ""]
         lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows or [[""] * len(headers)]]
         open_points = [] if not review or result.step(number).passed else result.step(number).reasons
@@ -77,14 +83,14 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     day = today or date.today()
     review = review_plan(plan, today=day)
     e = escape
-    title = plan.title or _("MOps strategy plan")
+    title = _shown(plan.title) if plan.title else _("MOps strategy plan")
     status = _("Status on {day}: {progress}; plan review {score:.0%}.").format(
         day=day.isoformat(), progress=plan_progress(plan, today=day), score=review.score
     )
     body = [f"<h1>{e(title)}</h1>", f"<p class='status'>{e(status)}</p>"]
     for number, (heading, headers, rows) in enumerate(_sections(plan, day), 1):
-        body.append(f"<h2>{number}. {e(_(heading))}</h2>")
-        body.append(table(headers, rows or [[""] * len(headers)]))
+        body.append(f"<h2>{number}. {e(_shown(heading))}</h2>")
+        body.append(table(headers, [[_shown(str(c)) for c in row] for row in rows] or [[""] * len(headers)]))
         if not review.step(number).passed:
             body.append("<ul class='todo'>" + "".join(f"<li>{e(r)}</li>" for r in review.step(number).reasons))
             body.append("</ul>")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .._html import table
 from .._validate import checked
 from ..i18n import _, _n, content_text
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
@@ -49,6 +50,17 @@ class StepReview:
         """The reasons as one paragraph."""
         return " ".join(self.reasons)
 
+    @property
+    def mark(self) -> str:
+        """✓ complete, ~ partly done, ✗ nothing right."""
+        return "✓" if self.passed else "✗" if self.score == 0 else "~"
+
+    def __str__(self) -> str:
+        return f"{self.mark} {self.number}. {content_text(self.title)} ({self.score:.0%}): {self.reason}"
+
+    def __repr__(self) -> str:  # a trainee who shows a step reads it, never a Python structure
+        return str(self)
+
 
 @dataclass(frozen=True)
 class PlanReview:
@@ -71,22 +83,15 @@ class PlanReview:
         return self.steps[number - 1]
 
     def __str__(self) -> str:
-        lines = []
-        for s in self.steps:
-            mark = "✓" if s.passed else "✗" if s.score == 0 else "~"
-            lines.append(f"{mark} {s.number}. {content_text(s.title)} ({s.score:.0%}): {s.reason}")
-        return "\n".join(lines)
+        return "\n".join(str(s) for s in self.steps)
+
+    def __repr__(self) -> str:  # the review in words wherever it is shown as text, in every language
+        return str(self)
 
     def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><td>{'✓' if s.passed else '✗' if s.score == 0 else '~'}</td><td><b>{s.number}. "
-            f"{html.escape(content_text(s.title))}</b></td><td>{s.score:.0%}</td>"
-            f"<td style='text-align:left'>{html.escape(s.reason)}</td></tr>"
-            for s in self.steps
-        )
-        return f"<table class='mopskit-plan-review'>{rows}</table>"
+        headers = ["", _("step"), _("score"), _("what the review says")]
+        rows = [[s.mark, f"{s.number}. {content_text(s.title)}", f"{s.score:.0%}", s.reason] for s in self.steps]
+        return table(headers, rows, inline=True).replace("<table", "<table class='mopskit-plan-review'", 1)
 
 
 def _count_factor(n: int, section: str, label: str, reasons: list[str]) -> float:
@@ -135,7 +140,7 @@ def _metric(plan: Plan) -> tuple[float, list[str]]:
     if info is None:
         reasons.append(
             _("'{name}' is not a metric you can count; pick one such as email click-through rate or MQLs.").format(
-                name=m.name
+                name=content_text(m.name)
             )
             if m.name
             else _("Pick one measurable metric, e.g. email click-through rate.")
@@ -151,7 +156,7 @@ def _metric(plan: Plan) -> tuple[float, list[str]]:
         if not _RATIO.search(m.definition):
             reasons.append(_("Say what is counted or divided by what."))
     if score >= 1:
-        reasons.append(_("{name} is measurable and its calculation is defined.").format(name=m.name))
+        reasons.append(_("{name} is measurable and its calculation is defined.").format(name=content_text(m.name)))
     return min(score, 1.0), reasons
 
 
@@ -235,7 +240,7 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
         return 0.0, [_("Assign tasks: each with an owner, a due date and a status, ticked off in one shared place.")]
     scores = []
     for t in plan.tasks:
-        name = t.title or _("A task")
+        name = content_text(t.title) if t.title else _("A task")
         parts = [bool(t.owner), t.due is not None, t.status in STATUSES]
         if not parts[0]:
             reasons.append(_("'{task}' has no owner.").format(task=name))
@@ -258,7 +263,7 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
             parts = [False, False, False]
         elif _overdue(t, today):
             reasons.append(_("'{task}' is overdue (due {due}, {status}): agree a new date or get help.").format(
-                task=name, due=t.due.isoformat() if t.due else "", status=t.status
+                task=name, due=t.due.isoformat() if t.due else "", status=_(t.status)
             ))  # fmt: skip
         scores.append(sum(parts) / 3)
     factor = _count_factor(len(plan.tasks), "tasks", _("tasks"), reasons)
@@ -324,6 +329,9 @@ class PlanProgress:
         return _("{done} of {total} tasks done ({pct:.0f}%), {late} overdue").format(
             done=self.done, total=self.total, pct=self.percent_done, late=len(self.overdue)
         )
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 @checked

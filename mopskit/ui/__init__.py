@@ -10,6 +10,7 @@ from .exercises import (
     leaf_class,
     match,
     number,
+    option_class,
     text,
     widget_for,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "leaf_class",
     "match",
     "number",
+    "option_class",
     "setup_notebook",
     "text",
     "widget_for",

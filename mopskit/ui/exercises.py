@@ -13,7 +13,9 @@ controls and passes them as ``leaves``: saving, restoring, checking and the page
 
 In the page, the widget's box has the CSS classes ``mopskit-exercise`` and ``mopskit-ex-<id>``, and each leaf
 has ``mopskit-leaf`` and :func:`leaf_class` of its path, so a browser test can answer any kind of exercise
-from the answer alone (:func:`mopskit.assess.flatten_answer`).
+from the answer alone (:func:`mopskit.assess.flatten_answer`). A leaf that offers options also carries
+:func:`option_class` of each option's value and place, so the test picks an option by its value, whatever
+language its label is shown in.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ __all__ = [
     "leaf_class",
     "match",
     "number",
+    "option_class",
     "text",
     "widget_for",
 ]
@@ -65,6 +68,24 @@ def leaf_class(path: LeafPath) -> str:
         return "mopskit-leaf-root"
     digest = hashlib.sha1(json.dumps(list(path), ensure_ascii=False).encode("utf-8"), usedforsecurity=False)
     return "mopskit-leaf-" + digest.hexdigest()[:12]
+
+
+def option_class(index: int, value: Any) -> str:
+    """The CSS class that says which value the option at ``index`` of a leaf stands for (its label may differ).
+
+    >>> option_class(0, "Email") == option_class(0, "Email") != option_class(1, "Email")
+    True
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+    return f"mopskit-option-{index}-{digest}"
+
+
+def _mark_options(leaf: Any) -> None:
+    """Give a leaf one :func:`option_class` per option it offers, replacing those of its former options."""
+    classes = [c for c in leaf._dom_classes if not c.startswith("mopskit-option-")]
+    values = [o[1] if isinstance(o, tuple) else o for o in getattr(leaf, "options", ())]
+    leaf._dom_classes = (*classes, *(option_class(i, v) for i, v in enumerate(values)))
 
 
 def exercise_class(exercise_id: str) -> str:
@@ -134,6 +155,9 @@ class WidgetExercise:
         for path, leaf in self.leaves.items():
             leaf.add_class("mopskit-leaf")
             leaf.add_class(leaf_class(path))
+            if getattr(leaf, "options", None) is not None:
+                _mark_options(leaf)
+                leaf.observe(lambda change: _mark_options(change["owner"]), names="options")
         saved = read_answers(self.lesson).get(exercise_id)
         if saved is not None:
             self.restore(saved)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._html import escape
 from ..i18n import _
-from .exercises import WidgetExercise
+from .exercises import WidgetExercise, _options
 
 __all__ = ["GoalBuilder", "goal_builder"]
 
@@ -53,13 +53,15 @@ class GoalBuilder(WidgetExercise):
         labels = list(metrics) if metrics else [m.label for m in goal_metrics().values()]
         wide = w.Layout(width="95%")
         self.sentence = w.Textarea(value="", placeholder=_("We will increase ... by ...% within ..."), layout=wide)
-        metric = w.Dropdown(options=labels, value=None, layout=w.Layout(width="auto"))
-        direction = w.Dropdown(options=["increase", "decrease", "maintain"], value=None, layout=w.Layout(width="auto"))
+        metric = w.Dropdown(options=_options(labels, None), value=None, layout=w.Layout(width="auto"))
+        directions = _options(["increase", "decrease", "maintain"], None)  # shown translated, the values English
+        direction = w.Dropdown(options=directions, value=None, layout=w.Layout(width="auto"))
         amount = w.Text(value="", placeholder=_("e.g. 15"), layout=w.Layout(width="10em"))
         amount.add_class("mopskit-number")
         deadline = w.Text(value="", placeholder=_("2027-03-31 or within 6 months"), layout=w.Layout(width="auto"))
         owner = w.Text(value="", placeholder=_("e.g. Ana Pop"), layout=w.Layout(width="auto"))
-        scope = w.Dropdown(options=sorted(scopes(), key=str.lower), value=None, layout=w.Layout(width="auto"))
+        places = _options(sorted(scopes(), key=str.lower), None)
+        scope = w.Dropdown(options=places, value=None, layout=w.Layout(width="auto"))
         leaves: dict[tuple[str, ...], Any] = {
             ("metric",): metric,
             ("direction",): direction,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._html import COLOURS, card, escape
-from ..i18n import _
+from ..i18n import _, content_text
 from ..roles import Role, archetype, archetypes, match_task, role, roles
 
 __all__ = ["RoleExplorer", "TaskMatcher", "role_card_html", "role_explorer", "task_matcher"]
@@ -24,18 +24,19 @@ def role_card_html(which: Role | str) -> str:
     r = which if isinstance(which, Role) else role(which)
     arch = archetype(r.archetype)
     where = _("usually part of MOps") if arch.mops else _("usually outside MOps")
-    tasks = "".join(f"<li>{escape(t)}</li>" for t in r.tasks)
+    kind, tools = content_text(arch.name), ", ".join(content_text(t) for t in r.tools)
+    tasks = "".join(f"<li>{escape(content_text(t))}</li>" for t in r.tasks)  # shown translated, read in English
     views = "".join(f"<li>{escape(view)} <small>({escape(cited)})</small></li>" for view, cited in r.views)
     if views:
         heading = f"<p style='margin:2px 0'><b>{escape(_('Is it MOps? Two views'))}:</b></p>"
         views = f"{heading}<ul style='margin:2px 0'>{views}</ul>"
     return card(
-        f"<h4 style='margin:4px 0'>{escape(r.name)}</h4>"
-        f"<p style='margin:2px 0'><b>{escape(_('Archetype'))}:</b> {escape(arch.name)} ({escape(where)}): "
+        f"<h4 style='margin:4px 0'>{escape(content_text(r.name))}</h4>"
+        f"<p style='margin:2px 0'><b>{escape(_('Archetype'))}:</b> {escape(kind)} ({escape(where)}): "
         f"{escape(arch.summary)}</p>"
         f"<p style='margin:2px 0'><b>{escape(_('Remit'))}:</b> {escape(r.remit)}</p>{views}"
         f"<p style='margin:2px 0'><b>{escape(_('Typical tasks'))}:</b></p><ul style='margin:2px 0'>{tasks}</ul>"
-        f"<p style='margin:2px 0'><b>{escape(_('Tools'))}:</b> {escape(', '.join(r.tools))}</p>"
+        f"<p style='margin:2px 0'><b>{escape(_('Tools'))}:</b> {escape(tools)}</p>"
         f"<p style='margin:2px 0;color:{COLOURS['muted']}'>"
         f"<small>{escape(_('Named in'))}: {escape(r.cited_in)}</small></p>",
         css_class="mopskit-role-card",
@@ -76,7 +77,8 @@ def role_explorer(*, start: str | None = None) -> RoleExplorer:
     import ipywidgets as w
 
     everyone = _("All")
-    filter_ = w.ToggleButtons(options=[everyone] + [a.name for a in archetypes()], value=everyone)
+    kinds = [(everyone, everyone)] + [(content_text(a.name), a.name) for a in archetypes()]
+    filter_ = w.ToggleButtons(options=kinds, value=everyone)
     picker = w.Dropdown(description=_("Role"), layout=w.Layout(width="32em"))
     card = w.HTML()
 
@@ -86,7 +88,7 @@ def role_explorer(*, start: str | None = None) -> RoleExplorer:
     def narrow(_change: Any = None) -> None:
         chosen = roles() if filter_.value == everyone else roles(archetype=filter_.value)
         current = picker.value
-        picker.options = [(r.name, r.id) for r in chosen]
+        picker.options = [(content_text(r.name), r.id) for r in chosen]
         picker.value = current if current in {r.id for r in chosen} else chosen[0].id
         show()
 

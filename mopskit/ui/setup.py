@@ -34,7 +34,8 @@ def setup_notebook(*, max_rows: int = 30, max_colwidth: int | None = 200) -> Non
 
     from ..i18n import get_language, plot_settings
 
-    matplotlib.rcParams.update(plot_settings())  # the language's script in charts (Thai, Traditional Chinese)
+    settings: dict[Any, Any] = plot_settings()  # the language's script in charts (Thai, Traditional Chinese)
+    matplotlib.rcParams.update(settings)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.float_format", "{:,.2f}".format)
@@ -75,13 +76,13 @@ def _frame_html(frame: Any) -> str:
     """A table for people when it is short and plainly indexed; pandas' own view otherwise."""
     import pandas as pd
 
-    from ..present import people_table
+    from ..present import people_table, shown
 
     rows = pd.get_option("display.max_rows")
     plain = isinstance(frame.index, pd.RangeIndex) and not isinstance(frame.columns, pd.MultiIndex)
     if plain and 0 < len(frame) <= rows and len(frame.columns) <= 30:
         return people_table(frame).to_html()
-    return str(frame._repr_html_())
+    return str(shown(frame)._repr_html_())
 
 
 def app_note(*, folder: str | Path = ".") -> str:

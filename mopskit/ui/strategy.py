@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._html import escape
 from ..i18n import _, content_text
-from .exercises import WidgetExercise
+from .exercises import WidgetExercise, _options
 
 if TYPE_CHECKING:
     from ..strategy import Plan
@@ -61,7 +61,7 @@ class PlanBuilder(WidgetExercise):
             return leaves[path]
 
         def pick(path: tuple[str, ...], choices: list[str]) -> Any:
-            leaves[path] = w.Dropdown(options=choices, value=None, layout=w.Layout(width="auto"))
+            leaves[path] = w.Dropdown(options=_options(choices, None), value=None, layout=w.Layout(width="auto"))
             return leaves[path]
 
         def table(section: str, columns: list[tuple[str, str, Any]]) -> Any:

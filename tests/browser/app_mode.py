@@ -8,6 +8,7 @@ The answering and looking again are the drivers shared with JupyterLab (:mod:`.d
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from .drivers import ExercisesInPage
+from .lab import free_port, isolated_env
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -68,6 +70,27 @@ def code_lines(notebook: Path) -> list[str]:
         if len(line.strip()) >= 12 and _STATEMENT.match(line.strip())
     }
     return sorted(line for line in lines if line not in prose)
+
+
+def start_app_server(workspace: Path, scratch: Path, *, lang: str | None = None) -> AppServer:
+    """An app-mode server (what ``mopskit app`` starts) on ``workspace``, its settings and log under ``scratch``.
+
+    ``lang`` is given to the server and its kernels as ``MOPSKIT_LANG``, as ``mopskit app`` does for a workspace
+    prepared in a language.
+    """
+    from mopskit.app import AppServer
+    from mopskit.errors import WorkspaceError
+
+    env = {**isolated_env(scratch), **({"MOPSKIT_LANG": lang} if lang else {})}
+
+    def attempt() -> AppServer:
+        with (scratch / "voila.log").open("ab") as log:
+            return AppServer.start(workspace, port=free_port(), env=env, log=log)
+
+    for _ in range(2):  # another program may take the free port before the server does: try again
+        with contextlib.suppress(WorkspaceError):
+            return attempt()
+    return attempt()
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .lab import (
-    INSTALL_HINT,
-    LabServer,
-    find_chromium,
-    free_port,
-    isolated_env,
-    launch_chromium,
-    make_workspace,
-    missing_browser,
-)
+from .app_mode import start_app_server
+from .lab import INSTALL_HINT, LabServer, find_chromium, launch_chromium, make_workspace, missing_browser
 
 
 @pytest.fixture(scope="session")
@@ -58,19 +50,8 @@ def page(browser, lab):
 @pytest.fixture(scope="session")
 def app_server(browser, tmp_path_factory):
     """One app-mode server (what `mopskit app` starts) for the session, on a workspace of its own."""
-    from mopskit.app import AppServer
-    from mopskit.errors import WorkspaceError
-
     workspace = make_workspace(tmp_path_factory.mktemp("app-workspace"))
-    scratch = tmp_path_factory.mktemp("voila")
-    for attempt in range(3):  # another program may take the free port before the server does
-        try:
-            with (scratch / "voila.log").open("ab") as log:
-                server = AppServer.start(workspace, port=free_port(), env=isolated_env(scratch), log=log)
-            break
-        except WorkspaceError:
-            if attempt == 2:
-                raise
+    server = start_app_server(workspace, tmp_path_factory.mktemp("voila"))
     yield server
     server.stop()
     assert server.process.poll() is not None, "the app server is still running after the tests"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from mopskit.assess import flatten_answer
 from mopskit.present import parse_number
-from mopskit.ui import exercise_class, leaf_class
+from mopskit.ui import exercise_class, leaf_class, option_class
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -51,22 +51,31 @@ _LEAF_KIND = """(el) => {
   if (has('input')) return el.classList.contains('mopskit-number') ? 'number' : 'text';
   return 'unknown';
 }"""
-_LEAF_OPTIONS = f"""(el) => [...el.querySelectorAll('.widget-radio-box label, select option')]
+# The options a leaf offers, by place: the option_class of each (its value, whatever language its label is in).
+_LEAF_OPTIONS = """(el) => {
+  const marks = [...el.classList].filter((c) => c.startsWith('mopskit-option-'));
+  const byPlace = [];
+  for (const c of marks) byPlace[Number(c.split('-')[2])] = c;
+  return byPlace;
+}"""
+_OPTION_LABELS = f"""(el) => [...el.querySelectorAll('.widget-radio-box label, select option')]
   .map((o) => ({_NORM})(o.textContent))"""
 _LEAF_SHOWS = f"""(el) => {{
   const norm = {_NORM};
   const q = (s) => (el.matches(s) ? el : el.querySelector(s));
+  const marks = ({_LEAF_OPTIONS})(el);
   if (q('.widget-radio-box')) {{
-    const picked = el.querySelector('input[type=radio]:checked');
-    return picked ? norm(picked.closest('label').textContent) : null;
+    const radios = [...el.querySelectorAll('.widget-radio-box input[type=radio]')];
+    const picked = radios.findIndex((r) => r.checked);
+    return picked < 0 ? null : marks[picked];
   }}
   const several = q('select[multiple]');
   if (several) {{
-    const picked = [...several.selectedOptions].map((o) => norm(o.textContent));
+    const picked = [...several.options].flatMap((o, i) => (o.selected ? [marks[i]] : []));
     return picked.length ? picked : null;
   }}
   const one = q('select');
-  if (one) return one.selectedIndex < 0 ? null : norm(one.options[one.selectedIndex].textContent);
+  if (one) return one.selectedIndex < 0 ? null : marks[one.selectedIndex];
   const box = q('input[type=checkbox]');
   if (box) return box.checked;
   const typed = q('textarea') || q('input');
@@ -86,7 +95,23 @@ class LessonFailure(AssertionError):
     """What went wrong with a lesson in the browser, naming the lesson, the step and the exercises."""
 
 
-def _same(shown: Any, expected: Any, *, kind: str) -> bool:
+_CHOICES = ("radio", "dropdown", "several")  # the controls that offer options (read and picked by value)
+
+
+def _option_marks(wanted: Any, offered: list[str | None]) -> list[str]:
+    """The option_class of each wanted value among a leaf's options (by place), or the value itself if none."""
+    marks = {mark: mark for mark in offered if mark}
+    found = []
+    for value in wanted if isinstance(wanted, list | tuple) else [wanted]:
+        hit = [option_class(i, value) for i in range(len(offered)) if option_class(i, value) in marks]
+        found.append(hit[0] if hit else f"{value!r} (not offered)")
+    return found
+
+
+def _same(shown: Any, expected: Any, *, kind: str, offered: list[str | None] | None = None) -> bool:
+    if kind in _CHOICES and expected is not None and shown is not None:
+        picked = shown if isinstance(shown, list) else [shown]
+        return sorted(map(str, picked)) == sorted(_option_marks(expected, offered or []))
     if expected is None:
         return shown in (None, False)
     if shown is None:
@@ -233,13 +258,13 @@ class ExercisesInPage:
         kind = leaf.evaluate(_LEAF_KIND)
         if value is None:
             return  # an empty part of the right answer: leave the control empty
-        if kind in ("radio", "dropdown", "several"):
+        if kind in _CHOICES:  # picked by value: the option whose mark is the value's, whatever its label says
             offered = leaf.evaluate(_LEAF_OPTIONS)
-            wanted = [str(v) for v in value] if kind == "several" else [str(value)]
-            missing = [w for w in wanted if w not in offered]
-            if missing:
-                self.fail([f"exercise {exercise_id}{part}: {missing} not offered; the page offers {offered}"])
-            indexes = [offered.index(w) for w in wanted]
+            wanted = list(value) if kind == "several" else [value]
+            indexes = [i for i, mark in enumerate(offered) for v in wanted if mark == option_class(i, v)]
+            if len(indexes) != len(wanted):
+                labels = leaf.evaluate(_OPTION_LABELS)
+                self.fail([f"exercise {exercise_id}{part}: {wanted} not offered; the page offers {labels}"])
             if kind == "radio":
                 leaf.locator(".widget-radio-box input[type=radio]").nth(indexes[0]).check()
             else:
@@ -278,7 +303,8 @@ class ExercisesInPage:
                     lost.append(f"exercise {exercise_id}{part}: its input is gone from the page")
                     continue
                 kind, shown = leaf.evaluate(_LEAF_KIND), leaf.evaluate(_LEAF_SHOWS)
-                if not _same(shown, value, kind=kind):
+                offered = leaf.evaluate(_LEAF_OPTIONS) if kind in _CHOICES else None
+                if not _same(shown, value, kind=kind, offered=offered):
                     lost.append(f"exercise {exercise_id}{part}: the widget shows {shown!r}, expected {value!r}")
         self.exercise = None
         if lost:

@@ -106,6 +106,17 @@ class Accounts:
                 continue
         return found
 
+    def processes_after(self, seconds: float) -> list[int]:
+        """The accounts' processes still running once ``seconds`` have passed (checked every half second).
+
+        A stopped hub's servers and their kernels exit on their own, each a little after the hub; on a busy
+        machine that can take seconds.
+        """
+        deadline = time.monotonic() + seconds
+        while (left := self.processes()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return left
+
     def run_as(self, name: str, code: str, *, python: str) -> subprocess.CompletedProcess[str]:
         """Run Python code as one of the accounts (the rights its server and kernels have), in its home."""
         entry = pwd.getpwnam(name)

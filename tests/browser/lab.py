@@ -83,10 +83,10 @@ def isolated_env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def make_workspace(directory: Path) -> Path:
-    """A trainee workspace made the way a trainee makes one: ``mopskit start --no-launch DIR``."""
+def make_workspace(directory: Path, *, lang: str | None = None) -> Path:
+    """A trainee workspace made the way a trainee makes one: ``mopskit start --no-launch [--lang LANG] DIR``."""
     subprocess.run(
-        [sys.executable, "-m", "mopskit", "start", "--no-launch", str(directory)],
+        [sys.executable, "-m", "mopskit", "start", "--no-launch", *(["--lang", lang] if lang else []), str(directory)],
         check=True,
         capture_output=True,
         text=True,

@@ -41,7 +41,7 @@ def hub(browser, tmp_path_factory):
         finally:
             hub.stop()
             assert hub.process.poll() is not None, "the hub is still running after the tests"
-            left = accounts.processes()
+            left = accounts.processes_after(60)
             assert not left, f"processes of the hub's users still run after it stopped: {left}"
     finally:
         accounts.remove()

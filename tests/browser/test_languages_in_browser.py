@@ -10,8 +10,6 @@ is saved in the browser artifacts folder (``browser-artifacts/languages/``).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +23,8 @@ from mopskit.catalogs import TRANSLATED
 from mopskit.i18n import translator
 from mopskit.workspace import LAB_LOCALES
 
-from .app_mode import LessonInApp, Progress
-from .lab import LabServer, free_port, isolated_env
+from .app_mode import LessonInApp, Progress, start_app_server
+from .lab import LabServer, make_workspace
 from .trainee import LessonInBrowser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -68,28 +66,16 @@ class LessonInItsLanguage(LessonInBrowser):
         return text
 
 
-def _workspace(directory: Path, lang: str) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "mopskit", "start", "--no-launch", "--lang", lang, str(directory)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return directory
-
-
 def _key() -> dict:
     return {exercise_id: to_jsonable(value) for exercise_id, value in answer_key(SOURCE).items()}
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_lesson_00_in_the_language_in_jupyterlab_and_in_app_mode(lang, browser, tmp_path, artifacts_root):
-    from mopskit.app import AppServer
-
     gettext = translator(lang)
     shots = artifacts_root / "languages"
     shots.mkdir(parents=True, exist_ok=True)
-    workspace = _workspace(tmp_path / "workspace", lang)
+    workspace = make_workspace(tmp_path / "workspace", lang=lang)
     notebook = workspace / SOURCE.name
     heading = nbformat.read(str(notebook), as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
     assert heading != "00 · Start here", f"{lang}: the workspace's lesson 00 is not in the language"
@@ -118,9 +104,7 @@ def test_lesson_00_in_the_language_in_jupyterlab_and_in_app_mode(lang, browser, 
 
     scratch = tmp_path / "voila"
     scratch.mkdir()
-    with (scratch / "voila.log").open("ab") as log:
-        env = {**isolated_env(scratch), "MOPSKIT_LANG": lang}
-        server = AppServer.start(workspace, port=free_port(), env=env, log=log)
+    server = start_app_server(workspace, scratch, lang=lang)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     try:

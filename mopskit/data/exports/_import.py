@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..._validate import checked
 from ...errors import DataError
 from .._schema import normalize_name, table_spec
 from ._files import Source, _open, find_files, open_source
@@ -146,6 +147,7 @@ def _create_tables(con: Any, files: Sequence[str], systems: Sequence[str]) -> No
         con.execute(create_sql(table, {"file": "export_file", "system": "export_system"}))
 
 
+@checked
 def recognise(headers: Sequence[str], *, formats: str | None = None) -> Layout | None:
     """The layout a file with these headers is, or None: the one that matches with the most columns.
 
@@ -209,6 +211,7 @@ def _mapped(entries: Sequence[MappedFile], label: str) -> MappedFile | None:
     return next((e for e in entries if e.matches(label)), None)
 
 
+@checked
 def import_exports(
     folder: str | Path,
     *,
@@ -340,8 +343,11 @@ def _inner(source: Source, layout: Layout, found: Mapping[str, str]) -> str:
     return f"SELECT {', '.join(parts)} FROM {source.scan(columns)}"
 
 
-def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool) -> tuple[list[str], str]:
-    """The outer SELECT list filling the layout's table, and the middle SELECT list parsing the raw values."""
+def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool, name: str) -> tuple[list[str], str]:
+    """The outer SELECT list filling the layout's table, and the middle SELECT list parsing the raw values.
+
+    ``name`` is the file's name, for the layout's values that the name decides (``Layout.file_values``).
+    """
     parsed = [f"{parse_sql(layout.field(c).kind, f'r_{c}', day_first=day_first)} AS v_{c}" for c in found]
     derived = layout.derived(found) if layout.derived else {}
     exprs: dict[str, str] = {}
@@ -350,6 +356,9 @@ def _select(layout: Layout, found: Mapping[str, str], *, day_first: bool) -> tup
             exprs[column] = derived[column]
         elif column in found:
             exprs[column] = f"v_{column}"
+    for pattern, column, value in layout.file_values:
+        if re.search(pattern, name.lower()):
+            exprs[column] = literal(value)
     key = email_key_sql(exprs.get("email", "r_email")) if "email" in exprs or "email" in found else "NULL"
     if layout.table == "email_events":  # who the event is about, compared across systems by address
         record = exprs.get("contact_id", "NULL")
@@ -412,7 +421,7 @@ def _import_one(con: Any, source: Source, layout: Layout) -> ImportedFile:
     if layout.scope_pattern:
         hit = re.search(layout.scope_pattern, Path(source.label).name.lower())
         scope = hit.group(1) if hit else ""
-    parsed, outer = _select(layout, found, day_first=bool(order))
+    parsed, outer = _select(layout, found, day_first=bool(order), name=Path(source.label).name)
     middle = f"SELECT *, {', '.join(parsed)} FROM ({_inner(source, layout, found)})"
     sql = (
         f'INSERT INTO "{layout.table}" BY NAME SELECT {literal(layout.vendor)} AS system, {literal(scope)} AS scope, '
@@ -477,6 +486,7 @@ def _known_stages() -> list[str]:
     return list(STAGES)
 
 
+@checked
 def read_export(path: str | Path, *, mapping: str | Path | Sequence[MappedFile] | None = None) -> pd.DataFrame:
     """Read one export file into its kit table, as a DataFrame (``attrs["import"]`` holds the import note).
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ..._validate import checked
 from .._schema import EMAIL_PATTERN, normalize_name
 
 __all__ = [
@@ -94,6 +95,9 @@ class Layout:
         null_words: texts that mean "empty" in this export (Marketo writes ``null``).
         scope_pattern: a regular expression whose first group, found in the file name, names the part of the
             system the file holds (a Mailchimp audience id), so records of two parts are never compared.
+        file_values: ``(pattern, column, value)``: a file whose name matches the pattern (searched in the lower-
+            case name) holds ``value`` in ``column`` on every row, whatever its columns say (Mailchimp's
+            unsubscribed and cleaned files are that whatever columns were kept).
 
     """
 
@@ -110,6 +114,7 @@ class Layout:
     json_columns: Mapping[str, str] = field(default_factory=dict)
     null_words: tuple[str, ...] = ()
     scope_pattern: str | None = None
+    file_values: tuple[tuple[str, str, str], ...] = ()
 
     def field(self, column: str) -> Field:
         """The field of one kit column."""
@@ -204,6 +209,7 @@ def email_key_sql(raw: str) -> str:
     return f"nullif(lower(CASE WHEN {spaced} THEN regexp_replace({raw}, '\\s+', '', 'g') ELSE {raw} END), '')"
 
 
+@checked
 def valid_email_sql(raw: str) -> str:
     """The SQL that says whether an address (spaces trimmed) looks like ``name@domain.tld``."""
     return f"coalesce(regexp_full_match(trim({raw}), {literal(EMAIL_SQL_PATTERN)}), false)"

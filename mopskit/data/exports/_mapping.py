@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..._validate import checked
 from ...errors import DataError, ParameterError
 from ._layout import Field, Layout, literal
 from ._tables import TABLES
@@ -155,6 +156,7 @@ def _entries(raw: Any, path: Path) -> list[tuple[int, Mapping[str, Any]]]:
     return list(enumerate(raw, 1))
 
 
+@checked
 def load_mapping(path: str | Path) -> list[MappedFile]:
     """Read and check a mapping file.
 

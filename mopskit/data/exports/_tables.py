@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..._validate import checked, choice
+
 __all__ = ["TABLES", "Column", "create_sql", "table_columns"]
 
 
@@ -106,13 +108,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 
+@checked
 def table_columns(table: str) -> list[str]:
     """The column names of one import table.
 
     >>> table_columns("web_events")[:4]
     ['system', 'scope', 'file', 'row']
     """
-    return [c.name for c in TABLES[table]]
+    return [c.name for c in TABLES[choice(table, "table", list(TABLES), function="table_columns")]]
 
 
 def create_sql(table: str, types: dict[str, str] | None = None) -> str:

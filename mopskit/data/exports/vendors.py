@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..._validate import checked
 from ._layout import Field, Layout, literal
 
 __all__ = [
@@ -218,10 +219,12 @@ MAILCHIMP_AUDIENCE = Layout(
     any_of=("member_rating", "optin_time", "confirm_time", "last_changed", "leid", "euid"),
     derived=_mailchimp_derived,
     scope_pattern=r"export_([0-9a-z]+)",
+    file_values=((r"^unsubscribed_", "subscription", "unsubscribed"), (r"^cleaned_", "subscription", "cleaned")),
     quirks=(
         "An audience export is a zip of three files: subscribed, unsubscribed (with UNSUB_TIME, UNSUB_REASON, "
         "UNSUB_CAMPAIGN_TITLE) and cleaned (with CLEAN_TIME: addresses Mailchimp stopped mailing after hard "
-        "bounces). Each row's status comes from those columns; the zip may go in the folder as it is.",
+        "bounces). Each row's status comes from the file's name (unsubscribed_..., cleaned_...), so a file whose "
+        "columns were trimmed keeps it, else from UNSUB_TIME and CLEAN_TIME; the zip may go in the folder as it is.",
         "Times are written 'YYYY-MM-DD HH:MM:SS' in UTC. OPTIN_TIME is the sign-up, CONFIRM_TIME the double "
         "opt-in confirmation (or the import); the later of the two is the last opt-in.",
         "A cleaned address is not an unsubscribe: it bounced. Only unsubscribes count as withdrawn consent.",
@@ -420,6 +423,7 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
+@checked
 def describe_layouts() -> str:
     """Every export the kit recognises: the headers that identify it, the kit table it fills, and its quirks.
 
@@ -448,6 +452,7 @@ def describe_layouts() -> str:
     return "\n\n".join(parts)
 
 
+@checked
 def layout(key: str) -> Layout:
     """One layout by its key; an unknown key lists the known ones.
 

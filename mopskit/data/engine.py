@@ -1,6 +1,6 @@
 """The embedded analytical engine (DuckDB) for files too big for pandas: CSV, Parquet or a folder of Parquet.
 
-The metric functions pass a path here instead of a DataFrame; the file is scanned by DuckDB with bounded
+The metric and lead functions pass a path here instead of a DataFrame; the file is scanned by DuckDB with bounded
 memory and threads, and only the aggregated rows come back to pandas. Limits: ``MOPSKIT_DUCKDB_MEMORY``
 (default ``600MB``; DuckDB spills to a temporary folder beyond it) and ``MOPSKIT_DUCKDB_THREADS`` (default:
 the machine's cores).
@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..data import connect as _connect
-from ..data import normalize_name, table_spec
 from ..errors import DataError
+from ._duckdb import connect as _connect
+from ._schema import normalize_name, table_spec
 
 __all__ = ["connect", "csv_encoding", "query_error", "resolve_columns", "scan_sql"]
 
@@ -107,7 +107,7 @@ def resolve_columns(
     found: dict[str, str] = {}
     for column in present:
         target = spec.aliases.get(normalize_name(column))
-        if (target in needed or target in optional) and target not in found:
+        if target is not None and (target in needed or target in optional) and target not in found:
             found[target] = '"' + column.replace('"', '""') + '"'
     missing = [c for c in needed if c not in found]
     if missing:
