@@ -8,7 +8,10 @@ carry the same kinds of answers and add a cell that loops, crashes the kernel, b
 floods the output, deletes what it can see, snoops on the grader, patches the kit, or kills every process it
 can; one is not a notebook. Each submission's expected score is computed here from the answers it carries. Then
 the batch is graded one at a time and with 2 workers, each by a fresh ``mopskit grade`` process (same
-submissions, fresh gradebooks), and every score is compared with the expected one.
+submissions, fresh gradebooks), and every score is compared with the expected one. Where the wall time goes:
+the seconds each submission took to grade, as the gradebooks record them, summed per run and divided by the
+workers; the rest is the grader's start, the gradebook, and an uneven end (one worker idle while the other
+finishes).
 
 Then the cost of grading itself: one honest submission graded (sandbox, answers, checks) against the same
 notebook executed with plain nbclient, alternately, in this process once both are warm (``--repeat`` times each,
@@ -23,11 +26,13 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import nbformat
@@ -141,13 +146,19 @@ def measured(action):
 
 
 def run(source: Path, subs: Path, db: Path, workers: int):
-    """Grade the batch with a fresh ``mopskit grade`` process, as an instructor would; scores from its gradebook."""
+    """Grade the batch with a fresh ``mopskit grade`` process, as an instructor would; scores from its gradebook.
+
+    Also returns the seconds each submission took to grade (sandbox, answers, checks), which the gradebook
+    records, summed over the batch.
+    """
     command = [sys.executable, "-m", "mopskit", "grade", str(subs), "--source", str(source), "--db", str(db)]
     command += ["--workers", str(workers), "--cell-timeout", "20", "--timeout", "300", "--memory", "2048", "-q"]
     _value, seconds, cpu, load = measured(lambda: subprocess.run(command, check=False, stdout=subprocess.DEVNULL))
     with Gradebook(db) as book:
         scores = book.scores().set_index("trainee")["total"].to_dict()
-    return seconds, cpu, load, {t: round(float(v), 4) for t, v in scores.items()}
+    with closing(sqlite3.connect(db)) as con:
+        work = con.execute("select sum(seconds) from submissions").fetchone()[0] or 0.0
+    return seconds, cpu, load, {t: round(float(v), 4) for t, v in scores.items()}, work
 
 
 def cost_of_grading(source: Path, notebook: Path, repeat: int) -> list[tuple[float, float]]:
@@ -186,8 +197,8 @@ def main() -> None:
         subs = work / "submissions"
         plans = build(args.source, subs, args.n)
         expected = expected_scores(args.source, plans)
-        one_s, one_cpu, one_load, one = run(args.source, subs, work / "one.sqlite", 1)
-        two_s, two_cpu, two_load, two = run(args.source, subs, work / "two.sqlite", 2)
+        one_s, one_cpu, one_load, one, one_work = run(args.source, subs, work / "one.sqlite", 1)
+        two_s, two_cpu, two_load, two, two_work = run(args.source, subs, work / "two.sqlite", 2)
         wrong = {
             t: (expected[t], one.get(t), two.get(t)) for t in expected if not expected[t] == one.get(t) == two.get(t)
         }
@@ -204,6 +215,12 @@ def main() -> None:
                 f"| {cpu:.1f} s | {load[0]:.2f}, {load[1]:.2f} |"
             )
         print("every score as expected" if not wrong else f"SCORES DIFFER (expected, 1 worker, 2 workers): {wrong}")
+        print("\nwhere the wall time goes (the grading of each submission: sandbox, answers, checks)")
+        print("| run | grading work, summed | work / workers | the rest (start, gradebook, uneven end) |")
+        print("|---|---|---|---|")
+        for label, workers, seconds, spent in (("one at a time", 1, one_s, one_work), ("parallel", 2, two_s, two_work)):
+            print(f"| {label} | {spent:.1f} s | {spent / workers:.1f} s | {seconds - spent / workers:.1f} s |")
+        print(f"each submission took {two_work / one_work:.2f}x as long when graded two at a time")
         honest = max((t for t, p in plans.items() if p["kind"] == "honest"), key=lambda t: len(plans[t]["answers"]))
         load = os.getloadavg()[0]  # (a batch of --n 29 or more always holds honest submissions)
         pairs = cost_of_grading(args.source, subs / honest / args.source.name, args.repeat)

@@ -780,7 +780,8 @@ def _add_grading_commands(sub: Any) -> None:
         type=int,
         default=FunctionDefault(grade, "workers"),
         metavar="N",
-        help="submissions graded at once (default: %(default)s)",
+        help="submissions graded at once, in threads of this process; one per core is the most that helps "
+        "(default: %(default)s)",
     )
     p.add_argument(
         "--scheduler",

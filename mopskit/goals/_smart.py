@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._html import COLOURS, escape
 from .._validate import checked
-from ..i18n import _
+from ..i18n import _, content_text
 from ._attainability import Attainability
 from ._build import format_date
 from ._history import MIN_PERIODS, attainability
@@ -158,10 +158,20 @@ def _change_text(goal: Goal) -> str:
 
 
 def _suggest(goal: Goal) -> str:
+    """Up to three metrics to name instead of a vague word, in the trainee's language.
+
+    The English words the goal parser reads follow in brackets: goals are written in English.
+    """
     labels: list[str] = []
     for word in goal.vague:
         labels += [m.label for m in vague_suggestions(word) if m.label not in labels]
-    return ", ".join(labels[:3]) or _("email clicks, MQLs or customer acquisition cost")
+    shown = [_bilingual(label) for label in labels[:3]]
+    return ", ".join(shown) or _("email clicks, MQLs or customer acquisition cost")
+
+
+def _bilingual(label: str) -> str:
+    translated = content_text(label)
+    return label if translated == label else f"{translated} ({label})"
 
 
 def _specific(goal: Goal) -> Criterion:
