@@ -103,7 +103,7 @@ def _thai(frame: pd.DataFrame) -> str:
     [
         ("role_table", "archetype", "Email operations"),
         ("team_model_table", "owns the work of", "The one-person MOps band"),
-        ("facts_table", "fact", None),
+        ("facts_table", "fact", "The one-person MOps band"),
         ("figures_table", "figure", None),
         ("catalog", "formula", "unique opens"),
         ("variants", "used_by", "unique opens"),
