@@ -610,3 +610,18 @@ def test_requirement_tables_read_in_thai_in_a_lesson_and_stay_english_as_data():
         assert ">requirement<" not in page and ">must<" not in page and ">Legal and privacy<" not in page
     assert tables["frame"]["priority"].isin(["must", "nice"]).all()  # code still reads the English
     assert set(tables["asks"]["who"]) >= {"Sales", "Legal and privacy"}
+
+
+def test_cost_and_score_tables_read_in_thai_in_a_lesson_and_keep_their_columns_as_data():
+    from mopskit.i18n import _, language
+    from mopskit.present import people_table
+    from mopskit.selection import scenario
+
+    email = scenario("email_vendor")
+    with language("th"):
+        years = email.tco("Mailvane (Growth)").by_year
+        pages = people_table(years).to_html() + people_table(email.offers.scores()).to_html()
+        words = [_(w) for w in ("year", "licence", "total", "cumulative", "offer")]
+    assert all(f">{w}<" in pages for w in words)
+    assert ">licence<" not in pages and ">offer<" not in pages and ">cumulative<" not in pages
+    assert years["total"].sum() > 0 and "cumulative" in years.columns
