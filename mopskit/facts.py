@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import cite, load_table, load_yaml
 from .errors import MopskitError
-from .i18n import _
+from .i18n import _, content_text, get_language
 from .present import for_people
 
 if TYPE_CHECKING:
@@ -139,9 +139,15 @@ def _describe(node: Any) -> tuple[str, list[str]]:
 
     if isinstance(node, pd.DataFrame):  # the task survey
         top, bottom = node.iloc[node["share_pct"].idxmax()], node.iloc[node["share_pct"].idxmin()]
-        text = (
-            f"The share of respondents who do each of {len(node)} MOps tasks, from {top['share_pct']:g}% "
-            f"({top['task']}) to {bottom['share_pct']:g}% ({bottom['task']})."
+        text = _(
+            "The share of respondents who do each of {n} MOps tasks, from {top:g}% ({top_task}) "
+            "to {bottom:g}% ({bottom_task})."
+        ).format(
+            n=len(node),
+            top=top["share_pct"],
+            top_task=content_text(top["task"]),
+            bottom=bottom["share_pct"],
+            bottom_task=content_text(bottom["task"]),
         )
         return text, []
     if isinstance(node, dict) and "areas" in node:
@@ -158,15 +164,20 @@ def _describe(node: Any) -> tuple[str, list[str]]:
         if first in node and second in node:
             joiner = " " if str(node[first]).endswith((".", "?", "!")) else ": "
             words = [str(node[first])] if (first, second) == ("name", "summary") else []
-            return f"{node[first]}{joiner}{node[second]}", words
+            return f"{content_text(str(node[first]))}{joiner}{node[second]}", words  # a name in the language
     for single in ("action", "title", "name"):
         if single in node:
-            return str(node[single]) + ".", [str(node[single])] if single == "name" else []
+            return content_text(str(node[single])) + ".", [str(node[single])] if single == "name" else []
     raise MopskitError(f"facts.yaml: no way to state {node!r} as a sentence")
 
 
-@cache
 def _facts() -> dict[str, Fact]:
+    """The facts, their sentences in the language in use (each language read once)."""
+    return _facts_in(get_language())
+
+
+@cache
+def _facts_in(language_in_use: str) -> dict[str, Fact]:  # the cache key: one reading per language
     from .profession import figure
 
     sources = load_yaml("sources")

@@ -103,7 +103,7 @@ def _thai(frame: pd.DataFrame) -> str:
     [
         ("role_table", "archetype", "Email operations"),
         ("team_model_table", "owns the work of", "The one-person MOps band"),
-        ("facts_table", "fact", None),
+        ("facts_table", "fact", "The one-person MOps band"),
         ("figures_table", "figure", None),
         ("catalog", "formula", "unique opens"),
         ("variants", "used_by", "unique opens"),
@@ -134,6 +134,14 @@ def test_a_table_in_a_lesson_shows_its_headers_and_content_names_in_thai_its_dat
     if value:
         assert thai_value != value and thai_value in html
         assert not re.search(rf">[^<]*\b{re.escape(value)}\b", html), f"{value!r} shown in English"
+
+
+def test_the_variants_table_names_each_metric_by_its_label_not_its_id():
+    from mopskit.metrics import metric, variants
+
+    html = people_table(variants()).to_html()
+    assert ">open_rate<" not in html and f">{metric('open_rate').label}<" in html
+    assert "open_rate" in set(variants()["metric"])
 
 
 def test_the_unit_of_a_metric_reads_in_the_language_and_stays_a_unit_in_the_data():

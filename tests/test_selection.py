@@ -585,3 +585,43 @@ def test_fictional_vendors_only():
     stack_vendors = set(load("martech_stack")["vendor"]) | set(load("practice_stack")["vendor"])
     for name in scenarios():
         assert not {o.vendor for o in scenario(name).offers} & stack_vendors
+
+
+def test_requirement_tables_read_in_thai_in_a_lesson_and_stay_english_as_data():
+    from mopskit.i18n import _, content_text, language
+    from mopskit.present import people_table
+    from mopskit.selection import scenario
+
+    email = scenario("email_vendor")
+    with language("th"):
+        tables = {
+            "frame": email.requirements.frame(),
+            "by_stakeholder": email.requirements.by_stakeholder(),
+            "asks": email.stakeholder_table(),
+        }
+        pages = {name: people_table(t).to_html() for name, t in tables.items()}
+        words = {w: _(w) for w in ("requirement", "stakeholder", "priority", "must-have", "what they said")}
+        sales = content_text("Legal and privacy")
+    assert sales != "Legal and privacy" and all(words[w] != w for w in words)
+    assert f">{words['requirement']}<" in pages["frame"] and f">{words['must-have']}<" in pages["frame"]
+    assert f">{words['stakeholder']}<" in pages["by_stakeholder"] and sales in pages["by_stakeholder"]
+    assert f">{words['what they said']}<" in pages["asks"] and sales in pages["asks"]
+    for page in pages.values():
+        assert ">requirement<" not in page and ">must<" not in page and ">Legal and privacy<" not in page
+    assert tables["frame"]["priority"].isin(["must", "nice"]).all()  # code still reads the English
+    assert set(tables["asks"]["who"]) >= {"Sales", "Legal and privacy"}
+
+
+def test_cost_and_score_tables_read_in_thai_in_a_lesson_and_keep_their_columns_as_data():
+    from mopskit.i18n import _, language
+    from mopskit.present import people_table
+    from mopskit.selection import scenario
+
+    email = scenario("email_vendor")
+    with language("th"):
+        years = email.tco("Mailvane (Growth)").by_year
+        pages = people_table(years).to_html() + people_table(email.offers.scores()).to_html()
+        words = [_(w) for w in ("year", "licence", "total", "cumulative", "offer")]
+    assert all(f">{w}<" in pages for w in words)
+    assert ">licence<" not in pages and ">offer<" not in pages and ">cumulative<" not in pages
+    assert years["total"].sum() > 0 and "cumulative" in years.columns

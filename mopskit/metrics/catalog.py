@@ -314,5 +314,6 @@ def variants() -> pd.DataFrame:
         "denominator": _("denominator"),
         "used_by": _("used by"),
     }
-    labels = ["metric", "name", "numerator", "denominator", "used_by"]
-    return for_people(pd.DataFrame(rows), headers, labels=labels)
+    labels = ["name", "numerator", "denominator", "used_by"]
+    metric_labels = {"metric": {m.name: content_text(m.label) for m in _entries().values()}}  # not its id
+    return for_people(pd.DataFrame(rows), headers, labels=labels, values=metric_labels)

@@ -22,6 +22,7 @@ from .._validate import count as v_count
 from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
+from ..present import for_people, shown
 from ._common import money as _money
 from .vendors import Offer
 
@@ -147,7 +148,7 @@ class TCO:
     def _repr_html_(self) -> str:
         import html
 
-        return f"<p>{html.escape(self.explain())}</p>" + self.by_year.to_html(index=False)
+        return f"<p>{html.escape(self.explain())}</p>" + shown(self.by_year).to_html(index=False)
 
 
 def _licence_rule(offer: Offer, seats: int) -> str:
@@ -197,7 +198,18 @@ def tco(offer: Offer, *, seats: int, years: int = 3, hourly_rate: float = 50.0) 
         rows.append({"year": year, **costs, "total": round(sum(costs.values()), 2)})
     frame = pd.DataFrame(rows)
     frame["cumulative"] = frame["total"].cumsum().round(2)
-    return TCO(offer, int(seats), int(years), float(hourly_rate), frame)
+    headers = {
+        "year": _("year"),
+        "licence": _("licence"),
+        "implementation": _("implementation"),
+        "integration": _("integration"),
+        "migration": _("migration"),
+        "training": _("training"),
+        "internal": _("internal hours"),
+        "total": _("total"),
+        "cumulative": _("cumulative"),
+    }
+    return TCO(offer, int(seats), int(years), float(hourly_rate), for_people(frame, headers))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .._validate import checked
 from .._validate import number as v_number
 from ..errors import DataError, ParameterError
 from ..i18n import _, content_text
+from ..present import for_people
 from ._common import read_table
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class Requirements:
         """The requirements as a table: id, requirement, stakeholder, priority, weight, category."""
         import pandas as pd
 
-        return pd.DataFrame(
+        table = pd.DataFrame(
             [
                 {
                     "id": r.id,
@@ -164,6 +165,7 @@ class Requirements:
             ],
             columns=["id", "requirement", "stakeholder", "priority", "weight", "category"],
         )
+        return shown_as_requirements(table)
 
     def by_stakeholder(self) -> pd.DataFrame:
         """Per stakeholder: how many must-haves and nice-to-haves they asked for, their weight and its share.
@@ -189,7 +191,9 @@ class Requirements:
                     "requirements": ", ".join(r.id for r in mine),
                 }
             )
-        return pd.DataFrame(rows, columns=["stakeholder", "must", "nice", "weight", "weight_share_pct", "requirements"])
+        columns = ["stakeholder", "must", "nice", "weight", "weight_share_pct", "requirements"]
+        table = pd.DataFrame(rows, columns=columns)
+        return shown_as_requirements(table)
 
     def _repr_html_(self) -> str:
         return self.frame().to_html(index=False, na_rep="")
@@ -306,4 +310,38 @@ def requirement_catalog() -> pd.DataFrame:
         }
         for key, entry in content.load_yaml("selection_catalog").items()
     ]
-    return pd.DataFrame(rows).sort_values("share_pct", ascending=False, kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values("share_pct", ascending=False, kind="stable").reset_index(drop=True)
+    return shown_as_requirements(table)
+
+
+def shown_as_requirements(table: pd.DataFrame) -> pd.DataFrame:
+    """Mark a table of requirements for people: headers, priorities and content names in the language in use.
+
+    The table's data stays English (code reads it back); a lesson shows it translated
+    (:func:`mopskit.present.for_people`).
+
+    >>> import pandas as pd
+    >>> shown_as_requirements(pd.DataFrame({"priority": ["must"]}))["priority"].tolist()
+    ['must']
+    """
+    headers = {
+        "id": _("id"),
+        "requirement": _("requirement"),
+        "stakeholder": _("stakeholder"),
+        "priority": _("priority"),
+        "weight": _("weight"),
+        "category": _("category"),
+        "must": _("must-haves"),
+        "nice": _("nice-to-haves"),
+        "weight_share_pct": _("share of the weight (%)"),
+        "requirements": _("requirements"),
+        "survey_task": _("survey task"),
+        "share_pct": _("share of respondents (%)"),
+        "why": _("why"),
+        "source": _("source"),
+        "who": _("who"),
+        "said": _("what they said"),
+    }
+    priorities = {"priority": {"must": _("must-have"), "nice": _("nice-to-have")}}
+    labels = ["requirement", "stakeholder", "survey_task", "who", "said"]
+    return for_people(table, headers, labels=labels, values=priorities)

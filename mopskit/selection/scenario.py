@@ -17,7 +17,7 @@ from ..errors import ParameterError
 from ..i18n import _, content_text
 from .adoption import Adoption, adoption
 from .cost import TCO, CostComparison, compare_costs, stay_offer, tco
-from .requirements import Requirements, read_requirements
+from .requirements import Requirements, read_requirements, shown_as_requirements
 from .scoring import Evaluation, score_vendors
 from .switching import Contract, SwitchPlan, contract_of, switch_plan
 from .vendors import Offer, Offers, read_vendors
@@ -111,6 +111,24 @@ class Scenario:
         """Each of :meth:`remarks` as a trainee reads it, in the language in use (a widget's ``labels``)."""
         shown = [f"{content_text(s['who'])}: “{content_text(s['said'])}”" for s in self.stakeholders]
         return dict(zip(self.remarks(), shown, strict=True))
+
+    def stakeholder_table(self) -> pd.DataFrame:
+        """What each stakeholder said, the requirement it became and that requirement's priority, one row each.
+
+        Shown in a lesson, it reads in the trainee's language; its data stays English.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "who": s["who"],
+                "said": s["said"],
+                "requirement": s["requirement"],
+                "priority": self.requirements.get(s["requirement"]).priority,
+            }
+            for s in self.stakeholders
+        ]
+        return shown_as_requirements(pd.DataFrame(rows, columns=["who", "said", "requirement", "priority"]))
 
     def contract(self) -> Contract:
         """The current tool's contract, from the sample inventory."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .._validate import checked
 from ..errors import DataError, ParameterError
 from ..i18n import _
+from ..present import for_people
 from ._common import read_table
 from .requirements import Requirements
 
@@ -208,7 +209,8 @@ class Offers:
         import pandas as pd
 
         ids = list(dict.fromkeys(k for o in self.items for k in o.scores))
-        return pd.DataFrame([{"offer": o.name, **{i: o.scores.get(i) for i in ids}} for o in self.items])
+        table = pd.DataFrame([{"offer": o.name, **{i: o.scores.get(i) for i in ids}} for o in self.items])
+        return for_people(table, {"offer": _("offer")})
 
 
 def _text(value: Any) -> str:

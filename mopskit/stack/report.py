@@ -120,7 +120,9 @@ def readable(frame: pd.DataFrame, *, columns: list[str] | None = None) -> Any:
     """
     import pandas as pd
 
-    shown = frame[columns].copy() if columns else frame.copy()
+    from ..present import shown as for_people_view
+
+    shown = for_people_view(frame[columns] if columns else frame).copy()
     for name in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[name]):
             shown[name] = shown[name].dt.strftime("%Y-%m-%d").fillna("")
