@@ -425,12 +425,30 @@ def _in_language(source: Path, lang: str | None) -> Iterator[Path]:
         with tempfile.TemporaryDirectory(prefix="mopskit-report-") as scratch:
             rendered = Path(scratch) / source.name
             render_lesson(source, lang, target=rendered, catalogs=source.parent.parent / "locale", kind="reports")
+            _with_chart_fonts(rendered)
             yield rendered
     finally:
         if saved is None:
             os.environ.pop("MOPSKIT_LANG", None)
         else:
             os.environ["MOPSKIT_LANG"] = saved
+
+
+def _with_chart_fonts(notebook: Path) -> None:
+    """Open the notebook with a cell that gives its charts the language's fonts (Thai and Chinese glyphs)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    cell = nbformat.v4.new_code_cell(_FONTS_CELL)
+    cell.metadata["tags"] = ["mopskit-fonts"]
+    nb.cells.insert(0, cell)
+    nbformat.write(nb, str(notebook))
+
+
+_FONTS_CELL = (
+    "# the charts' fonts for the report's language\n"
+    "import matplotlib\n\nfrom mopskit.i18n import plot_settings\n\nmatplotlib.rcParams.update(plot_settings())"
+)
 
 
 def _execute(

@@ -195,3 +195,13 @@ def test_a_report_run_in_the_pseudo_language_shows_no_english(name, tmp_path):
     left = english_left(nbformat.read(str(result.notebook), as_version=4))
     assert not left, f"{name} in en_XA shows English (give it to _() or the report's catalog):\n" + "\n".join(left)
     assert "⟦" in result.html.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_report_in_chinese_draws_every_chart_label_with_a_font_that_has_the_glyphs(tmp_path):
+    """A report's charts in zh_TW use the language's fonts: matplotlib warns of no missing glyph in any output."""
+    result = reports.run_report("stack_audit_report", parameters={"lang": "zh_TW"}, out_dir=tmp_path)
+    nb = nbformat.read(str(result.notebook), as_version=4)
+    said = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [text for text in said if "missing from font" in text]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.html.read_text(encoding="utf-8"))

@@ -31,30 +31,23 @@ def test_plan_builder_answer_is_a_plan_reviewed_live_and_exported(tmp_path, monk
 
 
 @pytest.mark.slow
-def test_the_plan_answer_survives_a_restart_and_travels_with_the_notebook(root, tmp_path, monkeypatch):
-    import json
+def test_the_plan_answer_travels_with_the_notebook_and_grades_from_it(root, shared_runs, tmp_path):
+    """The plan a trainee built in lesson 06 is carried by the saved notebook alone and grades from it.
 
-    import nbformat
-    from test_lessons import _run
+    It reads the session's one run of the trainee copy (tests/lesson_runs.py: every exercise answered through its
+    widget from the key, then saved). A restart, where a fresh kernel shows every widget's saved answer, is the
+    source's nbval run of the same session (the last cell tests/conftest.py adds), so this test starts no kernel.
+    """
+    import shutil
 
-    from mopskit.assess import answer_key, answers_in_notebook, grade_answers, load_checks, release
-    from mopskit.assess._answers import to_jsonable
+    from mopskit.assess import answers_in_notebook, grade_answers, load_checks
 
-    monkeypatch.delenv("MOPSKIT_ANSWERS_DIR")
     source = root / "notebooks" / "06_strategy_plan.ipynb"
-    release(source_dir=root / "notebooks", out_dir=tmp_path / "trainee", pattern="06_*.ipynb")
-    path = tmp_path / "trainee" / source.name
-    model = to_jsonable(answer_key(source)["q5"])
-    probe = "import json\nfrom mopskit.ui import widget_for\nprint(json.dumps(widget_for('q5').value))"
-    first = nbformat.read(str(path), as_version=4)
-    _run(first, path.parent, [probe + f"\nwidget_for('q5').fill(json.loads({json.dumps(model)!r}))"])
-    nbformat.write(first, str(path))
-    (tmp_path / "trainee" / ".mopskit").rename(tmp_path / "gone")  # only the notebook is handed in
-    carried = answers_in_notebook(path)["q5"]
-    assert Plan.from_answer(carried) == Plan.from_answer(model)
+    run = shared_runs.released(source)
+    assert not run.error, run.error
+    handed_in = tmp_path / source.name
+    shutil.copy(run.notebook, handed_in)  # only the notebook is handed in: no answer file beside it
+    carried = answers_in_notebook(handed_in)["q5"]
+    assert Plan.from_answer(carried) == Plan.from_answer(run.key["q5"])
     [graded] = [v for v in grade_answers(load_checks(source), {"q5": carried}) if v.exercise_id == "q5"]
     assert graded.status == "correct" and len(graded.results) == 7
-    second = nbformat.read(str(path), as_version=4)
-    (tmp_path / "gone").rename(tmp_path / "trainee" / ".mopskit")  # the trainee's own machine, restarted
-    [restored] = _run(second, path.parent, [probe])
-    assert Plan.from_answer(json.loads(restored)) == Plan.from_answer(model)

@@ -542,7 +542,12 @@ def _plot_attainability(draw: st.DrawFn) -> tuple[tuple, dict]:
 ROLE_IDS = st.sampled_from([["email_operations", "crm_admin"], ["nobody"], [], None, "crm_admin", [3]])
 TASKS = st.sampled_from([["Send the monthly newsletter"], [], ["", None], "Send it", None, [1, 2]])
 no_args(
-    "roles.archetypes", "roles.company_sketches", "roles.matching_drill", "roles.sketches_table", "roles.team_models"
+    "roles.archetypes",
+    "roles.company_sketches",
+    "roles.matching_drill",
+    "roles.sketches_table",
+    "roles.team_model_table",
+    "roles.team_models",
 )
 text_arg("roles.archetype", "maestro", "maker")
 text_arg("roles.role", "crm_admin", "email_operations")

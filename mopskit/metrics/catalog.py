@@ -236,14 +236,14 @@ def catalog(*, family: str | None = None, computed: bool | None = None) -> pd.Da
     }
     chosen = [m for m in _entries().values() if m.name in set(table.get("name", ()))]
     formulas = {m.formula: _formula_text(m) for m in chosen}
-    shown = {"formula": formulas, "unit": unit_words()}
+    shown = {"formula": formulas, "unit": _unit_words()}
     return for_people(table, headers, labels=["label", "numerator", "denominator"], values=shown)
 
 
-def unit_words() -> dict[str, str]:
+def _unit_words() -> dict[str, str]:
     """How each unit of the catalog reads in the language in use.
 
-    >>> unit_words()["percent"]
+    >>> _unit_words()["percent"]
     'percent'
     """
     return {

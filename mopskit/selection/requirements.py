@@ -165,7 +165,7 @@ class Requirements:
             ],
             columns=["id", "requirement", "stakeholder", "priority", "weight", "category"],
         )
-        return shown_as_requirements(table)
+        return _shown_as_requirements(table)
 
     def by_stakeholder(self) -> pd.DataFrame:
         """Per stakeholder: how many must-haves and nice-to-haves they asked for, their weight and its share.
@@ -193,7 +193,7 @@ class Requirements:
             )
         columns = ["stakeholder", "must", "nice", "weight", "weight_share_pct", "requirements"]
         table = pd.DataFrame(rows, columns=columns)
-        return shown_as_requirements(table)
+        return _shown_as_requirements(table)
 
     def _repr_html_(self) -> str:
         return self.frame().to_html(index=False, na_rep="")
@@ -311,17 +311,17 @@ def requirement_catalog() -> pd.DataFrame:
         for key, entry in content.load_yaml("selection_catalog").items()
     ]
     table = pd.DataFrame(rows).sort_values("share_pct", ascending=False, kind="stable").reset_index(drop=True)
-    return shown_as_requirements(table)
+    return _shown_as_requirements(table)
 
 
-def shown_as_requirements(table: pd.DataFrame) -> pd.DataFrame:
+def _shown_as_requirements(table: pd.DataFrame) -> pd.DataFrame:
     """Mark a table of requirements for people: headers, priorities and content names in the language in use.
 
     The table's data stays English (code reads it back); a lesson shows it translated
     (:func:`mopskit.present.for_people`).
 
     >>> import pandas as pd
-    >>> shown_as_requirements(pd.DataFrame({"priority": ["must"]}))["priority"].tolist()
+    >>> _shown_as_requirements(pd.DataFrame({"priority": ["must"]}))["priority"].tolist()
     ['must']
     """
     headers = {

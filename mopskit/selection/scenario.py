@@ -17,7 +17,7 @@ from ..errors import ParameterError
 from ..i18n import _, content_text
 from .adoption import Adoption, adoption
 from .cost import TCO, CostComparison, compare_costs, stay_offer, tco
-from .requirements import Requirements, read_requirements, shown_as_requirements
+from .requirements import Requirements, _shown_as_requirements, read_requirements
 from .scoring import Evaluation, score_vendors
 from .switching import Contract, SwitchPlan, contract_of, switch_plan
 from .vendors import Offer, Offers, read_vendors
@@ -128,7 +128,7 @@ class Scenario:
             }
             for s in self.stakeholders
         ]
-        return shown_as_requirements(pd.DataFrame(rows, columns=["who", "said", "requirement", "priority"]))
+        return _shown_as_requirements(pd.DataFrame(rows, columns=["who", "said", "requirement", "priority"]))
 
     def contract(self) -> Contract:
         """The current tool's contract, from the sample inventory."""
