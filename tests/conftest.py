@@ -34,7 +34,13 @@ LESSON_NAMES = [p.stem for p in LESSONS]
 
 
 def pytest_configure(config):
+    import signal
     import tempfile
+
+    # A suite started from a background shell (`cmd &` with no job control) inherits Ctrl+C ignored, and so would
+    # every process it starts: the Ctrl+C tests would fail there only. Give Ctrl+C back its usual meaning.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     from lesson_runs import SharedRuns, start_counting
 
