@@ -10,6 +10,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
+from .setup import _or_sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,11 +125,9 @@ def scoring_builder(
     model: Any = None,
 ) -> ScoringBuilder:
     """Show the scoring builder over the given tables (default: the bundled sample data, as of 31 October 2026)."""
-    from ..data import load
-
     return ScoringBuilder(
-        load("contacts") if contacts is None else contacts,
-        load("activities") if activities is None else activities,
+        _or_sample(contacts, "contacts"),
+        _or_sample(activities, "activities"),
         as_of=as_of,
         model=model,
     )
@@ -199,11 +198,9 @@ def sla_explorer(
     sla_hours: float = 8,
 ) -> SlaExplorer:
     """Show the SLA explorer over the given tables (default: the bundled sample data)."""
-    from ..data import load
-
     return SlaExplorer(
-        load("contacts") if contacts is None else contacts,
-        load("sales_team") if team is None else team,
+        _or_sample(contacts, "contacts"),
+        _or_sample(team, "sales_team"),
         by=by,
         sla_hours=sla_hours,
     )
@@ -250,6 +247,4 @@ class LeakageExplorer:
 
 def leakage_explorer(contacts: pd.DataFrame | None = None) -> LeakageExplorer:
     """Show the leakage explorer over the given contacts (default: the bundled sample data)."""
-    from ..data import load
-
-    return LeakageExplorer(load("contacts") if contacts is None else contacts)
+    return LeakageExplorer(_or_sample(contacts, "contacts"))

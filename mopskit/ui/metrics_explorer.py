@@ -10,6 +10,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
+from .setup import _or_sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,13 +91,12 @@ def metrics_explorer(
         metric: the metric shown first, e.g. ``"click_through_rate"`` or ``"lead_to_mql"``.
 
     """
-    from ..data import load
     from ..metrics.explore import Explorer
 
     explorer = Explorer(
-        load("email_events") if events is None else events,
-        load("campaigns") if campaigns is None else campaigns,
-        load("contacts") if contacts is None else contacts,
+        _or_sample(events, "email_events"),
+        _or_sample(campaigns, "campaigns"),
+        _or_sample(contacts, "contacts"),
     )
     return MetricsExplorer(explorer, metric=metric)
 

@@ -107,3 +107,12 @@ def app_note(*, folder: str | Path = ".") -> str:
         label = escape(_("← All lessons and your progress"))
         link = f'<p style="margin:4px 0 0"><a href="{HOME_NOTEBOOK}" target="_self">{label}</a></p>'
     return card(f"{escape(text)}{link}", tone="info", css_class="mopskit-app-note")
+
+
+def _or_sample(frame: Any, table: str) -> Any:
+    """The table a widget was given, or the bundled sample's table of that name when it was given none."""
+    if frame is not None:
+        return frame
+    from ..data import load
+
+    return load(table)
