@@ -53,8 +53,6 @@ ENGLISH_PENDING: dict[str, str] = {
     "(mopskit/goals/_smart.py _suggest: m.label)",
     "06_strategy_plan": "review_plan quotes the sample plan's task names in English "
     "(mopskit/strategy/_review.py: '{task}' in the task reasons)",
-    "09_martech_selection": "the weights explorer shows each requirement's text in English "
-    "(mopskit/ui/selection.py weights_explorer rows)",
 }
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
