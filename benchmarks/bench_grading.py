@@ -192,6 +192,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="pairs of the grading against nbclient comparison")
     parser.add_argument("--keep", type=Path, help="keep the gradebooks here and render the cohort report")
     args = parser.parse_args()
+    if args.n <= len(HOSTILE):  # every kind of attack is in the batch; the cost comparison needs an honest one
+        parser.error(
+            f"--n {args.n} leaves no honest submission: give at least {len(HOSTILE) + 1} ({len(HOSTILE)} hostile)"
+        )
+    if args.repeat < 1:
+        parser.error(f"--repeat {args.repeat}: give at least 1 pair")
+    if not args.source.is_file():
+        parser.error(f"--source {args.source}: no such notebook")
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
         subs = work / "submissions"
@@ -222,7 +230,7 @@ def main() -> None:
             print(f"| {label} | {spent:.1f} s | {spent / workers:.1f} s | {seconds - spent / workers:.1f} s |")
         print(f"each submission took {two_work / one_work:.2f}x as long when graded two at a time")
         honest = max((t for t, p in plans.items() if p["kind"] == "honest"), key=lambda t: len(plans[t]["answers"]))
-        load = os.getloadavg()[0]  # (a batch of --n 29 or more always holds honest submissions)
+        load = os.getloadavg()[0]
         pairs = cost_of_grading(args.source, subs / honest / args.source.name, args.repeat)
         graded = statistics.median(g for g, _ in pairs)
         executed = statistics.median(e for _, e in pairs)

@@ -143,6 +143,20 @@ def test_msgfmt_check_passes_on_every_catalog():
     assert not failed, "\n".join(failed)
 
 
+@pytest.mark.parametrize(
+    ("english", "printf"),
+    [("25% is a lot", False), ("80% power at 5% significance", False), ("%s of %d", True), ("%(n)5.1f", True)],
+)
+def test_a_percent_sign_in_prose_is_not_taken_for_a_printf_field(english, printf):
+    from babel.messages.catalog import Message
+
+    from mopskit.catalogs._package import _flags
+
+    message = Message(english, flags=["python-format"])  # what Babel guesses from any %
+    _flags(message)
+    assert ("python-format" in message.flags) is printf
+
+
 _FIELDS = re.compile(r"\{[A-Za-z_][^{}]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sdif]|<!--\s*(?:BEGIN|END) SOLUTION\s*-->")
 
 

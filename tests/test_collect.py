@@ -113,3 +113,33 @@ def test_carried_answers_are_read_defensively(tmp_path):
     write(new_notebook(cells=[cell]), str(path))
     _nb, carried = read_submission(path)
     assert carried == {"q2": "b"}
+
+
+def test_own_code_counts_the_code_in_cells_a_trainee_added_only(tmp_path):
+    from nbformat.v4 import new_markdown_cell
+
+    from mopskit.assess._collect import own_code
+
+    lesson = new_notebook(cells=[new_markdown_cell("# Lesson"), new_code_cell("q1 = None  # your answer")])
+    source = tmp_path / "source.ipynb"
+    write(lesson, str(source))
+    answered = new_notebook(cells=[lesson.cells[0], new_code_cell("q1 = 42", id=lesson.cells[1].id)])
+    write(answered, str(tmp_path / "answered.ipynb"))
+    assert own_code(tmp_path / "answered.ipynb", source) == 0  # the lesson's own cell, answered
+
+    added = new_notebook(cells=[*answered.cells, new_code_cell("while True:\n    pass")])
+    write(added, str(tmp_path / "added.ipynb"))
+    assert own_code(tmp_path / "added.ipynb", source) == len("while True:\n    pass")
+
+    no_ids = {
+        "cells": [
+            {"cell_type": "code", "source": ["q1 = None", "  # your answer"]},
+            {"cell_type": "code", "source": "print('mine')"},
+        ]
+    }
+    (tmp_path / "old.ipynb").write_text(__import__("json").dumps(no_ids))
+    assert own_code(tmp_path / "old.ipynb", source) == len("print('mine')")  # matched by text without ids
+
+    (tmp_path / "broken.ipynb").write_text("{ not json")
+    assert own_code(tmp_path / "broken.ipynb", source) == 0
+    assert own_code(tmp_path / "missing.ipynb", source) == 0

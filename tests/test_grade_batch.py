@@ -278,6 +278,24 @@ def test_a_grader_failure_on_one_submission_spares_the_rest_and_is_retried(batch
     assert [g.trainee for g in again.graded] == ["bob"] and not again.failed
 
 
+def test_a_parallel_batch_starts_with_the_submissions_holding_most_added_code(batch, tmp_path, monkeypatch):
+    import mopskit.assess._grade_batch as grading
+
+    order: dict[int, list[str]] = {}
+
+    def record(tasks, *, workers, scheduler=None):
+        order[workers] = [t.trainee for t in tasks]
+        yield from ()
+
+    monkeypatch.setattr(grading, "_run_tasks", record)
+    subs = [batch["subs"] / name for name in ("ana", "fay", "ned", "bob")]
+    for workers in (1, 2):
+        grade(subs, source=batch["source"], db=tmp_path / f"{workers}.sqlite", workers=workers, limits=LIMITS)
+    assert order[1] == ["ana", "fay", "ned", "bob"]  # one at a time: in the order given
+    # fay and ned each added a loop (ned's the longer code), ana and bob only answered: a stable sort
+    assert order[2] == ["ned", "fay", "ana", "bob"]
+
+
 def test_the_grade_command_is_a_thin_shell(batch, capsys):
     code = main(["grade", str(batch["subs"] / "ana"), "--source", str(batch["source"]), "--db", str(batch["db"]), "-q"])
     out = capsys.readouterr().out

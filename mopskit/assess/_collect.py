@@ -8,6 +8,7 @@ when only one assignment is graded). Each is known by the SHA-256 of its bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from ..errors import GradingError
 from ._answers import ANSWER_MIME
 
-__all__ = ["Found", "find_sources", "find_submissions", "merge_answers", "read_submission"]
+__all__ = ["Found", "find_sources", "find_submissions", "merge_answers", "own_code", "read_submission"]
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _SEPARATORS = ("__", "--", "_", "-", ".", " ")
@@ -140,6 +141,40 @@ def content_hash(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _code_cells(path: Path) -> list[tuple[str, str]]:
+    """Each code cell of a notebook file as ``(id, source)``, read as plain JSON (nothing of it runs)."""
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        return []
+    cells = json.loads(path.read_bytes()).get("cells")
+    if not isinstance(cells, list):
+        return []
+    found = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            text = cell.get("source", "")
+            found.append((str(cell.get("id", "")), "".join(text) if isinstance(text, list) else str(text)))
+    return found
+
+
+def own_code(path: Path, source: Path) -> int:
+    """How many characters of code a submission holds in cells its lesson does not have: the cells a trainee added.
+
+    A batch grades the submissions with the most added code first: the lesson's own cells (answers filled in
+    included) run in about the same time for everyone, while added code is what can run until the cell time
+    limit stops it, so starting those early keeps a worker from ending alone on a long one. A cell is the
+    lesson's when its id is one of the lesson's cell ids (or, without an id, its text is a lesson cell's). A
+    file that cannot be read counts 0 (grading it reports why).
+
+    """
+    try:
+        lesson = _code_cells(source)
+        ids = {cell_id for cell_id, _text in lesson if cell_id}
+        texts = {text for _cell_id, text in lesson}
+        return sum(len(text) for cell_id, text in _code_cells(path) if cell_id not in ids and text not in texts)
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 def read_submission(path: Path) -> tuple[Any, dict[str, Any]]:

@@ -25,7 +25,7 @@ from ..errors import AnswerRefused, GradingError
 from ..i18n import _, language
 from ._answers import check_answer
 from ._check_server import CheckOptions, CheckServer, checks_for, run_checks_warm
-from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, read_submission
+from ._collect import Found, content_hash, find_sources, find_submissions, merge_answers, own_code, read_submission
 from ._gradebook import DEFAULT_DB, Gradebook, GradedSubmission
 from ._sandbox import Limits, run_notebook, sandbox_problem
 
@@ -411,6 +411,8 @@ def grade(
                     attempt,
                 )
             )
+        if workers > 1 or scheduler is not None:  # the longest first, so that no worker ends alone on one
+            tasks.sort(key=lambda t: own_code(Path(t.path), Path(t.source)), reverse=True)
         bar = _progress(len(tasks), enabled=progress)
         for task, graded in _run_tasks(tasks, workers=workers, scheduler=scheduler):
             if isinstance(graded, str):

@@ -23,7 +23,7 @@ from typing import IO, Any
 CONFIGS = {"mopskit": "babel.cfg", "content": "babel-content.cfg"}
 KEYWORDS: dict[str, Any] = {"_": None, "_n": (1, 2), "ngettext": (1, 2), "gettext": None}
 _BRACE = re.compile(r"(?<!\{)\{[A-Za-z_][^{}]*\}|\{\}")
-_PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdif]")
+_PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0+]*\d*(?:\.\d+)?[sdif]")
 
 
 def extract_content_yaml(
