@@ -49,10 +49,6 @@ LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose English is still being moved into catalogs, each with where it comes from: only that English makes
 # the lesson xfail (a widget or verdict that fails still fails it). Remove a line once its English is in Thai.
 ENGLISH_PENDING: dict[str, str] = {
-    "04_smart_goals": "assess_goal's suggestions name metrics by their English label "
-    "(mopskit/goals/_smart.py _suggest: m.label)",
-    "06_strategy_plan": "review_plan quotes the sample plan's task names in English "
-    "(mopskit/strategy/_review.py: '{task}' in the task reasons)",
     "09_martech_selection": "the weights explorer shows each requirement's text in English "
     "(mopskit/ui/selection.py weights_explorer rows)",
 }
