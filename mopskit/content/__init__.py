@@ -62,6 +62,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "scenarios": ("text", "clue", "complaint", "situation", "work", "claim", "case", "not_a_function", "title",
                   "finding", "tasks"),
     # the requirements' texts and who asked (shown in explanations and the weights explorer), what people said
+    "selection_catalog": ("requirement", "stakeholder"),  # the catalog to start an evaluation from (lesson 09)
     "selection_email_requirements": ("requirement", "stakeholder"),
     "selection_event_requirements": ("Need", "Asked by"),
     "selection_scenarios": ("who", "said"),

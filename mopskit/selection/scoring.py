@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .._validate import checked
 from .._validate import count as v_count
 from ..errors import ParameterError
-from ..i18n import _, _n
+from ..i18n import _, _n, content_text
 from .requirements import Requirements, read_requirements
 from .vendors import SCORE_MAX, Offer, Offers, read_vendors
 
@@ -216,7 +216,7 @@ def score_vendors(
         if missing:
             reasons.append(
                 _n("misses the must-have {what}", "misses the must-haves {what}", len(missing)).format(
-                    what=", ".join(f"{r.id} ({r.text})" for r in missing)
+                    what=", ".join(f"{r.id} ({content_text(r.text)})" for r in missing)
                 )
             )
         if seats is not None and not offer.fits(seats):

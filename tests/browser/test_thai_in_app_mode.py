@@ -48,10 +48,7 @@ LANG = "th"
 LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose English is still being moved into catalogs, each with where it comes from: only that English makes
 # the lesson xfail (a widget or verdict that fails still fails it). Remove a line once its English is in Thai.
-ENGLISH_PENDING: dict[str, str] = {
-    "09_martech_selection": "the weights explorer shows each requirement's text in English "
-    "(mopskit/ui/selection.py weights_explorer rows)",
-}
+ENGLISH_PENDING: dict[str, str] = {}
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
 # What is data or code rather than prose (see the module's docstring): hidden while the page's text is read.
