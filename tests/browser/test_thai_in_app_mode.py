@@ -56,12 +56,7 @@ LANG = "th"
 LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose English is still being moved into catalogs, each with where it comes from: only that English makes
 # the lesson xfail (a widget or verdict that fails still fails it). Remove a line once its English is in Thai.
-ENGLISH_PENDING: dict[str, str] = {
-    "04_smart_goals": "assess_goal's suggestions name metrics by their English label "
-    "(mopskit/goals/_smart.py _suggest: m.label)",
-    "06_strategy_plan": "review_plan quotes the sample plan's task names in English "
-    "(mopskit/strategy/_review.py: '{task}' in the task reasons)",
-}
+ENGLISH_PENDING: dict[str, str] = {}
 # Lessons whose tables still head columns in English, each with where the headers come from and exactly which:
 # only those headers make the lesson xfail (any other English header fails it). Remove a line once they are Thai.
 _METRICS_HEADERS = "the metrics functions' tables (mopskit/metrics: email_metrics, funnel, lead_velocity, ...) head "
