@@ -421,3 +421,14 @@ def test_every_measured_metric_points_at_a_real_column_of_the_data_dictionary():
         if source.get("column"):
             assert source["equals"] in spec.columns[source["column"]].values, metric.key
         assert metric_info(metric.label) is metric, f"the label of {metric.key} must read back as itself"
+
+
+def test_in_another_language_the_metrics_a_vague_goal_could_name_are_quoted_in_english():
+    from mopskit.i18n import language
+
+    with language("th"):
+        result = assess_goal("Boost engagement soon.", today=TODAY)
+        shown, text = result._repr_html_(), str(result)
+    assert "อัตราการคลิกผ่านของอีเมล (<q>email click-through rate</q>)" in shown  # the words a goal is written in
+    assert "อัตราการคลิกผ่านของอีเมล (email click-through rate)" in text
+    assert "<q>email" not in assess_goal("Boost engagement soon.", today=TODAY)._repr_html_()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._html import COLOURS, escape, quoted
 from .._validate import checked
-from ..i18n import _, content_text
+from ..i18n import _, content_text, content_with_english
 from ._attainability import Attainability
 from ._build import format_date
 from ._history import MIN_PERIODS, attainability
@@ -171,13 +171,8 @@ def _suggest(goal: Goal) -> str:
 
     The English words the goal parser reads follow in brackets: goals are written in English.
     """
-    shown = [_bilingual(label) for label in _suggested(goal)]
+    shown = [content_with_english(label) for label in _suggested(goal)]
     return ", ".join(shown) or _("email clicks, MQLs or customer acquisition cost")
-
-
-def _bilingual(label: str) -> str:
-    translated = content_text(label)
-    return label if translated == label else f"{translated} ({label})"
 
 
 def _english_kept(goal: Goal) -> list[str]:

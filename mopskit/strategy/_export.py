@@ -67,7 +67,7 @@ def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str,
          [[m.audience, m.ask, m.channel] for m in plan.communication]),
         (STEP_TITLES[4], [_("Step"), _("Owner")], [[s.action, s.owner] for s in plan.steps]),
         (STEP_TITLES[5], [_("Task"), _("Owner"), _("Due"), _("Status")],
-         [[t.title, t.owner, t.due.isoformat() if t.due else "", (t.status or _("no status"))
+         [[t.title, t.owner, t.due.isoformat() if t.due else "", (content_text(t.status) or _("no status"))
            + (" ⚠ " + _("overdue") if id(t) in late else "")] for t in plan.tasks]),
     ]  # fmt: skip
 

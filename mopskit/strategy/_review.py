@@ -8,7 +8,7 @@ from datetime import date
 
 from .._html import quoted, table
 from .._validate import checked
-from ..i18n import _, _n, content_text, get_language
+from ..i18n import _, _n, content_text, content_with_english, get_language
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
 __all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
@@ -263,13 +263,11 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
         if not parts[1]:
             reasons.append(_("'{task}' has no due date (write it as 2026-12-15).").format(task=name))
         if not t.status and not (t.due is not None and t.due < today):
-            reasons.append(
-                _("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=", ".join(STATUSES))
-            )
+            reasons.append(_("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=_statuses()))
         if t.status and t.status not in STATUSES:
             reasons.append(
                 _("'{task}': status '{status}' is not one of: {valid}.").format(
-                    task=name, status=t.status, valid=", ".join(STATUSES)
+                    task=name, status=t.status, valid=_statuses()
                 )
             )
         if t.due is not None and t.due < today and not t.status:
@@ -289,6 +287,15 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
     elif score >= 1:
         reasons.append(_("Every task has an owner, a due date and a status; chase the overdue ones."))
     return score, reasons
+
+
+def _statuses() -> str:
+    """The statuses a task can have, as a reason lists them: in the language in use, each with its English value.
+
+    >>> _statuses()
+    'not started, in progress, done, blocked'
+    """
+    return ", ".join(content_with_english(status) for status in STATUSES)
 
 
 def _overdue(task: Task, today: date) -> bool:
