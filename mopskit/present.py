@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["answer_html", "answer_text", "for_people", "format_value", "parse_number", "people_table", "shown"]
+__all__ = [
+    "answer_html",
+    "answer_text",
+    "for_people",
+    "format_value",
+    "parse_number",
+    "people_table",
+    "result_headers",
+    "shown",
+]
 
 # Where a table keeps how it is shown to people (``DataFrame.attrs``): its headers in the trainee's language and
 # the columns whose values are content names (translated with ``content_text`` as shown, English as data).
@@ -114,6 +123,70 @@ def for_people(
     shown_values = {column: dict(words) for column, words in (values or {}).items()}
     frame.attrs[DISPLAY] = {"headers": dict(headers), "labels": list(labels), "values": shown_values}
     return frame
+
+
+def result_headers() -> dict[str, str]:
+    """How the kit's computed tables (metrics, lead management) head their columns for people, by column name.
+
+    :func:`mopskit._validate.finish` marks every result with the headers of its columns found here; the column
+    names stay as they are for code (``result["delivered"]``).
+
+    >>> result_headers()["mqls"]
+    'MQLs'
+    """
+    return {
+        # email, funnel, money and quality metrics
+        "campaigns": _("campaigns"),
+        "sent": _("sent"),
+        "delivered": _("delivered"),
+        "bounced": _("bounced"),
+        "unsubscribes": _("unsubscribes"),
+        "contacts": _("contacts"),
+        "leads": _("leads"),
+        "mqls": _("MQLs"),
+        "sqls": _("SQLs"),
+        "opportunities": _("opportunities"),
+        "customers": _("customers"),
+        "stage": _("stage"),
+        "count": _("count"),
+        "previous": _("previous"),
+        "revenue": _("revenue"),
+        "romi": _("ROMI"),
+        "months": _("months"),
+        "variance": _("variance"),
+        "flag": _("flag"),
+        "measure": _("measure"),
+        "value": _("value"),
+        "check": _("check"),
+        "column": _("column"),
+        "score": _("score"),
+        # lead management
+        "problem": _("problem"),
+        "detail": _("detail"),
+        "part": _("part"),
+        "rule": _("rule"),
+        "points": _("points"),
+        "times": _("times"),
+        "draft": _("draft"),
+        "conditions": _("conditions"),
+        "criteria": _("criteria"),
+        "label": _("label"),
+        "accepted": _("accepted"),
+        "acceptance": _("acceptance"),
+        "applies to": _("applies to"),
+        "goes to": _("goes to"),
+        "turn": _("turn"),
+        "reason": _("reason"),
+        "met": _("met"),
+        "late": _("late"),
+        "waiting": _("waiting"),
+        "compliance": _("compliance"),
+        "step": _("step"),
+        "reached": _("reached"),
+        "advanced": _("advanced"),
+        "stalled": _("stalled"),
+        "lost": _("lost"),
+    }
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
