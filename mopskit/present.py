@@ -122,6 +122,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     >>> import pandas as pd
     >>> shown(pd.DataFrame({"a": [1]})).columns.tolist()
     ['a']
+    >>> shown(for_people(pd.DataFrame({"name": ["Fernway"]}).set_index("name"), {"name": "nume"})).index.name
+    'nume'
     """
     marks = frame.attrs.get(DISPLAY)
     if not isinstance(marks, Mapping):
@@ -137,7 +139,10 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns:
             out[column] = [words.get(v, v) if isinstance(v, str) else v for v in out[column]]
     headers = marks.get("headers", {})
-    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    out = out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    if any(name in headers for name in out.index.names if name is not None):  # an index named by its column
+        out.index = out.index.set_names([headers.get(name, name) for name in out.index.names])
+    return out
 
 
 def _label_text(value: Any, translate: Any) -> Any:
