@@ -220,6 +220,19 @@ def test_the_example_plan_marks_its_sla_numbers_and_counts_as_the_kits_own():
     assert all(p in example_plan_note() for p in phrases)
 
 
+@pytest.mark.parametrize("lang", ["ro", "th", "zh_TW"])
+def test_the_example_plans_note_quotes_its_own_numbers_as_the_plan_shows_them_in_each_language(lang):
+    import re
+
+    from mopskit.i18n import language
+    from mopskit.strategy import example_plan_note
+
+    with language(lang):
+        note, page = example_plan_note(), to_markdown(example_plan(), today=TODAY, review=False).lower()
+    phrases = re.findall("“([^”]+)”", note)
+    assert len(phrases) == 6 and [p for p in phrases if p.lower() not in page] == []
+
+
 def test_the_plan_alone_shows_no_progress_open_points_or_overdue_marks():
     plan, today = example_plan(), review_date()
     full = to_markdown(plan, today=today)
