@@ -62,10 +62,6 @@ ENGLISH_PENDING: dict[str, str] = {}
 _METRICS_HEADERS = "the metrics functions' tables (mopskit/metrics: email_metrics, funnel, lead_velocity, ...) head "
 _LEADS_HEADERS = "the lead functions' tables (mopskit/leads: sla_report, criteria back-test, ...) head "
 HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "04_smart_goals": (
-        "the goal's parts are a table built in the notebook (cell 6839c246: pd.DataFrame with 'part', 'read as')",
-        frozenset({"part", "read as"}),
-    ),
     "05_metrics": (
         _METRICS_HEADERS + "their columns with their field names, and the quality scorecard's and the purchase "
         "log's tables theirs (mopskit/metrics: quality_scorecard, budget_variance, economics)",
@@ -74,11 +70,6 @@ HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
              "delivered", "flag", "leads", "measure", "months", "mqls", "opportunities", "previous", "revenue",
              "romi", "score", "sent", "sqls", "unsubscribes", "value", "variance"}
         ),
-    ),
-    "06_strategy_plan": (
-        "the facts table (cell edd204df) is shown before setup_notebook() runs (cell after it), so pandas shows it "
-        "raw, with its English column",
-        frozenset({"fact"}),
     ),
     "08_lead_management": (
         _LEADS_HEADERS + "their columns with their field names (lifecycle problems, score explanation, MQL "
