@@ -60,19 +60,10 @@ ENGLISH_PENDING: dict[str, str] = {}
 # Lessons whose tables still head columns in English, each with where the headers come from and exactly which:
 # only those headers make the lesson xfail (any other English header fails it). Remove a line once they are Thai.
 HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "04_smart_goals": (
-        "the goal's parts are a table built in the notebook (cell 6839c246: pd.DataFrame with 'part', 'read as')",
-        frozenset({"part", "read as"}),
-    ),
     "05_metrics": (
         "the A/B test's table is built in the notebook (cell lesson05-063: 'measure', 'value'), and the CDNOW "
         "purchases show the real data set's own columns (cell lesson05-098: 'date', 'cds', 'amount')",
         frozenset({"measure", "value", "date", "cds", "amount"}),
-    ),
-    "06_strategy_plan": (
-        "the facts table (cell edd204df) is shown before setup_notebook() runs (cell after it), so pandas shows it "
-        "raw, with its English column",
-        frozenset({"fact"}),
     ),
     "08_lead_management": (
         "tables that do not pass through mopskit._validate.finish: ScoringModel.describe() ('part', 'rule', "
