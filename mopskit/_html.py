@@ -10,10 +10,11 @@ from a person goes through :func:`escape`.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["COLOURS", "STYLE", "card", "escape", "page", "table", "tile"]
+__all__ = ["COLOURS", "STYLE", "Html", "card", "escape", "page", "quoted", "table", "tile"]
 
 COLOURS = {
     "ok": "#1b7f3b",  # correct, done, healthy
@@ -43,13 +44,42 @@ details summary {{ cursor: pointer; }}
 """
 
 
-def escape(value: Any) -> str:
-    """Any value as text safe inside HTML (quotes too, so it is safe in an attribute).
+class Html(str):
+    """A text that is HTML already (made by the kit, its data escaped): :func:`escape` and :func:`table` keep it."""
 
-    >>> escape('<b title="x">&</b>')
-    '&lt;b title=&quot;x&quot;&gt;&amp;&lt;/b&gt;'
+    __slots__ = ()
+
+
+def escape(value: Any) -> str:
+    """Any value as text safe inside HTML (quotes too, so it is safe in an attribute); :class:`Html` as it is.
+
+    >>> escape('<b title="x">&</b>'), escape(Html("<q>x</q>"))
+    ('&lt;b title=&quot;x&quot;&gt;&amp;&lt;/b&gt;', '<q>x</q>')
     """
-    return html.escape(str(value), quote=True)
+    return str(value) if isinstance(value, Html) else html.escape(str(value), quote=True)
+
+
+def quoted(text: str, pieces: Iterable[str]) -> Html:
+    """``text`` escaped, with each of ``pieces`` in it marked as a quotation (``<q>``): words shown as written.
+
+    A translated sentence may keep English the kit reads as data (a goal sentence, a metric's name the goal
+    parser knows); marked, a reader sees it is quoted, not prose left untranslated. Straight quotes around a
+    piece go (``<q>`` draws its own); the longest piece wins where two overlap.
+
+    >>> quoted("e.g. 'by 25%' & (email clicks)", ["email clicks", "by 25%"])
+    'e.g. <q>by 25%</q> &amp; (<q>email clicks</q>)'
+    >>> quoted("<b>", [])
+    '&lt;b&gt;'
+    """
+    found = sorted({piece for piece in pieces if piece}, key=len, reverse=True)
+    if not found:
+        return Html(escape(text))
+    either = "|".join(re.escape(piece) for piece in found)
+    parts, last = [], 0
+    for match in re.finditer(f"'({either})'|({either})", text):
+        parts += [escape(text[last : match.start()]), f"<q>{escape(match.group(1) or match.group(2))}</q>"]
+        last = match.end()
+    return Html("".join([*parts, escape(text[last:])]))
 
 
 def page(title: str, body: str, *, style: str = "", lang: str = "en") -> str:

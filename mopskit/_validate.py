@@ -1174,8 +1174,18 @@ def check_keys(keys: Iterable[str], valid: Sequence[str], *, function: str, extr
 def finish(
     frame: pd.DataFrame, *, notes: Notes | Sequence[str], quality: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
-    """Attach notes and data-quality counts to a result and give it a clean 0..n-1 index."""
+    """Attach notes and data-quality counts to a result and give it a clean 0..n-1 index.
+
+    The result is also marked with how its columns are headed for people (:func:`mopskit.present.result_headers`),
+    unless it is marked already.
+    """
+    from .present import DISPLAY, for_people, result_headers
+
     if not isinstance(notes, Notes):
         notes = Notes(notes)
     notes.quality.update(quality or {})
-    return notes.attach(frame)
+    result = notes.attach(frame)
+    headers = {column: text for column, text in result_headers().items() if column in result.columns}
+    if headers and DISPLAY not in result.attrs:
+        for_people(result, headers)
+    return result

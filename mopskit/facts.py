@@ -158,13 +158,14 @@ def _describe(node: Any) -> tuple[str, list[str]]:
         parts = [_describe(item) for item in node]
         return "; ".join(text.rstrip(".") for text, _ in parts) + ".", [w for _, words in parts for w in words]
     if isinstance(node, str):
-        return node, []
+        return content_text(node), []
     pairs = [("term", "definition"), ("name", "summary"), ("problem", "answer"), ("audience", "ask"), ("name", "needs")]
     for first, second in pairs:
         if first in node and second in node:
             joiner = " " if str(node[first]).endswith((".", "?", "!")) else ": "
             words = [str(node[first])] if (first, second) == ("name", "summary") else []
-            return f"{content_text(str(node[first]))}{joiner}{node[second]}", words  # a name in the language
+            first_text, second_text = (content_text(str(node[key])) for key in (first, second))  # in the language
+            return f"{first_text}{joiner}{second_text}", words
     for single in ("action", "title", "name"):
         if single in node:
             return content_text(str(node[single])) + ".", [str(node[single])] if single == "name" else []

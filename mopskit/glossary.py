@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from .content import cite, load_yaml
 from .errors import MopskitError
-from .i18n import get_language, normalize_language
+from .i18n import _, get_language, normalize_language
+from .present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,4 +140,5 @@ def glossary_table(lang: str | None = None) -> pd.DataFrame:
         table["english"] = [t.term for t in rows]
     table["definition"] = [t.definition for t in rows]
     table["source"] = [t.cited_in for t in rows]
-    return pd.DataFrame(table)
+    headers = {"term": _("term"), "english": _("in English"), "definition": _("definition"), "source": _("source")}
+    return for_people(pd.DataFrame(table), headers)

@@ -36,6 +36,7 @@ __all__ = [
     "_",
     "_n",
     "content_text",
+    "content_with_english",
     "font_families",
     "get_language",
     "language",
@@ -249,6 +250,19 @@ def content_text(text: str) -> str:
     if not text or not isinstance(text, str):
         return text
     return _translations(CONTENT_DOMAIN).gettext(text)
+
+
+def content_with_english(text: str) -> str:
+    """A content text translated, then in brackets its English when that differs: a value a file or a checker reads.
+
+    >>> content_with_english("done")
+    'done'
+    >>> with language("th"):
+    ...     content_with_english("not started")
+    'ยังไม่เริ่ม (not started)'
+    """
+    translated = content_text(text)
+    return text if translated == text else f"{translated} ({text})"
 
 
 # ------------------------------------------------------------------------------------------------- pseudo-language

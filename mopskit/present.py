@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-__all__ = ["answer_html", "answer_text", "for_people", "format_value", "parse_number", "people_table", "shown"]
+__all__ = [
+    "answer_html",
+    "answer_text",
+    "for_people",
+    "format_value",
+    "parse_number",
+    "people_table",
+    "result_headers",
+    "shown",
+]
 
 # Where a table keeps how it is shown to people (``DataFrame.attrs``): its headers in the trainee's language and
 # the columns whose values are content names (translated with ``content_text`` as shown, English as data).
@@ -116,12 +125,78 @@ def for_people(
     return frame
 
 
+def result_headers() -> dict[str, str]:
+    """How the kit's computed tables (metrics, lead management) head their columns for people, by column name.
+
+    :func:`mopskit._validate.finish` marks every result with the headers of its columns found here; the column
+    names stay as they are for code (``result["delivered"]``).
+
+    >>> result_headers()["mqls"]
+    'MQLs'
+    """
+    return {
+        # email, funnel, money and quality metrics
+        "campaigns": _("campaigns"),
+        "sent": _("sent"),
+        "delivered": _("delivered"),
+        "bounced": _("bounced"),
+        "unsubscribes": _("unsubscribes"),
+        "contacts": _("contacts"),
+        "leads": _("leads"),
+        "mqls": _("MQLs"),
+        "sqls": _("SQLs"),
+        "opportunities": _("opportunities"),
+        "customers": _("customers"),
+        "stage": _("stage"),
+        "count": _("count"),
+        "previous": _("previous"),
+        "revenue": _("revenue"),
+        "romi": _("ROMI"),
+        "months": _("months"),
+        "variance": _("variance"),
+        "flag": _("flag"),
+        "measure": _("measure"),
+        "value": _("value"),
+        "check": _("check"),
+        "column": _("column"),
+        "score": _("score"),
+        # lead management
+        "problem": _("problem"),
+        "detail": _("detail"),
+        "part": _("part"),
+        "rule": _("rule"),
+        "points": _("points"),
+        "times": _("times"),
+        "draft": _("draft"),
+        "conditions": _("conditions"),
+        "criteria": _("criteria"),
+        "label": _("label"),
+        "accepted": _("accepted"),
+        "acceptance": _("acceptance"),
+        "applies to": _("applies to"),
+        "goes to": _("goes to"),
+        "turn": _("turn"),
+        "reason": _("reason"),
+        "met": _("met"),
+        "late": _("late"),
+        "waiting": _("waiting"),
+        "compliance": _("compliance"),
+        "step": _("step"),
+        "reached": _("reached"),
+        "advanced": _("advanced"),
+        "stalled": _("stalled"),
+        "lost": _("lost"),
+    }
+
+
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as people see it: :func:`for_people`'s headers and translated names (a copy; as it is if unmarked).
 
     >>> import pandas as pd
     >>> shown(pd.DataFrame({"a": [1]})).columns.tolist()
     ['a']
+    >>> shown(for_people(pd.DataFrame({"name": ["Fernway"]}).set_index("name"), {"name": "nume"})).index.name
+    'nume'
     """
     marks = frame.attrs.get(DISPLAY)
     if not isinstance(marks, Mapping):
@@ -137,7 +212,10 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns:
             out[column] = [words.get(v, v) if isinstance(v, str) else v for v in out[column]]
     headers = marks.get("headers", {})
-    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    out = out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    if any(name in headers for name in out.index.names if name is not None):  # an index named by its column
+        out.index = out.index.set_names([headers.get(name, name) for name in out.index.names])
+    return out
 
 
 def _label_text(value: Any, translate: Any) -> Any:

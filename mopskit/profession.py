@@ -250,4 +250,5 @@ def problems_table() -> pd.DataFrame:
     """
     import pandas as pd
 
-    return pd.DataFrame({"problem": [p.problem for p in problems()], "MOps answer": [p.answer for p in problems()]})
+    table = pd.DataFrame({"problem": [p.problem for p in problems()], "MOps answer": [p.answer for p in problems()]})
+    return for_people(table, {"problem": _("problem"), "MOps answer": _("MOps answer")}, labels=["problem"])

@@ -82,7 +82,7 @@ def english_left(nb: Any) -> list[str]:
                     continue  # the answer saved inside the notebook, or a widget (its state is read below)
                 texts = [visible_text(data["text/html"])] if "text/html" in data else [data.get("text/plain", "")]
                 if "text/markdown" in data:  # IPython's Markdown(): its text/plain is only the object's name
-                    texts = [_MARKDOWN_CODE.sub(" ", "".join(data["text/markdown"]))]
+                    texts = [visible_text(_MARKDOWN_CODE.sub(" ", "".join(data["text/markdown"])))]  # HTML in it too
             if output.get("output_type") == "execute_result" and "text/html" not in output.get("data", {}):
                 texts = [_prose(t if isinstance(t, str) else "".join(t)) for t in texts]
             for text in texts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mopskit import content
@@ -185,3 +187,15 @@ def test_no_lesson_repeats_a_wording_the_sources_contradict(wording):
     for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         text = " ".join(c.source for c in nbformat.read(str(path), as_version=4).cells)
         assert wording not in text, f"{path.name} says {wording!r}"
+
+
+@pytest.mark.parametrize(
+    "fact_id", ["strategy_six_steps", "sla_example_outcomes", "strategy_communicate", "smart_goal_example"]
+)
+def test_a_fact_built_from_the_example_plan_reads_in_the_language_in_use(fact_id):
+    from mopskit.i18n import language
+
+    with language("th"):
+        text = fact(fact_id).text
+    assert re.search(r"[\u0e00-\u0e7f]", text), text
+    assert not re.search(r"(?<![\w.])[a-z][a-z']+(?:[ ,;:()-]+[a-z][a-z']+){2,}", text), text  # no English prose

@@ -421,3 +421,28 @@ def test_every_measured_metric_points_at_a_real_column_of_the_data_dictionary():
         if source.get("column"):
             assert source["equals"] in spec.columns[source["column"]].values, metric.key
         assert metric_info(metric.label) is metric, f"the label of {metric.key} must read back as itself"
+
+
+def test_in_another_language_the_metrics_a_vague_goal_could_name_are_quoted_in_english():
+    from mopskit.i18n import language
+
+    with language("th"):
+        result = assess_goal("Boost engagement soon.", today=TODAY)
+        shown, text = result._repr_html_(), str(result)
+    assert "อัตราการคลิกผ่านของอีเมล (<q>email click-through rate</q>)" in shown  # the words a goal is written in
+    assert "อัตราการคลิกผ่านของอีเมล (email click-through rate)" in text
+    assert "<q>email" not in assess_goal("Boost engagement soon.", today=TODAY)._repr_html_()
+
+
+def test_a_goals_parts_table_heads_its_columns_in_the_language_in_use_and_refuses_an_unknown_part():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+
+    goal = parse_goal("Ana Pop will raise email open rate from 20% to 25% by end of Q2 2027.", today=TODAY)
+    table = goal.parts(["metric", "baseline", "target", "deadline"])
+    assert table["read as"].tolist() == ["email open rate", "20.0", "25.0", "2027-06-30"]
+    assert "text" not in goal.parts()["part"].tolist() and "owner" in goal.parts()["part"].tolist()
+    with language("th"):  # the headers of the language the table is made in
+        assert shown(goal.parts(["owner"])).columns.tolist() == ["ส่วน", "อ่านได้เป็น"]
+    with pytest.raises(ParameterError, match="'goal' is not a part of a goal; valid: metric, metric_key"):
+        goal.parts(["goal"])

@@ -220,6 +220,19 @@ def test_the_example_plan_marks_its_sla_numbers_and_counts_as_the_kits_own():
     assert all(p in example_plan_note() for p in phrases)
 
 
+@pytest.mark.parametrize("lang", ["ro", "th", "zh_TW"])
+def test_the_example_plans_note_quotes_its_own_numbers_as_the_plan_shows_them_in_each_language(lang):
+    import re
+
+    from mopskit.i18n import language
+    from mopskit.strategy import example_plan_note
+
+    with language(lang):
+        note, page = example_plan_note(), to_markdown(example_plan(), today=TODAY, review=False).lower()
+    phrases = re.findall("“([^”]+)”", note)
+    assert len(phrases) == 6 and [p for p in phrases if p.lower() not in page] == []
+
+
 def test_the_plan_alone_shows_no_progress_open_points_or_overdue_marks():
     plan, today = example_plan(), review_date()
     full = to_markdown(plan, today=today)
@@ -253,3 +266,31 @@ def test_a_review_shown_as_text_reads_as_sentences_never_as_python(lang):
     if lang == "th":
         assert not step_titles and header != "what the review says"
         assert "in progress" not in texts[0]
+
+
+def test_in_another_language_goals_and_the_reviews_english_examples_are_quoted_as_written():
+    from mopskit.i18n import language
+
+    example = "We will increase total email clicks by 25% within a year."
+    with language("th"):
+        page, empty = to_markdown(example_plan(), today=TODAY), to_markdown(Plan(), today=TODAY)
+        shown, standalone = review_plan(Plan(), today=TODAY)._repr_html_(), to_html(example_plan(), today=TODAY)
+        typed = to_markdown(_good_plan(), today=TODAY)
+    assert f"<q>{example}</q> (เราจะ" in page and f"<q>{example}</q> (เราจะ" in standalone  # the goal, then its Thai
+    assert f"<q>{example}</q>" in empty and f"<q>{example}</q>" in shown and f"'{example}'" not in empty
+    assert "<q>clicks in a month ÷ unique recipients in a month × 100</q>" in empty
+    assert f"<q>{_good_plan().goals[0]}</q> |" in typed  # a goal typed in English: quoted, nothing to translate
+    english = to_markdown(Plan(), today=TODAY) + to_markdown(example_plan(), today=TODAY)
+    assert "<q>" not in english and f"'{example}'" in english
+
+
+def test_task_statuses_are_shown_translated_and_named_with_the_english_a_plan_file_takes():
+    from mopskit.i18n import language
+
+    late = Plan(tasks=[Task("Write the brief", "Ana Pop", date(2026, 10, 1), ""), Task("Brief", "Ana Pop", None, "")])
+    with language("th"):
+        page = to_markdown(example_plan(), today=TODAY)
+        reason = review_plan(late, today=TODAY).step(6).reason
+    assert "| กำลังดำเนินการ ⚠ " in page and "| ยังไม่เริ่ม |" in page and "not started" not in page  # overdue too
+    assert "ยังไม่เริ่ม (not started), กำลังดำเนินการ (in progress)" in reason
+    assert "not started, in progress, done, blocked" in review_plan(late, today=TODAY).step(6).reason

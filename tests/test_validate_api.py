@@ -383,9 +383,17 @@ for _name in ("metrics.notes", "metrics.data_quality"):
 
 # stack ----------------------------------------------------------------------------------------------------
 
-no_args("stack.as_of", "stack.categories", "stack.company_size", "stack.stack_facts", "stack.statuses")
+no_args(
+    "stack.as_of",
+    "stack.categories",
+    "stack.category_table",
+    "stack.company_size",
+    "stack.stack_facts",
+    "stack.statuses",
+)
 text_arg("stack.category", "crm", "marketing_automation")
 text_arg("stack.category_of", "CRM", "Email marketing")
+text_arg("stack.label_readings", ["MAP", "Loyalty"], ["E-mail", "Data enrichment"], [])
 text_arg("stack.status_of", "active", "Retired")
 text_arg("stack.size_benchmark", "smb", "enterprise")
 CASES["stack.money"] = Case(lambda draw: ((draw(anything(1200.5, 0, -3.0)),), {}))

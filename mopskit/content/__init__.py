@@ -67,7 +67,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "selection_event_requirements": ("Need", "Asked by"),
     "selection_scenarios": ("who", "said"),
     "strategy_plans": ("name", "title", "needs", "sla", "definition", "ask", "action", "audience", "channel",
-                       "goals", "summary"),
+                       "goals", "summary", "status", "statuses", "illustration"),  # status: a value, shown translated
     "survey_tasks": ("task",),  # the survey's tasks: options of lesson 02, as the survey's data spells them
     "team_models": ("name",),
 }  # fmt: skip

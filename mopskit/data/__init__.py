@@ -50,8 +50,11 @@ def describe(name: str) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from ..i18n import _
+    from ..present import for_people
+
     spec = table_spec(name)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         [
             {
                 "column": col.name,
@@ -63,6 +66,15 @@ def describe(name: str) -> pd.DataFrame:
             for col in spec.columns.values()
         ]
     )
+    headers = {
+        "column": _("column"),
+        "type": _("type"),
+        "required": _("required"),
+        "meaning": _("meaning"),
+        "example": _("example"),
+    }
+    answers = {"yes": _("yes"), "may be empty": _("may be empty"), "no": _("no")}
+    return for_people(table, headers, values={"required": answers})
 
 
 @checked

@@ -14,14 +14,19 @@ points" may have been meant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from .._validate import checked, day
 from ..i18n import _
 from ._text import Token, read_digits, read_number_words, tokenize
 from ._time import TimeHit, add_days, scan_time
 from ._vocab import MetricInfo, goal_metrics, indexes
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Goal", "parse_goal"]
 
@@ -76,6 +81,33 @@ class Goal:
     recurring: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def parts(self, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """The parts the sentence was read into, as a table: each part's name and what was read.
+
+        >>> goal = parse_goal("Ana Pop will grow MQLs by 5% within 3 months.", today=date(2026, 11, 1))
+        >>> goal.parts(["metric", "amount", "owner"])["read as"].tolist()
+        ['MQLs', '5.0', 'Ana Pop']
+
+        Args:
+            names: the parts to show, in order (default: every part but the sentence itself).
+
+        Raises:
+            ParameterError: a name that is not a part; the message lists the valid ones.
+
+        """
+        import pandas as pd
+
+        from ..errors import ParameterError
+        from ..present import for_people
+
+        valid = [f.name for f in fields(self) if f.name != "text"]
+        chosen = list(valid if names is None else names)
+        unknown = [name for name in chosen if name not in valid]
+        if unknown:
+            raise ParameterError(f"{unknown[0]!r} is not a part of a goal; valid: {', '.join(valid)}")
+        table = pd.DataFrame({"part": chosen, "read as": [str(getattr(self, name)) for name in chosen]})
+        return for_people(table, {"part": _("part"), "read as": _("read as")})
 
     @property
     def metric_info(self) -> MetricInfo | None:

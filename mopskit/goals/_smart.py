@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .._html import COLOURS, escape
+from .._html import COLOURS, escape, quoted
 from .._validate import checked
-from ..i18n import _, content_text
+from ..i18n import _, content_text, content_with_english
 from ._attainability import Attainability
 from ._build import format_date
 from ._history import MIN_PERIODS, attainability
@@ -129,9 +129,10 @@ class GoalAssessment:
 
     def _repr_html_(self) -> str:
         colours = {"✓": COLOURS["ok"], "✗": COLOURS["bad"], "?": COLOURS["muted"]}
+        kept = _english_kept(self.goal)  # the metrics' English, what a goal names: quoted as data
         rows = "".join(
             f"<tr><td style='color:{colours[c.mark]};font-weight:bold'>{c.mark}</td>"
-            f"<td><b>{escape(c.label)}</b></td><td style='text-align:left'>{escape(c.reason)}</td></tr>"
+            f"<td><b>{escape(c.label)}</b></td><td style='text-align:left'>{quoted(c.reason, kept)}</td></tr>"
             for c in self.criteria
         )
         verdict = _("SMART: yes") if self.passed else _("SMART: not yet")
@@ -157,21 +158,35 @@ def _change_text(goal: Goal) -> str:
     return ""
 
 
+def _suggested(goal: Goal) -> list[str]:
+    """Up to three metrics (their English labels) to name instead of the goal's vague words."""
+    labels: list[str] = []
+    for word in goal.vague:
+        labels += [m.label for m in vague_suggestions(word) if m.label not in labels]
+    return labels[:3]
+
+
 def _suggest(goal: Goal) -> str:
     """Up to three metrics to name instead of a vague word, in the trainee's language.
 
     The English words the goal parser reads follow in brackets: goals are written in English.
     """
-    labels: list[str] = []
-    for word in goal.vague:
-        labels += [m.label for m in vague_suggestions(word) if m.label not in labels]
-    shown = [_bilingual(label) for label in labels[:3]]
+    shown = [content_with_english(label) for label in _suggested(goal)]
     return ", ".join(shown) or _("email clicks, MQLs or customer acquisition cost")
 
 
-def _bilingual(label: str) -> str:
-    translated = content_text(label)
-    return label if translated == label else f"{translated} ({label})"
+def _english_kept(goal: Goal) -> list[str]:
+    """The English a translated reason keeps as data: the suggested metrics' labels, next to their translation.
+
+    >>> from mopskit.i18n import language
+    >>> goal = parse_goal("Boost engagement soon.")
+    >>> _english_kept(goal)
+    []
+    >>> with language("th"):
+    ...     _english_kept(goal)
+    ['email clicks', 'email click-through rate', 'email open rate']
+    """
+    return [label for label in _suggested(goal) if content_text(label) != label]
 
 
 def _specific(goal: Goal) -> Criterion:

@@ -14,6 +14,7 @@ from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
 from ..i18n import _, content_text
+from ..present import for_people
 from ..profession import figure, format_number
 from ._catalog import TeamModel, team_model
 
@@ -340,4 +341,14 @@ def sketches_table() -> pd.DataFrame:
     import pandas as pd
 
     rows = [asdict(s) for s in company_sketches()]
-    return pd.DataFrame(rows).set_index("name")
+    headers = {
+        "name": _("company"),
+        "kind": _("kind of company"),
+        "employees": _("employees"),
+        "marketers": _("marketers"),
+        "apps": _("marketing apps"),
+        "dedicated_mops": _("a dedicated MOps person"),
+        "strategic_mandate": _("a strategic mandate"),
+        "story": _("story"),
+    }
+    return for_people(pd.DataFrame(rows).set_index("name"), headers)

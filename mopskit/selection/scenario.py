@@ -19,7 +19,7 @@ from .adoption import Adoption, adoption
 from .cost import TCO, CostComparison, compare_costs, stay_offer, tco
 from .requirements import Requirements, _shown_as_requirements, read_requirements
 from .scoring import Evaluation, score_vendors
-from .switching import Contract, SwitchPlan, contract_of, switch_plan
+from .switching import Contract, SwitchPlan, contract_of, switch_plan, training_sessions
 from .vendors import Offer, Offers, read_vendors
 
 if TYPE_CHECKING:
@@ -129,6 +129,14 @@ class Scenario:
             for s in self.stakeholders
         ]
         return _shown_as_requirements(pd.DataFrame(rows, columns=["who", "said", "requirement", "priority"]))
+
+    def training_table(self) -> pd.DataFrame:
+        """The training the switch needs, as the scenario gives it: each role's people, hours each, people per session.
+
+        Shown in a lesson, its headers read in the trainee's language; its data stays English.
+        """
+        table = training_sessions(self.switch["training"])[["role", "people", "hours_per_session", "class_size"]]
+        return table.rename(columns={"hours_per_session": "hours"})
 
     def contract(self) -> Contract:
         """The current tool's contract, from the sample inventory."""

@@ -15,6 +15,7 @@ from .._validate import checked
 from .._validate import count as v_count
 from ..errors import ParameterError
 from ..i18n import _, _n, content_text
+from ..present import for_people
 from .requirements import Requirements, read_requirements
 from .vendors import SCORE_MAX, Offer, Offers, read_vendors
 
@@ -275,4 +276,14 @@ def score_vendors(
                 offers=", ".join(tied), score=eligible["score"].iloc[0], winner=winner
             )
         )
-    return Evaluation(reqs, chosen, seats, ranking, pd.DataFrame(details), winner, tuple(notes))
+    headers = {
+        "rank": _("rank"),
+        "offer": _("offer"),
+        "eligible": _("eligible"),
+        "score": _("score"),
+        "points": _("points"),
+        "possible": _("possible"),
+        "missing": _("missing must-haves"),
+        "reason": _("refused because"),
+    }
+    return Evaluation(reqs, chosen, seats, for_people(ranking, headers), pd.DataFrame(details), winner, tuple(notes))

@@ -24,6 +24,7 @@ from .._validate import day as v_day
 from .._validate import number as v_number
 from ..errors import ParameterError
 from ..i18n import _
+from ..present import for_people
 from ._common import money as _money
 
 if TYPE_CHECKING:
@@ -150,7 +151,25 @@ def training_sessions(training: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
                 "person_hours": float(people * hours),
             }
         )
-    return pd.DataFrame(rows, columns=["role", "people", "class_size", "sessions", "hours_per_session", "person_hours"])
+    columns = ["role", "people", "class_size", "sessions", "hours_per_session", "person_hours"]
+    return for_people(pd.DataFrame(rows, columns=columns), _training_headers())
+
+
+def _training_headers() -> dict[str, str]:
+    """How the training and documentation tables head their columns, in the trainee's language."""
+    return {
+        "role": _("role"),
+        "people": _("people"),
+        "hours": _("hours each"),
+        "class_size": _("people per session"),
+        "sessions": _("sessions"),
+        "hours_per_session": _("hours per session"),
+        "person_hours": _("person-hours"),
+        "dates": _("dates"),
+        "document": _("document"),
+        "for": _("for whom"),
+        "due": _("due"),
+    }
 
 
 @dataclass(frozen=True)
@@ -409,6 +428,7 @@ def switch_plan(
         ],
         columns=["document", "for", "due"],
     )
+    for_people(docs, _training_headers())
     for d in docs.itertuples():
         rows.append(
             {

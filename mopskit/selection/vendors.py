@@ -182,10 +182,14 @@ class Offers:
         )
 
     def frame(self) -> pd.DataFrame:
-        """Prices and costs, one row per offer (scores are in :meth:`scores`)."""
+        """Prices and costs, one row per offer (scores are in :meth:`scores`).
+
+        Shown in a lesson, the offer and risks columns are headed in the trainee's language; the price fields
+        keep the vendors file's names, which code reads them by.
+        """
         import pandas as pd
 
-        return pd.DataFrame(
+        table = pd.DataFrame(
             [
                 {
                     "offer": o.name,
@@ -203,6 +207,7 @@ class Offers:
                 for o in self.items
             ]
         )
+        return for_people(table, {"offer": _("offer"), "risks": _("risks")})
 
     def scores(self) -> pd.DataFrame:
         """The raw scores: one row per offer, one column per requirement id (empty: no score recorded)."""

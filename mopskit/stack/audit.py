@@ -12,6 +12,7 @@ from .._validate import checked
 from ..data import read, table_spec, validate
 from ..errors import DataError, ParameterError
 from ..i18n import _
+from ..present import for_people
 from . import checks as ck
 from . import contracts, usage
 from .health import HEALTH_PARTS, Health, health
@@ -355,10 +356,13 @@ def audit(
     actions = _actions(live["tool"], findings, provisional, renewal_table)
     renewal_table["action"] = renewal_table["tool"].map(actions.set_index("tool")["action"])
     scores = health(live, graph=graph, privacy=private, findings=findings, skipped=skipped, weights=weights)
+    headers = _headers()
+    for table in (actions, seats, private, scores.parts):
+        for_people(table, headers)
     return StackAudit(
         inventory=inv,
         limits=limits,
-        findings=ck.findings_frame(findings),
+        findings=for_people(ck.findings_frame(findings), headers),
         actions=actions,
         cost_by_category=_costs(live, "category", _category_name),
         cost_by_owner=_costs(live, "owner", _owner_label(recorded="ownership" not in skipped)),
@@ -372,6 +376,27 @@ def audit(
         labels=_labels(frame),
         skipped=skipped,
     )
+
+
+def _headers() -> dict[str, str]:
+    """How the audit's tables head the columns it adds, in the trainee's language.
+
+    The inventory's own fields (``tool``, ``seats``, ``utilization_pct``...) keep the names code reads them by.
+    """
+    return {
+        "check": _("check"),
+        "finding": _("finding"),
+        "severity": _("severity"),
+        "evidence": _("evidence"),
+        "action": _("action"),
+        "reason": _("reason"),
+        "note": _("note"),
+        "problems": _("problems"),
+        "part": _("part"),
+        "score": _("score"),
+        "weight": _("weight"),
+        "explanation": _("explanation"),
+    }
 
 
 def _summary(result: StackAudit) -> str:

@@ -20,6 +20,7 @@ from .._validate import checked
 from ..data import normalize_name, table_spec
 from ..errors import ParameterError
 from ..i18n import _
+from ..present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +33,9 @@ __all__ = [
     "categories",
     "category",
     "category_of",
+    "category_table",
     "company_size",
+    "label_readings",
     "size_benchmark",
     "stack_facts",
     "status_of",
@@ -160,6 +163,59 @@ def category(category_id: str) -> Category:
     return found
 
 
+@checked
+def category_table() -> pd.DataFrame:
+    """The taxonomy as a table: each category's id and name, whether one tool of it is enough, what else it does.
+
+    >>> table = category_table().set_index("category")
+    >>> bool(table.loc["email", "one_is_enough"]), table.loc["marketing_automation", "also_does"]
+    (True, 'email')
+    """
+    import pandas as pd
+
+    table = pd.DataFrame(
+        [
+            {"category": c.id, "name": c.name, "one_is_enough": c.one_is_enough, "also_does": ", ".join(c.covers)}
+            for c in categories()
+        ]
+    )
+    headers = {
+        "category": _("category"),
+        "name": _("name"),
+        "one_is_enough": _("one is enough"),
+        "also_does": _("also does the job of"),
+    }
+    return for_people(table, headers)
+
+
+@checked
+def label_readings(labels: list[str]) -> pd.DataFrame:
+    """How the kit reads a team's category labels: each label and the category id it means, or a note if none.
+
+    Args:
+        labels: category labels as people type them (``"MAP"``, ``"E-mail"``).
+
+    Raises:
+        ParameterError: a label is not text.
+
+    >>> label_readings(["MAP", "Loyalty"])["read_as"].tolist()
+    ['marketing_automation', '(unknown: kept as written)']
+
+    """
+    import pandas as pd
+
+    wrong = [label for label in labels if not isinstance(label, str)]
+    if wrong:
+        raise ParameterError(
+            _("label_readings: every label must be text (got {wrong}); pass a list such as ['MAP', 'E-mail']").format(
+                wrong=", ".join(map(repr, wrong))
+            )
+        )
+    unknown = _("(unknown: kept as written)")
+    table = pd.DataFrame({"label": list(labels), "read_as": [category_of(label) or unknown for label in labels]})
+    return for_people(table, {"label": _("your label"), "read_as": _("the kit reads it as")})
+
+
 def _lookup(label: object, column: str) -> str | None:
     """Map a label through the vocabulary the martech_stack table reads files with, so both agree."""
     if not isinstance(label, str):
@@ -268,6 +324,7 @@ def stack_facts() -> pd.DataFrame:
         rows.append(
             (_("MOps professionals who: {task}").format(task=task.lower()), f"{survey[task]:g}%", "mops_survey_2020")
         )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         [{"fact": fact, "figure": figure, "source": content.source_title(src)} for fact, figure, src in rows]
     )
+    return for_people(table, {"fact": _("fact"), "figure": _("figure"), "source": _("source")})

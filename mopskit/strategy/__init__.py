@@ -76,9 +76,9 @@ def example_plan_note() -> str:
     >>> "within 1 business day" in example_plan_note()
     True
     """
-    from ..i18n import _
+    from ..i18n import _, content_text
 
-    phrases = ", ".join(f"“{p}”" for p in _content()["email_program"]["illustration"])
+    phrases = ", ".join(f"“{content_text(p)}”" for p in _content()["email_program"]["illustration"])
     return _(
         "From the article: the stakeholders and what each needs, the metric, the goal, the message to marketers, "
         "the four steps and the first two tasks. The kit's own illustration: the SLA times and counts ({phrases}), "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .._html import escape, page, table
+from .._html import Html, escape, page, quoted, table
 from .._validate import checked
 from ..errors import ParameterError
-from ..i18n import _, content_text
+from ..i18n import _, content_text, get_language
 from ._plan import STEP_TITLES, Plan
-from ._review import plan_progress, review_plan
+from ._review import english_kept, plan_progress, review_plan
 
 __all__ = ["export_plan", "to_html", "to_markdown"]
 
@@ -21,8 +21,37 @@ def _shown(text: str) -> str:
     return shown if shown != text else _(text) if text else text
 
 
+def _text(value: str) -> str:
+    """A cell's text as read; HTML the kit made (:class:`Html`) as it is."""
+    return value if isinstance(value, Html) else _shown(str(value))
+
+
 def _cell(text: str) -> str:
-    return " ".join(_shown(str(text)).split()).replace("|", "\\|") or "—"
+    return " ".join(_text(text).split()).replace("|", "\\|") or "—"
+
+
+def _goal(text: str) -> str:
+    """A goal as shown: as written in English; in another language quoted, then its translation if any.
+
+    The checker reads a goal as written, in English; the example plans' goals have a translation.
+
+    >>> from mopskit.i18n import language
+    >>> _goal("Grow MQLs by 5% within 3 months.")
+    'Grow MQLs by 5% within 3 months.'
+    >>> with language("th"):
+    ...     _goal("Grow MQLs by 5% within 3 months.")
+    '<q>Grow MQLs by 5% within 3 months.</q>'
+    """
+    if get_language() == "en" or not text:
+        return text
+    shown = _shown(text)
+    return Html(f"<q>{escape(text)}</q>" + ("" if shown == text else f" ({escape(shown)})"))
+
+
+def _reason(text: str) -> str:
+    """A review's reason as shown: its English examples quoted in another language (:func:`english_kept`)."""
+    kept = [piece for piece in english_kept() if piece in text]
+    return quoted(text, kept) if kept else text
 
 
 def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -33,12 +62,12 @@ def _sections(plan: Plan, today: date, *, marks: bool = True) -> list[tuple[str,
          [[s.name, s.needs, s.sla] for s in plan.stakeholders]),
         (STEP_TITLES[1], [_("Metric"), _("How it is calculated"), _("Data")],
          [[plan.metric.name, plan.metric.definition, plan.metric.source]]),
-        (STEP_TITLES[2], [_("Goal")], [[g] for g in plan.goals]),
+        (STEP_TITLES[2], [_("Goal")], [[_goal(g)] for g in plan.goals]),
         (STEP_TITLES[3], [_("Who"), _("What changes, and how they can help"), _("Where")],
          [[m.audience, m.ask, m.channel] for m in plan.communication]),
         (STEP_TITLES[4], [_("Step"), _("Owner")], [[s.action, s.owner] for s in plan.steps]),
         (STEP_TITLES[5], [_("Task"), _("Owner"), _("Due"), _("Status")],
-         [[t.title, t.owner, t.due.isoformat() if t.due else "", (t.status or _("no status"))
+         [[t.title, t.owner, t.due.isoformat() if t.due else "", (content_text(t.status) or _("no status"))
            + (" ⚠ " + _("overdue") if id(t) in late else "")] for t in plan.tasks]),
     ]  # fmt: skip
 
@@ -65,7 +94,7 @@ def to_markdown(plan: Plan, *, today: date | None = None, review: bool = True) -
         lines += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows or [[""] * len(headers)]]
         open_points = [] if not review or result.step(number).passed else result.step(number).reasons
-        lines += [""] + [f"- ⚠ {_cell(r)}" for r in open_points] + ([""] if open_points else [])
+        lines += [""] + [f"- ⚠ {_cell(_reason(r))}" for r in open_points] + ([""] if open_points else [])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -90,9 +119,9 @@ def to_html(plan: Plan, *, today: date | None = None) -> str:
     body = [f"<h1>{e(title)}</h1>", f"<p class='status'>{e(status)}</p>"]
     for number, (heading, headers, rows) in enumerate(_sections(plan, day), 1):
         body.append(f"<h2>{number}. {e(_shown(heading))}</h2>")
-        body.append(table(headers, [[_shown(str(c)) for c in row] for row in rows] or [[""] * len(headers)]))
+        body.append(table(headers, [[_text(c) for c in row] for row in rows] or [[""] * len(headers)]))
         if not review.step(number).passed:
-            body.append("<ul class='todo'>" + "".join(f"<li>{e(r)}</li>" for r in review.step(number).reasons))
+            body.append("<ul class='todo'>" + "".join(f"<li>{e(_reason(r))}</li>" for r in review.step(number).reasons))
             body.append("</ul>")
     return page(title, "".join(body), style=_CSS)
 

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .._html import table
+from .._html import quoted, table
 from .._validate import checked
-from ..i18n import _, _n, content_text
+from ..i18n import _, _n, content_text, content_with_english, get_language
 from ._plan import STATUSES, STEP_TITLES, Plan, Task
 
 __all__ = ["PlanProgress", "PlanReview", "StepReview", "plan_progress", "review_plan"]
@@ -21,6 +21,22 @@ _TIMED = re.compile(
 _PERIOD = re.compile(r"\b(day|week|month|quarter|year)s?\b|\b(daily|weekly|monthly|quarterly|yearly|per)\b", re.I)
 _RATIO = re.compile(r"÷|/|\bdivided\b|\bdivide\b|\bper\b|\bout of\b|\bshare\b|\bratio\b|%|\bcount\b|\bnumber\b", re.I)
 MIN_ROWS = {"stakeholders": 2, "steps": 2, "tasks": 2}
+# The review's examples, in English in every language: the goal checker and the metric's check read English.
+GOAL_EXAMPLE = "We will increase total email clicks by 25% within a year."
+DEFINITION_EXAMPLE = "clicks in a month ÷ unique recipients in a month × 100"
+
+
+def english_kept() -> tuple[str, ...]:
+    """The English the review's reasons keep in another language (its examples), to be shown as quotations.
+
+    >>> english_kept()
+    ()
+    >>> from mopskit.i18n import language
+    >>> with language("th"):
+    ...     english_kept()[0]
+    'We will increase total email clicks by 25% within a year.'
+    """
+    return () if get_language() == "en" else (GOAL_EXAMPLE, DEFINITION_EXAMPLE)
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,9 @@ class PlanReview:
 
     def _repr_html_(self) -> str:
         headers = ["", _("step"), _("score"), _("what the review says")]
-        rows = [[s.mark, f"{s.number}. {content_text(s.title)}", f"{s.score:.0%}", s.reason] for s in self.steps]
+        kept = english_kept()
+        rows = [[s.mark, f"{s.number}. {content_text(s.title)}", f"{s.score:.0%}", quoted(s.reason, kept)]
+                for s in self.steps]  # fmt: skip
         return table(headers, rows, inline=True).replace("<table", "<table class='mopskit-plan-review'", 1)
 
 
@@ -148,7 +166,7 @@ def _metric(plan: Plan) -> tuple[float, list[str]]:
     else:
         score += 0.4
     if not m.definition:
-        reasons.append(_("Say how it is calculated, e.g. 'clicks in a month ÷ unique recipients in a month × 100'."))
+        reasons.append(_("Say how it is calculated, e.g. '{example}'.").format(example=DEFINITION_EXAMPLE))
     else:
         score += 0.3 * bool(_PERIOD.search(m.definition)) + 0.3 * bool(_RATIO.search(m.definition))
         if not _PERIOD.search(m.definition):
@@ -164,9 +182,7 @@ def _goals(plan: Plan, today: date) -> tuple[float, list[str]]:
     from ..goals import assess_goal
 
     if not plan.goals:
-        return 0.0, [
-            _("Write at least one SMART goal, e.g. 'We will increase total email clicks by 25% within a year.'")
-        ]
+        return 0.0, [_("Write at least one SMART goal, e.g. '{example}'").format(example=GOAL_EXAMPLE)]
     reasons: list[str] = []
     scores = []
     for number, text in enumerate(plan.goals, 1):
@@ -247,13 +263,11 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
         if not parts[1]:
             reasons.append(_("'{task}' has no due date (write it as 2026-12-15).").format(task=name))
         if not t.status and not (t.due is not None and t.due < today):
-            reasons.append(
-                _("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=", ".join(STATUSES))
-            )
+            reasons.append(_("'{task}' has no status; pick one of: {valid}.").format(task=name, valid=_statuses()))
         if t.status and t.status not in STATUSES:
             reasons.append(
                 _("'{task}': status '{status}' is not one of: {valid}.").format(
-                    task=name, status=t.status, valid=", ".join(STATUSES)
+                    task=name, status=t.status, valid=_statuses()
                 )
             )
         if t.due is not None and t.due < today and not t.status:
@@ -263,7 +277,7 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
             parts = [False, False, False]
         elif _overdue(t, today):
             reasons.append(_("'{task}' is overdue (due {due}, {status}): agree a new date or get help.").format(
-                task=name, due=t.due.isoformat() if t.due else "", status=_(t.status)
+                task=name, due=t.due.isoformat() if t.due else "", status=content_text(t.status)
             ))  # fmt: skip
         scores.append(sum(parts) / 3)
     factor = _count_factor(len(plan.tasks), "tasks", _("tasks"), reasons)
@@ -273,6 +287,15 @@ def _tasks(plan: Plan, today: date) -> tuple[float, list[str]]:
     elif score >= 1:
         reasons.append(_("Every task has an owner, a due date and a status; chase the overdue ones."))
     return score, reasons
+
+
+def _statuses() -> str:
+    """The statuses a task can have, as a reason lists them: in the language in use, each with its English value.
+
+    >>> _statuses()
+    'not started, in progress, done, blocked'
+    """
+    return ", ".join(content_with_english(status) for status in STATUSES)
 
 
 def _overdue(task: Task, today: date) -> bool:

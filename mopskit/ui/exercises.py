@@ -274,6 +274,21 @@ def _shown(text: Any, labels: Mapping[str, str] | None) -> str:
     return shown if shown != text else _(text)  # an option that is one of the kit's words (e.g. "Specific")
 
 
+def _row(item: Any, labels: Mapping[str, str] | None) -> str:
+    """An item as HTML: what :func:`_shown` gives, escaped, its English kept as written shown as a quotation.
+
+    A translation that begins with the English as written, then gives its own words, keeps English the kit
+    reads as data (a goal sentence): that English is quoted (``<q>``), the rest is prose.
+
+    >>> _row("Grow MQLs.", {"Grow MQLs.": "Grow MQLs. (croissance)"}), _row("a < b", None)
+    ('<q>Grow MQLs.</q> (croissance)', 'a &lt; b')
+    """
+    shown, english = _shown(item, labels), str(item)
+    if shown != english and shown.startswith(english):
+        return f"<q>{escape(english)}</q>{escape(shown[len(english) :])}"
+    return escape(shown)
+
+
 def _options(options: Sequence[Any], labels: Mapping[str, str] | None) -> list[Any]:
     """Options as ``(label shown, value)`` pairs when any label differs from its value, else as they are.
 
@@ -403,7 +418,7 @@ def match(
     for item in items:
         dropdown = w.Dropdown(options=_options(options, labels), value=None, layout=w.Layout(width="auto"))
         leaves[(str(item),)] = dropdown
-        children += [w.HTML(f"<span>{escape(_shown(item, labels))}</span>"), dropdown]
+        children += [w.HTML(f"<span>{_row(item, labels)}</span>"), dropdown]
     box = w.GridBox(children, layout=w.Layout(grid_template_columns="minmax(200px, 2fr) minmax(160px, 1fr)"))
     return WidgetExercise(exercise_id, box, title=title, leaves=leaves, live=live)
 

@@ -14,10 +14,18 @@ answer", "lead scoring model"), within one line of the page. Not English prose, 
   after its first letter is never part of a run;
 - names, a run whose words all begin with a capital (Social Scheduler Pro, Salesforce Sales Cloud, Mara Lind),
   and the titles of the sources the kit cites, which keep their title so a reader can find them;
-- data and code: ``code``, ``pre``, ``kbd``, quotations (``<q>``, a goal sentence read as written), pandas tables
-  (their cells and columns are the dataset's), charts (images; ``tests/test_catalogs.py`` checks their glyphs),
-  and what is typed in an answer box; words joined by ``_`` or ``.`` (``share_pct``, ``campaign_id``) never form a
-  run.
+- data and code: ``code``, ``pre``, ``kbd``, quotations (``<q>``, a goal sentence read as written), the cells of
+  pandas tables (task names, tool names, values as the data spells them), charts (images;
+  ``tests/test_catalogs.py`` checks their glyphs), and what is typed in an answer box; words joined by ``_`` or
+  ``.`` (``share_pct``, ``campaign_id``) never form a run.
+
+A pandas table's **headers** (its column headers and index names) are prose a trainee reads, so they are read
+too, in a pass of their own and each header whole: a header is English when all its words are English words as
+above (two letters or more, the rest lowercase), however few ("owner", "also does"): a header is a label with no
+sentence around it, so one English word is all of it. Not English: a header with a word in Thai, a name (each
+word capitalised), an id (R1, E6), a number, and a field of the kit's datasets as the data spells it (``tool``,
+``seats``, ``campaign_id``: what code reads the column by, described in ``datasets/README.md``; words joined by
+``_`` or ``.`` are always such a name).
 """
 
 from __future__ import annotations
@@ -48,17 +56,39 @@ LANG = "th"
 LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose English is still being moved into catalogs, each with where it comes from: only that English makes
 # the lesson xfail (a widget or verdict that fails still fails it). Remove a line once its English is in Thai.
-ENGLISH_PENDING: dict[str, str] = {
-    "04_smart_goals": "assess_goal's suggestions name metrics by their English label "
-    "(mopskit/goals/_smart.py _suggest: m.label)",
-    "06_strategy_plan": "review_plan quotes the sample plan's task names in English "
-    "(mopskit/strategy/_review.py: '{task}' in the task reasons)",
-}
+ENGLISH_PENDING: dict[str, str] = {}
+# Lessons whose tables still head columns in English, each with where the headers come from and exactly which:
+# only those headers make the lesson xfail (any other English header fails it). Remove a line once they are Thai.
+HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
+    "05_metrics": (
+        "the A/B test's table is built in the notebook (cell lesson05-063: 'measure', 'value'), and the CDNOW "
+        "purchases show the real data set's own columns (cell lesson05-098: 'date', 'cds', 'amount')",
+        frozenset({"measure", "value", "date", "cds", "amount"}),
+    ),
+    "08_lead_management": (
+        "tables that do not pass through mopskit._validate.finish: ScoringModel.describe() ('part', 'rule', "
+        "'value', 'points'), a count renamed 'times' in the notebook (cell lesson08-025), the criteria drafts and "
+        "routing rules built in the notebook (cells lesson08-042, lesson08-051), and the health check's tables "
+        "(mopskit/health: imports_table, findings_table, a finding's evidence)",
+        frozenset(
+            {"part", "rule", "value", "points", "times", "draft", "conditions", "applies to", "goes to", "file",
+             "export", "rows", "section", "severity", "title", "count", "unit", "summary", "system", "row",
+             "person"}
+        ),
+    ),
+    "10_final_assessment": (
+        "tables merged in the notebook lose their headers (cell 1fc2cf1d: 'action'; cells f58eded7, 11ae0847: "
+        "email metrics merged with campaign names: 'sent', 'delivered'), and Larkspur's facts are built there "
+        "(cell 1f054839: 'fact')",
+        frozenset({"action", "sent", "delivered", "fact"}),
+    ),
+}  # fmt: skip
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
 # What is data or code rather than prose (see the module's docstring): hidden while the page's text is read.
 # A pandas table is shown as a Styler's (``mopskit.present.people_table``: id T_...) or plain (class dataframe).
 _NOT_PROSE = 'code, pre, kbd, samp, q, table.dataframe, table[id^="T_"], script, style, img, svg, .jp-InputArea'
+_TABLES = 'table.dataframe, table[id^="T_"]'  # the pandas tables, whose headers are read in a pass of their own
 # The text each cell of the page shows (the whole page if it has no cells), with the options its lists offer.
 _SHOWN_TEXT = f"""() => {{
   const style = document.createElement('style');
@@ -72,6 +102,45 @@ _SHOWN_TEXT = f"""() => {{
     style.remove();
   }}
 }}"""
+# The headers of each cell's pandas tables (column headers and index names), one a line.
+_HEADERS = f"""() => {{
+  const cells = [...document.querySelectorAll('#rendered_cells .jp-Cell')];
+  return (cells.length ? cells : [document.body]).map((block) =>
+    [...block.querySelectorAll('{_TABLES}')].flatMap((table) => [...table.querySelectorAll('thead th')])
+      .map((th) => th.textContent.replace(/\\s+/g, ' ').trim()).filter(Boolean).join('\\n'));
+}}"""
+_WORDS = re.compile(r"[^\W\d_]+")  # a header's words: letters only, in any script
+
+
+@cache
+def dataset_fields() -> frozenset[str]:
+    """The fields of the kit's datasets, as the data spells them: a header that is one is data, not prose."""
+    from mopskit.data import describe, tables
+
+    return frozenset(str(column) for table in tables() for column in describe(table)["column"])
+
+
+def english_headers(blocks: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """The headers of the pages' tables that are English words (see the module's docstring), as ``(place, header)``.
+
+    Args:
+        blocks: each cell's table headers, one a line.
+        names: what to call each block.
+
+    >>> english_headers(["also does\\nส่วนแบ่ง (%)\\nshare_pct\\nR1\\nSalesforce Sales Cloud\\nseats\\n2027"], ["cell 1"])
+    [('cell 1', 'also does')]
+    """
+    found: dict[tuple[str, str], None] = {}
+    for name, text in zip(names, blocks, strict=True):
+        for header in text.splitlines():
+            words = _WORDS.findall(header)
+            if not words or header in dataset_fields() or re.search(r"\w[_.]\w", header):
+                continue
+            if all(w.isascii() and len(w) > 1 and w[1:].islower() for w in words) and not all(
+                w[0].isupper() for w in words
+            ):
+                found[(name, header)] = None
+    return list(found)
 
 
 def english_shown(blocks: list[str], names: list[str] | None = None) -> list[tuple[str, str]]:
@@ -256,10 +325,20 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
     english = english_shown(blocks, names)
     why = {(place, run): why_english(source.stem, run) for place, run in english}
     not_in_catalogs = [f"{place}: {run!r}" for (place, run), reason in why.items() if reason is None]
+    headers = [
+        (place, f"a table's header {header!r}", header)
+        for place, header in english_headers(thai_page.evaluate(_HEADERS), names)
+    ]
+    where_pending, pending = HEADERS_PENDING.get(source.stem, ("", frozenset()))
+    waiting = [f"{place}: {text}" for place, text, header in headers if header in pending]
+    headed = [f"{place}: {text}" for place, text, header in headers if header not in pending]
+    assert not headed, f"{source.stem} in Thai heads tables in English:\n" + "\n".join(headed)
     assert re.search(r"[\u0e00-\u0e7f]", thai_page.inner_text("body")), f"{source.stem}: no Thai on the page"
     if not_in_catalogs and source.stem in ENGLISH_PENDING:
         pytest.xfail(f"{source.stem}: {ENGLISH_PENDING[source.stem]}: " + "; ".join(not_in_catalogs))
     assert not not_in_catalogs, f"{source.stem} in Thai shows English no catalog holds:\n" + "\n".join(not_in_catalogs)
+    if waiting:
+        pytest.xfail(f"{source.stem}: {where_pending}: " + "; ".join(waiting))
     if why:  # only English that Thai catalogs leave English: the translators' list, named precisely
         lines = [f"{place}: {run!r} ({kind} in {catalog})" for (place, run), (kind, catalog) in why.items()]
         (tmp_path / "english.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
