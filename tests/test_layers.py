@@ -128,8 +128,8 @@ def imports(package_dir: Path) -> list[Import]:
     return found
 
 
-def _where(imp: Import, package_dir: Path) -> str:
-    path = modules(package_dir)[imp.source].relative_to(package_dir.parent)
+def _where(imp: Import, package_dir: Path, known: dict[str, Path]) -> str:
+    path = known[imp.source].relative_to(package_dir.parent)
     return f"{path}:{imp.line}"
 
 
@@ -201,10 +201,11 @@ def forbidden(package_dir: Path, layers: dict[str, int] = LAYERS) -> list[str]:
     """Imports that point up a layer, reach the package root, or pull a front-end library into the domain."""
     root = package_dir.name
     problems = []
-    for name in sorted({_top(m) for m in modules(package_dir)} - {"__init__"} - set(layers)):
+    known = modules(package_dir)
+    for name in sorted({_top(m) for m in known} - {"__init__"} - set(layers)):
         problems.append(f"{root}.{name} has no layer: add it to LAYERS here and to ARCHITECTURE.md's layers")
     for imp in imports(package_dir):
-        where = _where(imp, package_dir)
+        where = _where(imp, package_dir, known)
         source = _top(imp.source)
         if source == "__init__" or source not in layers:
             continue  # the root's own imports; unknown modules are reported above
