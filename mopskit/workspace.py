@@ -164,9 +164,9 @@ def prepare_workspace(
             shutil.copyfile(source, target)
             result.added.append(target)
     home = path / HOME_NOTEBOOK
-    if home.exists() and not changed:
-        result.kept.append(home)
-    else:  # the home page holds no work of the trainee's: it follows the language
+    if home.exists() and not changed and not (_home_is_the_kits(home) and _home_cells(home) != _home_cells(code)):
+        result.kept.append(home)  # as this version writes it, or changed by the trainee: theirs wins
+    else:  # the kit's page (a new language, or an older version's): it follows the language and the kit
         write_home(home, code)
         result.added.append(home)
     settings = path / WORKSPACE_FILE
@@ -197,8 +197,55 @@ def lab_arguments(workspace: str | Path) -> list[str]:
     return [f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={root / LAB_SETTINGS}"]
 
 
+# The home page's code cell as earlier versions of the kit wrote it: such a page is the kit's, and an update
+# rewrites it (the functions it called were renamed).
+_EARLIER_HOME_CODES = ("from mopskit.workspace import progress\n\nprogress()",)
+_HOME_CODE = "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
+
+
+def _fingerprint(cells: list[Any]) -> str:
+    """The SHA-256 of a notebook's cell types and texts (outputs aside: running the page changes nothing)."""
+    import hashlib
+
+    text = "\x00".join(
+        f"{cell.get('cell_type')}:{''.join(src) if isinstance(src := cell.get('source', ''), list) else src}"
+        for cell in cells
+        if isinstance(cell, dict)
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _home_cells(home: Path | str) -> str:
+    """The fingerprint of a home page's cells: of the file at ``home``, or of the page written in language ``home``."""
+    if isinstance(home, str):
+        return _fingerprint(_home_notebook(home)["cells"])
+    return _fingerprint(json.loads(home.read_text(encoding="utf-8")).get("cells", []))
+
+
+def _home_is_the_kits(home: Path) -> bool:
+    """Whether a workspace's home page is the kit's plain one, as written, so that an update may write it afresh.
+
+    Its one code cell is one the kit writes or wrote, and its cells are as the kit wrote them (the kit notes their
+    fingerprint in the page's metadata; a page from before that note is taken as written). A page the trainee
+    changed, one that cannot be read, and an onboarding path's page (its own code cell) are kept.
+    """
+    try:
+        nb = json.loads(home.read_text(encoding="utf-8"))
+        cells = nb.get("cells", [])
+        code = [c.get("source", "") for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        code = ["".join(src) if isinstance(src, list) else src for src in code]
+        noted = nb.get("metadata", {}).get("mopskit", {}).get("cells")
+        untouched = noted is None or noted == _fingerprint(cells)
+        return untouched and len(code) == 1 and code[0] in (*_EARLIER_HOME_CODES, _HOME_CODE)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def write_home(target: Path, lang: str = "en", *, code: str | None = None, intro: str | None = None) -> None:
     """Write a workspace's home page: a notebook whose one code cell shows the progress.
+
+    The page notes its cells' fingerprint in its metadata, so that a later version of the kit knows whether the
+    trainee changed it (then it is kept) or may write it afresh.
 
     Args:
         target: the notebook to write (``mopskit_home.ipynb`` in the workspace).
@@ -207,6 +254,13 @@ def write_home(target: Path, lang: str = "en", *, code: str | None = None, intro
         intro: the Markdown above it (default: the lessons in order).
 
     """
+    import nbformat
+
+    nbformat.write(_home_notebook(lang, code=code, intro=intro), str(target))
+
+
+def _home_notebook(lang: str, *, code: str | None = None, intro: str | None = None) -> Any:
+    """The home page as a notebook (see :func:`write_home`)."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -222,11 +276,11 @@ def write_home(target: Path, lang: str = "en", *, code: str | None = None, intro
         "(`mopskit app`) and JupyterLab (`mopskit start`) show the same ones. In JupyterLab, run the cell above "
         "again to bring the table up to date."
     )
-    code = code or "from mopskit.workspace import workspace_progress\n\nworkspace_progress()"
+    code = code or _HOME_CODE
     nb = new_notebook(cells=[new_markdown_cell(intro), new_code_cell(code), new_markdown_cell(outro)])
     nb.metadata.update({k: lesson.metadata[k] for k in ("kernelspec", "language_info") if k in lesson.metadata})
-    nb.metadata["mopskit"] = {"lang": lang}
-    nbformat.write(nb, str(target))
+    nb.metadata["mopskit"] = {"lang": lang, "cells": _fingerprint(nb.cells)}
+    return nb
 
 
 def kernel_environment(lang: str, base: Mapping[str, str] | None = None) -> dict[str, str]:

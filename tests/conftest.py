@@ -34,6 +34,7 @@ LESSON_NAMES = [p.stem for p in LESSONS]
 
 
 def pytest_configure(config):
+    import os
     import signal
     import tempfile
 
@@ -45,7 +46,14 @@ def pytest_configure(config):
     from lesson_runs import SharedRuns, start_counting
 
     folder = Path(tempfile.mkdtemp(prefix="mopskit-lesson-runs-"))
-    config.stash[_COUNTING] = (folder, start_counting(folder))
+    # Under pytest-xdist the workers inherit the controller's count (its kernels' startup file and log, set before
+    # they start) and add to it; each keeps its own trainee runs, since a lesson's tests all go to one worker.
+    counting = None if _worker(config) else start_counting(folder)
+    if not _worker(config):
+        from xdist_groups import GROUPS_VARIABLE
+
+        os.environ[GROUPS_VARIABLE] = str(folder)
+    config.stash[_COUNTING] = (folder, counting)
     config.stash[_SHARED] = SharedRuns(folder / "runs")
 
 
@@ -57,7 +65,11 @@ def shared_runs(pytestconfig):
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have chosen the items
 def pytest_collection_modifyitems(session, config, items):
-    """A lesson's nbval run is also the trainee's restart, when the lesson tests run its trainee copy too."""
+    """A lesson's nbval run is also the trainee's restart, when the lesson tests run its trainee copy too.
+
+    Under ``pytest -n N`` (pytest-xdist: the project's default), each worker also writes down each item's group,
+    the unit of work a worker takes whole (see ``tests/xdist_groups.py``).
+    """
     from lesson_runs import after_the_source
 
     for lesson in LESSONS:
@@ -67,6 +79,23 @@ def pytest_collection_modifyitems(session, config, items):
         cells = [i for i, item in enumerate(items) if getattr(item.parent, "path", None) == lesson]  # nbval's
         if shared and cells:
             items.insert(cells[-1] + 1, after_the_source(items[cells[-1]].parent, lesson, config.stash[_SHARED]))
+    if _worker(config):  # the groups the controller hands out whole (tests/xdist_groups.py)
+        from xdist_groups import write_groups
+
+        write_groups(items, ROOT, LESSONS, config.workerinput["workerid"])
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist; pytest -p no:xdist runs without it
+def pytest_xdist_make_scheduler(config, log):
+    """Several cores (``-n``): each lesson's tests on one worker, the costliest groups first."""
+    from xdist_groups import make_scheduler
+
+    return make_scheduler(config, log)
+
+
+def _worker(config) -> bool:
+    """Whether this process is a pytest-xdist worker (the controller starts and counts; workers run tests)."""
+    return hasattr(config, "workerinput")
 
 
 def pytest_unconfigure(config):
@@ -75,7 +104,8 @@ def pytest_unconfigure(config):
     from lesson_runs import stop_counting
 
     folder, replaced = config.stash[_COUNTING]
-    stop_counting(replaced)
+    if replaced is not None:
+        stop_counting(replaced)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -83,7 +113,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from lesson_runs import MOST_RUNS, lesson_runs, too_many
 
     runs, by = lesson_runs(LESSON_NAMES)
-    if not runs:
+    if not runs or _worker(config):
         return
     terminalreporter.section("lesson runs in kernels (browser tests not counted)")
     terminalreporter.line(", ".join(f"{lesson} {runs[lesson]}" for lesson in LESSON_NAMES if lesson in runs))
@@ -97,6 +127,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     from lesson_runs import lesson_runs, too_many
 
+    if _worker(session.config):  # the controller reads every worker's count at the end
+        return
     if too_many(*lesson_runs(LESSON_NAMES)) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -31,6 +31,7 @@ def test_plan_builder_answer_is_a_plan_reviewed_live_and_exported(tmp_path, monk
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("lesson-06_strategy_plan")  # with the lesson's shared run (tests/conftest.py)
 def test_the_plan_answer_travels_with_the_notebook_and_grades_from_it(root, shared_runs, tmp_path):
     """The plan a trainee built in lesson 06 is carried by the saved notebook alone and grades from it.
 

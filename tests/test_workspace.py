@@ -169,3 +169,25 @@ def test_a_prepared_workspace_switches_off_jupyterlabs_news_pop_up_and_keeps_the
     again = prepare_workspace(tmp_path / "ws")
     assert settings in again.kept and json.loads(settings.read_text()) == {"fetchNews": "true"}
     assert f"--LabApp.user_settings_dir={tmp_path / 'ws' / LAB_SETTINGS}" in lab_arguments(tmp_path / "ws")
+
+
+def test_an_earlier_versions_home_page_is_written_afresh_and_a_changed_one_kept(tmp_path):
+    """A workspace made before a rename kept a home page calling ``progress()``: an update rewrites the kit's page."""
+    folder = tmp_path / "ws"
+    prepare_workspace(folder)
+    home = folder / HOME_NOTEBOOK
+    old = nbformat.read(home, as_version=4)
+    old.cells[1].source = "from mopskit.workspace import progress\n\nprogress()"  # as earlier versions wrote it
+    del old.metadata["mopskit"]["cells"]  # from before the kit noted its cells
+    nbformat.write(old, home)
+    again = prepare_workspace(folder)
+    assert home in again.added
+    assert "workspace_progress()" in home.read_text(encoding="utf-8")
+    third = prepare_workspace(folder)  # nothing new: the page is left as it is
+    assert home in third.kept and home not in third.added
+
+    page = nbformat.read(home, as_version=4)
+    page.cells[1].source += "\nprint('my own notes')"  # the trainee's change: theirs wins, even over an update
+    nbformat.write(page, home)
+    assert home in prepare_workspace(folder).kept
+    assert "my own notes" in home.read_text(encoding="utf-8")
