@@ -66,6 +66,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "selection_email_requirements": ("requirement", "stakeholder"),
     "selection_event_requirements": ("Need", "Asked by"),
     "selection_scenarios": ("who", "said"),
+    "stack_benchmarks": ("label",),  # the company size bands, as the stack's facts name them
     "strategy_plans": ("name", "title", "needs", "sla", "definition", "ask", "action", "audience", "channel",
                        "goals", "summary", "status", "statuses", "illustration"),  # status: a value, shown translated
     "survey_tasks": ("task",),  # the survey's tasks: options of lesson 02, as the survey's data spells them

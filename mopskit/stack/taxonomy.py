@@ -19,7 +19,7 @@ from .. import content
 from .._validate import checked
 from ..data import normalize_name, table_spec
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, content_text
 from ..present import for_people
 
 if TYPE_CHECKING:
@@ -311,7 +311,11 @@ def stack_facts() -> pd.DataFrame:
     for size in bench["stack_size"]:
         band = size_benchmark(size)
         rows.append(
-            (_("marketing apps in the stack of {label}").format(label=band.label), band.describe(), band.source)
+            (
+                _("marketing apps in the stack of {label}").format(label=content_text(band.label)),
+                band.describe(),
+                band.source,
+            )
         )
     rows.append(
         (
@@ -322,7 +326,11 @@ def stack_facts() -> pd.DataFrame:
     )
     for task in bench["survey_tasks"].values():
         rows.append(
-            (_("MOps professionals who: {task}").format(task=task.lower()), f"{survey[task]:g}%", "mops_survey_2020")
+            (
+                _("MOps professionals who: {task}").format(task=content_text(task).lower()),
+                f"{survey[task]:g}%",
+                "mops_survey_2020",
+            )
         )
     table = pd.DataFrame(
         [{"fact": fact, "figure": figure, "source": content.source_title(src)} for fact, figure, src in rows]
