@@ -455,3 +455,25 @@ def test_the_chart_draws_on_a_given_axes_and_table():
         assert [b.get_width() for b in ax.patches] == [10.0, 20.5]
     finally:
         plt.close(fig)
+
+
+def test_company_facts_are_headed_and_worded_in_the_trainees_language():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+    from mopskit.roles import company_facts
+
+    larkspur = load_yaml("scenarios")["capstone_quiz"]["company"]
+    english = company_facts(larkspur, apps=21)
+    assert english.columns.tolist() == ["fact", larkspur["name"]]
+    assert english[larkspur["name"]].tolist() == [larkspur["employees"], larkspur["marketers"], 21, "no", "no"]
+    with language("th"):
+        thai = shown(company_facts(larkspur, apps=21))
+    assert thai.columns.tolist() == ["ข้อเท็จจริง", larkspur["name"]]
+    assert all(re.search(r"[\u0e00-\u0e7f]", fact) for fact in thai.iloc[:, 0])
+
+
+def test_company_facts_name_what_a_company_lacks():
+    from mopskit.roles import company_facts
+
+    with pytest.raises(ParameterError, match="marketers"):
+        company_facts({"name": "Acme", "employees": 10, "dedicated_mops": False, "strategic_mandate": False}, apps=3)
