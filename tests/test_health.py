@@ -552,3 +552,24 @@ def test_the_report_refuses_bad_parameters_before_a_kernel_starts(monkeypatch, t
     with pytest.raises(ParameterError, match=re.escape(message)):
         reports.run_report("health_report", parameters=given, out_dir=tmp_path / "never")
     assert not (tmp_path / "never").exists()
+
+
+def test_the_tables_of_a_check_keep_their_names_for_code_and_are_headed_for_people():
+    from mopskit.health.examples import example_check
+    from mopskit.i18n import language
+    from mopskit.present import shown
+
+    example_check.cache_clear()  # a finding's evidence is headed in the language it was found in
+    try:
+        with language("th"):
+            check = example_check()
+            imports, findings = check.imports_table(), check.findings_table()
+            evidence = check.finding("emailed_after_unsubscribe").evidence
+    finally:
+        example_check.cache_clear()
+    assert imports.columns.tolist()[:3] == ["file", "export", "system"]
+    assert findings.columns.tolist()[:4] == ["id", "section", "severity", "title"]
+    assert shown(imports[["file", "export", "rows"]]).columns.tolist() == ["ไฟล์", "ไฟล์ส่งออก", "จำนวนแถว"]
+    assert shown(findings.sort_values("title")[["severity", "summary"]]).columns.tolist() == ["ความรุนแรง", "สรุป"]
+    assert shown(evidence.head()).columns.tolist()[:4] == ["ระบบ", "ไฟล์", "แถว", "บุคคล"]
+    assert "campaign_id" in shown(evidence).columns, "a field of the data keeps its name"

@@ -97,3 +97,11 @@ def test_backtest_by_hand():
 def test_bad_criteria_are_refused_with_the_fix(make, message):
     with pytest.raises(ParameterError, match=message):
         make()
+
+
+def test_the_criteria_table_has_a_row_per_draft_with_its_conditions_in_words():
+    from mopskit.leads import criteria_sets, criteria_table
+
+    table = criteria_table()
+    assert table.columns.tolist() == ["draft", "conditions"]
+    assert table["conditions"].tolist() == [c.describe() for c in criteria_sets().values()]

@@ -177,3 +177,19 @@ def test_bad_inputs_are_clear(tmp_path):
     with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
         route_leads(str(empty), TEAM)
     assert routing_rules().queue == "Lead queue"
+
+
+def test_the_rules_table_lists_them_in_their_order_worded_for_people():
+    from mopskit.i18n import language
+    from mopskit.leads import routing_rules
+    from mopskit.present import shown
+
+    rules = routing_rules()
+    table = rules.table()
+    assert table.columns.tolist() == ["rule", "applies to", "goes to"]
+    assert len(table) == len(rules.accounts) + len(rules.territories) + 1
+    assert table.iloc[-1].tolist() == ["fallback", "everything else", rules.queue]
+    with language("th"):
+        thai = shown(rules.table())
+    assert thai.columns.tolist() == ["กฎ", "ใช้กับ", "ส่งให้"]
+    assert thai.iloc[-1, 0] == "คิวสำรอง"

@@ -223,3 +223,29 @@ def test_keep_chooses_the_contact_columns_carried():
 
     on_file = score_leads(str(datasets_dir() / "contacts.csv"), load("activities"), as_of="2026-10-31", keep=())
     assert on_file["score"].equals(score_leads(load("contacts"), load("activities"), as_of="2026-10-31")["score"])
+
+
+def test_the_model_reads_in_the_trainees_language_and_keeps_its_english_for_code():
+    from mopskit.i18n import language
+    from mopskit.leads import scoring_model
+    from mopskit.present import shown
+
+    with language("th"):
+        table = scoring_model().describe()
+    assert set(table["part"]) == {"fit", "behaviour", "decay", "threshold"}
+    thai = shown(table)
+    assert thai.columns.tolist() == ["ส่วน", "กฎ", "ค่า", "คะแนนที่ได้"]
+    assert set(thai.iloc[:, 0]) == {"ความเหมาะสม", "พฤติกรรม", "การลดลงของคะแนน", "เกณฑ์"}
+
+
+def test_activity_counts_count_each_activity_at_each_moment_and_name_a_missing_column():
+    from mopskit.errors import DataError
+    from mopskit.leads import activity_counts
+    from mopskit.leads.scenarios import scenario
+
+    activities = scenario("score_by_hand")["activities"]
+    counts = activity_counts(activities)
+    assert counts.columns.tolist() == ["activity_type", "occurred_at", "times"]
+    assert counts["times"].sum() == len(activities)
+    with pytest.raises(DataError, match="occurred_at"):
+        activity_counts(activities.drop(columns="occurred_at"))

@@ -123,6 +123,12 @@ class Finding:
     csv: str | None = None
     out_of: int | None = None
 
+    def __post_init__(self) -> None:
+        from ..present import with_result_headers
+
+        if hasattr(self.evidence, "columns"):
+            with_result_headers(self.evidence)  # its system, file and row headed in the trainee's language when shown
+
     def as_row(self) -> dict[str, Any]:
         """The finding as one row of the findings table."""
         return {

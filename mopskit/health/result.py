@@ -75,21 +75,28 @@ class HealthCheck:
         )
 
     def findings_table(self) -> pd.DataFrame:
-        """Every finding as a row, in the order to fix them."""
+        """Every finding as a row, in the order to fix them (headed in the trainee's language when shown)."""
         import pandas as pd
 
+        from ..present import with_result_headers
+
         columns = ["id", "section", "severity", "title", "count", "unit", "out_of", "summary", "fix", "evidence_csv"]
-        return pd.DataFrame([f.as_row() for f in self.findings], columns=columns)
+        return with_result_headers(pd.DataFrame([f.as_row() for f in self.findings], columns=columns))
 
     def fix_first(self, n: int = 3) -> list[Finding]:
         """The ``n`` findings to fix first: most severe, then by the priority of their kind (see ``PRIORITY``)."""
         return self.findings[:n]
 
     def imports_table(self) -> pd.DataFrame:
-        """One row per file read: the export recognised, its system and table, rows, columns read and ignored."""
+        """One row per file read: the export recognised, its system and table, rows, columns read and ignored.
+
+        Headed in the trainee's language when shown; the column names stay as they are for code.
+        """
         import pandas as pd
 
-        return pd.DataFrame([f.as_row() for f in self.files])
+        from ..present import with_result_headers
+
+        return with_result_headers(pd.DataFrame([f.as_row() for f in self.files]))
 
     def summary(self) -> str:
         """The check in a few sentences."""

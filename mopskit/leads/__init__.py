@@ -28,6 +28,7 @@ from .criteria import (
     apply_criteria,
     backtest_criteria,
     criteria_sets,
+    criteria_table,
     criteria_threshold,
     model_outcome,
     mql_criteria,
@@ -36,7 +37,16 @@ from .hours import BusinessHours, add_business_hours, business_hours_between, pa
 from .leakage import STALLED_AFTER_DAYS, funnel_leakage, recycling, stage_ageing
 from .lifecycle import STAGES, check_path, lifecycle_problems, lifecycle_sample, stage_of
 from .routing import RoutingRules, active_owners, route_leads, routing_problems, routing_rules
-from .scoring import Band, ScoreExplanation, ScoringModel, explain_score, fit_points, score_leads, scoring_model
+from .scoring import (
+    Band,
+    ScoreExplanation,
+    ScoringModel,
+    activity_counts,
+    explain_score,
+    fit_points,
+    score_leads,
+    scoring_model,
+)
 from .sla import SlaReport, sla_breaches, sla_compliance, sla_report, sla_status
 
 __all__ = [
@@ -52,12 +62,14 @@ __all__ = [
     "ScoringModel",
     "SlaReport",
     "active_owners",
+    "activity_counts",
     "add_business_hours",
     "apply_criteria",
     "backtest_criteria",
     "business_hours_between",
     "check_path",
     "criteria_sets",
+    "criteria_table",
     "criteria_threshold",
     "explain_score",
     "fit_points",

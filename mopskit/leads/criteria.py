@@ -31,6 +31,7 @@ __all__ = [
     "apply_criteria",
     "backtest_criteria",
     "criteria_sets",
+    "criteria_table",
     "criteria_threshold",
     "model_outcome",
     "mql_criteria",
@@ -148,6 +149,19 @@ def criteria_sets() -> dict[str, MqlCriteria]:
 
     data = load_yaml("mql_criteria")
     return {name: MqlCriteria.from_dict(entry, name=name) for name, entry in data["sets"].items()}
+
+
+@checked
+def criteria_table() -> pd.DataFrame:
+    """The sets of MQL criteria as a table people read: each ``draft`` and its ``conditions`` in words.
+
+    >>> criteria_table()["conditions"].tolist()[0]
+    'score >= 40 and consent != unsubscribed'
+    """
+    from ..present import with_result_headers
+
+    rows = [{"draft": c.label, "conditions": c.describe()} for c in criteria_sets().values()]
+    return with_result_headers(pd.DataFrame(rows))
 
 
 @checked

@@ -101,6 +101,31 @@ class RoutingRules:
             order=tuple(order),
         )
 
+    def table(self) -> pd.DataFrame:
+        """The rules as a table people read, in the order they are tried: ``rule``, ``applies to``, ``goes to``.
+
+        >>> routing_rules().table().iloc[0].tolist()
+        ['named account', 'Globex', 'Nadia Haddad']
+        """
+        from ..present import with_result_headers
+
+        rows = {
+            "named_account": [
+                {"rule": _("named account"), "applies to": company, "goes to": owner}
+                for company, owner in self.accounts.items()
+            ],
+            "territory": [
+                {
+                    "rule": _("territory"),
+                    "applies to": ", ".join(codes),
+                    "goes to": _("the {name} SDRs, in turn").format(name=name),
+                }
+                for name, codes in self.territories.items()
+            ],
+            "fallback": [{"rule": _("fallback"), "applies to": _("everything else"), "goes to": self.queue}],
+        }
+        return with_result_headers(pd.DataFrame([row for kind in self.order for row in rows[kind]]))
+
     @cached_property
     def _account_keys(self) -> dict[str, str]:
         return {_key(k): v for k, v in self.accounts.items()}

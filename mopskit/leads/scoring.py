@@ -24,7 +24,16 @@ from ..errors import ParameterError
 from ..i18n import _
 from ._frames import Table, finish, frame_columns, is_path, moment, to_utc
 
-__all__ = ["Band", "ScoreExplanation", "ScoringModel", "explain_score", "fit_points", "score_leads", "scoring_model"]
+__all__ = [
+    "Band",
+    "ScoreExplanation",
+    "ScoringModel",
+    "activity_counts",
+    "explain_score",
+    "fit_points",
+    "score_leads",
+    "scoring_model",
+]
 
 ACTS = "the activities table"
 SCORED_CONTACT_COLUMNS = (
@@ -162,7 +171,11 @@ class ScoringModel:
         return 1.0 if self.half_life_days is None else 0.5 ** (max(age_days, 0.0) / self.half_life_days)
 
     def describe(self) -> pd.DataFrame:
-        """The model as a table people read: part, rule, value and points."""
+        """The model as a table people read: part, rule, value and points.
+
+        Headed, and its parts and rules worded, in the trainee's language; the data keeps the English
+        (``describe()["part"] == "fit"``).
+        """
         rows = []
         for column, rule in self.fit.items():
             if isinstance(rule, tuple):
@@ -179,7 +192,15 @@ class ScoringModel:
         half = _("never") if self.half_life_days is None else _("every {d:g} days").format(d=self.half_life_days)
         rows.append({"part": "decay", "rule": "behaviour halves", "value": half, "points": np.nan})
         rows.append({"part": "threshold", "rule": "MQL at", "value": "score >=", "points": self.threshold})
-        return pd.DataFrame(rows)
+        from ..present import for_people, result_headers
+
+        headers = {c: t for c, t in result_headers().items() if c in ("part", "rule", "value", "points")}
+        words = {
+            "part": {"fit": _("fit"), "behaviour": _("behaviour"), "decay": _("decay"), "threshold": _("threshold")},
+            "rule": {"activity": _("activity"), "behaviour halves": _("behaviour halves"), "MQL at": _("MQL at")},
+            "value": {"score >=": _("score >=")},
+        }
+        return for_people(pd.DataFrame(rows), headers, values=words)
 
 
 def _number(name: str, value: Any, *, positive: bool = False) -> float:
@@ -220,6 +241,28 @@ def _bands(column: str, bands: list[Any] | tuple[Any, ...]) -> tuple[Band, ...]:
             _("the bands of '{column}' must go up in order, with only the last one open-ended").format(column=column)
         )
     return tuple(out)
+
+
+def activity_counts(activities: pd.DataFrame) -> pd.DataFrame:
+    """How many times each activity happened at each moment: ``activity_type``, ``occurred_at``, ``times``.
+
+    Args:
+        activities: a table of activities with ``activity_type`` and ``occurred_at`` (one row per activity).
+
+    Raises:
+        DataError: a needed column is missing (the message lists the table's columns).
+
+    >>> acts = pd.DataFrame({"activity_type": ["email_click", "email_click", "webinar"],
+    ...                      "occurred_at": ["2026-10-01", "2026-10-01", "2026-10-02"]})
+    >>> activity_counts(acts)["times"].tolist()
+    [2, 1]
+
+    """
+    from ..present import with_result_headers
+
+    frame = frame_columns(activities, table="activities", needed=["activity_type", "occurred_at"])
+    counts = frame.groupby(["activity_type", "occurred_at"]).size().rename("times").reset_index()
+    return with_result_headers(counts)
 
 
 @checked

@@ -59,19 +59,7 @@ LESSONS = sorted(sources_dir().glob("[0-9][0-9]_*.ipynb"))
 ENGLISH_PENDING: dict[str, str] = {}
 # Lessons whose tables still head columns in English, each with where the headers come from and exactly which:
 # only those headers make the lesson xfail (any other English header fails it). Remove a line once they are Thai.
-HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "08_lead_management": (
-        "tables that do not pass through mopskit._validate.finish: ScoringModel.describe() ('part', 'rule', "
-        "'value', 'points'), a count renamed 'times' in the notebook (cell lesson08-025), the criteria drafts and "
-        "routing rules built in the notebook (cells lesson08-042, lesson08-051), and the health check's tables "
-        "(mopskit/health: imports_table, findings_table, a finding's evidence)",
-        frozenset(
-            {"part", "rule", "value", "points", "times", "draft", "conditions", "applies to", "goes to", "file",
-             "export", "rows", "section", "severity", "title", "count", "unit", "summary", "system", "row",
-             "person"}
-        ),
-    ),
-}  # fmt: skip
+HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {}
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
 
 # What is data or code rather than prose (see the module's docstring): hidden while the page's text is read.
