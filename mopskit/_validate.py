@@ -1179,13 +1179,9 @@ def finish(
     The result is also marked with how its columns are headed for people (:func:`mopskit.present.result_headers`),
     unless it is marked already.
     """
-    from .present import DISPLAY, for_people, result_headers
+    from .present import with_result_headers
 
     if not isinstance(notes, Notes):
         notes = Notes(notes)
     notes.quality.update(quality or {})
-    result = notes.attach(frame)
-    headers = {column: text for column, text in result_headers().items() if column in result.columns}
-    if headers and DISPLAY not in result.attrs:
-        for_people(result, headers)
-    return result
+    return with_result_headers(notes.attach(frame))

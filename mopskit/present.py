@@ -36,6 +36,7 @@ __all__ = [
     "people_table",
     "result_headers",
     "shown",
+    "with_result_headers",
 ]
 
 # Where a table keeps how it is shown to people (``DataFrame.attrs``): its headers in the trainee's language and
@@ -186,7 +187,40 @@ def result_headers() -> dict[str, str]:
         "advanced": _("advanced"),
         "stalled": _("stalled"),
         "lost": _("lost"),
+        # the health check: files read, findings and their evidence
+        "file": _("file"),
+        "export": _("export"),
+        "system": _("system"),
+        "table": _("table"),
+        "rows": _("rows"),
+        "columns read": _("columns read"),
+        "columns ignored": _("columns ignored"),
+        "notes": _("notes"),
+        "section": _("section"),
+        "severity": _("severity"),
+        "title": _("title"),
+        "unit": _("unit"),
+        "summary": _("summary"),
+        "fix": _("fix"),
+        "row": _("row"),
+        "person": _("person"),
+        "subscription": _("subscription"),
+        # tables of facts
+        "fact": _("fact"),
     }
+
+
+def with_result_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mark a table with :func:`result_headers` for the columns it has, unless it is marked already (in place).
+
+    >>> import pandas as pd
+    >>> shown(with_result_headers(pd.DataFrame({"rows": [3], "campaign_id": ["C1"]}))).columns.tolist()
+    ['rows', 'campaign_id']
+    """
+    headers = {column: text for column, text in result_headers().items() if column in frame.columns}
+    if headers and DISPLAY not in frame.attrs:
+        for_people(frame, headers)
+    return frame
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:

@@ -215,3 +215,18 @@ def test_the_catalog_names_the_statistical_conventions():
     size = metric("required_sample_size").method
     assert all(word in size for word in ("two-sided", "pooled", "Fleiss", "Cohen"))
     assert catalog(family="tests").set_index("name").loc["conversion_lift", "method"] == lift
+
+
+def test_the_table_names_its_measures_and_headers_in_the_trainees_language():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+
+    result = ab_test(200, 5000, 260, 5000)
+    table = result.table()
+    assert table["value"].tolist() == [
+        round(v, 4) for v in (4.0, 5.2, 1.2, result.ci_low, result.ci_high, result.p_value)
+    ]
+    with language("th"):
+        thai = shown(result.table())
+    assert thai.columns.tolist() == ["ตัววัด", "ค่า"]
+    assert "ขอบล่างของช่วง 95%" in thai.iloc[:, 0].tolist()

@@ -29,3 +29,14 @@ def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch):
     assert not realdata.cdnow_available()
     with pytest.raises(DataError, match=r"pip install 'mopskit\[realdata\]'"):
         realdata.load_cdnow()
+
+
+@pytest.mark.skipif(not realdata.cdnow_available(), reason="the CDNOW data is not installed")
+def test_cdnow_columns_keep_their_names_for_code_and_show_in_the_trainees_language():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+
+    with language("th"):
+        purchases = realdata.load_cdnow()
+    assert purchases.columns.tolist() == ["customer_id", "date", "cds", "amount"]
+    assert shown(purchases.head()).columns.tolist() == ["ลูกค้า", "วันที่", "จำนวนซีดี", "ยอดเงิน ($)"]

@@ -466,3 +466,25 @@ def test_a_roles_remit_follows_the_language_in_use_within_one_process():
         thai = role("crm_admin").remit
     assert thai != english and not thai.isascii()
     assert role("crm_admin").remit == english
+
+
+def test_company_facts_are_headed_and_worded_in_the_trainees_language():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+    from mopskit.roles import company_facts
+
+    larkspur = load_yaml("scenarios")["capstone_quiz"]["company"]
+    english = company_facts(larkspur, apps=21)
+    assert english.columns.tolist() == ["fact", larkspur["name"]]
+    assert english[larkspur["name"]].tolist() == [larkspur["employees"], larkspur["marketers"], 21, "no", "no"]
+    with language("th"):
+        thai = shown(company_facts(larkspur, apps=21))
+    assert thai.columns.tolist() == ["ข้อเท็จจริง", larkspur["name"]]
+    assert all(re.search(r"[\u0e00-\u0e7f]", fact) for fact in thai.iloc[:, 0])
+
+
+def test_company_facts_name_what_a_company_lacks():
+    from mopskit.roles import company_facts
+
+    with pytest.raises(ParameterError, match="marketers"):
+        company_facts({"name": "Acme", "employees": 10, "dedicated_mops": False, "strategic_mandate": False}, apps=3)

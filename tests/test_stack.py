@@ -561,3 +561,22 @@ def test_the_docstring_examples_run(module):
     outcome = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert outcome.failed == 0
     assert outcome.attempted > 0
+
+
+def test_action_costs_give_each_live_tool_its_cost_and_action_headed_for_people():
+    from mopskit.i18n import language
+    from mopskit.present import shown
+
+    stack = load("martech_stack")
+    result = audit(stack, today=as_of())
+    with language("th"):
+        costs = result.action_costs()
+    assert costs.columns.tolist() == ["tool", "annual_cost", "action"]
+    assert set(costs["tool"]) == set(result.actions["tool"])
+    assert dict(zip(costs["tool"], costs["action"], strict=True)) == dict(
+        zip(result.actions["tool"], result.actions["action"], strict=True)
+    )
+    assert costs.set_index("tool")["annual_cost"].to_dict() == {
+        t: c for t, c in zip(stack["tool"], stack["annual_cost"], strict=True) if t in set(costs["tool"])
+    }
+    assert shown(costs).columns.tolist() == ["tool", "annual_cost", "การดำเนินการ"]

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError
+from ..i18n import _
+from ..present import for_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,7 +67,9 @@ def load_cdnow() -> pd.DataFrame:
     """Load the CDNOW purchase log: one row per purchase.
 
     Returns:
-        customer_id (text), date (datetime64), cds (CDs bought), amount (US dollars).
+        customer_id (text), date (datetime64), cds (CDs bought), amount (US dollars). The file has no header:
+        these names are the kit's, for code (``purchases["amount"]``); a lesson shows them in the trainee's
+        language.
 
     Raises:
         DataError: the ``realdata`` extra is not installed (the message says how to install it).
@@ -83,4 +87,5 @@ def load_cdnow() -> pd.DataFrame:
         dtype={"customer_id": str, "date": str, "cds": "int64", "amount": "float64"},
     )
     frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
-    return frame
+    headers = {"customer_id": _("customer"), "date": _("date"), "cds": _("CDs"), "amount": _("amount ($)")}
+    return for_people(frame, headers)

@@ -23,10 +23,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from .._validate import checked, choice, count, number, percent
 from ..errors import ParameterError
 from ..i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["INTERVALS", "ABTestResult", "ab_test", "newcombe_interval", "sample_size", "wilson_interval"]
 
@@ -84,6 +88,31 @@ class ABTestResult:
 
     def __str__(self) -> str:
         return "\n".join([self.verdict, *self.notes])
+
+    def table(self) -> pd.DataFrame:
+        """The test's figures as a table people read: ``measure`` and ``value`` (rounded to 4 decimals).
+
+        The measures are named in the trainee's language, the columns headed in it too (``table()["value"]``
+        still reads the figures).
+
+        >>> ab_test(200, 5000, 260, 5000).table()["value"].tolist()
+        [4.0, 5.2, 1.2, 0.3789, 2.0259, 0.0042]
+        """
+        import pandas as pd
+
+        from ..present import with_result_headers
+
+        c = f"{self.confidence:g}"
+        measures = [
+            _("rate of A (%)"),
+            _("rate of B (%)"),
+            _("B minus A (points)"),
+            _("{c}% interval, low").format(c=c),
+            _("{c}% interval, high").format(c=c),
+            _("p-value"),
+        ]
+        figures = [self.rate_a, self.rate_b, self.difference, self.ci_low, self.ci_high, self.p_value]
+        return with_result_headers(pd.DataFrame({"measure": measures, "value": figures}).round(4))
 
     def _repr_html_(self) -> str:
         import html

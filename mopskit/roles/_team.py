@@ -25,6 +25,7 @@ __all__ = [
     "CompanySketch",
     "Reason",
     "TeamRecommendation",
+    "company_facts",
     "company_sketches",
     "recommend_team",
     "sketches_table",
@@ -329,6 +330,42 @@ def compare_picks(picked: dict[str, str] | None) -> str:
                 _("{company}: pick a model above first, then run this cell again.").format(company=sketch.name)
             )
     return "\n".join(parts)
+
+
+@checked
+def company_facts(company: dict[str, Any], *, apps: int) -> pd.DataFrame:
+    """The facts that choose a company's team model, as a table people read: ``fact`` and the company's name.
+
+    Args:
+        company: the company as ``scenarios.yaml`` describes it (``name``, ``employees``, ``marketers``,
+            ``dedicated_mops``, ``strategic_mandate``).
+        apps: the apps in its marketing stack.
+
+    >>> company = {"name": "Larkspur Cloud", "employees": 180, "marketers": 4, "dedicated_mops": False,
+    ...            "strategic_mandate": False}
+    >>> company_facts(company, apps=21)["Larkspur Cloud"].tolist()
+    [180, 4, 21, 'no', 'no']
+
+    """
+    import pandas as pd
+
+    missing = [k for k in ("name", "employees", "marketers", "dedicated_mops", "strategic_mandate") if k not in company]
+    if missing:
+        raise ParameterError(
+            _(
+                "company_facts: the company has no {fields}; it needs name, employees, marketers, dedicated_mops "
+                "and strategic_mandate"
+            ).format(fields=", ".join(missing))
+        )
+    facts = {
+        _("employees"): company["employees"],
+        _("marketers"): company["marketers"],
+        _("apps in the stack"): apps,
+        _("a dedicated MOps team"): _("yes") if company["dedicated_mops"] else _("no"),
+        _("a CMO-led change"): _("yes") if company["strategic_mandate"] else _("no"),
+    }
+    table = pd.DataFrame({"fact": list(facts), str(company["name"]): list(facts.values())})
+    return for_people(table, {"fact": _("fact")})
 
 
 @checked

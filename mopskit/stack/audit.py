@@ -151,6 +151,18 @@ class StackAudit:
             )
         return self.findings[self.findings["severity"] == severity].reset_index(drop=True)
 
+    def action_costs(self) -> pd.DataFrame:
+        """Each live tool's yearly cost with its recommended action: ``tool``, ``annual_cost``, ``action``.
+
+        >>> from mopskit.data import load
+        >>> from mopskit.stack import as_of
+        >>> costs = audit(load("martech_stack"), today=as_of()).action_costs()
+        >>> costs.columns.tolist()
+        ['tool', 'annual_cost', 'action']
+        """
+        costs = self.inventory.frame[["tool", "annual_cost"]].merge(self.actions[["tool", "action"]], on="tool")
+        return for_people(costs, _headers())
+
     def action_of(self, tool: str) -> str:
         """The recommended action for one tool; an unknown tool lists the valid ones."""
         table = self.actions.set_index("tool")

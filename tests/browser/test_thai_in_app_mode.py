@@ -60,11 +60,6 @@ ENGLISH_PENDING: dict[str, str] = {}
 # Lessons whose tables still head columns in English, each with where the headers come from and exactly which:
 # only those headers make the lesson xfail (any other English header fails it). Remove a line once they are Thai.
 HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "05_metrics": (
-        "the A/B test's table is built in the notebook (cell lesson05-063: 'measure', 'value'), and the CDNOW "
-        "purchases show the real data set's own columns (cell lesson05-098: 'date', 'cds', 'amount')",
-        frozenset({"measure", "value", "date", "cds", "amount"}),
-    ),
     "08_lead_management": (
         "tables that do not pass through mopskit._validate.finish: ScoringModel.describe() ('part', 'rule', "
         "'value', 'points'), a count renamed 'times' in the notebook (cell lesson08-025), the criteria drafts and "
@@ -75,12 +70,6 @@ HEADERS_PENDING: dict[str, tuple[str, frozenset[str]]] = {
              "export", "rows", "section", "severity", "title", "count", "unit", "summary", "system", "row",
              "person"}
         ),
-    ),
-    "10_final_assessment": (
-        "tables merged in the notebook lose their headers (cell 1fc2cf1d: 'action'; cells f58eded7, 11ae0847: "
-        "email metrics merged with campaign names: 'sent', 'delivered'), and Larkspur's facts are built there "
-        "(cell 1f054839: 'fact')",
-        frozenset({"action", "sent", "delivered", "fact"}),
     ),
 }  # fmt: skip
 SHOT_MAX_HEIGHT = 16_000  # pixels: Chromium draws no taller picture in one piece
