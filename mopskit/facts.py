@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import cite, load_table, load_yaml
 from .errors import MopskitError
-from .i18n import _, content_text, get_language
+from .i18n import _, content_text, get_language, per_language
 from .present import for_people
 
 if TYPE_CHECKING:
@@ -359,7 +359,7 @@ def shows(text: str, item: Fact) -> list[str]:
 # -------------------------------------------------------------------------------------------- competencies
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _competencies() -> dict[str, Competency]:
     built: dict[str, Competency] = {}
     for entry in load_yaml("competencies"):

@@ -25,8 +25,9 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ._session import SESSION
 
@@ -42,6 +43,7 @@ __all__ = [
     "language",
     "locale_dir",
     "normalize_language",
+    "per_language",
     "plot_settings",
     "pseudo",
     "set_language",
@@ -208,6 +210,35 @@ def get_language() -> str:
     """Return the language in use, ``"en"`` unless one was set (or ``MOPSKIT_LANG`` names one)."""
     _translations()
     return str(SESSION.language or "en")
+
+
+_R = TypeVar("_R")
+
+
+def per_language(read: Callable[[], _R]) -> Callable[[], _R]:
+    """Cache what ``read`` returns once per language in use, for content read translated (roles, metrics, ...).
+
+    A plain cache would keep the first language's texts for the whole process: grading writes each trainee's
+    feedback in their own language, one after the other. ``cache_clear()`` empties every language's copy.
+
+    >>> calls = []
+    >>> texts = per_language(lambda: calls.append(get_language()) or len(calls))
+    >>> texts(), texts()
+    (1, 1)
+    >>> with language("th"):
+    ...     texts()
+    2
+    >>> calls
+    ['en', 'th']
+    """
+    in_language = cache(lambda lang: read())
+
+    @wraps(read)
+    def wrapper() -> _R:
+        return in_language(get_language())
+
+    wrapper.cache_clear = in_language.cache_clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 def _translations(domain: str = DOMAIN) -> gettext.NullTranslations:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from .content import cite, load_yaml
 from .errors import MopskitError
-from .i18n import _
+from .i18n import _, per_language
 from .present import for_people
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ class Figure:
         return number if self.unit == "year" else f"{number} {self.unit}"
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _figures() -> dict[str, Figure]:
     raw = load_yaml("figures")
     numbers = {key: format_number(entry["value"], entry["unit"]) for key, entry in raw.items()}

@@ -457,6 +457,17 @@ def test_the_chart_draws_on_a_given_axes_and_table():
         plt.close(fig)
 
 
+def test_a_roles_remit_follows_the_language_in_use_within_one_process():
+    """Grading writes each trainee's feedback in their language, one after the other: no language sticks."""
+    from mopskit.i18n import language
+
+    english = role("crm_admin").remit
+    with language("th"):
+        thai = role("crm_admin").remit
+    assert thai != english and not thai.isascii()
+    assert role("crm_admin").remit == english
+
+
 def test_company_facts_are_headed_and_worded_in_the_trainees_language():
     from mopskit.i18n import language
     from mopskit.present import shown

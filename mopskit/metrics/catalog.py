@@ -17,7 +17,7 @@ import pandas as pd
 from .._validate import checked
 from ..content import load_yaml, source_title
 from ..errors import ParameterError
-from ..i18n import _, content_text
+from ..i18n import _, content_text, per_language
 from ..present import for_people
 
 __all__ = ["FAMILIES", "UNITS", "GoalTerms", "Metric", "catalog", "metric", "metric_name", "variant_labels", "variants"]
@@ -99,7 +99,7 @@ def _goal_terms(raw: dict[str, Any]) -> GoalTerms:
     )
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _entries() -> dict[str, Metric]:
     raw: dict[str, dict[str, Any]] = load_yaml("metrics")
     metrics = {}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 from .._validate import checked
 from ..content import cite, load_yaml
 from ..errors import MopskitError
-from ..i18n import _
+from ..i18n import _, per_language
 from ..present import for_people
 
 if TYPE_CHECKING:
@@ -119,12 +118,12 @@ class TeamModel:
     owns_source: str = "mopskit"
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _archetypes() -> dict[str, Archetype]:
     return {key: Archetype(id=key, **entry) for key, entry in load_yaml("archetypes").items()}
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _roles() -> dict[str, Role]:
     built = {}
     for key, e in load_yaml("roles").items():
@@ -145,7 +144,7 @@ def _roles() -> dict[str, Role]:
     return built
 
 
-@cache
+@per_language  # translated as read: one copy per language
 def _team_models() -> dict[str, TeamModel]:
     return {
         key: TeamModel(key, e["name"], e["summary"], tuple(e["owns"]), e["fits"], e["source"], e["owns_source"])
