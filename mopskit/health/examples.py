@@ -20,7 +20,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._resources import datasets_dir
+from ..i18n import per_language
 
 if TYPE_CHECKING:
     from .result import HealthCheck
@@ -121,9 +121,12 @@ def example_exports() -> Path:
     return datasets_dir() / "exports" / FOLDER
 
 
-@lru_cache(maxsize=1)
+@per_language
 def example_check() -> HealthCheck:
-    """The health check of the bundled example exports as of :data:`AS_OF`, computed once per process.
+    """The health check of the bundled example exports as of :data:`AS_OF`, computed once per process and language.
+
+    Its findings are written, and their evidence headed, in the language in use when it runs, so each language
+    has its own.
 
     Lessons and their checks read it (its evidence CSVs go to a temporary folder removed when Python exits).
     """
