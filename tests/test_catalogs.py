@@ -294,3 +294,31 @@ def test_every_text_the_package_draws_in_a_chart_goes_through_a_catalog():
                 if re.search(r"[A-Za-z]{3,}", text.value):
                     english.append(f"{path.relative_to(ROOT)}:{text.lineno}: {text.value!r}")
     assert not english, "chart text not given to _() (write _('...')):\n" + "\n".join(english)
+
+
+def test_an_update_drops_earlier_english_read_back_as_comments_and_keeps_what_translators_wrote(tmp_path):
+    """An earlier English ("#| msgid") read back as a translator's comment ("# | msgid") piled up with each update."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    from mopskit.catalogs._package import update, write
+
+    po = tmp_path / "th.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# | msgid "a whole number, like 5"\n# a translator\'s own note\nmsgid "a whole number"\nmsgstr "จำนวนเต็ม"\n\n'
+        '#, fuzzy\n#| msgid "Check your answer"\nmsgid "Check your answers"\nmsgstr "ตรวจคำตอบ"\n\n'
+        '#| msgid "Old words"\nmsgid "New words"\nmsgstr "คำใหม่"\n',
+        encoding="utf-8",
+    )
+    template = Catalog(domain="mopskit")
+    for message in ("a whole number", "Check your answers", "New words"):
+        template.add(message)
+    write(update(template, po, "th"), po)
+    text = po.read_text(encoding="utf-8")
+    assert "| msgid" not in text
+    assert "# a translator's own note" in text
+    with po.open("rb") as handle:
+        again = {m.id: m for m in read_po(handle) if m.id}
+    assert again["Check your answers"].fuzzy and again["a whole number"].string == "จำนวนเต็ม"
+    assert again["New words"].string == "คำใหม่" and not again["New words"].previous_id
