@@ -100,8 +100,14 @@ def test_bad_criteria_are_refused_with_the_fix(make, message):
 
 
 def test_the_criteria_table_has_a_row_per_draft_with_its_conditions_in_words():
+    from mopskit.i18n import language
     from mopskit.leads import criteria_sets, criteria_table
+    from mopskit.present import shown
 
     table = criteria_table()
     assert table.columns.tolist() == ["draft", "conditions"]
     assert table["conditions"].tolist() == [c.describe() for c in criteria_sets().values()]
+    assert table["draft"].tolist() == [c.label for c in criteria_sets().values()], "the data keeps the English"
+    with language("th"):
+        thai = shown(criteria_table())
+    assert thai.iloc[0, 0] == "ร่างของฝ่ายการตลาด: ลีดทุกรายที่มีส่วนร่วม"

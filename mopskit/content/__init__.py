@@ -55,6 +55,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "goal_words": ("terms",),  # the scopes a goal can name (the goal builder offers them)
     # a metric's name, its label in a goal sentence, and its variants' names, users and formulas' parts
     "metrics": ("name", "label", "used_by", "numerator", "denominator"),
+    "mql_criteria": ("label",),  # the drafts of MQL criteria lesson 08 compares (leads.criteria_table)
     "problems": ("problem",),
     "responsibilities": ("name",),
     "roles": ("name", "tasks", "tools"),  # tasks: the task matcher reads the English words

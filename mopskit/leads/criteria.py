@@ -155,13 +155,16 @@ def criteria_sets() -> dict[str, MqlCriteria]:
 def criteria_table() -> pd.DataFrame:
     """The sets of MQL criteria as a table people read: each ``draft`` and its ``conditions`` in words.
 
+    The drafts are shown in the trainee's language (the content catalog), the conditions as code reads them.
+
     >>> criteria_table()["conditions"].tolist()[0]
     'score >= 40 and consent != unsubscribed'
     """
-    from ..present import with_result_headers
+    from ..present import for_people, result_headers
 
     rows = [{"draft": c.label, "conditions": c.describe()} for c in criteria_sets().values()]
-    return with_result_headers(pd.DataFrame(rows))
+    headers = result_headers()
+    return for_people(pd.DataFrame(rows), {c: headers[c] for c in ("draft", "conditions")}, labels=["draft"])
 
 
 @checked
