@@ -571,3 +571,20 @@ def test_the_tables_of_a_check_keep_their_names_for_code_and_are_headed_for_peop
     assert shown(findings.sort_values("title")[["severity", "summary"]]).columns.tolist() == ["ความรุนแรง", "สรุป"]
     assert shown(evidence.head()).columns.tolist()[:4] == ["ระบบ", "ไฟล์", "แถว", "บุคคล"]
     assert "campaign_id" in shown(evidence).columns, "a field of the data keeps its name"
+    assert set(findings["severity"]) <= {"high", "medium", "low", "info"}, "the data keeps the English"
+    assert "Consent" in set(findings["section"])
+    with language("th"):
+        thai = shown(check.findings_table())
+    assert "ความยินยอม" in set(thai["หมวด"]) and "สูง" in set(thai["ความรุนแรง"])
+
+
+def test_the_report_in_thai_names_its_sections_and_heads_its_tables_in_thai():
+    from mopskit.health import section_name
+    from mopskit.health.examples import example_check
+    from mopskit.health.report import section_html
+    from mopskit.i18n import language
+
+    with language("th"):
+        page = section_html(example_check(), "consent")
+        assert [section_name("consent"), section_name("Data quality")] == ["ความยินยอม", "คุณภาพข้อมูล"]
+    assert "<th>ระบบ</th>" in page and "<th>บุคคล</th>" in page and "<th>person</th>" not in page

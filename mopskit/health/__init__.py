@@ -11,7 +11,7 @@ with sales, campaign responses, web tracking and the stack.
 
 from __future__ import annotations
 
-from ._findings import SECTIONS, SEVERITIES, Finding, Settings
+from ._findings import SECTIONS, SEVERITIES, Finding, Settings, section_name
 from .check import CHECKS, PRIORITY, FolderOutcome, check_folders, health_check
 from .result import HealthCheck
 from .score import PARTS, HealthScore, health_score
@@ -30,4 +30,5 @@ __all__ = [
     "check_folders",
     "health_check",
     "health_score",
+    "section_name",
 ]

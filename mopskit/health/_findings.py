@@ -16,7 +16,17 @@ from ..i18n import _
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EVIDENCE_ROWS", "SECTIONS", "SEVERITIES", "Context", "Finding", "Settings", "settings_of", "share"]
+__all__ = [
+    "EVIDENCE_ROWS",
+    "SECTIONS",
+    "SEVERITIES",
+    "Context",
+    "Finding",
+    "Settings",
+    "section_name",
+    "settings_of",
+    "share",
+]
 
 SEVERITIES = ("high", "medium", "low", "info")
 # the report's sections, in the order a MOps lead reads them
@@ -30,6 +40,25 @@ SECTIONS = {
     "stack": "Martech stack",
 }
 EVIDENCE_ROWS = 10
+
+
+def section_name(section: str) -> str:
+    """A report section's name in the trainee's language, by its key or its English name (else as given).
+
+    >>> section_name("quality"), section_name("Data quality"), section_name("other")
+    ('Data quality', 'Data quality', 'other')
+    """
+    names = {
+        "consent": _("Consent"),
+        "quality": _("Data quality"),
+        "email": _("Email health"),
+        "funnel": _("Funnel and SLA"),
+        "campaigns": _("Campaign responses"),
+        "tracking": _("Web tracking"),
+        "stack": _("Martech stack"),
+    }
+    key = next((k for k, english in SECTIONS.items() if section in (k, english)), section)
+    return names.get(key, section)
 
 
 @dataclass(frozen=True)

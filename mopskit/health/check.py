@@ -24,7 +24,7 @@ from ..data.exports import import_exports
 from ..errors import DataError, ParameterError
 from ..i18n import _
 from . import consent, email_health, funnel, inventory, quality, responses, tracking
-from ._findings import SECTIONS, SEVERITIES, Context, Finding, Settings, settings_of
+from ._findings import SEVERITIES, Context, Finding, Settings, section_name, settings_of
 from .result import REPORT, HealthCheck
 from .score import health_score
 
@@ -224,7 +224,7 @@ def _bar(enabled: bool, steps: list[str]) -> Callable[[str | None], None]:
         if state["started"]:
             bar.update(1)
         state["started"] = True
-        bar.set_postfix_str(SECTIONS.get(step, step))
+        bar.set_postfix_str(section_name(step))
 
     return advance
 

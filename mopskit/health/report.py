@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .._html import card, escape, page
 from ..errors import ParameterError
 from ..i18n import _
-from ._findings import SECTIONS, settings_of
+from ._findings import SECTIONS, section_name, settings_of
 from .plots import plot_email, plot_funnel, plot_parts, plot_tracking, png
 from .result import TONES, HealthCheck, score_text, severity_badge, summary_html
 
@@ -59,14 +59,17 @@ def _cell(value: Any, *, plain: bool = False) -> str:
 def _table(frame: pd.DataFrame, *, flag: str | None = None, limit: int | None = None) -> str:
     if frame is None or frame.empty:
         return "<p><em>" + escape(_("nothing to show")) + "</em></p>"
+    from ..present import shown as for_people
+
     shown = frame if limit is None else frame.head(limit)
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    people = for_people(shown)  # headed, and named, in the reader's language where the table is marked so
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in people.columns)
     numbered = [str(c) == "row" or str(c).endswith("_row") for c in shown.columns]  # row numbers, as a sheet shows
     rows = []
-    for record in shown.itertuples(index=False):
+    for record, words in zip(shown.itertuples(index=False), people.itertuples(index=False), strict=True):
         values = list(record)
         marked = flag is not None and bool(values[list(shown.columns).index(flag)])
-        cells = "".join(_cell(v, plain=plain) for v, plain in zip(values, numbered, strict=True))
+        cells = "".join(_cell(v, plain=plain) for v, plain in zip(list(words), numbered, strict=True))
         rows.append(f'<tr class="flagged">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
     more = ""
     if limit is not None and len(frame) > limit:
@@ -242,9 +245,9 @@ def render(result: HealthCheck) -> str:
         if result.findings
         else "<p>" + escape(_("Nothing to fix was found.")) + "</p>",
     ]
-    for section, name in SECTIONS.items():
+    for section in SECTIONS:
         score = result.health.parts.set_index("part").loc[section, "score"]
-        parts.append(f"<h2>{escape(_(name))} <small>({escape(score_text(score))})</small></h2>")
+        parts.append(f"<h2>{escape(section_name(section))} <small>({escape(score_text(score))})</small></h2>")
         parts.append(section_html(result, section))
     parts += [
         f"<h2>{escape(_('What was read'))}</h2>",

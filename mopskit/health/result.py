@@ -78,10 +78,17 @@ class HealthCheck:
         """Every finding as a row, in the order to fix them (headed in the trainee's language when shown)."""
         import pandas as pd
 
-        from ..present import with_result_headers
+        from ..present import for_people, result_headers
+        from ._findings import SECTIONS, section_name
 
         columns = ["id", "section", "severity", "title", "count", "unit", "out_of", "summary", "fix", "evidence_csv"]
-        return with_result_headers(pd.DataFrame([f.as_row() for f in self.findings], columns=columns))
+        table = pd.DataFrame([f.as_row() for f in self.findings], columns=columns)
+        headers = {c: text for c, text in result_headers().items() if c in columns}
+        words = {  # shown in the trainee's language; the data keeps the English (``table["severity"] == "high"``)
+            "section": {english: section_name(key) for key, english in SECTIONS.items()},
+            "severity": {"high": _("high"), "medium": _("medium"), "low": _("low"), "info": _("info")},
+        }
+        return for_people(table, headers, values=words)
 
     def fix_first(self, n: int = 3) -> list[Finding]:
         """The ``n`` findings to fix first: most severe, then by the priority of their kind (see ``PRIORITY``)."""
