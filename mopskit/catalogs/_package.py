@@ -23,7 +23,7 @@ from typing import IO, Any
 CONFIGS = {"mopskit": "babel.cfg", "content": "babel-content.cfg"}
 KEYWORDS: dict[str, Any] = {"_": None, "_n": (1, 2), "ngettext": (1, 2), "gettext": None}
 _BRACE = re.compile(r"(?<!\{)\{[A-Za-z_][^{}]*\}|\{\}")
-_PREVIOUS = re.compile(r"\|\s*msg(id|id_plural|ctxt)\b")
+_PREVIOUS = re.compile(r"\|(\s|$)")  # "# | msgid ..." and its wrapped lines: "#|" read back as a comment
 _PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0+]*\d*(?:\.\d+)?[sdif]")
 
 
@@ -184,7 +184,7 @@ def update(template: Any, path: Path, locale: str) -> Any:
                 message.flags.add("fuzzy")
             else:  # translated since it changed: the English it had before is no help any more
                 message.previous_id = ()
-            # an earlier English read back as a translator's comment ("# | msgid ...") piles up with every update
+            # an earlier English read back as translator's comments ("# | msgid ...", "# | more words") piles up
             message.user_comments = [c for c in message.user_comments if not _PREVIOUS.match(c)]
     return catalog
 
