@@ -161,6 +161,23 @@ def write_server_config(folder: str | Path) -> Path:
     return target
 
 
+# A kernel's sockets are files named <runtime>/voila_XXXXXXXX/kernel-<uuid>-ipc-N: about 70 characters after the
+# runtime folder, and a socket's path may be at most 104 characters (macOS; 108 on Linux).
+_IPC_NAME_CHARS = 70
+_SOCKET_PATH_MAX = 104
+
+
+def _ipc_fits(runtime: Path) -> bool:
+    """Whether kernels can use local socket files in ``runtime`` (POSIX, and a path short enough for a socket).
+
+    >>> _ipc_fits(Path("/tmp/mopskit-app-abcd1234"))
+    True
+    >>> _ipc_fits(Path("/tmp/" + "x" * 60))
+    False
+    """
+    return os.name == "posix" and len(str(runtime)) + _IPC_NAME_CHARS <= _SOCKET_PATH_MAX
+
+
 def _command(root: Path, *, port: int, token: str, runtime: Path) -> list[str]:
     """The Voilà command line of app mode (its config file, written by :func:`_write_config`, is in ``runtime``)."""
     return [
@@ -176,6 +193,9 @@ def _command(root: Path, *, port: int, token: str, runtime: Path) -> list[str]:
         f"--Voila.connection_dir_root={runtime}",  # the kernels' files: found and removed by AppServer.stop
         f"--Voila.config_file_paths={runtime}",  # voila.py of app mode, and no other
         "--Voila.log_level=WARN",
+        # kernels talk over local files, not TCP ports: no port a browser's connection took in the meantime (a
+        # kernel that cannot bind leaves its page "Running ..." for good), and nothing another user can reach
+        *(["--KernelManager.transport=ipc"] if _ipc_fits(runtime) else []),
         *(f"--{name}={value}" for name, value in app_settings().items()),
     ]
 

@@ -562,6 +562,16 @@ text_arg("roles.role", "crm_admin", "email_operations")
 text_arg("roles.team_model", "centralized")
 text_arg("roles.raci_scenario", "email_program")
 text_arg("roles.normalize", "Merge duplicate records")
+COMPANIES = st.sampled_from(
+    [
+        {"name": "Larkspur", "employees": 180, "marketers": 4, "dedicated_mops": False, "strategic_mandate": False},
+        {"name": "Acme"},
+        {},
+        None,
+        "Acme",
+    ]
+)
+CASES["roles.company_facts"] = Case(lambda draw: ((draw(COMPANIES),), {"apps": draw(anything(21, 0))}))
 CASES["roles.role_table"] = Case(
     lambda draw: ((), draw(st.fixed_dictionaries({}, optional={"archetype": anything("maestro")})))
 )
@@ -767,7 +777,8 @@ CASES["leads.check_path"] = Case(
         {},
     )
 )
-no_args("leads.criteria_sets")
+no_args("leads.criteria_sets", "leads.criteria_table")
+CASES["leads.activity_counts"] = Case(lambda draw: ((draw(ACTS),), {}))
 text_arg("leads.mql_criteria", "agreed", None)
 text_arg("leads.routing_rules", "lead_routing")
 text_arg("leads.scoring_model", "lead_scoring")
@@ -1080,6 +1091,9 @@ def check_health(result: Any, args: tuple, kwargs: dict, inputs: dict) -> None:
         if {"file", "row"} <= set(evidence.columns) and finding.id != "stack_audit":
             for label, row in zip(evidence["file"], evidence["row"], strict=True):
                 assert label in rows and 1 <= row <= rows[label] + 1, (finding.id, label, row)
+
+
+text_arg("health.section_name", "quality", "Data quality")
 
 
 @case("health.health_check", check_health)

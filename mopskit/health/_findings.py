@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import count, number
+from .._validate import checked, count, number
 from ..data.exports import Imports
 from ..errors import ParameterError
 from ..i18n import _
@@ -42,6 +42,7 @@ SECTIONS = {
 EVIDENCE_ROWS = 10
 
 
+@checked
 def section_name(section: str) -> str:
     """A report section's name in the trainee's language, by its key or its English name (else as given).
 

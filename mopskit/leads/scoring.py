@@ -243,6 +243,7 @@ def _bands(column: str, bands: list[Any] | tuple[Any, ...]) -> tuple[Band, ...]:
     return tuple(out)
 
 
+@checked
 def activity_counts(activities: pd.DataFrame) -> pd.DataFrame:
     """How many times each activity happened at each moment: ``activity_type``, ``occurred_at``, ``times``.
 
