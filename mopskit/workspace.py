@@ -164,7 +164,8 @@ def prepare_workspace(
             shutil.copyfile(source, target)
             result.added.append(target)
     home = path / HOME_NOTEBOOK
-    if home.exists() and not changed and not (_home_is_the_kits(home) and _home_cells(home) != _home_cells(code)):
+    current = _fingerprint(_home_notebook(code)["cells"])  # the page this version writes
+    if home.exists() and not changed and not (_home_is_the_kits(home) and _file_fingerprint(home) != current):
         result.kept.append(home)  # as this version writes it, or changed by the trainee: theirs wins
     else:  # the kit's page (a new language, or an older version's): it follows the language and the kit
         write_home(home, code)
@@ -215,10 +216,8 @@ def _fingerprint(cells: list[Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _home_cells(home: Path | str) -> str:
-    """The fingerprint of a home page's cells: of the file at ``home``, or of the page written in language ``home``."""
-    if isinstance(home, str):
-        return _fingerprint(_home_notebook(home)["cells"])
+def _file_fingerprint(home: Path) -> str:
+    """The fingerprint of the cells of the notebook file ``home``."""
     return _fingerprint(json.loads(home.read_text(encoding="utf-8")).get("cells", []))
 
 

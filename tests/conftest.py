@@ -48,10 +48,11 @@ def pytest_configure(config):
     folder = Path(tempfile.mkdtemp(prefix="mopskit-lesson-runs-"))
     # Under pytest-xdist the workers inherit the controller's count (its kernels' startup file and log, set before
     # they start) and add to it; each keeps its own trainee runs, since a lesson's tests all go to one worker.
-    counting = None if _worker(config) else start_counting(folder)
-    if not _worker(config):
+    counting = None
+    if not _worker(config):  # and where the workers write the groups the controller hands out (xdist_groups.py)
         from xdist_groups import GROUPS_VARIABLE
 
+        counting = start_counting(folder)
         os.environ[GROUPS_VARIABLE] = str(folder)
     config.stash[_COUNTING] = (folder, counting)
     config.stash[_SHARED] = SharedRuns(folder / "runs")

@@ -182,8 +182,6 @@ def update(template: Any, path: Path, locale: str) -> Any:
             _flags(message)
             if flagged:
                 message.flags.add("fuzzy")
-            else:  # translated since it changed: the English it had before is no help any more
-                message.previous_id = []
             # an earlier English read back as translator's comments ("# | msgid ...", "# | more words") piles up
             message.user_comments = [c for c in message.user_comments if not _PREVIOUS.match(c)]
     return catalog

@@ -14,7 +14,7 @@ from .._validate import checked
 from ..content import load_yaml
 from ..errors import ParameterError
 from ..i18n import _, content_text
-from ..present import for_people
+from ..present import for_people, with_result_headers
 from ..profession import figure, format_number
 from ._catalog import TeamModel, team_model
 
@@ -365,7 +365,7 @@ def company_facts(company: dict[str, Any], *, apps: int) -> pd.DataFrame:
         _("a CMO-led change"): _("yes") if company["strategic_mandate"] else _("no"),
     }
     table = pd.DataFrame({"fact": list(facts), str(company["name"]): list(facts.values())})
-    return for_people(table, {"fact": _("fact")})
+    return with_result_headers(table)  # "fact" headed; the company's name is a name
 
 
 @checked
