@@ -75,6 +75,19 @@ def test_correct_means_the_public_checks_pass_and_hidden_checks_never_run(worksp
         assert c.failure not in page and c.name not in page
 
 
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
+def test_every_lesson_answered_through_its_widgets_counts_every_exercise_answered_and_correct(source, shared_runs):
+    """The home page's count for each lesson, from the answers its widgets saved in the session's trainee run.
+
+    The browser shows the home page counting (``tests/browser``: lesson 00 in English, every lesson in Thai).
+    """
+    run = shared_runs.released(source)
+    found = _lesson(workspace_progress(run.notebook.parent, answers_dir=run.answers_dir), run.lesson)
+    assert not found.problem, found.problem
+    assert (found.exercises, found.answered, found.correct) == (len(run.key),) * 3, dict(found.statuses)
+    assert found.done
+
+
 def test_a_lesson_whose_checks_cannot_be_read_is_named_and_the_others_still_count(workspace):
     lesson = workspace / LESSONS[-1].name
     nb = nbformat.read(lesson, as_version=4)

@@ -38,6 +38,13 @@ _CHECK_CELL_VERDICTS = """() => [...document.querySelectorAll('.jp-OutputArea-ou
   .map((v) => [(v.querySelector('strong') || v).textContent.trim(), v.textContent.trim(),
                v.classList.contains('mopskit-verdict-correct')])"""
 
+# Whether an exercise's verdict (in its first box, as :meth:`ExercisesInPage.verdict` finds it) says correct.
+_SOLVED_SHOWN = f"""(mark) => {{
+  const box = document.querySelector(`.mopskit-exercise.${{mark}}`);
+  const verdict = box && box.querySelector('.mopskit-feedback .mopskit-verdict');
+  return !!verdict && verdict.classList.contains('{SOLVED}');
+}}"""
+
 _NORM = "(t) => t.replace(/\\u00a0/g, ' ').trim()"  # ipywidgets shows spaces in options as no-break spaces
 
 # What kind of input control a leaf is, and what it offers and shows (see the module's docstring).
@@ -81,6 +88,9 @@ _LEAF_SHOWS = f"""(el) => {{
   const typed = q('textarea') || q('input');
   return typed && typed.value !== '' ? typed.value : null;
 }}"""
+
+# All three at once, in one round trip to the page: kind, what it shows, the options it offers.
+_LEAF_STATE = f"(el) => [({_LEAF_KIND})(el), ({_LEAF_SHOWS})(el), ({_LEAF_OPTIONS})(el)]"
 
 
 def _saved_line_starts() -> list[str]:
@@ -159,6 +169,7 @@ class ExercisesInPage:
         self.key = key
         self.artifacts = artifacts
         self.step = "opening the lesson"
+        self.widget_timeout_ms = WIDGET_TIMEOUT_MS  # how long an exercise's widget may take to be drawn
         self.exercise: str | None = None  # the exercise being worked on, named when a step times out
         self.console: list[str] = []
         page.on("console", lambda m: m.type in ("error", "warning") and self.console.append(f"{m.type}: {m.text}"))
@@ -226,13 +237,13 @@ class ExercisesInPage:
         The verdict is waited for until it says correct (it may first show an older one: a live widget checks
         as the trainee types), so a wrong answer costs :data:`VERDICT_TIMEOUT_MS` before it is reported.
         """
-        from playwright.sync_api import expect
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         self.box(exercise_id).first.locator(".mopskit-check").click()
         verdict = self.verdict(exercise_id)
-        try:
-            expect(verdict).to_have_class(re.compile(rf"\b{SOLVED}\b"), timeout=VERDICT_TIMEOUT_MS)
-        except AssertionError:
+        try:  # looked at every frame: a verdict is seen as soon as it is drawn, not at the next of growing pauses
+            self.page.wait_for_function(_SOLVED_SHOWN, arg=exercise_class(exercise_id), timeout=VERDICT_TIMEOUT_MS)
+        except PlaywrightTimeout:
             return " ".join((verdict.first.inner_text(timeout=1_000) or "").split()) if verdict.count() else "nothing"
         return None
 
@@ -242,7 +253,7 @@ class ExercisesInPage:
 
         box = self.box(exercise_id)
         try:
-            box.first.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)  # a widget may still be drawing
+            box.first.wait_for(state="attached", timeout=self.widget_timeout_ms)  # a widget may still be drawing
         except PlaywrightTimeout:
             self.fail([f"exercise {exercise_id}: no widget in the page (class {exercise_class(exercise_id)})"])
         return [
@@ -255,11 +266,10 @@ class ExercisesInPage:
         part = f" ({' / '.join(path)})" if path else ""
         if leaf.count() == 0:
             self.fail([f"exercise {exercise_id}{part}: no input for this part of the answer in the page"])
-        kind = leaf.evaluate(_LEAF_KIND)
+        kind, _shown, offered = leaf.evaluate(_LEAF_STATE)
         if value is None:
             return  # an empty part of the right answer: leave the control empty
         if kind in _CHOICES:  # picked by value: the option whose mark is the value's, whatever its label says
-            offered = leaf.evaluate(_LEAF_OPTIONS)
             wanted = list(value) if kind == "several" else [value]
             indexes = [i for i, mark in enumerate(offered) for v in wanted if mark == option_class(i, v)]
             if len(indexes) != len(wanted):
@@ -302,8 +312,7 @@ class ExercisesInPage:
                 if leaf.count() == 0:
                     lost.append(f"exercise {exercise_id}{part}: its input is gone from the page")
                     continue
-                kind, shown = leaf.evaluate(_LEAF_KIND), leaf.evaluate(_LEAF_SHOWS)
-                offered = leaf.evaluate(_LEAF_OPTIONS) if kind in _CHOICES else None
+                kind, shown, offered = leaf.evaluate(_LEAF_STATE)
                 if not _same(shown, value, kind=kind, offered=offered):
                     lost.append(f"exercise {exercise_id}{part}: the widget shows {shown!r}, expected {value!r}")
         self.exercise = None

@@ -3,8 +3,12 @@
 One Thai workspace made as a trainee makes it (``mopskit start --no-launch --lang th``), one app-mode server on
 it (what ``mopskit app`` starts, its kernels told ``MOPSKIT_LANG=th``) and one browser serve every lesson found
 by glob. Each lesson is opened, shows no code and no error, is answered through its widgets (options picked by
-value, whatever their Thai labels say), and every **Check** says correct, in Thai. Then the page's visible text
-is read for English left, and a screenshot of the lesson is saved in the test's tmp folder.
+value, whatever their Thai labels say), and every **Check** says correct, in Thai, with no stale copy of a
+verdict or an answer beside the widgets. Then the page's visible text is read for English left and a screenshot
+of the lesson is saved in the test's tmp folder; from the first lesson, its link home (named in Thai) leads to the
+home page, which counts every exercise answered and correct. This is each lesson's round in app mode (the English
+round, with a reload, is lesson 00's and every widget kind's in ``test_app_in_browser.py``; each lesson's count
+on the home page is computed from its widgets' saved answers in ``tests/test_workspace.py``).
 
 What counts as English left (the rule of ``tests/pseudo_scan.py``, applied to what the browser shows):
 a run of three or more Latin-script words, each of two letters or more with the rest lowercase ("Check your
@@ -43,8 +47,9 @@ from pseudo_scan import english_in
 from mopskit._resources import sources_dir
 from mopskit.assess import answer_key
 from mopskit.assess._answers import to_jsonable
+from mopskit.i18n import translator
 
-from .app_mode import LessonInApp, start_app_server
+from .app_mode import LessonInApp, Progress, start_app_server
 from .lab import make_workspace
 
 if TYPE_CHECKING:
@@ -279,6 +284,7 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
     notebook = thai_app.root / source.name
     key = {exercise_id: to_jsonable(value) for exercise_id, value in answer_key(source).items()}
     walk = LessonInApp(thai_page, thai_app, notebook, key, artifacts=artifacts_root / f"app-{source.stem}-{LANG}")
+    walk.home_link = translator(LANG)(walk.home_link)
     correct = _correct_headlines()
     with walk.reporting():
         walk.begin("opening the lesson in Thai")
@@ -286,6 +292,7 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
         walk.expect_no_code_and_no_errors()
         walk.begin("answering every exercise widget and pressing Check")
         walk.answer_widgets()
+        walk.expect_no_static_copies()
         walk.begin("reading the verdicts")
         said = {exercise_id: " ".join(walk.verdict(exercise_id).first.inner_text().split()) for exercise_id in key}
         not_thai = [
@@ -295,22 +302,29 @@ def test_lesson_done_in_thai_in_app_mode_with_no_english_outside_code(
         ]
         if not_thai:
             walk.fail(not_thai)
-    whole_page_screenshot(thai_page, tmp_path / f"{source.stem}-{LANG}.png")
-    blocks = thai_page.evaluate(_SHOWN_TEXT)
+        whole_page_screenshot(thai_page, tmp_path / f"{source.stem}-{LANG}.png")
+        blocks = thai_page.evaluate(_SHOWN_TEXT)
+        shown_headers = thai_page.evaluate(_HEADERS)
+        has_thai = bool(re.search(r"[\u0e00-\u0e7f]", thai_page.inner_text("body")))
+        if source == LESSONS[0]:  # the way home, once: the link named in Thai, the counts in Thai
+            walk.begin("going back to the home page by the lesson's link")
+            thai_page.get_by_role("link", name=walk.home_link).click()
+            walk.wait_until_ready()
+            counted = translator(LANG)("{n} of {total}").format(n=len(key), total=len(key))
+            assert walk.progress() == Progress(counted, counted), f"{source.stem}: the home page after answering"
     names = _cell_names(notebook)
     assert len(blocks) == len(names), f"{source.stem}: the page shows {len(blocks)} cells, the lesson has {len(names)}"
     english = english_shown(blocks, names)
     why = {(place, run): why_english(source.stem, run) for place, run in english}
     not_in_catalogs = [f"{place}: {run!r}" for (place, run), reason in why.items() if reason is None]
     headers = [
-        (place, f"a table's header {header!r}", header)
-        for place, header in english_headers(thai_page.evaluate(_HEADERS), names)
+        (place, f"a table's header {header!r}", header) for place, header in english_headers(shown_headers, names)
     ]
     where_pending, pending = HEADERS_PENDING.get(source.stem, ("", frozenset()))
     waiting = [f"{place}: {text}" for place, text, header in headers if header in pending]
     headed = [f"{place}: {text}" for place, text, header in headers if header not in pending]
     assert not headed, f"{source.stem} in Thai heads tables in English:\n" + "\n".join(headed)
-    assert re.search(r"[\u0e00-\u0e7f]", thai_page.inner_text("body")), f"{source.stem}: no Thai on the page"
+    assert has_thai, f"{source.stem}: no Thai on the page"
     if not_in_catalogs and source.stem in ENGLISH_PENDING:
         pytest.xfail(f"{source.stem}: {ENGLISH_PENDING[source.stem]}: " + "; ".join(not_in_catalogs))
     assert not not_in_catalogs, f"{source.stem} in Thai shows English no catalog holds:\n" + "\n".join(not_in_catalogs)
