@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from .._textfile import parse_yaml
 from ..errors import MopskitError
 from ..i18n import _, content_text
 
@@ -95,9 +96,7 @@ def _file(name: str, suffix: str) -> Any:
 
 @cache
 def _yaml(name: str) -> Any:
-    import yaml
-
-    return yaml.safe_load(_file(name, ".yaml").read_text(encoding="utf-8"))
+    return parse_yaml(_file(name, ".yaml").read_text(encoding="utf-8"))
 
 
 def load_yaml(name: str) -> Any:

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from .._resources import datasets_dir
+from .._textfile import parse_yaml
 from .._validate import DATE_RULE, MONEY_RULE, checked
 from ..errors import DataError
 
@@ -143,11 +144,8 @@ def _column(name: str, raw: dict[str, Any], *, loose: bool, key: tuple[str, ...]
 
 @cache
 def _raw_schema() -> dict[str, Any]:
-    import yaml
-
-    path = datasets_dir() / "schema.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    schema: dict[str, Any] = parse_yaml((datasets_dir() / "schema.yaml").read_text(encoding="utf-8"))
+    return schema
 
 
 @checked
