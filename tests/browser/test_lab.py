@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .lab import INSTALL_HINT, find_chromium, missing_browser
+from .lab import CHROMIUM_NAMES, INSTALL_HINT, find_chromium, missing_browser
 
 
 def test_an_explicit_chromium_path_must_exist(monkeypatch, tmp_path):
@@ -14,6 +14,17 @@ def test_an_explicit_chromium_path_must_exist(monkeypatch, tmp_path):
     fake.write_text("")
     monkeypatch.setenv("MOPSKIT_CHROMIUM", str(fake))
     assert find_chromium() == str(fake)
+
+
+def test_the_headless_shell_is_preferred_then_the_full_browser(monkeypatch, tmp_path):
+    monkeypatch.delenv("MOPSKIT_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_chromium() is None
+    for name in reversed(CHROMIUM_NAMES):  # each one found once the ones before it in the list are there
+        program = tmp_path / name
+        program.write_text("#!/bin/sh\n")
+        program.chmod(0o755)
+        assert find_chromium() == str(program)
 
 
 @pytest.mark.parametrize(
