@@ -42,7 +42,7 @@ def test_readme_commands_are_what_ci_runs(root):
 def test_ci_runs_the_browser_tests_for_real(root):
     ci = (root / ".ci" / "run").read_text()
     assert "export CI=true" in ci, "under CI=true a missing browser fails the browser tests instead of skipping"
-    assert "apt-get install -y -qq chromium" in ci
+    assert "missing+=(chromium-headless-shell)" in ci and 'apt-get install -y -qq "${missing[@]}"' in ci
 
 
 @pytest.fixture(scope="module")
