@@ -5,11 +5,11 @@ checked, reloaded (a fresh kernel) with every answer back and Check still correc
 with its progress changed. A lesson with every kind of widget is answered, reloaded and found answered, then run
 as in JupyterLab (a kernel in the lesson's folder), which finds the answers given in the app.
 
-Every other lesson is done in app mode in ``test_thai_in_app_mode.py`` (answered through its widgets, every
-verdict correct, its progress on the home page): the widgets, their restore and the home page are the same code
-in every language, so one round per lesson is enough, and Thai is the round that also proves the page is in the
-trainee's language. Each lesson's own answers come back after a restart in JupyterLab
-(``test_lessons_in_browser.py``) and in a fresh kernel in its nbval run.
+Every lesson is done in app mode in ``test_thai_in_app_mode.py`` (no code, answered through its widgets, every
+verdict correct): the widgets, their restore and the home page are the same code in every language, so one round
+per lesson is enough, and Thai is the round that also proves the page is in the trainee's language. Each lesson's
+own answers come back after a restart in JupyterLab (``test_lessons_in_browser.py``) and in a fresh kernel in its
+nbval run, and its count on the home page is computed from them in ``tests/test_workspace.py``.
 """
 
 from __future__ import annotations
