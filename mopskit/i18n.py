@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,7 @@ __all__ = [
     "_n",
     "content_text",
     "content_with_english",
+    "date_text",
     "font_families",
     "get_language",
     "language",
@@ -211,6 +213,31 @@ def get_language() -> str:
     _translations()
     return str(SESSION.language or "en")
 
+
+def date_text(day: date, lang: str | None = None) -> str:
+    """A date as a sentence in a language writes it, with the month's name in that language.
+
+    Args:
+        day: the date.
+        lang: the language; default the one in use. English (and a language the kit does not ship, as its
+            messages are English) writes the kit's "31 March 2027" (what a goal's text says and the goal parser
+            reads); the kit's other languages take their long date from Babel's locale data.
+
+    >>> from datetime import date
+    >>> date_text(date(2027, 3, 31)), date_text(date(2027, 3, 31), "ro")
+    ('31 March 2027', '31 martie 2027')
+
+    """
+    lang = normalize_language(lang) or get_language()
+    if lang == "en" or lang not in LANGUAGES:  # the pseudo-language, and any the kit does not ship, write English
+        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    from babel.dates import format_date
+
+    return str(format_date(day, format="long", locale=lang))
+
+
+# not calendar.month_name, which follows the process's C locale
+_ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
 
 _R = TypeVar("_R")
 

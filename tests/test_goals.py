@@ -434,6 +434,18 @@ def test_in_another_language_the_metrics_a_vague_goal_could_name_are_quoted_in_e
     assert "<q>email" not in assess_goal("Boost engagement soon.", today=TODAY)._repr_html_()
 
 
+def test_the_deadline_in_a_reason_is_written_in_the_language_in_use_and_the_goal_stays_english():
+    from mopskit.i18n import language
+
+    sentence = "Increase total email clicks by 25% by 31 March 2027."
+    with language("th"):
+        thai = assess_goal(sentence, today=TODAY).time_bound.reason
+    assert "31 มีนาคม ค.ศ. 2027" in thai and "March" not in thai, thai
+    assert "31 March 2027" in assess_goal(sentence, today=TODAY).time_bound.reason
+    with language("th"):  # a goal is written in English whatever the language: the parser reads it
+        assert "by 31 March 2027" in build_goal(metric="email_clicks", amount=25, deadline="2027-03-31")
+
+
 def test_a_goals_parts_table_heads_its_columns_in_the_language_in_use_and_refuses_an_unknown_part():
     from mopskit.i18n import language
     from mopskit.present import shown

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from .._validate import checked, day
 from ..errors import ParameterError
-from ..i18n import _
+from ..i18n import _, date_text
 from ..present import parse_number
 from ._time import horizon_for
 from ._vocab import MetricInfo, metric_info, scopes
@@ -37,7 +36,7 @@ def format_date(day: date) -> str:
     >>> format_date(date(2027, 3, 31))
     '31 March 2027'
     """
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return date_text(day, "en")  # the goal parser reads English
 
 
 @checked

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._html import COLOURS, escape, quoted
 from .._validate import checked
-from ..i18n import _, content_text, content_with_english
+from ..i18n import _, content_text, content_with_english, date_text
 from ._attainability import Attainability
-from ._build import format_date
 from ._history import MIN_PERIODS, attainability
 from ._parse import _VAGUE_AMOUNT, Goal, parse_goal
 from ._time import _VAGUE_WORDS
@@ -276,14 +275,14 @@ def _time_bound(goal: Goal) -> Criterion:
             "time_bound",
             False,
             _("The deadline ({date}) is not in the future (today is {today}): pick a later date.").format(
-                date=format_date(goal.deadline), today=format_date(goal.today)
+                date=date_text(goal.deadline), today=date_text(goal.today)
             ),
         )
     return Criterion(
         "time_bound",
         True,
         _("It is due by {date}, {days} days from {today}.").format(
-            date=format_date(goal.deadline), days=goal.horizon_days, today=format_date(goal.today)
+            date=date_text(goal.deadline), days=goal.horizon_days, today=date_text(goal.today)
         ),
     )
 
