@@ -79,7 +79,8 @@ def test_correct_means_the_public_checks_pass_and_hidden_checks_never_run(worksp
 def test_every_lesson_answered_through_its_widgets_counts_every_exercise_answered_and_correct(source, shared_runs):
     """The home page's count for each lesson, from the answers its widgets saved in the session's trainee run.
 
-    The browser shows the home page counting (``tests/browser``: lesson 00 in English, every lesson in Thai).
+    The browser shows the home page counting for lesson 00 (``tests/browser``: in English, Thai, Romanian and
+    Chinese); every lesson's count is checked here.
     """
     run = shared_runs.released(source)
     found = _lesson(workspace_progress(run.notebook.parent, answers_dir=run.answers_dir), run.lesson)

@@ -40,7 +40,6 @@ INSTALL_HINT = (
 )
 
 
-# JupyterLab settings for a quiet test page: no question about fetching news popping over the notebook.
 # The system's Chromium, first found first: Debian's headless shell (Chromium without its window, what the tests
 # need: the browser suite runs in 0.89x the time it takes with the full browser), then the full browser.
 CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser")
